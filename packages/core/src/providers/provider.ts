@@ -1,0 +1,41 @@
+import type { SliValue } from '../gate/types.js';
+
+/** The time window an evaluation looks at. */
+export interface TimeWindow {
+  start: Date;
+  end: Date;
+}
+
+/** What a provider knows about the evaluation it fetches values for (used for placeholders). */
+export interface SliContext {
+  project: string;
+  stage: string;
+  service: string;
+  labels: Readonly<Record<string, string>>;
+  /** The SLO file's `filter` map. */
+  filter: Readonly<Record<string, string>>;
+  window: TimeWindow;
+}
+
+/** Where an indicator is defined: in an SLI file, or as one of the provider's built-in defaults. */
+export interface IndicatorDefinition {
+  name: string;
+  /** The provider's query text, as written in the SLI file (or the default). */
+  query: string;
+  origin: 'file' | 'default' | 'values';
+  /** The SLI file it came from, for error messages; absent for defaults. */
+  file?: string;
+}
+
+/**
+ * A source of SLI values (static values, a JMeter results file, Prometheus, Dynatrace, ...).
+ * Providers are built per evaluation from their configuration; `fetch` must not throw for one
+ * SLI's failure: it reports it in that SLI's value, so the gate can score the rest.
+ */
+export interface SliProvider {
+  readonly name: string;
+  /** The indicators this provider can answer. */
+  readonly indicators: readonly IndicatorDefinition[];
+  /** Values for the named indicators (each one of `indicators`), in the same order. */
+  fetch(names: readonly string[], context: SliContext): Promise<SliValue[]>;
+}
