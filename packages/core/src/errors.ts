@@ -49,10 +49,7 @@ export class ConfigError extends CiConnectError {
   /** Every problem found, when several were collected before giving up. */
   readonly diagnostics: readonly Diagnostic[];
 
-  constructor(
-    message: string,
-    options: ErrorOptions & { diagnostics?: readonly Diagnostic[] } = {},
-  ) {
+  constructor(message: string, options: ErrorOptions & { diagnostics?: readonly Diagnostic[] } = {}) {
     super(message, options);
     this.diagnostics = options.diagnostics ?? [];
   }

@@ -1,6 +1,29 @@
+/** @ci-connect/core: the domain logic of ci-connect, with no CLI or CI-system code. */
 export * from './errors.js';
 export * from './environment.js';
 export * from './config/diagnostics.js';
+export * from './config/index.js';
 export * from './gate/types.js';
 export * from './gate/criteria.js';
+export { aggregateValues } from './gate/aggregate.js';
+export { scoreEvaluation, formatScore } from './gate/score.js';
+export type { ScoreInput, ScoreOutput } from './gate/score.js';
 export * from './providers/provider.js';
+export { SLI_PROVIDERS, builtInIndicators, providerValidationOptions } from './providers/registry.js';
+export type { SliProviderDefinition, ProviderInput } from './providers/registry.js';
+export { StaticProvider } from './providers/static/index.js';
+export * from './providers/jmeter/index.js';
+export * from './history/index.js';
+export { runEvaluation } from './evaluation/run-evaluation.js';
+export type {
+  EvaluateRequest,
+  EvaluateDependencies,
+  EvaluationOutcome,
+} from './evaluation/run-evaluation.js';
+export type { EvaluationSetupRequest, EvaluationTarget } from './evaluation/setup.js';
+export { resolveTimeWindow, parseDuration, parseInstant } from './evaluation/time-window.js';
+export type { WindowFlags } from './evaluation/time-window.js';
+export * from './report/format.js';
+export { renderMarkdownSummary } from './report/markdown.js';
+export { renderJunit } from './report/junit.js';
+export { writeReports, REPORT_FILES } from './report/write-reports.js';

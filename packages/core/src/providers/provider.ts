@@ -38,4 +38,6 @@ export interface SliProvider {
   readonly indicators: readonly IndicatorDefinition[];
   /** Values for the named indicators (each one of `indicators`), in the same order. */
   fetch(names: readonly string[], context: SliContext): Promise<SliValue[]>;
+  /** For providers whose data carries its own time span (a JMeter results file); null if empty. */
+  timeSpan?(): Promise<TimeWindow | null>;
 }

@@ -1,0 +1,68 @@
+import { Command } from '@oclif/core';
+import { CiConnectError, ConfigError, ExitCode, type Logger } from '@ci-connect/core';
+import { createStderrLogger } from './output/logger.js';
+import { createPalette, type Palette } from './output/palette.js';
+
+/**
+ * What every ci-connect command shares: stdout carries only the result (human text or one JSON
+ * object), stderr carries progress and errors, and errors become the contract's exit codes.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true;
+
+  protected get palette(): Palette {
+    return createPalette(process.stdout, process.env);
+  }
+
+  protected get logger(): Logger {
+    return createStderrLogger(createPalette(process.stderr, process.env), process.env);
+  }
+
+  /** Sets the exit code without ending the process early (output is flushed first). */
+  protected setExitCode(code: number): void {
+    process.exitCode = code;
+  }
+
+  protected override catch(
+    error: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
+    const palette = createPalette(process.stderr, process.env);
+    let exitCode: number;
+    let message: string;
+    let hint: string | undefined;
+    if (error instanceof CiConnectError) {
+      exitCode = error.exitCode;
+      message = error.message;
+      hint = error.hint;
+    } else if (error.oclif !== undefined) {
+      // oclif's own parse errors (unknown flag, missing value): a usage error.
+      exitCode = error.oclif.exit === 0 ? 0 : ExitCode.config;
+      message = error.message;
+      hint = `run ci-connect ${this.id ?? ''} --help`.replace(/ +--help/, ' --help');
+    } else {
+      exitCode = ExitCode.internal;
+      message = `internal error: ${error.message}`;
+      hint = 'this is a bug in ci-connect; please report it with this output and the command you ran';
+      if (process.env.CI_CONNECT_DEBUG === '1') process.stderr.write(`${error.stack ?? ''}\n`);
+    }
+    if (exitCode === 0) return Promise.resolve();
+    // A ConfigError's message already lists its errors, one `file:line:col path: message` each.
+    const diagnostics = error instanceof ConfigError ? error.diagnostics : [];
+    process.stderr.write(`${palette.fail('error:')} ${message}\n`);
+    if (hint !== undefined) process.stderr.write(`${palette.dim('hint:')} ${hint}\n`);
+    if (this.jsonEnabled()) {
+      const body = {
+        schemaVersion: 1,
+        kind: 'error',
+        exitCode,
+        code: (error as { code?: string }).code ?? 'INTERNAL',
+        message,
+        hint,
+        diagnostics,
+      };
+      process.stdout.write(`${JSON.stringify(body)}\n`);
+    }
+    process.exitCode = exitCode;
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,114 @@
+import { Flags } from '@oclif/core';
+import { ExitCode, runEvaluation, systemClock, writeReports, type EvaluationRecord } from '@ci-connect/core';
+import { BaseCommand } from '../base-command.js';
+import { gateFlags, historyFlag, projectFlags } from '../flags.js';
+import { renderEvaluation } from '../output/evaluation-table.js';
+import { parseKeyValues } from '../parse-key-values.js';
+
+export default class Evaluate extends BaseCommand {
+  static override summary = 'Run the quality gate: score SLIs against the SLO, record and report the result';
+  static override description = `Fetches each SLI of the service's slo.yaml for the time window, scores it against the
+objectives and the baseline from earlier evaluations (Keptn lighthouse semantics), appends the result to
+history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration error),
+3 (monitoring unavailable) or 4 (warning with --on-warning warn).`;
+
+  static override examples = [
+    '<%= config.bin %> evaluate --service carts --stage hardening --jtl results.jtl',
+    '<%= config.bin %> evaluate --slo slo.yaml --values values.json --json',
+    '<%= config.bin %> evaluate --service carts --timeframe 15m --report-dir reports --on-warning warn',
+  ];
+
+  static override flags = {
+    ...projectFlags,
+    ...historyFlag,
+    ...gateFlags,
+    version: Flags.string({
+      description: 'version of the service being evaluated (recorded)',
+      env: 'CI_CONNECT_VERSION',
+    }),
+    start: Flags.string({
+      description: 'window start: ISO 8601 (UTC unless a zone is given) or epoch seconds',
+      helpGroup: 'WINDOW',
+    }),
+    end: Flags.string({ description: 'window end (needs --start)', helpGroup: 'WINDOW' }),
+    timeframe: Flags.string({
+      description: 'window length, e.g. 15m; alone: the last 15 minutes (default 5m)',
+      helpGroup: 'WINDOW',
+    }),
+    slo: Flags.string({
+      description: "SLO file, instead of the config directory's slo.yaml",
+      helpGroup: 'SOURCES',
+    }),
+    sli: Flags.string({
+      description: 'SLI file for a provider, PROVIDER=FILE (repeatable)',
+      multiple: true,
+      helpGroup: 'SOURCES',
+    }),
+    values: Flags.string({
+      description: 'JSON file of SLI values {"sli": number | null}',
+      helpGroup: 'SOURCES',
+    }),
+    jtl: Flags.string({
+      description: 'JMeter results file (CSV); enables the jmeter provider',
+      env: 'CI_CONNECT_JTL',
+      helpGroup: 'SOURCES',
+    }),
+    'report-dir': Flags.string({
+      description: 'write evaluation.json, summary.md and junit.xml here',
+      env: 'CI_CONNECT_REPORT_DIR',
+    }),
+  };
+
+  async run(): Promise<EvaluationRecord> {
+    const { flags } = await this.parse(Evaluate);
+    const labels = parseKeyValues(flags.label ?? splitList(process.env.CI_CONNECT_LABELS), '--label');
+    const sliFiles = Object.entries(parseKeyValues(flags.sli ?? [], '--sli')).map(([provider, file]) => ({
+      provider,
+      file,
+    }));
+    const { evaluation, onWarning } = await runEvaluation(
+      {
+        configDir: flags['config-dir'],
+        project: flags.project,
+        stage: flags.stage,
+        service: flags.service,
+        version: flags.version,
+        labels,
+        window: { start: flags.start, end: flags.end, timeframe: flags.timeframe },
+        history: flags.history,
+        sloFile: flags.slo,
+        sliFiles,
+        valuesFile: flags.values,
+        jtlFile: flags.jtl,
+      },
+      { cwd: process.cwd(), clock: systemClock, logger: this.logger },
+    );
+    if (flags['report-dir'] !== undefined) {
+      const written = await writeReports(flags['report-dir'], evaluation);
+      this.logger.info(`reports written: ${written.join(', ')}`);
+    }
+    if (!this.jsonEnabled()) process.stdout.write(renderEvaluation(evaluation, this.palette));
+    this.setExitCode(exitCodeFor(evaluation, flags['on-warning'] ?? onWarning));
+    return evaluation;
+  }
+}
+
+/** The gate's verdict as the job's exit code (DESIGN.md section 4). */
+function exitCodeFor(evaluation: EvaluationRecord, onWarning: 'pass' | 'warn' | 'fail'): number {
+  switch (evaluation.result) {
+    case 'pass':
+      return ExitCode.pass;
+    case 'fail':
+      return ExitCode.fail;
+    case 'warning':
+      return onWarning === 'pass' ? ExitCode.pass : onWarning === 'warn' ? ExitCode.warning : ExitCode.fail;
+  }
+}
+
+function splitList(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

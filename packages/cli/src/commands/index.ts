@@ -1,0 +1,8 @@
+import Evaluate from './evaluate.js';
+import Validate from './validate.js';
+
+/** Every command, by id: oclif's explicit command strategy reads this map (no directory scan). */
+export const COMMANDS = {
+  evaluate: Evaluate,
+  validate: Validate,
+};

@@ -1,0 +1,41 @@
+import {
+  ExitCode,
+  formatDiagnostic,
+  providerValidationOptions,
+  validateConfigDir,
+  type ConfigDirReport,
+} from '@ci-connect/core';
+import { BaseCommand } from '../base-command.js';
+import { projectFlags } from '../flags.js';
+
+export default class Validate extends BaseCommand {
+  static override summary = 'Check every file of a config directory and report every problem at once';
+  static override description = `Loads ci-connect.yaml and each service's slo.yaml and sli/*.yaml (base and stage overlays),
+and reports every error and warning as file:line:col. Exits 0 when there are no errors
+(warnings allowed) and 2 when there are.`;
+
+  static override examples = [
+    '<%= config.bin %> validate',
+    '<%= config.bin %> validate --config-dir deploy/.ci-connect --json',
+  ];
+
+  static override flags = { 'config-dir': projectFlags['config-dir'] };
+
+  async run(): Promise<ConfigDirReport> {
+    const { flags } = await this.parse(Validate);
+    const report = await validateConfigDir(flags['config-dir'], providerValidationOptions());
+    const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = report.diagnostics.length - errors;
+    if (!this.jsonEnabled()) {
+      const palette = this.palette;
+      for (const d of report.diagnostics) {
+        const tag = d.severity === 'error' ? palette.fail('error') : palette.warning('warning');
+        process.stdout.write(`${tag} ${formatDiagnostic(d).replace(': warning: ', ': ')}\n`);
+      }
+      const summary = `${report.files.length} file${report.files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+      process.stdout.write(`${errors === 0 ? palette.pass(summary) : palette.fail(summary)}\n`);
+    }
+    this.setExitCode(errors === 0 ? ExitCode.pass : ExitCode.config);
+    return report;
+  }
+}

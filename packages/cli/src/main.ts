@@ -1,0 +1,8 @@
+import { execute } from '@oclif/core';
+
+export { COMMANDS } from './commands/index.js';
+
+/** Runs the CLI; `dir` is bin/run.js's URL, from which oclif finds package.json. */
+export async function main(dir: string): Promise<void> {
+  await execute({ dir });
+}

@@ -1,0 +1,31 @@
+/**
+ * Loading and validating the user's configuration: SLO and SLI files, ci-connect.yaml and the
+ * config directory. Each file goes through yaml (positions kept), the JSON Schema in
+ * packages/core/schemas, normalisation with Keptn's defaults, and semantic rules; every step
+ * reports Diagnostics with file, line, column, document path, message and hint.
+ */
+
+export { DEFAULT_MAX_FILE_BYTES } from './read-config-file.js';
+export type { LoadOptions } from './load-yaml-file.js';
+export { loadSloFile, parseSlo } from './slo-file.js';
+export type { SloLoadResult } from './slo-file.js';
+export { loadSliFile, parseSli } from './sli-file.js';
+export type { QueryChecker, SliFile, SliIndicator, SliLoadOptions, SliLoadResult } from './sli-file.js';
+export { loadProjectConfig, resolveHistory } from './project-config.js';
+export type {
+  DynatraceSettings,
+  OnWarning,
+  ProjectConfig,
+  ProjectConfigLoadResult,
+  PrometheusSettings,
+} from './project-config.js';
+export { listServices, listStages, resolveOverlayFile, resolveServiceFiles } from './service-files.js';
+export type { ServiceFiles, ServiceFilesRequest } from './service-files.js';
+export { validateConfigDir } from './validate-config-dir.js';
+export type { ConfigDirReport, ValidateConfigDirOptions } from './validate-config-dir.js';
+export { FILE_VALIDATORS } from './file-validators.js';
+export type { FileValidator } from './file-validators.js';
+export { requireConfig, throwIfConfigErrors } from './config-errors.js';
+export { SCHEMA_FILES, readSchema } from './schema-check.js';
+export type { SchemaName } from './schema-check.js';
+export { sortDiagnostics } from './file-diagnostics.js';

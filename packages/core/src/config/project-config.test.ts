@@ -1,0 +1,178 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic } from './diagnostics.js';
+import { loadProjectConfig, resolveHistory } from './project-config.js';
+import { isSecretKey } from './secrets.js';
+import { expectDiagnostics, fixture, makeTempDir, removeTempDirs } from './test-support/diagnostics.js';
+
+afterAll(removeTempDirs);
+
+describe('loadProjectConfig', () => {
+  it('reads every key', async () => {
+    const file = fixture('ci-connect', 'full.yaml');
+    const { config, diagnostics } = await loadProjectConfig(file);
+    expect(diagnostics).toEqual([]);
+    expect(config).toEqual({
+      file,
+      root: fixture(),
+      project: 'shop',
+      // Relative to the directory that contains the config directory (here: fixtures/config/).
+      history: `file:${join(fixture(), '.ci-connect', 'history.jsonl')}`,
+      defaults: { stage: 'hardening', onWarning: 'warn' },
+      providers: {
+        prometheus: {
+          url: 'https://prometheus.example.com',
+          tokenEnv: 'PROMETHEUS_TOKEN',
+          userEnv: 'PROMETHEUS_USER',
+          passwordEnv: 'PROMETHEUS_PASSWORD',
+          timeoutSeconds: 30,
+        },
+        dynatrace: {
+          url: 'https://abc12345.live.dynatrace.com',
+          urlEnv: 'DT_URL',
+          tokenEnv: 'DT_API_TOKEN',
+          timeoutSeconds: 10.5,
+        },
+        jmeter: {},
+      },
+      events: { dynatrace: {} },
+      tasks: { deployment: 'helm' },
+    });
+  });
+
+  it('treats a missing file as the defaults when optional, and as an error otherwise', async () => {
+    const path = join('no', 'such', '.ci-connect', 'ci-connect.yaml');
+    const optional = await loadProjectConfig(path, { optional: true });
+    expect(optional).toEqual({
+      config: { root: resolve('no', 'such'), defaults: {}, providers: {}, events: {}, tasks: {} },
+      diagnostics: [],
+    });
+    const required = await loadProjectConfig(path);
+    expect(required.config).toBeUndefined();
+    expect(required.diagnostics.map((d) => [d.file, d.message, d.hint])).toEqual([
+      [path, 'file not found', expect.stringContaining('--config-dir') as unknown],
+    ]);
+  });
+
+  it('accepts an empty file or one with only comments', async () => {
+    const file = fixture('yaml', 'only-comments.yaml');
+    const result = await loadProjectConfig(file);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.config?.file).toBe(file);
+  });
+
+  it('reports bad values, with a suggestion for a misspelt provider', async () => {
+    const result = await loadProjectConfig(fixture('ci-connect', 'bad-values.yaml'));
+    expect(result.config).toBeUndefined();
+    expectDiagnostics(result.diagnostics, [
+      [
+        'error',
+        '1:10',
+        'project',
+        'does not have the required form',
+        'Lowercase letters, digits and hyphens',
+      ],
+      ['error', '2:10', 'history', 'does not have the required form', 'file:<path> or postgres://host/db'],
+      ['error', '5:14', 'defaults.onWarning', '"warning" is not one of pass, warn, fail'],
+      ['error', '8:10', 'providers.prometheus.url', 'does not have the required form', 'http:// or https://'],
+      ['error', '9:21', 'providers.prometheus.timeoutSeconds', 'must be > 0, not 0'],
+      [
+        'error',
+        '11:15',
+        'providers.dynatrace.tokenEnv',
+        'does not have the required form',
+        'environment variable',
+      ],
+      ['warning', '12:3', 'providers.promethues', 'unknown key "promethues"', 'did you mean "prometheus"?'],
+      ['error', '13:8', 'tasks', 'must be a mapping (key: value), not a list'],
+    ]);
+  });
+
+  it.each([['shop'], ['a'], ['shop-2'], ['s1']])('accepts the project name %j', async (name) => {
+    expect((await loadProjectConfig(await temp(`project: ${name}\n`))).diagnostics).toEqual([]);
+  });
+});
+
+describe('secrets in ci-connect.yaml', () => {
+  it('are errors that name the key, never the value', async () => {
+    const file = fixture('ci-connect', 'secrets.yaml');
+    const result = await loadProjectConfig(file);
+    expect(result.config).toBeUndefined();
+    expectDiagnostics(result.diagnostics, [
+      ['error', '2:10', 'history', 'the URL contains a password', 'set PGPASSWORD'],
+      ['error', '5:10', 'providers.prometheus.url', 'the URL contains a password', 'userEnv, passwordEnv'],
+      [
+        'error',
+        '6:5',
+        'providers.prometheus.password',
+        'password holds a secret',
+        'name it with passwordEnv',
+      ],
+      [
+        'error',
+        '8:5',
+        'providers.dynatrace.apiToken',
+        'apiToken holds a secret',
+        'put the token in an env var and name it with tokenEnv',
+      ],
+      [
+        'error',
+        '9:5',
+        'providers.dynatrace.tokenEnv',
+        'this looks like a secret itself',
+        'the name of the environment variable',
+      ],
+      ['error', '13:5', 'events.cloudevents.client_secret', 'client_secret holds a secret'],
+    ]);
+    const everything = JSON.stringify(result) + result.diagnostics.map(formatDiagnostic).join('\n');
+    expect(everything).not.toContain('hunter2');
+    expect(await readFile(file, 'utf8')).toContain('hunter2'); // the test would prove nothing otherwise
+  });
+
+  it.each([
+    ['token', true],
+    ['apiToken', true],
+    ['api_token', true],
+    ['password', true],
+    ['clientSecret', true],
+    ['API-KEY', true],
+    ['tokenEnv', false],
+    ['passwordEnv', false],
+    ['url', false],
+    ['tokens_used', false],
+  ])('isSecretKey(%j) is %s', (key, secret) => {
+    expect(isSecretKey(key)).toBe(secret);
+  });
+
+  it('allows an empty secret key (nothing to leak) but still warns that the key is unknown', async () => {
+    const result = await loadProjectConfig(await temp('providers:\n  dynatrace:\n    apiToken:\n'));
+    expectDiagnostics(result.diagnostics, [
+      [
+        'warning',
+        '3:5',
+        'providers.dynatrace.apiToken',
+        'unknown key "apiToken"',
+        'known keys: url, urlEnv, tokenEnv',
+      ],
+    ]);
+  });
+});
+
+describe('resolveHistory', () => {
+  it.each([
+    ['file:.ci-connect/history.jsonl', '/repo', 'file:/repo/.ci-connect/history.jsonl'],
+    ['file:/var/lib/history.jsonl', '/repo', 'file:/var/lib/history.jsonl'],
+    ['file:///var/lib/history.jsonl', '/repo', 'file:/var/lib/history.jsonl'],
+    ['postgres://db.example.com/ci', '/repo', 'postgres://db.example.com/ci'],
+  ])('%s in %s', (url, root, expected) => {
+    expect(resolveHistory(url, root)).toBe(expected);
+  });
+});
+
+async function temp(text: string): Promise<string> {
+  const dir = await makeTempDir();
+  const file = join(dir, 'ci-connect.yaml');
+  await writeFile(file, text);
+  return file;
+}

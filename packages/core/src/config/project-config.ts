@@ -1,0 +1,179 @@
+/**
+ * ci-connect.yaml, the project settings (DESIGN.md section 3). Every key is optional, so an
+ * empty or absent file is valid. Relative `file:` history paths are relative to the project
+ * root: the directory that contains the config directory.
+ */
+
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from './diagnostics.js';
+import { sortDiagnostics } from './file-diagnostics.js';
+import type { FileDiagnostics } from './file-diagnostics.js';
+import { readYamlFile } from './load-yaml-file.js';
+import type { LoadOptions } from './load-yaml-file.js';
+import { checkSchema } from './schema-check.js';
+import { isBelow, reportSecrets } from './secrets.js';
+import type { YamlSource } from './yaml-nodes.js';
+
+export type OnWarning = 'pass' | 'warn' | 'fail';
+
+export interface PrometheusSettings {
+  url?: string;
+  urlEnv?: string;
+  tokenEnv?: string;
+  userEnv?: string;
+  passwordEnv?: string;
+  timeoutSeconds?: number;
+}
+
+export interface DynatraceSettings {
+  url?: string;
+  urlEnv?: string;
+  tokenEnv?: string;
+  timeoutSeconds?: number;
+}
+
+/** A validated ci-connect.yaml; keys the file leaves out are absent. */
+export interface ProjectConfig {
+  /** The file it came from; absent when there was none. */
+  file?: string;
+  /** The directory that contains the config directory (absolute). */
+  root: string;
+  project?: string;
+  /** The history store URL; `file:` URLs carry an absolute path. */
+  history?: string;
+  defaults: { stage?: string; onWarning?: OnWarning };
+  providers: {
+    prometheus?: PrometheusSettings;
+    dynatrace?: DynatraceSettings;
+    jmeter?: Record<string, never>;
+  };
+  /** Event targets: checked by a later issue. */
+  events: Readonly<Record<string, unknown>>;
+  /** Task runners: checked by a later issue. */
+  tasks: Readonly<Record<string, unknown>>;
+}
+
+export interface ProjectConfigLoadResult {
+  /** Present when the file has no errors (warnings allowed). */
+  config?: ProjectConfig;
+  diagnostics: Diagnostic[];
+}
+
+type Raw = Record<string, unknown>;
+
+/** Loads ci-connect.yaml; with `optional`, a missing file is the default configuration. */
+export async function loadProjectConfig(
+  path: string,
+  options: LoadOptions & { optional?: boolean } = {},
+): Promise<ProjectConfigLoadResult> {
+  const root = dirname(dirname(resolve(path)));
+  if (options.optional === true && !(await exists(path)))
+    return { config: emptyConfig(root), diagnostics: [] };
+  const notFoundHint =
+    'create it in the config directory (--config-dir, CI_CONNECT_CONFIG_DIR); every key is optional';
+  const {
+    source,
+    empty,
+    diagnostics: out,
+  } = await readYamlFile(path, { notFoundHint, ...options, allowEmpty: true });
+  if (source === undefined) {
+    return {
+      ...(empty && !out.hasErrors ? { config: { ...emptyConfig(root), file: path } } : {}),
+      diagnostics: out.list,
+    };
+  }
+  const secrets = reportSecrets(source, out);
+  await checkSchema('ci-connect', source, out, { suppress: (p) => isBelow(p, secrets) });
+  const config = normalise(source, root, out);
+  return {
+    ...(out.hasErrors ? {} : { config: { ...config, file: path } }),
+    diagnostics: sortDiagnostics(out.list),
+  };
+}
+
+function normalise(source: YamlSource, root: string, out: FileDiagnostics): ProjectConfig {
+  const data = source.data as Raw;
+  const config = emptyConfig(root);
+  if (typeof data.project === 'string') config.project = data.project;
+  if (typeof data.history === 'string') {
+    try {
+      config.history = resolveHistory(data.history, root);
+    } catch {
+      out.error(
+        ['history'],
+        'not a valid file: URL',
+        'write file:<path>, e.g. file:.ci-connect/history.jsonl',
+      );
+    }
+  }
+  const defaults = record(data.defaults);
+  if (typeof defaults.stage === 'string') config.defaults.stage = defaults.stage;
+  if (defaults.onWarning === 'pass' || defaults.onWarning === 'warn' || defaults.onWarning === 'fail') {
+    config.defaults.onWarning = defaults.onWarning;
+  }
+  const providers = record(data.providers);
+  if ('prometheus' in providers)
+    config.providers.prometheus = readProvider(providers.prometheus, 'prometheus', out);
+  if ('dynatrace' in providers)
+    config.providers.dynatrace = readProvider(providers.dynatrace, 'dynatrace', out);
+  if ('jmeter' in providers) config.providers.jmeter = {};
+  config.events = record(data.events);
+  config.tasks = record(data.tasks);
+  return config;
+}
+
+const STRING_KEYS = ['url', 'urlEnv', 'tokenEnv', 'userEnv', 'passwordEnv'] as const;
+
+function readProvider(raw: unknown, name: string, out: FileDiagnostics): PrometheusSettings {
+  const settings: PrometheusSettings = {};
+  const data = record(raw);
+  for (const key of STRING_KEYS) {
+    const value = data[key];
+    if (typeof value !== 'string') continue;
+    // A value that is not http(s):// at all was reported by the schema check.
+    if (key === 'url' && /^https?:\/\//.test(value) && !isHttpUrl(value))
+      out.error(
+        ['providers', name, key],
+        'not a valid http(s) URL',
+        'write e.g. url: https://prometheus.example.com',
+      );
+    settings[key] = value;
+  }
+  if (typeof data.timeoutSeconds === 'number') settings.timeoutSeconds = data.timeoutSeconds;
+  return settings;
+}
+
+/** `file:` paths become absolute against the project root; other URLs are kept as written. */
+export function resolveHistory(url: string, root: string): string {
+  if (!url.startsWith('file:')) return url;
+  const path = url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length);
+  return `file:${isAbsolute(path) ? path : resolve(root, path)}`;
+}
+
+function emptyConfig(root: string): ProjectConfig {
+  return { root, defaults: {}, providers: {}, events: {}, tasks: {} };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function record(value: unknown): Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Raw) : {};
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+import { ConfigError } from '../errors.js';
+import type { Objective } from '../gate/types.js';
+import type { IndicatorDefinition, SliProvider } from '../providers/provider.js';
+
+/** Which provider answers each SLI the SLO uses. */
+export interface IndicatorPlan {
+  byProvider: Map<SliProvider, string[]>;
+  /** Informational objectives whose SLI nobody defines: shown without value, not scored. */
+  undefinedInfo: string[];
+}
+
+/**
+ * Looks each objective's SLI up in every provider (DESIGN.md section 3). A definition written by
+ * the user (an SLI file, a values file) beats a provider's built-in default; two written
+ * definitions, or two defaults and none written, are ambiguous: a config error.
+ */
+export function planIndicators(
+  objectives: readonly Objective[],
+  providers: readonly SliProvider[],
+): IndicatorPlan {
+  const byProvider = new Map<SliProvider, string[]>();
+  const problems: string[] = [];
+  const undefinedScored: string[] = [];
+  const undefinedInfo: string[] = [];
+  for (const sli of new Set(objectives.map((o) => o.sli))) {
+    const candidates = providers.flatMap((provider) =>
+      provider.indicators.filter((i) => i.name === sli).map((definition) => ({ provider, definition })),
+    );
+    const written = candidates.filter((c) => c.definition.origin !== 'default');
+    const chosen = written.length > 0 ? written : candidates;
+    if (chosen.length === 1) {
+      const { provider } = chosen[0]!;
+      byProvider.set(provider, [...(byProvider.get(provider) ?? []), sli]);
+    } else if (chosen.length > 1) {
+      problems.push(
+        `SLI "${sli}" is defined by ${chosen.map((c) => describe(c.provider.name, c.definition)).join(' and ')}`,
+      );
+    } else if (objectives.some((o) => o.sli === sli && o.pass.length > 0)) {
+      undefinedScored.push(sli);
+    } else {
+      undefinedInfo.push(sli);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems.join('; '), {
+      hint: 'an SLI name may be defined by one provider only: rename or remove one definition',
+    });
+  }
+  if (undefinedScored.length > 0) {
+    const known = providers
+      .map((p) => `${p.name}: ${p.indicators.map((i) => i.name).join(', ') || 'none'}`)
+      .join('; ');
+    throw new ConfigError(
+      `no provider defines ${undefinedScored.map((s) => `"${s}"`).join(', ')} (known SLIs: ${known || 'none'})`,
+      {
+        hint: 'define it in sli/<provider>.yaml, give its value with --values, or pass --jtl for the JMeter indicators',
+      },
+    );
+  }
+  return { byProvider, undefinedInfo };
+}
+
+function describe(provider: string, definition: IndicatorDefinition): string {
+  if (definition.origin === 'default') return `${provider} (built-in)`;
+  return definition.file === undefined ? provider : `${provider} (${definition.file})`;
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { ExternalSystemError } from '../errors.js';
+import type { Clock, Logger } from '../environment.js';
+import { scoreEvaluation } from '../gate/score.js';
+import type { EvaluationRecord, SliValue } from '../gate/types.js';
+import { selectBaseline } from '../history/baseline.js';
+import { openHistoryStore } from '../history/open-store.js';
+import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.js';
+import type { OnWarning } from '../config/project-config.js';
+import { planIndicators } from './resolve-indicators.js';
+import { loadEvaluationSetup, type EvaluationSetupRequest } from './setup.js';
+import { resolveTimeWindow, type WindowFlags } from './time-window.js';
+
+/** Everything `evaluate` was asked, as flags and env gave it. */
+export interface EvaluateRequest extends EvaluationSetupRequest {
+  version?: string;
+  labels: Record<string, string>;
+  window: WindowFlags;
+}
+
+/** The recorded evaluation, and the `--on-warning` default that ci-connect.yaml set. */
+export interface EvaluationOutcome {
+  evaluation: EvaluationRecord;
+  onWarning: OnWarning;
+}
+
+export interface EvaluateDependencies {
+  cwd: string;
+  clock: Clock;
+  logger: Logger;
+  newId?: () => string;
+}
+
+/**
+ * The quality gate: loads the SLO and providers, fetches SLI values for the window, scores them
+ * against the baseline from history, appends the result to history and returns it.
+ */
+export async function runEvaluation(
+  request: EvaluateRequest,
+  deps: EvaluateDependencies,
+): Promise<EvaluationOutcome> {
+  const setup = await loadEvaluationSetup(request, deps.logger);
+  const { slo, providers, target } = setup;
+  const plan = planIndicators(slo.objectives, providers);
+  for (const sli of plan.undefinedInfo)
+    deps.logger.warn(`informational SLI "${sli}" is not defined by any provider; it is shown without value`);
+
+  const window = await evaluationWindow(request.window, providers, deps);
+  const context: SliContext = { ...target, labels: request.labels, filter: slo.filter, window };
+  const values = await fetchAll(plan.byProvider, context);
+  const missing = plan.undefinedInfo.map((sli): SliValue => ({
+    sli,
+    provider: '',
+    value: null,
+    failure: 'error',
+    message: 'not defined by any provider',
+  }));
+  failWhenEverySystemIsDown(values);
+
+  const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger });
+  try {
+    const previous = await store.query({ kind: 'evaluation', ...target });
+    const baseline = selectBaseline(previous, slo.comparison);
+    const scored = scoreEvaluation({ slo, values: [...values, ...missing], baseline });
+    const record: EvaluationRecord = {
+      schemaVersion: 1,
+      id: (deps.newId ?? randomUUID)(),
+      kind: 'evaluation',
+      ...target,
+      version: request.version ?? '',
+      labels: request.labels,
+      start: window.start.toISOString(),
+      end: window.end.toISOString(),
+      evaluatedAt: deps.clock.now().toISOString(),
+      result: scored.result,
+      score: scored.score,
+      objectives: scored.objectives,
+      comparedEvaluations: baseline.map((b) => b.id),
+      message: scored.message,
+      invalidated: false,
+    };
+    await store.append(record);
+    return { evaluation: record, onWarning: setup.onWarning };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The window from the flags; with only a JMeter results file and no flags, the test's own span. */
+async function evaluationWindow(
+  flags: WindowFlags,
+  providers: readonly SliProvider[],
+  deps: EvaluateDependencies,
+): Promise<TimeWindow> {
+  const noFlags = flags.start === undefined && flags.end === undefined && flags.timeframe === undefined;
+  const spanning = providers.find((p) => p.timeSpan !== undefined);
+  if (noFlags && spanning?.timeSpan !== undefined) {
+    const span = await spanning.timeSpan();
+    if (span !== null) {
+      deps.logger.debug(
+        `evaluation window from ${spanning.name}: ${span.start.toISOString()} .. ${span.end.toISOString()}`,
+      );
+      return span;
+    }
+  }
+  return resolveTimeWindow(flags, deps.clock.now());
+}
+
+/** Providers are asked in parallel; each answers for its own SLIs. */
+async function fetchAll(
+  byProvider: ReadonlyMap<SliProvider, string[]>,
+  context: SliContext,
+): Promise<SliValue[]> {
+  const results = await Promise.all(
+    [...byProvider].map(([provider, names]) => provider.fetch(names, context)),
+  );
+  return results.flat();
+}
+
+/** DESIGN.md section 5: when no SLI could be fetched because systems were down, record nothing. */
+function failWhenEverySystemIsDown(values: readonly SliValue[]): void {
+  if (values.length === 0) return;
+  const down = values.filter((v) => v.value === null && v.failure === 'unavailable');
+  if (down.length === values.length) {
+    const reasons = [...new Set(down.map((v) => (v.value === null ? `${v.provider}: ${v.message}` : '')))];
+    throw new ExternalSystemError(`no SLI could be fetched: ${reasons.join('; ')}`, {
+      hint: 'nothing was recorded; retry the job when the monitoring system is reachable',
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { requireConfig } from '../config/config-errors.js';
+import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
+import { loadProjectConfig, type OnWarning, type ProjectConfig } from '../config/project-config.js';
+import { CONFIG_DIR_HINT, listServices, resolveServiceFiles } from '../config/service-files.js';
+import { loadSliFile, type SliFile } from '../config/sli-file.js';
+import { loadSloFile } from '../config/slo-file.js';
+import { ConfigError, UsageError } from '../errors.js';
+import type { Logger } from '../environment.js';
+import type { Slo } from '../gate/types.js';
+import type { SliProvider } from '../providers/provider.js';
+import { SLI_PROVIDERS } from '../providers/registry.js';
+import { StaticProvider } from '../providers/static/index.js';
+
+/** Where the gate's configuration comes from: a config directory, or flags alone. */
+export interface EvaluationSetupRequest {
+  /** As given (default `.ci-connect`); relative paths are relative to the working directory. */
+  configDir: string;
+  project?: string;
+  stage?: string;
+  service?: string;
+  /** `--slo FILE`: the SLO without a config directory. */
+  sloFile?: string;
+  /** `--sli PROVIDER=FILE`, over the config directory's sli/ files. */
+  sliFiles: readonly { provider: string; file: string }[];
+  valuesFile?: string;
+  jtlFile?: string;
+  /** `--history URL`; relative `file:` paths are relative to the working directory. */
+  history?: string;
+}
+
+export interface EvaluationTarget {
+  project: string;
+  stage: string;
+  service: string;
+}
+
+export interface EvaluationSetup {
+  target: EvaluationTarget;
+  slo: Slo;
+  providers: SliProvider[];
+  historyUrl: string;
+  /** `--on-warning` default from ci-connect.yaml. */
+  onWarning: OnWarning;
+}
+
+const FALLBACK_NAME = 'default';
+
+/** Loads what an evaluation needs and builds its providers; every config problem is a ConfigError. */
+export async function loadEvaluationSetup(
+  request: EvaluationSetupRequest,
+  logger: Logger,
+): Promise<EvaluationSetup> {
+  const hasConfigDir = await isDirectory(request.configDir);
+  if (!hasConfigDir && request.sloFile === undefined) {
+    throw new ConfigError(`no config directory ${request.configDir}`, { hint: CONFIG_DIR_HINT });
+  }
+  const config = hasConfigDir ? await loadConfig(request.configDir, logger) : undefined;
+  const target: EvaluationTarget = {
+    project: request.project ?? config?.project ?? FALLBACK_NAME,
+    stage: request.stage ?? config?.defaults.stage ?? FALLBACK_NAME,
+    service:
+      request.service ??
+      (hasConfigDir && request.sloFile === undefined ? await onlyService(request.configDir) : FALLBACK_NAME),
+  };
+  const files =
+    request.sloFile === undefined
+      ? await resolveServiceFiles({
+          configDir: request.configDir,
+          service: target.service,
+          stage: target.stage,
+        })
+      : { slo: request.sloFile, sli: {} };
+  const sliPaths: Record<string, string> = { ...files.sli };
+  for (const { provider, file } of request.sliFiles) sliPaths[provider] = file;
+
+  const slo = await load(loadSloFile(files.slo), (r) => r.slo, logger);
+  const providers = await buildProviders(sliPaths, request, logger);
+  return {
+    target,
+    slo,
+    providers,
+    historyUrl: request.history ?? config?.history ?? `file:${join(request.configDir, 'history.jsonl')}`,
+    onWarning: config?.defaults.onWarning ?? 'pass',
+  };
+}
+
+async function buildProviders(
+  sliPaths: Record<string, string>,
+  request: EvaluationSetupRequest,
+  logger: Logger,
+): Promise<SliProvider[]> {
+  const providers: SliProvider[] = [];
+  if (request.valuesFile !== undefined) providers.push(await StaticProvider.fromFile(request.valuesFile));
+  for (const name of Object.keys(sliPaths)) {
+    if (!SLI_PROVIDERS.has(name)) {
+      throw new ConfigError(`${sliPaths[name]}: there is no SLI provider "${name}"`, {
+        hint: `SLI files are named after their provider: ${[...SLI_PROVIDERS.keys()].join(', ')}`,
+      });
+    }
+  }
+  for (const definition of SLI_PROVIDERS.values()) {
+    const path = sliPaths[definition.name];
+    const sliFile: SliFile | undefined =
+      path === undefined
+        ? undefined
+        : await load(
+            loadSliFile(
+              path,
+              definition.checkQuery === undefined ? {} : { checkQuery: definition.checkQuery },
+            ),
+            (r) => r.sli,
+            logger,
+          );
+    if (sliFile === undefined && definition.builtInIndicators.length === 0) continue;
+    providers.push(
+      definition.create({
+        ...(sliFile === undefined ? {} : { sliFile }),
+        ...(request.jtlFile === undefined ? {} : { jtlFile: request.jtlFile }),
+        logger,
+      }),
+    );
+  }
+  return providers;
+}
+
+async function loadConfig(configDir: string, logger: Logger): Promise<ProjectConfig> {
+  return load(
+    loadProjectConfig(join(configDir, 'ci-connect.yaml'), { optional: true }),
+    (r) => r.config,
+    logger,
+  );
+}
+
+/** Awaits a loader, reports its warnings, and throws a ConfigError with every error. */
+async function load<R extends { diagnostics: Diagnostic[] }, T>(
+  loading: Promise<R>,
+  pick: (r: R) => T | undefined,
+  logger: Logger,
+): Promise<T> {
+  const result = await loading;
+  for (const d of result.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
+  return requireConfig(pick(result), result.diagnostics);
+}
+
+async function onlyService(configDir: string): Promise<string> {
+  const services = await listServices(configDir);
+  if (services.length === 1) return services[0]!;
+  if (services.length === 0) {
+    throw new ConfigError(`no service in ${configDir}`, {
+      hint: `create ${join(configDir, 'base', '<service>', 'slo.yaml')}`,
+    });
+  }
+  throw new UsageError(`${configDir} has several services: ${services.join(', ')}`, {
+    hint: 'say which with --service (env CI_CONNECT_SERVICE)',
+  });
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

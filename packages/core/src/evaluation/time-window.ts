@@ -1,0 +1,83 @@
+import { UsageError } from '../errors.js';
+import type { TimeWindow } from '../providers/provider.js';
+
+/** The window flags as given: `--start`, `--end`, `--timeframe`. */
+export interface WindowFlags {
+  start?: string;
+  end?: string;
+  timeframe?: string;
+}
+
+const MINUTE = 60_000;
+const DEFAULT_TIMEFRAME = 5 * MINUTE;
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE };
+
+/**
+ * Resolves the evaluation window as Keptn did (go-utils timeutils): `--start` with `--end`, or
+ * `--timeframe` with or without `--start`; by default the last 5 minutes. The window must be at
+ * least one minute long.
+ */
+export function resolveTimeWindow(flags: WindowFlags, now: Date): TimeWindow {
+  const { start, end, timeframe } = flags;
+  if (end !== undefined && timeframe !== undefined) {
+    throw new UsageError('--end and --timeframe cannot be used together', {
+      hint: 'give --start and --end, or --timeframe with an optional --start',
+    });
+  }
+  if (end !== undefined && start === undefined) {
+    throw new UsageError('--end needs --start', {
+      hint: 'add --start, or use --timeframe 15m for the last 15 minutes',
+    });
+  }
+  let window: TimeWindow;
+  if (start !== undefined && end !== undefined) {
+    window = { start: parseInstant(start, '--start'), end: parseInstant(end, '--end') };
+  } else {
+    const length = timeframe === undefined ? DEFAULT_TIMEFRAME : parseDuration(timeframe, '--timeframe');
+    window =
+      start === undefined
+        ? { start: new Date(now.getTime() - length), end: now }
+        : {
+            start: parseInstant(start, '--start'),
+            end: new Date(parseInstant(start, '--start').getTime() + length),
+          };
+  }
+  if (window.end.getTime() - window.start.getTime() < MINUTE) {
+    throw new UsageError(
+      `the evaluation window ${window.start.toISOString()} .. ${window.end.toISOString()} is shorter than one minute`,
+      { hint: 'monitoring data needs a window of at least 1 minute: widen --start/--end or --timeframe' },
+    );
+  }
+  return window;
+}
+
+/** ISO 8601 (a time without zone is UTC, as in Keptn) or epoch seconds/milliseconds. */
+export function parseInstant(text: string, flag: string): Date {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const n = Number(trimmed);
+    // Epoch seconds have at most 10 digits until the year 2286.
+    return new Date(trimmed.length <= 10 ? n * 1000 : n);
+  }
+  const withZone = /[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) ? trimmed : `${trimmed}Z`;
+  const date = new Date(withZone);
+  if (!/^\d{4}-\d\d-\d\d/.test(trimmed) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a time`, {
+      hint: 'write ISO 8601 such as 2026-11-22T10:00:00Z, or epoch seconds',
+    });
+  }
+  return date;
+}
+
+/** Go-style durations as Keptn used them: "5m", "1h30m", "90s". */
+export function parseDuration(text: string, flag: string): number {
+  const trimmed = text.trim();
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  const consumed = parts.map((p) => p[0]).join('');
+  if (parts.length === 0 || consumed !== trimmed) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration`, {
+      hint: 'write e.g. 5m, 1h30m or 90s',
+    });
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
+}

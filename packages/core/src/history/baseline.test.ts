@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { Comparison, GateResult } from '../gate/types.js';
+import { selectBaseline } from './baseline.js';
+import type { HistoryRecord } from './history-store.js';
+import { sampleEvaluation } from './test-support/history-store-contract.js';
+
+/** Newest first: e6 (fail) e5 (warning, invalidated) e4 (pass) e3 (warning) e2 (fail) e1 (pass). */
+const history: HistoryRecord[] = [
+  sampleEvaluation('e6', { result: 'fail' }),
+  sampleEvaluation('e5', { result: 'warning', invalidated: true }),
+  { schemaVersion: 1, id: 'd1', kind: 'deployment', project: 'shop', stage: 'hardening', service: 'carts' },
+  sampleEvaluation('e4', { result: 'pass' }),
+  sampleEvaluation('e3', { result: 'warning' }),
+  sampleEvaluation('e2', { result: 'fail' }),
+  sampleEvaluation('e1', { result: 'pass' }),
+];
+
+function comparison(overrides: Partial<Comparison>): Comparison {
+  return {
+    compareWith: 'several_results',
+    includeResultWithScore: 'all',
+    numberOfComparisonResults: 3,
+    aggregateFunction: 'avg',
+    ...overrides,
+  };
+}
+
+describe('selectBaseline', () => {
+  it.each<[string, Partial<Comparison>, string[]]>([
+    ['single_result, all', { compareWith: 'single_result' }, ['e6']],
+    [
+      'single_result ignores numberOfComparisonResults',
+      { compareWith: 'single_result', numberOfComparisonResults: 5 },
+      ['e6'],
+    ],
+    ['single_result, pass', { compareWith: 'single_result', includeResultWithScore: 'pass' }, ['e4']],
+    [
+      'single_result, pass_or_warn',
+      { compareWith: 'single_result', includeResultWithScore: 'pass_or_warn' },
+      ['e4'],
+    ],
+    ['several, all', {}, ['e6', 'e4', 'e3']],
+    ['several, pass', { includeResultWithScore: 'pass' }, ['e4', 'e1']],
+    ['several, pass_or_warn', { includeResultWithScore: 'pass_or_warn' }, ['e4', 'e3', 'e1']],
+    ['several, more than there are', { numberOfComparisonResults: 10 }, ['e6', 'e4', 'e3', 'e2', 'e1']],
+    [
+      'several, pass_or_warn, 2',
+      { includeResultWithScore: 'pass_or_warn', numberOfComparisonResults: 2 },
+      ['e4', 'e3'],
+    ],
+    ['several, zero', { numberOfComparisonResults: 0 }, []],
+  ])('%s', (_name, overrides, expected) => {
+    expect(selectBaseline(history, comparison(overrides)).map((r) => r.id)).toEqual(expected);
+  });
+
+  it.each<[string, HistoryRecord[]]>([
+    ['no history', []],
+    ['only other kinds', history.filter((r) => r.kind !== 'evaluation')],
+    ['only invalidated evaluations', history.filter((r) => r.invalidated === true)],
+    [
+      'only failures when passes are wanted',
+      history.filter((r) => (r as { result?: GateResult }).result === 'fail'),
+    ],
+  ])('%s gives no baseline', (_name, records) => {
+    expect(selectBaseline(records, comparison({ includeResultWithScore: 'pass' }))).toEqual([]);
+  });
+
+  it('returns the records themselves, unchanged', () => {
+    const [first] = selectBaseline(history, comparison({ compareWith: 'single_result' }));
+    expect(first).toBe(history[0]);
+  });
+});

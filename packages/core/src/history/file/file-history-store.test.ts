@@ -1,0 +1,158 @@
+import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryLogger } from '../../environment.js';
+import { ConfigError, ExternalSystemError } from '../../errors.js';
+import { describeHistoryStoreContract, sampleEvaluation } from '../test-support/history-store-contract.js';
+import { FileHistoryStore } from './file-history-store.js';
+
+let dir = '';
+const logger = createMemoryLogger();
+const carts = { project: 'shop', stage: 'hardening', service: 'carts' };
+
+async function makeDir(): Promise<void> {
+  dir = await mkdtemp(join(tmpdir(), 'ci-connect-history-'));
+  logger.lines.length = 0;
+}
+
+function openAt(path: string): FileHistoryStore {
+  return new FileHistoryStore({ path, logger });
+}
+
+function warnings(): string[] {
+  return logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+}
+
+describeHistoryStoreContract('FileHistoryStore', {
+  setup: makeDir,
+  open: () => openAt(join(dir, 'history.jsonl')),
+  teardown: () => rm(dir, { recursive: true, force: true }),
+});
+
+describe('FileHistoryStore on disk', () => {
+  let path = '';
+  beforeEach(async () => {
+    await makeDir();
+    path = join(dir, 'nested', 'deeper', 'history.jsonl');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes one JSON object per line, creating the directories, and leaves no lock behind', async () => {
+    const store = openAt(path);
+    await store.append(sampleEvaluation('a'));
+    await store.append(sampleEvaluation('b'));
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+    expect(JSON.parse(lines[0] ?? '')).toStrictEqual(sampleEvaluation('a'));
+    await expect(readFile(`${path}.lock/owner.json`)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reads a missing file as an empty history and does not create it', async () => {
+    expect(await openAt(path).query(carts)).toEqual([]);
+    await expect(readFile(path)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('keeps a torn line on its own line, reads every complete record and warns once', async () => {
+    const store = openAt(path);
+    for (const id of ['a', 'b', 'c']) await store.append(sampleEvaluation(id));
+    await appendFile(path, JSON.stringify(sampleEvaluation('torn')).slice(0, 57));
+    expect((await store.query(carts)).map((r) => r.id)).toEqual(['c', 'b', 'a']);
+    expect(warnings()).toEqual([]);
+
+    await store.append(sampleEvaluation('d'));
+    expect((await store.query(carts)).map((r) => r.id)).toEqual(['d', 'c', 'b', 'a']);
+    expect(await store.get('d')).toStrictEqual(sampleEvaluation('d'));
+    expect(warnings()).toEqual([
+      `${path}:4: skipped a line that is not a complete history record (a writer was probably interrupted)`,
+    ]);
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    expect(lines).toHaveLength(6);
+    expect(JSON.parse(lines[4] ?? '')).toMatchObject({ id: 'd' });
+  });
+
+  it.each([
+    [
+      'a record written by a newer ci-connect',
+      '{"schemaVersion":2,"id":"x","kind":"evaluation"}',
+      'schemaVersion 2',
+    ],
+    ['a line without id', '{"schemaVersion":1,"kind":"evaluation"}', 'not a complete history record'],
+    ['a line without kind', '{"schemaVersion":1,"id":"x"}', 'not a complete history record'],
+    ['a JSON array', '[1,2]', 'not a complete history record'],
+    ['text', 'hello', 'not a complete history record'],
+  ])('skips %s with a warning naming file and line', async (_name, line, reason) => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    await writeFile(path, `${JSON.stringify(sampleEvaluation('a'))}\n${line}\n\n`);
+    expect((await openAt(path).query(carts)).map((r) => r.id)).toEqual(['a']);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toContain(`${path}:2: `);
+    expect(warnings()[0]).toContain(reason);
+  });
+
+  it('applies invalidations written as their own lines, copying the target for grep', async () => {
+    const store = new FileHistoryStore({
+      path,
+      logger,
+      clock: { now: () => new Date('2025-02-03T04:05:06Z') },
+    });
+    await store.append(sampleEvaluation('a'));
+    await store.invalidate('a', 'wrong cluster');
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe(JSON.stringify(sampleEvaluation('a')));
+    expect(JSON.parse(lines[1] ?? '')).toEqual({
+      schemaVersion: 1,
+      kind: 'invalidation',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+      target: 'a',
+      ...carts,
+      at: '2025-02-03T04:05:06.000Z',
+      reason: 'wrong cluster',
+    });
+  });
+
+  it('fails with a ConfigError naming the path when the history path is a directory', async () => {
+    await mkdir(path, { recursive: true });
+    const store = openAt(path);
+    const error = await store.append(sampleEvaluation('a')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `cannot write the history file ${path}: the path is a directory`,
+    );
+    expect((error as ConfigError).hint).toContain('--history file:path/to/history.jsonl');
+    await expect(store.query(carts)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('fails with a ConfigError when a parent of the path is a file', async () => {
+    await writeFile(join(dir, 'nested'), 'not a directory');
+    await expect(openAt(path).append(sampleEvaluation('a'))).rejects.toThrow(
+      /cannot write the history file .*: a parent of the path is not a directory/,
+    );
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'fails with a ConfigError when the directory is read-only (not as root)',
+    async () => {
+      const readOnly = join(dir, 'ro');
+      await mkdir(readOnly, { mode: 0o555 });
+      await expect(openAt(join(readOnly, 'h.jsonl')).append(sampleEvaluation('a'))).rejects.toThrow(
+        /permission denied/,
+      );
+    },
+  );
+
+  it('fails with an ExternalSystemError when the disk is full, and leaves no lock behind', async () => {
+    // /dev/full answers every write with ENOSPC, like a full disk.
+    const full = join(dir, 'full.jsonl');
+    await symlink('/dev/full', full);
+    const error = await openAt(full)
+      .append(sampleEvaluation('a'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExternalSystemError);
+    expect((error as Error).message).toBe(
+      `cannot append to the history file ${full}: no space left on the device`,
+    );
+    await expect(readFile(`${full}.lock/owner.json`)).rejects.toThrow(/ENOENT/);
+  });
+});

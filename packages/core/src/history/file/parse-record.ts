@@ -1,0 +1,50 @@
+/**
+ * Decides what one line of the JSON Lines history is: a record, nothing (blank), or something to
+ * skip with a reason. Skipping instead of failing is what keeps a crash from breaking reading.
+ */
+
+import type { HistoryRecord } from '../history-store.js';
+
+/** The newest record layout this version of ci-connect understands. */
+export const SUPPORTED_SCHEMA_VERSION = 1;
+
+/** What a line holds. */
+export type ParsedLine =
+  { status: 'record'; record: HistoryRecord } | { status: 'blank' } | { status: 'skipped'; reason: string };
+
+const INCOMPLETE = 'skipped a line that is not a complete history record (a writer was probably interrupted)';
+
+/** Parses one line of the history file. */
+export function parseRecordLine(text: string): ParsedLine {
+  if (text.trim() === '') return { status: 'blank' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { status: 'skipped', reason: INCOMPLETE };
+  }
+  if (!isHistoryRecord(value)) return { status: 'skipped', reason: INCOMPLETE };
+  if (value.schemaVersion > SUPPORTED_SCHEMA_VERSION) {
+    return {
+      status: 'skipped',
+      reason: `skipped a record with schemaVersion ${value.schemaVersion}, written by a newer ci-connect (upgrade ci-connect to read it)`,
+    };
+  }
+  return { status: 'record', record: value };
+}
+
+/** True for an object with the fields every record has. */
+export function isHistoryRecord(value: unknown): value is HistoryRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    Number.isInteger(record.schemaVersion) &&
+    (record.schemaVersion as number) >= 1 &&
+    isNonEmptyString(record.id) &&
+    isNonEmptyString(record.kind)
+  );
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}

@@ -1,0 +1,52 @@
+/**
+ * Turns file-system errors of the history file into messages for the user: a path that can
+ * never work is a ConfigError (exit 2), a full or failing disk an ExternalSystemError (exit 3).
+ */
+
+import { CiConnectError, ConfigError, ExternalSystemError } from '../../errors.js';
+
+/** The `code` of a Node.js system error, e.g. ENOENT. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const FLAG_HINT =
+  'point --history (or CI_CONNECT_HISTORY) at a writable file, e.g. --history file:path/to/history.jsonl';
+
+/** What went wrong, for path-related codes that retrying will not fix. */
+const CONFIG_PROBLEMS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  EISDIR: 'the path is a directory',
+  ENOTDIR: 'a parent of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+const SPACE_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** Wraps `error` from reading or writing the history file at `path`; other errors pass through. */
+export function toHistoryFileError(error: unknown, path: string, operation: 'read' | 'write'): unknown {
+  if (error instanceof CiConnectError) return error;
+  const code = errorCode(error);
+  if (code === undefined) return error;
+  const problem = CONFIG_PROBLEMS[code];
+  if (problem !== undefined) {
+    return new ConfigError(`cannot ${operation} the history file ${path}: ${problem}`, {
+      hint: FLAG_HINT,
+      cause: error,
+    });
+  }
+  if (SPACE_CODES.has(code)) {
+    return new ExternalSystemError(`cannot append to the history file ${path}: no space left on the device`, {
+      hint: 'free disk space and run again; the records already in the file are unchanged',
+      cause: error,
+    });
+  }
+  return new ExternalSystemError(
+    `cannot ${operation} the history file ${path}: ${(error as Error).message}`,
+    { hint: 'retrying may help; the records already in the file are unchanged', cause: error },
+  );
+}

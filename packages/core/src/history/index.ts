@@ -1,0 +1,8 @@
+/** The history store: interface, registry, the `file:` store and baseline selection. */
+
+export * from './history-store.js';
+export * from './open-store.js';
+export * from './baseline.js';
+export { FileHistoryStore, type FileHistoryStoreOptions } from './file/file-history-store.js';
+export { defaultFileLockOptions, type FileLockOptions } from './file/file-lock.js';
+export type { InvalidationRecord } from './invalidation.js';

@@ -1,0 +1,71 @@
+import { readdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../environment.js';
+import { ConfigError } from '../errors.js';
+import { resolveFileHistoryPath } from './file/open-file-history-store.js';
+import { DEFAULT_HISTORY_URL } from './history-store.js';
+import { FileHistoryStore } from './file/file-history-store.js';
+import { historyStoreFactories, openHistoryStore, redactCredentials } from './open-store.js';
+
+const options = { baseDir: '/work/project', logger: silentLogger };
+
+describe('openHistoryStore', () => {
+  it.each([
+    [DEFAULT_HISTORY_URL, '/work/project/.ci-connect/history.jsonl'],
+    ['file:history.jsonl', '/work/project/history.jsonl'],
+    ['file:./a/../h.jsonl', '/work/project/h.jsonl'],
+    ['file:../shared/h.jsonl', '/work/shared/h.jsonl'],
+    ['file:/var/lib/ci/h.jsonl', '/var/lib/ci/h.jsonl'],
+    ['file:///var/lib/ci/my%20history.jsonl', '/var/lib/ci/my history.jsonl'],
+    ['file://localhost/var/h.jsonl', '/var/h.jsonl'],
+    ['FILE:h.jsonl', '/work/project/h.jsonl'],
+    ['  file:h.jsonl ', '/work/project/h.jsonl'],
+    ['file:with space.jsonl', '/work/project/with space.jsonl'],
+  ])('opens %j as the file %s', (url, path) => {
+    const store = openHistoryStore(url, options);
+    expect(store).toBeInstanceOf(FileHistoryStore);
+    expect(store.location).toBe(path);
+  });
+
+  it.each([
+    [
+      'postgres://ci:s3cret@db.example/ci',
+      'history stores of the kind "postgres:" are not supported; supported: file:',
+    ],
+    ['s3://bucket/history.jsonl', 'history stores of the kind "s3:" are not supported; supported: file:'],
+    ['history.jsonl', 'the history store "history.jsonl" is not a URL'],
+    ['', 'the history store "" is not a URL'],
+    ['//ci:s3cret@db/ci', 'the history store "//***@db/ci" is not a URL'],
+    ['file:', 'the history URL "file:" names no file'],
+    ['file://otherhost/h.jsonl', 'the history URL "file://otherhost/h.jsonl" is not a local file URL'],
+  ])('rejects %j with a ConfigError and a hint', (url, message) => {
+    const open = () => openHistoryStore(url, options);
+    expect(open).toThrow(ConfigError);
+    try {
+      open();
+    } catch (error) {
+      expect((error as ConfigError).message).toContain(message);
+      expect((error as ConfigError).message).not.toContain('s3cret');
+      expect((error as ConfigError).hint).toContain('--history file:path/to/history.jsonl');
+      expect((error as ConfigError).hint).toContain('CI_CONNECT_HISTORY');
+    }
+  });
+
+  it('resolves relative paths against the base directory only', () => {
+    expect(resolveFileHistoryPath('file:h.jsonl', '/elsewhere')).toBe('/elsewhere/h.jsonl');
+  });
+
+  it('masks credentials in URLs', () => {
+    expect(redactCredentials('postgres://user:pw@host:5432/db')).toBe('postgres://***@host:5432/db');
+    expect(redactCredentials('file:a@b.jsonl')).toBe('file:a@b.jsonl');
+  });
+
+  it('has one registry entry per store folder (STYLE.md: the map and the folders agree)', async () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const entries = await readdir(here, { withFileTypes: true });
+    const folders = entries.filter((e) => e.isDirectory() && e.name !== 'test-support').map((e) => e.name);
+    expect([...historyStoreFactories.keys()].sort()).toEqual(folders.sort());
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The history stores ci-connect knows, by URL scheme: an explicit map (STYLE.md), so adding
+ * `postgres://` is one entry and a folder beside `file/`.
+ */
+
+import { ConfigError } from '../errors.js';
+import { openFileHistoryStore } from './file/open-file-history-store.js';
+import type { HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
+
+/**
+ * Opens the store a URL of its scheme names. Synchronous: a store connects lazily on its first
+ * operation (a pg.Pool does), so callers need no await and connection errors surface there.
+ */
+export type HistoryStoreFactory = (url: string, options: OpenHistoryStoreOptions) => HistoryStore;
+
+/** Scheme (lower case, without ":") → factory. */
+export const historyStoreFactories: ReadonlyMap<string, HistoryStoreFactory> = new Map([
+  ['file', openFileHistoryStore],
+]);
+
+const HINT = 'write e.g. --history file:path/to/history.jsonl (or set CI_CONNECT_HISTORY)';
+
+/** Opens the history store `url` names (`file:...`; relative paths are resolved against `baseDir`). */
+export function openHistoryStore(url: string, options: OpenHistoryStoreOptions): HistoryStore {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    throw new ConfigError(`the history store "${redactCredentials(url)}" is not a URL`, { hint: HINT });
+  }
+  const factory = historyStoreFactories.get(scheme);
+  if (factory === undefined) {
+    const known = [...historyStoreFactories.keys()].map((name) => `${name}:`).join(', ');
+    throw new ConfigError(`history stores of the kind "${scheme}:" are not supported; supported: ${known}`, {
+      hint: HINT,
+    });
+  }
+  return factory(url.trim(), options);
+}
+
+/** The URL with any `user:password@` masked, so a database password never reaches a message. */
+export function redactCredentials(url: string): string {
+  return url.replace(/\/\/[^/@\s]*@/, '//***@');
+}

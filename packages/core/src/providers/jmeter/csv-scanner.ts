@@ -1,0 +1,195 @@
+/**
+ * A streaming CSV reader for JMeter result files: reads fixed-size chunks into one reused
+ * Buffer and hands each row to a callback as byte offsets, so memory does not grow with the
+ * file and no string is made for fields nobody reads. Quoting follows what JMeter's
+ * CSVSaveService writes (RFC 4180): a field holding a comma, a quote or a line break is quoted,
+ * quotes inside it are doubled, and a quoted field may span lines.
+ */
+import { open } from 'node:fs/promises';
+import { CsvRow, CsvSyntaxError } from './csv-row.js';
+
+/** Bytes read per call; large enough that syscalls cost nothing next to scanning. */
+export const DEFAULT_CHUNK_SIZE = 1 << 20;
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const MORE = -1;
+const ROW_ENDED = -2;
+
+export interface ScanOptions {
+  /** Bytes per read; tests pass tiny values to put chunk boundaries everywhere. */
+  chunkSize?: number;
+}
+
+/** Calls `onRow` for every row of the file at `path`, in order. */
+export async function scanCsvFile(
+  path: string,
+  onRow: (row: CsvRow) => void,
+  options: ScanOptions = {},
+): Promise<void> {
+  const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const scanner = new RowScanner(onRow);
+  const handle = await open(path, 'r');
+  try {
+    let buf: Buffer = Buffer.allocUnsafe(chunkSize);
+    let filled = 0;
+    let start = 0;
+    let eof = false;
+    let bomChecked = false;
+    while (!eof) {
+      if (filled === buf.length) buf = growBuffer(buf, filled);
+      const { bytesRead } = await handle.read(buf, filled, Math.min(chunkSize, buf.length - filled), null);
+      filled += bytesRead;
+      eof = bytesRead === 0;
+      if (!bomChecked) {
+        if (filled < 3 && !eof) continue;
+        bomChecked = true;
+        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+      }
+      start = scanner.scan(buf, start, filled, eof);
+      // Keep the unfinished row at the front; the next read appends to it.
+      if (start > 0) {
+        buf.copy(buf, 0, start, filled);
+        filled -= start;
+        start = 0;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function growBuffer(buf: Buffer, filled: number): Buffer {
+  // Only a row longer than the buffer gets here, so memory follows the longest row.
+  const grown = Buffer.allocUnsafe(buf.length * 2);
+  buf.copy(grown, 0, 0, filled);
+  return grown;
+}
+
+/** Splits buffered bytes into rows; keeps the line count across calls. */
+class RowScanner {
+  private readonly row = new CsvRow();
+  private line = 1;
+  private rowEnd = 0;
+
+  constructor(private readonly onRow: (row: CsvRow) => void) {}
+
+  /** Emits every complete row in `buf[pos, end)` (all of it at end of file); returns where the rest starts. */
+  scan(buf: Buffer, pos: number, end: number, eof: boolean): number {
+    const row = this.row;
+    row.buf = buf;
+    while (pos < end) {
+      const next = this.scanRow(buf, pos, end, eof);
+      if (next < 0) return pos;
+      row.line = this.line;
+      this.onRow(row);
+      this.line += row.innerLineBreaks + 1;
+      pos = next;
+    }
+    return pos;
+  }
+
+  /** Scans one row starting at `pos`; returns the offset after it, or -1 when it is not all here yet. */
+  private scanRow(buf: Buffer, pos: number, end: number, eof: boolean): number {
+    const row = this.row;
+    row.innerLineBreaks = 0;
+    row.openQuote = false;
+    // Locals, not row properties, in the loop that runs once per byte of the file.
+    let { starts, ends, quoted } = row;
+    let n = 0;
+    let p = pos;
+    for (;;) {
+      if (n === starts.length) {
+        row.count = n;
+        row.grow();
+        ({ starts, ends, quoted } = row);
+      }
+      if (p < end && buf[p] === QUOTE) {
+        row.count = n;
+        const next = this.afterQuoted(buf, p + 1, end, eof);
+        if (next === MORE) return -1;
+        if (next === ROW_ENDED) return this.rowEnd;
+        n = row.count;
+        p = next;
+        continue;
+      }
+      const s = p;
+      let c = 0;
+      while (p < end && (c = buf[p]!) !== COMMA && c !== LF) p++;
+      if (p >= end) {
+        if (!eof) return -1;
+        c = 0; // the row ends at the end of the file
+      }
+      starts[n] = s;
+      quoted[n] = 0;
+      if (c === COMMA) {
+        ends[n++] = p++;
+        continue;
+      }
+      // A CR before the line end belongs to the CRLF, not to the field.
+      ends[n++] = p > s && buf[p - 1] === CR ? p - 1 : p;
+      row.count = n;
+      row.terminated = c === LF;
+      return c === LF ? p + 1 : end;
+    }
+  }
+
+  /**
+   * Reads a quoted field and what follows it: returns the offset of the next field, MORE when
+   * the data ends too soon, or ROW_ENDED when the field ended the row (at `this.rowEnd`).
+   */
+  private afterQuoted(buf: Buffer, s: number, end: number, eof: boolean): number {
+    const p = this.scanQuoted(buf, s, end, eof);
+    if (p < 0 || p >= end) return eof ? this.endRow(false, end) : MORE;
+    const c = buf[p];
+    if (c === COMMA) return p + 1;
+    if (c === LF) return this.endRow(true, p + 1);
+    if (c === CR && p + 1 < end && buf[p + 1] === LF) return this.endRow(true, p + 2);
+    if (c === CR && p + 1 >= end) return eof ? this.endRow(false, end) : MORE;
+    throw new CsvSyntaxError('text after the closing quote of a field', this.line + this.row.innerLineBreaks);
+  }
+
+  /** Records a quoted field starting after its opening quote; returns the offset after its closing quote, or -1. */
+  private scanQuoted(buf: Buffer, s: number, end: number, eof: boolean): number {
+    const row = this.row;
+    let q = s;
+    let breaks = 0;
+    for (;;) {
+      if (q >= end) {
+        if (!eof) return -1;
+        row.openQuote = true;
+        this.push(s, end, 1);
+        row.innerLineBreaks += breaks;
+        return end;
+      }
+      const c = buf[q];
+      if (c === QUOTE) {
+        // A quote at the end of the data closes the field, or the caller rescans once more is read.
+        if (q + 1 >= end || buf[q + 1] !== QUOTE) break;
+        q += 2;
+        continue;
+      }
+      if (c === LF) breaks++;
+      q++;
+    }
+    this.push(s, q, 1);
+    row.innerLineBreaks += breaks;
+    return q + 1;
+  }
+
+  private push(start: number, end: number, quoted: number): void {
+    const row = this.row;
+    row.starts[row.count] = start;
+    row.ends[row.count] = end;
+    row.quoted[row.count] = quoted;
+    row.count++;
+  }
+
+  private endRow(terminated: boolean, next: number): number {
+    this.row.terminated = terminated;
+    this.rowEnd = next;
+    return ROW_ENDED;
+  }
+}

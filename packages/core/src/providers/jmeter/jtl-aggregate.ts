@@ -1,0 +1,195 @@
+/**
+ * One streaming pass over a JMeter CSV results file, aggregated per sampler label. Strict: a
+ * row that cannot be read is an error with its line, because a gate must not silently drop
+ * data; the one exception is a cut-off last line, which JMeter leaves when it is killed.
+ */
+import type { Logger } from '../../environment.js';
+import { silentLogger } from '../../environment.js';
+import { InputError } from '../../errors.js';
+import type { TimeWindow } from '../provider.js';
+import type { CsvRow } from './csv-row.js';
+import { CsvSyntaxError } from './csv-row.js';
+import { scanCsvFile } from './csv-scanner.js';
+import type { ColumnLayout } from './jtl-columns.js';
+import {
+  headerlessLayout,
+  isHeader,
+  layoutFromHeader,
+  parseDecimal,
+  parseDigits,
+  parseFormattedTime,
+  parseSuccess,
+} from './jtl-columns.js';
+import { asInputError, checkJtlFile } from './jtl-file.js';
+import type { ExtraTimeField, LabelAggregate } from './label-aggregate.js';
+import { createLabelAggregate } from './label-aggregate.js';
+import { LabelTable } from './label-table.js';
+
+/** The whole of a results file, per label. */
+export interface JtlAggregate {
+  /** The path as given. */
+  file: string;
+  hasHeader: boolean;
+  /** Whether the file has Latency / Connect columns whose position is known. */
+  columns: Record<ExtraTimeField, boolean>;
+  /** Per label, in order of first appearance. */
+  labels: Map<string, LabelAggregate>;
+  samples: number;
+  /** From the earliest timeStamp to the latest timeStamp + elapsed; null without samples. */
+  span: TimeWindow | null;
+}
+
+export interface AggregateOptions {
+  /** Time columns to aggregate besides elapsed (each costs a histogram per label). */
+  fields?: readonly ExtraTimeField[];
+  /** Receives the warning about a skipped, cut-off last line. */
+  logger?: Logger;
+  /** Bytes per read; see scanCsvFile. */
+  chunkSize?: number;
+}
+
+/** Reads the JTL file at `path` once and aggregates it per label; throws InputError when it cannot. */
+export async function aggregateJtl(path: string, options: AggregateOptions = {}): Promise<JtlAggregate> {
+  await checkJtlFile(path);
+  const aggregator = new JtlAggregator(path, new Set(options.fields), options.logger ?? silentLogger);
+  try {
+    await scanCsvFile(path, aggregator.onRow, { chunkSize: options.chunkSize });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) {
+      throw new InputError(`${path}:${error.line}: ${error.message}`, {
+        hint: 'the file is not valid CSV there; it may be damaged or not JMeter results',
+      });
+    }
+    throw asInputError(path, error);
+  }
+  return aggregator.result();
+}
+
+const NUMBER_HINT =
+  'JMeter writes elapsed, Latency and Connect as whole milliseconds; the file may be damaged';
+const TIME_HINT =
+  'timeStamp must be epoch milliseconds (JMeter\'s default) or a date-time like "2019/12/05 12:37:24", ' +
+  '"2019-12-05 12:37:24.123" or ISO 8601 (jmeter.save.saveservice.timestamp_format)';
+
+class JtlAggregator {
+  private layout: ColumnLayout | undefined;
+  private readonly labels: LabelTable<LabelAggregate>;
+  private readonly fields: Set<ExtraTimeField>;
+  private lastTimeText = '';
+  private lastTime = NaN;
+
+  constructor(
+    private readonly file: string,
+    wanted: ReadonlySet<ExtraTimeField>,
+    private readonly logger: Logger,
+  ) {
+    this.fields = new Set(wanted);
+    this.labels = new LabelTable((label) => createLabelAggregate(label, this.fields));
+  }
+
+  readonly onRow = (row: CsvRow): void => {
+    if (row.count === 1 && row.starts[0] === row.ends[0]) return; // a blank line
+    const layout = this.layout ?? this.readLayout(row);
+    if (layout === undefined) return;
+    if (row.count !== layout.fieldCount || row.openQuote) {
+      this.skipCutOffRow(row, layout);
+      return;
+    }
+    const timeStamp = this.time(row, layout.timeStamp);
+    const elapsed = this.number(row, layout.elapsed, 'elapsed');
+    const success = parseSuccess(row.buf, row.starts[layout.success]!, row.ends[layout.success]!);
+    if (success < 0)
+      this.fail(row, layout.success, 'success', 'true or false', 'JMeter writes true or false');
+    const aggregate = this.labelOf(row, layout.label);
+    aggregate.samples++;
+    if (success === 0) aggregate.failed++;
+    aggregate.elapsed.add(elapsed);
+    if (timeStamp < aggregate.firstStart) aggregate.firstStart = timeStamp;
+    if (timeStamp + elapsed > aggregate.lastEnd) aggregate.lastEnd = timeStamp + elapsed;
+    if (aggregate.latency !== undefined) aggregate.latency.add(this.number(row, layout.latency, 'Latency'));
+    if (aggregate.connect !== undefined) aggregate.connect.add(this.number(row, layout.connect, 'Connect'));
+  };
+
+  result(): JtlAggregate {
+    const labels = new Map(this.labels.entries());
+    let samples = 0;
+    let start = Infinity;
+    let end = -Infinity;
+    for (const aggregate of labels.values()) {
+      samples += aggregate.samples;
+      start = Math.min(start, aggregate.firstStart);
+      end = Math.max(end, aggregate.lastEnd);
+    }
+    return {
+      file: this.file,
+      hasHeader: this.layout?.hasHeader ?? false,
+      columns: { latency: (this.layout?.latency ?? -1) >= 0, connect: (this.layout?.connect ?? -1) >= 0 },
+      labels,
+      samples,
+      span: samples === 0 ? null : { start: new Date(start), end: new Date(end) },
+    };
+  }
+
+  /** Sets the layout from the first row; returns it when that row is data, undefined for a header. */
+  private readLayout(row: CsvRow): ColumnLayout | undefined {
+    const header = isHeader(row.text(0));
+    const layout = header
+      ? layoutFromHeader(
+          Array.from({ length: row.count }, (_, i) => row.text(i)),
+          this.file,
+        )
+      : headerlessLayout(row.count, this.file);
+    this.layout = layout;
+    // A column the file lacks cannot be aggregated; the provider reports that per indicator.
+    if (layout.latency < 0) this.fields.delete('latency');
+    if (layout.connect < 0) this.fields.delete('connect');
+    return header ? undefined : layout;
+  }
+
+  private skipCutOffRow(row: CsvRow, layout: ColumnLayout): void {
+    const where = `${this.file}:${row.line}`;
+    if (!row.terminated && (row.count < layout.fieldCount || row.openQuote)) {
+      this.logger.warn(
+        `${where}: skipped the last line: it is cut off (${row.count} of ${layout.fieldCount} fields, ` +
+          'no line end), as when JMeter is stopped while writing',
+      );
+      return;
+    }
+    const expected = layout.hasHeader ? 'the header line has' : 'line 1 has';
+    throw new InputError(`${where}: the row has ${row.count} fields where ${expected} ${layout.fieldCount}`, {
+      hint: 'each results file must come from one JMeter run with one set of save options; do not append runs or edit it by hand',
+    });
+  }
+
+  private labelOf(row: CsvRow, i: number): LabelAggregate {
+    return row.quoted[i] === 1
+      ? this.labels.lookupName(row.text(i))
+      : this.labels.lookupBytes(row.buf, row.starts[i]!, row.ends[i]!);
+  }
+
+  private number(row: CsvRow, i: number, column: string): number {
+    let value = row.quoted[i] === 1 ? NaN : parseDigits(row.buf, row.starts[i]!, row.ends[i]!);
+    if (Number.isNaN(value)) value = parseDecimal(row.text(i));
+    if (Number.isNaN(value)) this.fail(row, i, column, 'a number', NUMBER_HINT);
+    return value;
+  }
+
+  private time(row: CsvRow, i: number): number {
+    const digits = row.quoted[i] === 1 ? NaN : parseDigits(row.buf, row.starts[i]!, row.ends[i]!);
+    if (!Number.isNaN(digits)) return digits;
+    // Formatted timestamps repeat for every sample in the same second: parse each text once.
+    const text = row.text(i);
+    if (text !== this.lastTimeText) {
+      this.lastTimeText = text;
+      this.lastTime = parseFormattedTime(text);
+    }
+    if (Number.isNaN(this.lastTime)) this.fail(row, i, 'timeStamp', 'a time', TIME_HINT);
+    return this.lastTime;
+  }
+
+  private fail(row: CsvRow, i: number, column: string, expected: string, hint: string): never {
+    const text = row.text(i);
+    const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+    throw new InputError(`${this.file}:${row.line}: ${column} is ${shown}, not ${expected}`, { hint });
+  }
+}

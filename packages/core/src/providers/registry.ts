@@ -1,0 +1,138 @@
+import { UsageError } from '../errors.js';
+import type { Logger } from '../environment.js';
+import type { QueryChecker, SliFile } from '../config/sli-file.js';
+import type { SliValue } from '../gate/types.js';
+import {
+  JMETER_DEFAULT_INDICATORS,
+  JmeterProvider,
+  JmeterQuerySyntaxError,
+  parseJmeterQuery,
+} from './jmeter/index.js';
+import type { IndicatorDefinition, SliProvider } from './provider.js';
+
+/** What an evaluation offers a provider to build itself from. */
+export interface ProviderInput {
+  /** The provider's SLI file (`sli/<name>.yaml` or `--sli name=FILE`), when there is one. */
+  sliFile?: SliFile;
+  jtlFile?: string;
+  logger: Logger;
+}
+
+/** A provider configured by an SLI file named after it (DESIGN.md section 3: `sli/<provider>.yaml`). */
+export interface SliProviderDefinition {
+  name: string;
+  /** Indicators it answers without an SLI file (contract for jmeter, Keptn's defaults for prometheus). */
+  builtInIndicators: readonly string[];
+  /** Checks one query of its SLI file, so `validate` reports bad queries at file:line. */
+  checkQuery?: QueryChecker;
+  create(input: ProviderInput): SliProvider;
+}
+
+const jmeter: SliProviderDefinition = {
+  name: 'jmeter',
+  builtInIndicators: Object.keys(JMETER_DEFAULT_INDICATORS),
+  checkQuery: (query) => {
+    try {
+      parseJmeterQuery(query);
+      return undefined;
+    } catch (error) {
+      if (error instanceof JmeterQuerySyntaxError) return { message: error.message, hint: error.hint };
+      throw error;
+    }
+  },
+  create({ sliFile, jtlFile, logger }) {
+    const indicators =
+      sliFile === undefined ? undefined : { file: sliFile.file, indicators: queriesOf(sliFile) };
+    if (jtlFile === undefined) {
+      return new UnconfiguredProvider('jmeter', definitionsOf('jmeter', JMETER_DEFAULT_INDICATORS, sliFile), {
+        message: 'the SLO uses JMeter indicators, but no JMeter results file was given',
+        hint: 'pass --jtl path/to/results.jtl (env CI_CONNECT_JTL)',
+      });
+    }
+    return new JmeterProvider({
+      jtlPath: jtlFile,
+      ...(indicators === undefined ? {} : { sliFile: indicators }),
+      logger,
+    });
+  },
+};
+
+/** Monitoring providers whose SLI files Keptn users bring; their clients come with a later release. */
+function comingLater(name: string): SliProviderDefinition {
+  return {
+    name,
+    builtInIndicators: [],
+    create: ({ sliFile }) =>
+      new UnconfiguredProvider(name, definitionsOf(name, {}, sliFile), {
+        message: `the SLO uses SLIs from sli/${name}.yaml, but this version of ci-connect cannot query ${name} yet`,
+        hint: 'give these values with --values FILE for now',
+      }),
+  };
+}
+
+/** Every SLI provider configured by a file, by name (STYLE.md: an explicit registry). */
+export const SLI_PROVIDERS: ReadonlyMap<string, SliProviderDefinition> = new Map(
+  [jmeter, comingLater('prometheus'), comingLater('dynatrace')].map((d) => [d.name, d]),
+);
+
+/** The built-in indicator names per provider, for `validate`'s cross-check. */
+export function builtInIndicators(): Record<string, string[]> {
+  return Object.fromEntries([...SLI_PROVIDERS].map(([name, d]) => [name, [...d.builtInIndicators]]));
+}
+
+function queriesOf(sliFile: SliFile): Record<string, string> {
+  return Object.fromEntries(Object.entries(sliFile.indicators).map(([name, i]) => [name, i.query]));
+}
+
+function definitionsOf(
+  provider: string,
+  defaults: Readonly<Record<string, string>>,
+  sliFile?: SliFile,
+): IndicatorDefinition[] {
+  const fromFile = sliFile === undefined ? {} : queriesOf(sliFile);
+  return [
+    ...Object.entries(defaults)
+      .filter(([name]) => !(name in fromFile))
+      .map(([name, query]): IndicatorDefinition => ({ name, query, origin: 'default' })),
+    ...Object.entries(fromFile).map(([name, query]): IndicatorDefinition => ({
+      name,
+      query,
+      origin: 'file',
+      file: sliFile?.file ?? provider,
+    })),
+  ];
+}
+
+/**
+ * A provider that cannot run as configured (no results file, no client yet). It still names its
+ * indicators, so an SLO that needs one gets a usage error that says what to pass.
+ */
+class UnconfiguredProvider implements SliProvider {
+  constructor(
+    readonly name: string,
+    readonly indicators: readonly IndicatorDefinition[],
+    private readonly reason: { message: string; hint: string },
+  ) {}
+
+  fetch(names: readonly string[]): Promise<SliValue[]> {
+    return Promise.reject(
+      new UsageError(`${this.reason.message} (${names.join(', ')})`, { hint: this.reason.hint }),
+    );
+  }
+}
+
+/** What `validateConfigDir` needs to know of the providers: names, built-ins and query checks. */
+export function providerValidationOptions(): {
+  providers: string[];
+  builtInIndicators: Record<string, string[]>;
+  queryCheckers: Record<string, QueryChecker>;
+} {
+  const definitions = [...SLI_PROVIDERS.values()];
+  return {
+    providers: definitions.map((d) => d.name),
+    builtInIndicators: builtInIndicators(),
+    queryCheckers: Object.fromEntries(
+      definitions.flatMap((d) => (d.checkQuery === undefined ? [] : [[d.name, d.checkQuery]])),
+    ),
+  };
+}

@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../../errors.js';
+import type { SliValue } from '../../gate/types.js';
+import type { IndicatorDefinition, SliProvider } from '../provider.js';
+
+/** A values file is small by nature; anything bigger is a mistake (e.g. a JTL passed as --values). */
+const MAX_BYTES = 1024 * 1024;
+
+/**
+ * SLI values given directly (`--values file.json`: `{"sli": number | null}`; null is "no data").
+ * For dry runs, demos and tests, and for values computed by an earlier pipeline step.
+ */
+export class StaticProvider implements SliProvider {
+  readonly name = 'static';
+  readonly indicators: readonly IndicatorDefinition[];
+
+  private constructor(
+    private readonly file: string,
+    private readonly values: ReadonlyMap<string, number | null>,
+  ) {
+    this.indicators = [...values.keys()].map((name) => ({ name, query: name, origin: 'values', file }));
+  }
+
+  /** Reads and checks a values file. */
+  static async fromFile(file: string): Promise<StaticProvider> {
+    return new StaticProvider(file, parseValues(await readValuesFile(file), file));
+  }
+
+  fetch(names: readonly string[]): Promise<SliValue[]> {
+    return Promise.resolve(
+      names.map((sli): SliValue => {
+        const value = this.values.get(sli);
+        return value === undefined || value === null
+          ? {
+              sli,
+              provider: this.name,
+              value: null,
+              failure: 'no-data',
+              message: `${this.file} gives null for ${sli}`,
+            }
+          : { sli, provider: this.name, value };
+      }),
+    );
+  }
+}
+
+async function readValuesFile(file: string): Promise<string> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : `cannot be read (${code})`;
+    throw new InputError(`values file ${file} ${why}`, {
+      hint: 'pass a JSON file such as {"response_time_p95": 412} with --values',
+    });
+  }
+  if (buffer.length > MAX_BYTES) {
+    throw new InputError(
+      `values file ${file} is ${buffer.length} bytes; a values file is a small JSON object`,
+      {
+        hint: 'a JMeter results file goes to --jtl, not --values',
+      },
+    );
+  }
+  return buffer.toString('utf8');
+}
+
+function parseValues(text: string, file: string): Map<string, number | null> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`values file ${file} is not valid JSON: ${(error as Error).message}`, {
+      hint: 'write an object of SLI names to numbers, e.g. {"error_rate": 0.4, "throughput": null}',
+    });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InputError(`values file ${file} must hold a JSON object of SLI names to numbers`, {
+      hint: 'e.g. {"response_time_p95": 412, "error_rate": 0.4}',
+    });
+  }
+  const values = new Map<string, number | null>();
+  for (const [sli, value] of Object.entries(data as Record<string, unknown>)) {
+    if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
+      throw new InputError(
+        `values file ${file}: "${sli}" is ${JSON.stringify(value)}, not a number or null`,
+        {
+          hint: 'write numbers without quotes or units; null means "no data"',
+        },
+      );
+    }
+    values.set(sli, value);
+  }
+  return values;
+}

@@ -1,0 +1,42 @@
+import type { ObjectiveResult, TargetResult } from '../gate/types.js';
+
+/** Numbers for people: integers as they are, others with 2 decimals, tiny ones with 3 digits. */
+export function formatNumber(value: number | null): string {
+  if (value === null) return '—';
+  if (Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  const text = abs >= 1 || abs === 0 ? value.toFixed(2) : value.toPrecision(3);
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+/** `<=+10% (528.11), <600`: relative criteria with the threshold they became; violated ones marked. */
+export function formatTargets(targets: readonly TargetResult[]): string {
+  return targets
+    .map((t) => {
+      const relative = /^[<>=]+\s*[+-]|%\s*$/.test(t.criteria.trim());
+      const threshold = !relative
+        ? ''
+        : t.targetValue === null
+          ? ' (no baseline)'
+          : ` (${formatNumber(t.targetValue)})`;
+      return `${t.violated ? '✗ ' : ''}${t.criteria}${threshold}`;
+    })
+    .join(', ');
+}
+
+/** Change against the baseline, absolute and relative: `+12.5 (+2.4%)`. */
+export function formatDelta(objective: Pick<ObjectiveResult, 'value' | 'comparedValue'>): string {
+  const { value, comparedValue } = objective;
+  if (value === null || comparedValue === null) return '';
+  const delta = value - comparedValue;
+  const sign = delta > 0 ? '+' : delta < 0 ? '-' : '±';
+  const absolute = `${sign}${formatNumber(Math.abs(delta))}`;
+  if (comparedValue === 0) return absolute;
+  const percent = (delta / Math.abs(comparedValue)) * 100;
+  return `${absolute} (${sign}${formatNumber(Math.abs(percent))}%)`;
+}
+
+/** The name people know an objective by. */
+export function objectiveName(objective: Pick<ObjectiveResult, 'sli' | 'displayName'>): string {
+  return objective.displayName === '' ? objective.sli : `${objective.displayName} (${objective.sli})`;
+}

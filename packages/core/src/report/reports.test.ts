@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import type { EvaluationRecord, ObjectiveResult } from '../gate/types.js';
+import { formatDelta, formatNumber, formatTargets } from './format.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdownSummary } from './markdown.js';
+import { writeReports } from './write-reports.js';
+
+function objective(partial: Partial<ObjectiveResult>): ObjectiveResult {
+  return {
+    sli: 'x',
+    displayName: '',
+    provider: 'jmeter',
+    value: 1,
+    status: 'pass',
+    score: 1,
+    weight: 1,
+    keySli: false,
+    comparedValue: null,
+    message: '',
+    passTargets: [],
+    warningTargets: [],
+    ...partial,
+  };
+}
+
+const evaluation: EvaluationRecord = {
+  schemaVersion: 1,
+  id: '6f1c2a4e-0000-4000-8000-000000000001',
+  kind: 'evaluation',
+  project: 'sockshop',
+  stage: 'hardening',
+  service: 'carts',
+  version: '1.4.2',
+  labels: { buildId: '812' },
+  start: '2026-11-22T10:00:00.000Z',
+  end: '2026-11-22T10:05:00.000Z',
+  evaluatedAt: '2026-11-22T10:07:00.000Z',
+  result: 'fail',
+  score: 37.5,
+  objectives: [
+    objective({
+      sli: 'response_time_p95',
+      displayName: 'Response time P95',
+      value: 612.4,
+      comparedValue: 480.1,
+      status: 'fail',
+      score: 0,
+      passTargets: [
+        { criteria: '<=+10%', targetValue: 528.11, violated: true },
+        { criteria: '<600', targetValue: 600, violated: true },
+      ],
+      warningTargets: [{ criteria: '<=800', targetValue: 800, violated: false }],
+    }),
+    objective({
+      sli: 'error_rate',
+      value: 1.5,
+      status: 'warning',
+      score: 0.5,
+      passTargets: [{ criteria: '<=1', targetValue: 1, violated: true }],
+    }),
+    objective({ sli: 'throughput', value: 212.3, status: 'info', score: 0 }),
+    objective({
+      sli: 'errors|<odd>',
+      value: null,
+      status: 'fail',
+      score: 0,
+      keySli: true,
+      message: 'no data: label "x" matched no sample',
+    }),
+  ],
+  comparedEvaluations: ['a', 'b'],
+  message: 'key SLI "errors|<odd>" failed',
+  invalidated: false,
+};
+
+describe('formatting', () => {
+  it.each([
+    [612, '612'],
+    [612.456, '612.46'],
+    [0.001234, '0.00123'],
+    [2.5, '2.5'],
+    [null, '—'],
+    [0, '0'],
+  ])('formatNumber(%s) = %s', (value, text) => {
+    expect(formatNumber(value)).toBe(text);
+  });
+
+  it('shows targets with their thresholds and marks violated ones', () => {
+    expect(
+      formatTargets([
+        { criteria: '<=+10%', targetValue: 528.11, violated: true },
+        { criteria: '<=+5%', targetValue: null, violated: false },
+      ]),
+    ).toBe('✗ <=+10% (528.11), <=+5% (no baseline)');
+  });
+
+  it.each([
+    [{ value: 612.4, comparedValue: 480.1 }, '+132.3 (+27.56%)'],
+    [{ value: 400, comparedValue: 500 }, '-100 (-20%)'],
+    [{ value: 5, comparedValue: 0 }, '+5'],
+    [{ value: 5, comparedValue: null }, ''],
+  ])('formatDelta(%j) = %s', (o, text) => {
+    expect(formatDelta(o)).toBe(text);
+  });
+});
+
+describe('renderMarkdownSummary', () => {
+  const md = renderMarkdownSummary(evaluation);
+  it('heads with the result, service, version and stage', () => {
+    expect(md.split('\n')[0]).toBe('## ❌ Quality gate fail: carts 1.4.2 in hardening');
+    expect(md).toContain('**Score 37.5%**');
+  });
+  it('has one table row per objective, with pipes escaped', () => {
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| |'));
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toContain('Response time P95 (response_time_p95)');
+    expect(rows[0]).toContain('✗ <=+10% (528.11)');
+    expect(rows[0]).toContain('+132.3 (+27.56%)');
+    expect(rows[3]).toContain('errors\\|<odd> 🔑');
+    expect(rows[3]).toContain('— no data');
+  });
+  it('says how many evaluations were compared', () => {
+    expect(md).toContain('Compared with 2 earlier evaluations.');
+    expect(md).toContain('`buildId=812`');
+  });
+});
+
+describe('renderJunit', () => {
+  const xml = renderJunit(evaluation);
+  it('has one test case per objective: failures, skipped info, warnings as output', () => {
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml).toContain('failures="2"');
+    expect(xml).toContain('skipped="1"');
+    expect(xml).toContain('<system-out>warning: value 1.5');
+    expect(xml).toContain('<failure message="response_time_p95 failed"');
+  });
+  it('escapes XML', () => {
+    expect(xml).toContain('errors|&lt;odd&gt;');
+    expect(xml).not.toMatch(/name="[^"]*<odd/);
+  });
+});
+
+describe('writeReports', () => {
+  it('writes the three files', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'reports-')), 'nested', 'out');
+    const written = await writeReports(dir, evaluation);
+    expect(written.map((p) => p.slice(dir.length + 1))).toEqual([
+      'evaluation.json',
+      'summary.md',
+      'junit.xml',
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'evaluation.json'), 'utf8'))).toEqual(evaluation);
+  });
+  it('says which directory it could not write', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'reports-'));
+    writeFileSync(join(parent, 'file'), '');
+    await expect(writeReports(join(parent, 'file', 'out'), evaluation)).rejects.toThrow(ConfigError);
+  });
+});

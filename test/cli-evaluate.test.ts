@@ -1,0 +1,259 @@
+// `ci-connect evaluate` as a user runs it: the real bin/run.js, its exit codes (DESIGN.md
+// section 4), its --json contract, its reports and its history.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { repoRoot } from './support/real-components.js';
+
+const demoConfig = path.join(repoRoot, 'fixtures/demo/.ci-connect');
+const demoJtl = path.join(repoRoot, 'fixtures/demo/results/performance.jtl');
+
+function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'ci-connect-cli-'));
+}
+
+/** A gate on two static SLIs: response time (pass <500, warning <=800) and errors (pass <=1). */
+function flagsOnlyGate(values: Record<string, number | null>): { dir: string; args: string[] } {
+  const dir = tempDir();
+  writeFileSync(
+    path.join(dir, 'slo.yaml'),
+    [
+      'spec_version: "1.0"',
+      'objectives:',
+      '  - sli: response_time_p95',
+      '    pass: [{criteria: ["<500"]}]',
+      '    warning: [{criteria: ["<=800"]}]',
+      '  - sli: error_rate',
+      '    pass: [{criteria: ["<=1"]}]',
+      'total_score: {pass: "90%", warning: "50%"}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(path.join(dir, 'values.json'), JSON.stringify(values));
+  return {
+    dir,
+    args: ['evaluate', '--slo', 'slo.yaml', '--values', 'values.json', '--history', 'file:history.jsonl'],
+  };
+}
+
+describe('evaluate on the demo project', () => {
+  it('passes the recorded JMeter results, prints the table and records the evaluation', async () => {
+    const dir = tempDir();
+    const history = path.join(dir, 'history.jsonl');
+    const run = await runCli([
+      'evaluate',
+      '--config-dir',
+      demoConfig,
+      '--jtl',
+      demoJtl,
+      '--history',
+      `file:${history}`,
+      '--version',
+      '1.4.2',
+    ]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Quality gate sockshop / hardening / carts 1.4.2');
+    expect(run.stdout).toMatch(/Score 100%\s+Result PASS/);
+    expect(run.stdout).toContain('Response time P95 (response_time_p95)');
+    // Not a terminal: no colour codes.
+    expect(run.stdout).not.toContain('\u001b[');
+    const records = readFileSync(history, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      kind: 'evaluation',
+      project: 'sockshop',
+      stage: 'hardening',
+      service: 'carts',
+      version: '1.4.2',
+      result: 'pass',
+    });
+  });
+
+  it('prints exactly the contract object with --json, and compares with the previous run', async () => {
+    const dir = tempDir();
+    const args = [
+      'evaluate',
+      '--config-dir',
+      demoConfig,
+      '--jtl',
+      demoJtl,
+      '--history',
+      `file:${path.join(dir, 'h.jsonl')}`,
+      '--json',
+      '--label',
+      'buildId=812',
+    ];
+    const first = await runCli(args);
+    const second = await runCli(args);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const a = JSON.parse(first.stdout) as Record<string, unknown>;
+    const b = JSON.parse(second.stdout) as Record<string, unknown> & {
+      objectives: Record<string, unknown>[];
+    };
+    expect(Object.keys(b).sort()).toEqual(
+      [
+        'schemaVersion',
+        'id',
+        'kind',
+        'project',
+        'stage',
+        'service',
+        'version',
+        'labels',
+        'start',
+        'end',
+        'evaluatedAt',
+        'result',
+        'score',
+        'objectives',
+        'comparedEvaluations',
+        'message',
+        'invalidated',
+      ].sort(),
+    );
+    expect(b).toMatchObject({
+      schemaVersion: 1,
+      kind: 'evaluation',
+      labels: { buildId: '812' },
+      invalidated: false,
+      comparedEvaluations: [a.id],
+    });
+    // The window is the JMeter test's own span: the recorded file starts 2026-11-22.
+    expect(b.start).toMatch(/^2026-11-22T/);
+    const p95 = b.objectives.find((o) => o.sli === 'response_time_p95')!;
+    expect(Object.keys(p95).sort()).toEqual(
+      [
+        'sli',
+        'displayName',
+        'provider',
+        'value',
+        'status',
+        'score',
+        'weight',
+        'keySli',
+        'comparedValue',
+        'message',
+        'passTargets',
+        'warningTargets',
+      ].sort(),
+    );
+    expect(p95).toMatchObject({ provider: 'jmeter', status: 'pass', comparedValue: p95.value });
+  });
+
+  it('writes evaluation.json, summary.md and junit.xml with --report-dir', async () => {
+    const dir = tempDir();
+    const reports = path.join(dir, 'reports');
+    const run = await runCli([
+      'evaluate',
+      '--config-dir',
+      demoConfig,
+      '--jtl',
+      demoJtl,
+      '--history',
+      `file:${path.join(dir, 'h.jsonl')}`,
+      '--report-dir',
+      reports,
+    ]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(reports, 'evaluation.json'), 'utf8'))).toMatchObject({
+      result: 'pass',
+    });
+    expect(readFileSync(path.join(reports, 'summary.md'), 'utf8')).toContain(
+      'Quality gate pass: carts in hardening',
+    );
+    expect(readFileSync(path.join(reports, 'junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(7);
+  });
+
+  it('uses the stage overlay: production has stricter thresholds', async () => {
+    const dir = tempDir();
+    const run = await runCli([
+      'evaluate',
+      '--config-dir',
+      demoConfig,
+      '--stage',
+      'production',
+      '--jtl',
+      demoJtl,
+      '--history',
+      `file:${path.join(dir, 'h.jsonl')}`,
+      '--json',
+    ]);
+    const evaluation = JSON.parse(run.stdout) as {
+      stage: string;
+      objectives: { sli: string; passTargets: { criteria: string }[] }[];
+    };
+    expect(evaluation.stage).toBe('production');
+    const base = readFileSync(path.join(demoConfig, 'base/carts/slo.yaml'), 'utf8');
+    const overlay = readFileSync(path.join(demoConfig, 'stages/production/carts/slo.yaml'), 'utf8');
+    expect(overlay).not.toBe(base);
+    const criteria = evaluation.objectives.flatMap((o) => o.passTargets.map((t) => t.criteria));
+    expect(criteria.every((c) => overlay.includes(`"${c}"`))).toBe(true);
+  });
+});
+
+describe('exit codes', () => {
+  it.each([
+    [{ response_time_p95: 300, error_rate: 0.5 }, [], 0, 'pass'],
+    [{ response_time_p95: 900, error_rate: 5 }, [], 1, 'fail'],
+    [{ response_time_p95: 600, error_rate: 0.5 }, [], 0, 'warning'],
+    [{ response_time_p95: 600, error_rate: 0.5 }, ['--on-warning', 'warn'], 4, 'warning'],
+    [{ response_time_p95: 600, error_rate: 0.5 }, ['--on-warning', 'fail'], 1, 'warning'],
+    [{ response_time_p95: 600, error_rate: null }, [], 1, 'fail'],
+  ])('%j %j exits %d (%s)', async (values, extra, exitCode, result) => {
+    const gate = flagsOnlyGate(values);
+    const run = await runCli([...gate.args, '--json', ...extra], { cwd: gate.dir });
+    expect(run.exitCode, run.stderr).toBe(exitCode);
+    expect((JSON.parse(run.stdout) as { result: string }).result).toBe(result);
+  });
+
+  it('reads --on-warning from CI_CONNECT_ON_WARNING', async () => {
+    const gate = flagsOnlyGate({ response_time_p95: 600, error_rate: 0.5 });
+    const run = await runCli(gate.args, { cwd: gate.dir, env: { CI_CONNECT_ON_WARNING: 'warn' } });
+    expect(run.exitCode).toBe(4);
+  });
+
+  it('exits 2 for a broken SLO, naming file:line:col, with a JSON error object on stdout', async () => {
+    const gate = flagsOnlyGate({ response_time_p95: 300, error_rate: 0.5 });
+    writeFileSync(
+      path.join(gate.dir, 'slo.yaml'),
+      'objectives:\n  - sli: rt\n    pass:\n      - criteria: ["less than 10%"]\ntotal_score: {pass: "90%"}\n',
+    );
+    const run = await runCli([...gate.args, '--json'], { cwd: gate.dir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      'slo.yaml:4:20 objectives[0].pass[0].criteria[0]: "less than 10%" is not a criterion',
+    );
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'error', exitCode: 2, code: 'CONFIG' });
+    expect(readFileSync(path.join(gate.dir, 'values.json'), 'utf8')).toContain('300');
+  });
+
+  it('exits 2 for bad flags and a missing config directory', async () => {
+    const dir = tempDir();
+    const unknown = await runCli(['evaluate', '--no-such-flag'], { cwd: dir });
+    expect(unknown.exitCode).toBe(2);
+    const missing = await runCli(['evaluate'], { cwd: dir });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('no config directory .ci-connect');
+    expect(missing.stderr).toContain('--config-dir');
+    const window = await runCli(['evaluate', '--slo', 'x.yaml', '--timeframe', '30s'], { cwd: dir });
+    expect(window.exitCode).toBe(2);
+  });
+
+  it('exits 2 when the SLO needs JMeter indicators and no --jtl was given', async () => {
+    const dir = tempDir();
+    const run = await runCli([
+      'evaluate',
+      '--config-dir',
+      demoConfig,
+      '--history',
+      `file:${path.join(dir, 'h.jsonl')}`,
+    ]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--jtl');
+  });
+});
