@@ -257,3 +257,33 @@ describe('exit codes', () => {
     expect(run.stderr).toContain('--jtl');
   });
 });
+
+describe('robustness', () => {
+  it('loses no record when 20 evaluations write one history at once', async () => {
+    const gate = flagsOnlyGate({ response_time_p95: 300, error_rate: 0.5 });
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        runCli([...gate.args, '--json', '--label', `run=${i}`], { cwd: gate.dir }),
+      ),
+    );
+    expect(runs.map((r) => r.exitCode)).toEqual(Array(20).fill(0));
+    const printed = runs.map((r) => (JSON.parse(r.stdout) as { id: string }).id).sort();
+    const lines = readFileSync(path.join(gate.dir, 'history.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    expect(lines).toHaveLength(20);
+    expect(lines.map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(printed);
+  });
+
+  it('exits 70 and asks for a bug report when something unexpected breaks', async () => {
+    const gate = flagsOnlyGate({ response_time_p95: 300, error_rate: 0.5 });
+    // A preloaded module makes randomUUID throw: an error ci-connect did not anticipate.
+    const preload = `data:text/javascript,${encodeURIComponent(
+      "import crypto from 'node:crypto'; import { syncBuiltinESMExports } from 'node:module'; crypto.randomUUID = () => { throw new TypeError('simulated bug'); }; syncBuiltinESMExports();",
+    )}`;
+    const run = await runCli(gate.args, { cwd: gate.dir, env: { NODE_OPTIONS: `--import=${preload}` } });
+    expect(run.exitCode).toBe(70);
+    expect(run.stderr).toContain('internal error: simulated bug');
+    expect(run.stderr).toContain('please report it');
+  });
+});

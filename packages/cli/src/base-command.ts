@@ -1,4 +1,4 @@
-import { Command } from '@oclif/core';
+import { Command } from '@oclif/core/command';
 import { CiConnectError, ConfigError, ExitCode, type Logger } from '@ci-connect/core';
 import { createStderrLogger } from './output/logger.js';
 import { createPalette, type Palette } from './output/palette.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 /**
  * Flags shared by the commands. Each reads an env var too (DESIGN.md section 4), so a CI

@@ -1,4 +1,4 @@
-import { execute } from '@oclif/core';
+import { execute } from '@oclif/core/execute';
 
 export { COMMANDS } from './commands/index.js';
 

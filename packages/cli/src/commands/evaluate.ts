@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { ExitCode, runEvaluation, systemClock, writeReports, type EvaluationRecord } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { gateFlags, historyFlag, projectFlags } from '../flags.js';
