@@ -54,19 +54,14 @@ function fail(out: FileDiagnostics, message: string, hint: string): false {
 
 /** Custom tags, collection keys, duplicate keys and self-containing aliases, at their nodes. */
 export function reportTagsAndKeys(source: YamlSource, out: FileDiagnostics): void {
-  const place = (node: unknown, message: string, hint?: string) => {
-    const range = (node as { range?: [number, number, number] | null }).range;
-    const { line, col } = source.lineCounter.linePos(range?.[0] ?? 0);
-    out.list.push({
-      severity: 'error',
-      file: out.file,
-      line,
-      column: col,
-      path: '',
+  const place = (node: unknown, message: string, hint?: string) =>
+    out.addAt(
+      { range: (node as { range?: readonly number[] | null }).range ?? [0] },
+      'error',
+      [],
       message,
-      ...(hint ? { hint } : {}),
-    });
-  };
+      hint,
+    );
   visit(source.doc, (_, node) => {
     if (isPair(node)) return;
     const tag = (node as { tag?: string }).tag;

@@ -102,33 +102,21 @@ function isEmptyDocument(doc: Document.Parsed): boolean {
 
 function reportExtraDocuments(docs: Document.Parsed[], source: YamlSource, out: FileDiagnostics): void {
   const second = docs[1]?.range[0] ?? 0;
-  const { line, col } = source.lineCounter.linePos(second);
-  out.list.push({
-    severity: 'error',
-    file: out.file,
-    line,
-    column: col,
-    path: '',
-    message: `the file holds ${docs.length} YAML documents; a configuration file holds exactly one`,
-    hint: `remove the \`---\` line that starts the second document at line ${line}, or split the file`,
-  });
+  const { line } = source.lineCounter.linePos(second);
+  out.addAt(
+    { range: [second] },
+    'error',
+    [],
+    `the file holds ${docs.length} YAML documents; a configuration file holds exactly one`,
+    `remove the \`---\` line that starts the second document at line ${line}, or split the file`,
+  );
 }
 
 /** Reports YAML syntax errors (and warnings); true when there was any error. */
 function reportSyntax(doc: Document.Parsed, source: YamlSource, out: FileDiagnostics): boolean {
-  const at = (e: YAMLError) => source.lineCounter.linePos(e.pos[0]);
   for (const e of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
-    const { line, col } = at(e);
     const [message, hint] = describeYamlError(e);
-    out.list.push({
-      severity: 'error',
-      file: out.file,
-      line,
-      column: col,
-      path: '',
-      message,
-      ...(hint ? { hint } : {}),
-    });
+    out.addAt({ range: e.pos }, 'error', [], message, hint);
   }
   if (doc.errors.length > MAX_SYNTAX_ERRORS) {
     out.list.push({
@@ -140,15 +128,7 @@ function reportSyntax(doc: Document.Parsed, source: YamlSource, out: FileDiagnos
   }
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported with the node by reportTagsAndKeys
-    const { line, col } = at(w);
-    out.list.push({
-      severity: 'warning',
-      file: out.file,
-      line,
-      column: col,
-      path: '',
-      message: `YAML: ${w.message}`,
-    });
+    out.addAt({ range: w.pos }, 'warning', [], `YAML: ${w.message}`);
   }
   return doc.errors.length > 0;
 }

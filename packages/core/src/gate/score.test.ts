@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCriterion } from './criteria.js';
 import { formatScore, scoreEvaluation } from './score.js';
+import { makeEvaluationRecord, makeObjectiveResult } from '../test-support/records.js';
 import type { Comparison, EvaluationRecord, Objective, Slo, SliValue } from './types.js';
 
 interface ObjectiveSpec {
@@ -52,38 +53,11 @@ function previous(
   values: Record<string, number | null>,
   result: EvaluationRecord['result'] = 'pass',
 ): EvaluationRecord {
-  return {
-    schemaVersion: 1,
+  return makeEvaluationRecord({
     id: `prev-${Object.values(values).join('-')}`,
-    kind: 'evaluation',
-    project: 'p',
-    stage: 's',
-    service: 'svc',
-    version: '1',
-    labels: {},
-    start: '',
-    end: '',
-    evaluatedAt: '',
     result,
-    score: 100,
-    objectives: Object.entries(values).map(([sli, value]) => ({
-      sli,
-      displayName: '',
-      provider: 'static',
-      value,
-      status: 'pass',
-      score: 1,
-      weight: 1,
-      keySli: false,
-      comparedValue: null,
-      message: '',
-      passTargets: [],
-      warningTargets: [],
-    })),
-    comparedEvaluations: [],
-    message: '',
-    invalidated: false,
-  };
+    objectives: Object.entries(values).map(([sli, value]) => makeObjectiveResult({ sli, value })),
+  });
 }
 
 function statusOf(spec: ObjectiveSpec, value: number, baseline: (number | null)[] = []) {

@@ -3,29 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
+import { makeObjectiveResult } from '../test-support/records.js';
 import type { EvaluationRecord, ObjectiveResult } from '../gate/types.js';
 import { formatDelta, formatNumber, formatTargets } from './format.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';
 import { writeReports } from './write-reports.js';
 
-function objective(partial: Partial<ObjectiveResult>): ObjectiveResult {
-  return {
-    sli: 'x',
-    displayName: '',
-    provider: 'jmeter',
-    value: 1,
-    status: 'pass',
-    score: 1,
-    weight: 1,
-    keySli: false,
-    comparedValue: null,
-    message: '',
-    passTargets: [],
-    warningTargets: [],
-    ...partial,
-  };
-}
+const objective = (partial: Partial<ObjectiveResult>) =>
+  makeObjectiveResult({ provider: 'jmeter', ...partial });
 
 const evaluation: EvaluationRecord = {
   schemaVersion: 1,
