@@ -1,6 +1,6 @@
 // `ci-connect evaluate` as a user runs it: the real bin/run.js, its exit codes (DESIGN.md
 // section 4), its --json contract, its reports and its history.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -166,7 +166,7 @@ describe('evaluate on the demo project', () => {
     expect(readFileSync(path.join(reports, 'summary.md'), 'utf8')).toContain(
       'Quality gate pass: carts in hardening',
     );
-    expect(readFileSync(path.join(reports, 'junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(7);
+    expect(readFileSync(path.join(reports, 'junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(8);
   });
 
   it('uses the stage overlay: production has stricter thresholds', async () => {
@@ -192,7 +192,9 @@ describe('evaluate on the demo project', () => {
     const overlay = readFileSync(path.join(demoConfig, 'stages/production/carts/slo.yaml'), 'utf8');
     expect(overlay).not.toBe(base);
     const criteria = evaluation.objectives.flatMap((o) => o.passTargets.map((t) => t.criteria));
+    expect(criteria.length).toBeGreaterThan(0);
     expect(criteria.every((c) => overlay.includes(`"${c}"`))).toBe(true);
+    expect(criteria.some((c) => !base.includes(`"${c}"`))).toBe(true);
   });
 });
 
@@ -229,7 +231,7 @@ describe('exit codes', () => {
       'slo.yaml:4:20 objectives[0].pass[0].criteria[0]: "less than 10%" is not a criterion',
     );
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'error', exitCode: 2, code: 'CONFIG' });
-    expect(readFileSync(path.join(gate.dir, 'values.json'), 'utf8')).toContain('300');
+    expect(existsSync(path.join(gate.dir, 'history.jsonl'))).toBe(false);
   });
 
   it('exits 2 for bad flags and a missing config directory', async () => {
@@ -240,8 +242,17 @@ describe('exit codes', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('no config directory .ci-connect');
     expect(missing.stderr).toContain('--config-dir');
-    const window = await runCli(['evaluate', '--slo', 'x.yaml', '--timeframe', '30s'], { cwd: dir });
+    const gate = flagsOnlyGate({ response_time_p95: 300, error_rate: 0.5 });
+    const window = await runCli([...gate.args, '--timeframe', '30s', '--json'], { cwd: gate.dir });
     expect(window.exitCode).toBe(2);
+    expect(window.stderr).toContain('shorter than one minute');
+    expect(JSON.parse(window.stdout)).toMatchObject({ kind: 'error', code: 'USAGE' });
+    const bogus = await runCli([...gate.args, '--bogus', '--json'], { cwd: gate.dir });
+    expect(JSON.parse(bogus.stdout)).toMatchObject({ kind: 'error', exitCode: 2, code: 'USAGE' });
+    const twice = await runCli([...gate.args, '--label', 'a=1', '--label', 'a=2'], { cwd: gate.dir });
+    expect(twice.exitCode).toBe(2);
+    expect(twice.stderr).toContain('--label gives "a" twice');
+    expect(existsSync(path.join(gate.dir, 'history.jsonl'))).toBe(false);
   });
 
   it('exits 2 when the SLO needs JMeter indicators and no --jtl was given', async () => {
@@ -255,6 +266,42 @@ describe('exit codes', () => {
     ]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--jtl');
+  });
+});
+
+describe('sources and reports', () => {
+  it('lets --values override an indicator of the JMeter results', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'values.json'), '{"response_time_p95": 999}');
+    const run = await runCli([
+      'evaluate',
+      '--config-dir',
+      demoConfig,
+      '--jtl',
+      demoJtl,
+      '--values',
+      path.join(dir, 'values.json'),
+      '--history',
+      `file:${path.join(dir, 'h.jsonl')}`,
+      '--json',
+    ]);
+    const evaluation = JSON.parse(run.stdout) as {
+      objectives: { sli: string; provider: string; value: number; status: string }[];
+    };
+    expect(evaluation.objectives.find((o) => o.sli === 'response_time_p95')).toMatchObject({
+      provider: 'static',
+      value: 999,
+      status: 'fail',
+    });
+    expect(evaluation.objectives.find((o) => o.sli === 'error_rate')).toMatchObject({ provider: 'jmeter' });
+  });
+
+  it('refuses a --report-dir that is a file before evaluating, recording nothing', async () => {
+    const gate = flagsOnlyGate({ response_time_p95: 300, error_rate: 0.5 });
+    const run = await runCli([...gate.args, '--report-dir', 'slo.yaml'], { cwd: gate.dir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--report-dir slo.yaml is a file, not a directory');
+    expect(existsSync(path.join(gate.dir, 'history.jsonl'))).toBe(false);
   });
 });
 

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../packages/core/src/environment.js';
 import { ExternalSystemError } from '../packages/core/src/errors.js';
 import { FileHistoryStore } from '../packages/core/src/history/file/file-history-store.js';
+import { sampleEvaluation } from '../packages/core/src/history/test-support/history-store-contract.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const coreSrc = join(root, 'packages/core/src');
@@ -150,7 +151,7 @@ describe('file: history store across processes', () => {
       lock: { staleMs: 1000, timeoutMs: 5000 },
     });
     const started = Date.now();
-    await store.append({ schemaVersion: 1, id: 'after-kill', kind: 'evaluation', ...carts });
+    await store.append(sampleEvaluation('after-kill'));
     expect(Date.now() - started).toBeLessThan(4000);
 
     const stored = (await store.query(carts)).map((record) => record.id);
@@ -175,7 +176,7 @@ describe('file: history store across processes', () => {
     holder.kill('SIGKILL');
     await exited;
     const started = Date.now();
-    await store(10_000).append({ schemaVersion: 1, id: 'after-kill', kind: 'evaluation', ...carts });
+    await store(10_000).append(sampleEvaluation('after-kill'));
     expect(Date.now() - started).toBeLessThan(4000);
     expect((await store(10_000).get('after-kill'))?.id).toBe('after-kill');
     expect(logger.lines.map((line) => line.message)).toEqual([

@@ -32,6 +32,9 @@ function record(writer, index) {
     service: 'carts',
     labels: { writer, pad: 'x'.repeat(200 + (index % 7) * 100) },
     result: 'pass',
+    score: 100,
+    objectives: [],
+    comparedEvaluations: [],
     invalidated: false,
   };
 }

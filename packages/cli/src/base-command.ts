@@ -30,13 +30,16 @@ export abstract class BaseCommand extends Command {
     let exitCode: number;
     let message: string;
     let hint: string | undefined;
+    let code = 'INTERNAL';
     if (error instanceof CiConnectError) {
+      code = error.code;
       exitCode = error.exitCode;
       message = error.message;
       hint = error.hint;
     } else if (error.oclif !== undefined) {
       // oclif's own parse errors (unknown flag, missing value): a usage error.
       exitCode = error.oclif.exit === 0 ? 0 : ExitCode.config;
+      code = 'USAGE';
       message = error.message;
       hint = `run ci-connect ${this.id ?? ''} --help`.replace(/ +--help/, ' --help');
     } else {
@@ -55,7 +58,7 @@ export abstract class BaseCommand extends Command {
         schemaVersion: 1,
         kind: 'error',
         exitCode,
-        code: (error as { code?: string }).code ?? 'INTERNAL',
+        code,
         message,
         hint,
         diagnostics,

@@ -72,8 +72,3 @@ export class InternalError extends CiConnectError {
   readonly code = 'INTERNAL';
   readonly exitCode = ExitCode.internal;
 }
-
-/** The exit code for anything thrown: our own errors carry one; anything else is a bug. */
-export function exitCodeOf(error: unknown): ExitCode {
-  return error instanceof CiConnectError ? error.exitCode : ExitCode.internal;
-}

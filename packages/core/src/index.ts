@@ -26,4 +26,4 @@ export type { WindowFlags } from './evaluation/time-window.js';
 export * from './report/format.js';
 export { renderMarkdownSummary } from './report/markdown.js';
 export { renderJunit } from './report/junit.js';
-export { writeReports, REPORT_FILES } from './report/write-reports.js';
+export { prepareReportDir, writeReports, REPORT_FILES } from './report/write-reports.js';

@@ -1,5 +1,12 @@
 import * as Flags from '@oclif/core/flags';
-import { ExitCode, runEvaluation, systemClock, writeReports, type EvaluationRecord } from '@ci-connect/core';
+import {
+  ExitCode,
+  prepareReportDir,
+  runEvaluation,
+  systemClock,
+  writeReports,
+  type EvaluationRecord,
+} from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { gateFlags, historyFlag, projectFlags } from '../flags.js';
 import { renderEvaluation } from '../output/evaluation-table.js';
@@ -15,7 +22,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
   static override examples = [
     '<%= config.bin %> evaluate --service carts --stage hardening --jtl results.jtl',
     '<%= config.bin %> evaluate --slo slo.yaml --values values.json --json',
-    '<%= config.bin %> evaluate --service carts --timeframe 15m --report-dir reports --on-warning warn',
+    '<%= config.bin %> evaluate --service carts --jtl results.jtl --report-dir reports --on-warning warn',
   ];
 
   static override flags = {
@@ -61,11 +68,17 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
 
   async run(): Promise<EvaluationRecord> {
     const { flags } = await this.parse(Evaluate);
-    const labels = parseKeyValues(flags.label ?? splitList(process.env.CI_CONNECT_LABELS), '--label');
-    const sliFiles = Object.entries(parseKeyValues(flags.sli ?? [], '--sli')).map(([provider, file]) => ({
-      provider,
-      file,
-    }));
+    const labels = parseKeyValues(
+      flags.label ?? splitList(process.env.CI_CONNECT_LABELS),
+      '--label',
+      'buildId=812',
+    );
+    const sliFiles = Object.entries(parseKeyValues(flags.sli ?? [], '--sli', 'prometheus=sli.yaml')).map(
+      ([provider, file]) => ({ provider, file }),
+    );
+    const reportDir = flags['report-dir'];
+    // Checked first: a bad report directory must not fail the job after the result is recorded.
+    if (reportDir !== undefined) await prepareReportDir(reportDir);
     const { evaluation, onWarning } = await runEvaluation(
       {
         configDir: flags['config-dir'],
@@ -83,13 +96,20 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       },
       { cwd: process.cwd(), clock: systemClock, logger: this.logger },
     );
-    if (flags['report-dir'] !== undefined) {
-      const written = await writeReports(flags['report-dir'], evaluation);
-      this.logger.info(`reports written: ${written.join(', ')}`);
-    }
     if (!this.jsonEnabled()) process.stdout.write(renderEvaluation(evaluation, this.palette));
     this.setExitCode(exitCodeFor(evaluation, flags['on-warning'] ?? onWarning));
+    if (reportDir !== undefined) await this.writeReportsKeepingVerdict(reportDir, evaluation);
     return evaluation;
+  }
+
+  /** The verdict is recorded and printed by now: a failed report write is reported, not fatal. */
+  private async writeReportsKeepingVerdict(dir: string, evaluation: EvaluationRecord): Promise<void> {
+    try {
+      const written = await writeReports(dir, evaluation);
+      this.logger.info(`reports written: ${written.join(', ')}`);
+    } catch (error) {
+      this.logger.warn(`${(error as Error).message}; the gate's result stands and is recorded`);
+    }
   }
 }
 

@@ -26,13 +26,16 @@ export function formatDocumentPath(path: readonly (string | number)[]): string {
   return out;
 }
 
-/** One line per diagnostic, the way compilers print them, so editors and CI logs link them. */
+/**
+ * One line per diagnostic, the way compilers print them, so editors and CI logs link them.
+ * The severity is not part of the text: callers tag the line (`validate` with `error `/`warning `,
+ * the evaluate logger with `warning:`), so the level never appears twice.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`;
   const path = d.path === '' ? '' : ` ${d.path}`;
   const hint = d.hint === undefined ? '' : ` (${d.hint})`;
-  const level = d.severity === 'warning' ? 'warning: ' : '';
-  return `${where}${path}: ${level}${d.message}${hint}`;
+  return `${where}${path}: ${d.message}${hint}`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from './diagnostics.js';
 import { sortDiagnostics } from './file-diagnostics.js';
 import type { FileDiagnostics } from './file-diagnostics.js';
+import { isRecord } from './guards.js';
 import { readYamlFile } from './load-yaml-file.js';
 import type { LoadOptions } from './load-yaml-file.js';
 import { checkSchema } from './schema-check.js';
@@ -166,7 +167,7 @@ function isHttpUrl(value: string): boolean {
 }
 
 function record(value: unknown): Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Raw) : {};
+  return isRecord(value) ? value : {};
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -7,6 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
+import { isDirectory, isFile } from './guards.js';
 
 export interface ServiceFilesRequest {
   configDir: string;
@@ -192,12 +193,4 @@ async function subdirectories(dir: string): Promise<string[]> {
 async function firstFile(paths: readonly string[]): Promise<string | undefined> {
   for (const path of paths) if (await isFile(path)) return path;
   return undefined;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SLI_PROVIDERS } from '../providers/registry.js';
 import { loadSliFile, parseSli } from './sli-file.js';
 import type { QueryChecker } from './sli-file.js';
 import { expectDiagnostics, fixture, keptnExample } from './test-support/diagnostics.js';
@@ -68,26 +69,18 @@ describe('broken SLI files', () => {
 });
 
 describe('provider query checks', () => {
-  // Stands in for a provider's parser, e.g. jmeter's parseJmeterQuery.
-  const checkQuery: QueryChecker = (query) =>
-    /^(response_time_p95|error_rate) where label = "[^"]+"$/.test(query)
-      ? undefined
-      : {
-          message: `cannot read the query ${JSON.stringify(query)}`,
-          hint: 'write <measure> where label = "<label>"',
-        };
+  // The real jmeter checker, so the fixture stays valid jmeter syntax apart from its one bad query.
+  const checkQuery: QueryChecker = (query) => {
+    const check = SLI_PROVIDERS.get('jmeter')?.checkQuery;
+    if (check === undefined) throw new Error('the jmeter provider has no query checker');
+    return check(query);
+  };
 
   it('reports a bad query at its own line and column', async () => {
     const result = await loadSliFile(fixture('sli', 'jmeter.yaml'), { checkQuery });
     expect(result.sli).toBeUndefined();
     expectDiagnostics(result.diagnostics, [
-      [
-        'error',
-        '5:17',
-        'indicators.checkout_p95',
-        'cannot read the query "response_tim_p95',
-        'write <measure>',
-      ],
+      ['error', '5:17', 'indicators.checkout_p95', 'unknown measure "p95x"', 'measure is one of samples'],
     ]);
   });
 

@@ -208,11 +208,11 @@ describe('SLO files that load with warnings', () => {
     ]);
   });
 
-  it('takes the last 3 (or the given number of) results when compare_with is missing, as Keptn did', async () => {
+  it('takes the last 3 results when compare_with is missing, whatever number_of_comparison_results says, as Keptn did', async () => {
     const result = await loadSloFile(fixture('slo', 'missing-compare-with.yaml'));
     expect(result.slo?.comparison).toEqual({
       compareWith: 'several_results',
-      numberOfComparisonResults: 5,
+      numberOfComparisonResults: 3,
       includeResultWithScore: 'all',
       aggregateFunction: 'p90',
     });
@@ -221,7 +221,15 @@ describe('SLO files that load with warnings', () => {
         'warning',
         '1:1',
         'comparison',
-        'compare_with is missing: as in Keptn, the baseline is the last 5 evaluations',
+        'compare_with is missing: Keptn then compared with the last 3 evaluations, and so does ci-connect',
+        'write compare_with: several_results or single_result',
+      ],
+      [
+        'warning',
+        '3:33',
+        'comparison.number_of_comparison_results',
+        'ignored: without compare_with Keptn used the last 3 evaluations, whatever this says',
+        'write compare_with: several_results to use the last 5',
       ],
     ]);
   });
@@ -277,6 +285,9 @@ describe('Keptn defaults', () => {
     ['comparison: {compare_with: several_results, number_of_comparison_results: 0}\n', base(3), 0],
     ['comparison: {compare_with: several_results, number_of_comparison_results: 5}\n', base(5), 0],
     ['comparison: {}\n', base(3), 1],
+    ['comparison: {number_of_comparison_results: 3}\n', base(3), 1],
+    ['comparison: {number_of_comparison_results: 1}\n', base(3), 2],
+    ['comparison: {compare_with: null, number_of_comparison_results: 7}\n', base(3), 2],
     [
       'comparison: {compare_with: single_result, include_result_with_score: pass_or_warn, aggregate_function: p95}\n',
       { ...base(1), includeResultWithScore: 'pass_or_warn', aggregateFunction: 'p95' },

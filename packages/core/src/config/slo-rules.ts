@@ -8,6 +8,7 @@
 import { CriterionSyntaxError, parseCriterion } from '../gate/criteria.js';
 import type { CriteriaSet, Criterion, Objective, Slo } from '../gate/types.js';
 import type { FileDiagnostics } from './file-diagnostics.js';
+import { isRecord } from './guards.js';
 import { readComparison, readTotalScore } from './slo-scores.js';
 import { scalarText } from './yaml-nodes.js';
 import type { DocPath, YamlSource } from './yaml-nodes.js';
@@ -154,8 +155,4 @@ function readCriterion(
     out.error(path, error.message, error.hint);
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

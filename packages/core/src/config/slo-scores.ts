@@ -5,10 +5,9 @@
 
 import type { AggregateFunction, Comparison, IncludeResults, Slo } from '../gate/types.js';
 import type { FileDiagnostics } from './file-diagnostics.js';
+import { isRecord } from './guards.js';
 import { scalarText } from './yaml-nodes.js';
 import type { DocPath, YamlSource } from './yaml-nodes.js';
-
-type Raw = Record<string, unknown>;
 
 const DEFAULT_COMPARISON: Comparison = {
   compareWith: 'single_result',
@@ -18,6 +17,8 @@ const DEFAULT_COMPARISON: Comparison = {
 };
 const INCLUDE: readonly IncludeResults[] = ['all', 'pass', 'pass_or_warn'];
 const AGGREGATES: readonly AggregateFunction[] = ['avg', 'p50', 'p90', 'p95'];
+// Keptn compared with 3 evaluations when compare_with was neither value (keptn-spec.md 1.3).
+const KEPTN_FALLBACK_RESULTS = 3;
 const TOTAL_SCORE_HINT = 'add e.g. total_score: { pass: "90%", warning: "75%" }';
 
 /** The comparison block, defaulted as Keptn did. */
@@ -43,17 +44,28 @@ export function readComparison(raw: unknown, out: FileDiagnostics): Comparison {
   if (raw.compare_with === 'several_results')
     return { ...base, compareWith: 'several_results', numberOfComparisonResults: given ?? 3 };
   if (raw.compare_with === undefined || raw.compare_with === null) {
-    const n = given ?? 3;
-    const message = `compare_with is missing: as in Keptn, the baseline is the last ${n} evaluations (several_results)`;
-    out.warning(
-      ['comparison'],
-      message,
-      'write compare_with: single_result or several_results to say which you mean',
-      'key',
-    );
-    return { ...base, compareWith: 'several_results', numberOfComparisonResults: n };
+    warnMissingCompareWith(given, out);
+    return { ...base, compareWith: 'several_results', numberOfComparisonResults: KEPTN_FALLBACK_RESULTS };
   }
   return { ...DEFAULT_COMPARISON }; // an unknown value: reported by the schema check
+}
+
+/** Keptn ignored number_of_comparison_results without compare_with; say so, and say what to write. */
+function warnMissingCompareWith(given: number | undefined, out: FileDiagnostics): void {
+  const n = KEPTN_FALLBACK_RESULTS;
+  out.warning(
+    ['comparison'],
+    `compare_with is missing: Keptn then compared with the last ${n} evaluations, and so does ci-connect`,
+    'write compare_with: several_results or single_result',
+    'key',
+  );
+  if (given !== undefined && given !== n) {
+    out.warning(
+      ['comparison', 'number_of_comparison_results'],
+      `ignored: without compare_with Keptn used the last ${n} evaluations, whatever this says`,
+      `write compare_with: several_results to use the last ${given}`,
+    );
+  }
 }
 
 /** The total_score block; undefined after reporting an error. */
@@ -110,8 +122,4 @@ function readPercent(
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
   return allowed.find((a) => a === value);
-}
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

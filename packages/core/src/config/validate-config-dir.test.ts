@@ -1,6 +1,7 @@
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { providerValidationOptions } from '../providers/registry.js';
 import type { Diagnostic } from './diagnostics.js';
 import { fixture, makeTempDir, removeTempDirs, where } from './test-support/diagnostics.js';
 import { validateConfigDir } from './validate-config-dir.js';
@@ -19,8 +20,8 @@ const brief = (dir: string) => (d: Diagnostic) => [
 ];
 
 describe('validateConfigDir', () => {
-  it('finds nothing wrong in a good directory, given the built-in jmeter indicators', async () => {
-    const report = await validateConfigDir(shop, { builtInIndicators: { jmeter: JMETER } });
+  it('finds nothing wrong in a good directory, with the real providers (as `ci-connect validate`)', async () => {
+    const report = await validateConfigDir(shop, providerValidationOptions());
     expect(report.diagnostics).toEqual([]);
     expect(report.files.map((f) => relative(shop, f)).sort()).toEqual([
       'base/carts/sli/prometheus.yaml',
@@ -150,19 +151,40 @@ describe('validateConfigDir', () => {
     ]);
   });
 
-  it('warns about an SLI file named after no known provider', async () => {
-    const report = await validateConfigDir(shop, {
-      builtInIndicators: { jmeter: JMETER },
-      providers: ['prometheus', 'jmeter'],
-    });
-    expect(report.diagnostics.map(brief(shop))).toEqual([
+  it.each([
+    ['promethues.yaml', 'did you mean sli/prometheus.yaml?'],
+    ['newrelic.yml', 'name it after its provider; '],
+  ])('rejects an SLI file named after no known provider (%s), as evaluate does', async (name, hint) => {
+    const dir = await makeTempDir();
+    await cp(shop, dir, { recursive: true });
+    await writeFile(join(dir, 'base', 'carts', 'sli', name), 'indicators:\n  x: up\n');
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    expect(report.diagnostics.map(brief(dir))).toEqual([
       [
-        'warning',
-        'stages/hardening/carts/sli/dynatrace.yaml',
+        'error',
+        `base/carts/sli/${name}`,
         '',
         '',
-        'no provider named "dynatrace" (the file name names the provider)',
+        `there is no SLI provider "${name.replace(/\.ya?ml$/, '')}" (an SLI file is named after its provider)`,
       ],
+    ]);
+    expect(report.diagnostics[0]?.hint).toContain(hint);
+    expect(report.diagnostics[0]?.hint).toContain('the providers are: jmeter, prometheus, dynatrace');
+  });
+
+  it('warns about a config directory that holds no configuration, and says what belongs there', async () => {
+    const dir = await makeTempDir();
+    await mkdir(join(dir, 'notes'));
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    expect(report.files).toEqual([]);
+    expect(report.diagnostics).toEqual([
+      {
+        severity: 'warning',
+        file: dir,
+        path: '',
+        message: expect.stringContaining('no configuration here') as unknown,
+        hint: expect.stringContaining('base/<service>/slo.yaml') as unknown,
+      },
     ]);
   });
 
@@ -170,11 +192,11 @@ describe('validateConfigDir', () => {
     const report = await validateConfigDir(shop, {
       builtInIndicators: { jmeter: JMETER },
       queryCheckers: {
-        jmeter: (query) => (query.includes('where') ? { message: 'no where clauses here' } : undefined),
+        jmeter: (query) => (query.includes('label=') ? { message: 'no labels here' } : undefined),
       },
     });
     expect(report.diagnostics.map(brief(shop))).toEqual([
-      ['error', 'base/orders/sli/jmeter.yaml', '3:14', 'indicators.login_p95', 'no where clauses here'],
+      ['error', 'base/orders/sli/jmeter.yaml', '3:14', 'indicators.login_p95', 'no labels here'],
     ]);
   });
 });

@@ -6,13 +6,14 @@
  */
 
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import { findDuplicateIndicators, findUndefinedSlis, undefinedSliWarning } from './cross-check.js';
 import type { EffectiveFiles, UndefinedSli } from './cross-check.js';
 import { makeDiagnostic, sortDiagnostics } from './file-diagnostics.js';
 import { FILE_VALIDATORS } from './file-validators.js';
 import type { FileValidator } from './file-validators.js';
+import { isDirectory, isFile } from './guards.js';
 import type { LoadOptions } from './load-yaml-file.js';
 import { loadProjectConfig } from './project-config.js';
 import { CONFIG_DIR_HINT, findServiceLayout, listServices, listStages } from './service-files.js';
@@ -21,13 +22,14 @@ import { loadSliFile } from './sli-file.js';
 import type { QueryChecker, SliLoadResult } from './sli-file.js';
 import { loadSloWithReferences } from './slo-file.js';
 import type { SloLoadResult, SliReference } from './slo-file.js';
+import { suggestKey } from './suggest.js';
 
 export interface ValidateConfigDirOptions extends LoadOptions {
   /** Indicators a provider answers without an SLI file, e.g. `{ jmeter: ['samples', 'error_rate', ...] }`. */
   builtInIndicators?: Readonly<Record<string, readonly string[]>>;
   /** Query checks per provider, reported at the query's line and column. */
   queryCheckers?: Readonly<Record<string, QueryChecker>>;
-  /** Provider names; an SLI file named after another provider gets a warning. */
+  /** Provider names; an SLI file named after no provider is an error (evaluate rejects it too). */
   providers?: readonly string[];
   /** Validators for other files by file name; default FILE_VALIDATORS. */
   fileValidators?: Readonly<Record<string, FileValidator>>;
@@ -63,11 +65,21 @@ export async function validateConfigDir(
   for (const service of await listServices(configDir)) {
     for (const stage of [undefined, ...stages]) {
       const layout = await findServiceLayout(configDir, service, stage);
-      if (stage !== undefined && !(await isDirectoryPath(layout.overlayDir))) continue;
+      if (stage !== undefined && !(await isDirectory(layout.overlayDir))) continue;
       if (layout.exists) await run.service(layout);
     }
   }
-  return { diagnostics: run.result(), files: [...run.files] };
+  const empty = run.files.size === 0 ? [emptyConfigDirWarning(configDir)] : [];
+  return { diagnostics: [...run.result(), ...empty], files: [...run.files] };
+}
+
+/** Nothing to check is not an error, but most likely the wrong directory. */
+function emptyConfigDirWarning(configDir: string): Diagnostic {
+  const message = 'no configuration here: no ci-connect.yaml, slo.yaml or sli/<provider>.yaml';
+  const hint =
+    'a config directory holds ci-connect.yaml and, per service, base/<service>/slo.yaml and base/<service>/sli/<provider>.yaml, ' +
+    'with stage overlays in stages/<stage>/<service>/; point --config-dir (env CI_CONNECT_CONFIG_DIR) at the directory that holds them';
+  return makeDiagnostic('warning', configDir, [], message, hint);
 }
 
 /** The state of one validation: each file is loaded once, each diagnostic reported once. */
@@ -98,7 +110,7 @@ class ValidationRun {
   async otherFiles(dir: string): Promise<void> {
     for (const [name, validate] of Object.entries(this.options.fileValidators ?? FILE_VALIDATORS)) {
       const path = join(dir, name);
-      if (this.validated.has(path) || !(await isFilePath(path))) continue;
+      if (this.validated.has(path) || !(await isFile(path))) continue;
       this.validated.add(path);
       this.record(path, await validate(path, this.options));
     }
@@ -106,7 +118,7 @@ class ValidationRun {
 
   async service(layout: ServiceLayout): Promise<void> {
     for (const dir of [layout.baseDir, layout.overlayDir]) {
-      if (await isDirectoryPath(dir)) await this.otherFiles(dir ?? '');
+      if (await isDirectory(dir)) await this.otherFiles(dir ?? '');
     }
     for (const { first, second } of layout.ambiguous) {
       const message = `two SLI files for one provider: ${first} and ${second}`;
@@ -163,22 +175,13 @@ class ValidationRun {
   private unknownProvider(provider: string, path: string): Diagnostic[] {
     const known = this.options.providers;
     if (known === undefined || known.includes(provider)) return [];
-    return [
-      makeDiagnostic(
-        'warning',
-        path,
-        [],
-        `no provider named "${provider}" (the file name names the provider)`,
-        `known providers: ${known.join(', ')}`,
-      ),
-    ];
+    const close = suggestKey(provider, known);
+    const list = `the providers are: ${known.join(', ')}`;
+    const hint =
+      close === undefined
+        ? `name it after its provider; ${list}`
+        : `did you mean sli/${close}${extname(path)}? ${list}`;
+    const message = `there is no SLI provider "${provider}" (an SLI file is named after its provider)`;
+    return [makeDiagnostic('error', path, [], message, hint)];
   }
-}
-
-async function isFilePath(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-async function isDirectoryPath(path: string | undefined): Promise<boolean> {
-  return path !== undefined && ((await stat(path).catch(() => undefined))?.isDirectory() ?? false);
 }

@@ -9,10 +9,13 @@ export interface IndicatorPlan {
   undefinedInfo: string[];
 }
 
+/** Which definition wins: a value given for this run, then an SLI file, then a built-in default. */
+const PRECEDENCE: readonly IndicatorDefinition['origin'][] = ['values', 'file', 'default'];
+
 /**
- * Looks each objective's SLI up in every provider (DESIGN.md section 3). A definition written by
- * the user (an SLI file, a values file) beats a provider's built-in default; two written
- * definitions, or two defaults and none written, are ambiguous: a config error.
+ * Looks each objective's SLI up in every provider (DESIGN.md section 3). A value given with
+ * `--values` overrides any definition (dry runs, values from an earlier step); an SLI file beats a
+ * provider's built-in default; two definitions of the same rank are ambiguous: a config error.
  */
 export function planIndicators(
   objectives: readonly Objective[],
@@ -26,8 +29,8 @@ export function planIndicators(
     const candidates = providers.flatMap((provider) =>
       provider.indicators.filter((i) => i.name === sli).map((definition) => ({ provider, definition })),
     );
-    const written = candidates.filter((c) => c.definition.origin !== 'default');
-    const chosen = written.length > 0 ? written : candidates;
+    const origin = PRECEDENCE.find((o) => candidates.some((c) => c.definition.origin === o));
+    const chosen = candidates.filter((c) => c.definition.origin === origin);
     if (chosen.length === 1) {
       const { provider } = chosen[0]!;
       byProvider.set(provider, [...(byProvider.get(provider) ?? []), sli]);

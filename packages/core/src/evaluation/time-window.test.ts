@@ -33,6 +33,9 @@ describe('resolveTimeWindow', () => {
     [{ start: '2026-11-22T10:00:00Z', end: '2026-11-22T09:00:00Z' }, 'shorter than one minute'],
     [{ start: 'yesterday', timeframe: '5m' }, 'is not a time'],
     [{ timeframe: '5 minutes' }, 'is not a duration'],
+    [{ timeframe: '99999999999999999999999h' }, 'longer than 10 years'],
+    [{ start: '99999999999999999999', timeframe: '5m' }, 'is out of range'],
+    [{ start: '+275761-01-01T00:00:00Z', timeframe: '5m' }, 'is not a time'],
   ])('rejects %j', (flags, message) => {
     expect(() => resolveTimeWindow(flags, now)).toThrow(UsageError);
     expect(() => resolveTimeWindow(flags, now)).toThrow(message);

@@ -10,6 +10,7 @@ export interface WindowFlags {
 
 const MINUTE = 60_000;
 const DEFAULT_TIMEFRAME = 5 * MINUTE;
+const MAX_TIMEFRAME = 10 * 366 * 24 * 60 * MINUTE;
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE };
 
 /**
@@ -57,12 +58,22 @@ export function parseInstant(text: string, flag: string): Date {
   if (/^\d+$/.test(trimmed)) {
     const n = Number(trimmed);
     // Epoch seconds have at most 10 digits until the year 2286.
-    return new Date(trimmed.length <= 10 ? n * 1000 : n);
+    return checkRange(new Date(trimmed.length <= 10 ? n * 1000 : n), text, flag);
   }
   const withZone = /[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) ? trimmed : `${trimmed}Z`;
   const date = new Date(withZone);
   if (!/^\d{4}-\d\d-\d\d/.test(trimmed) || Number.isNaN(date.getTime())) {
     throw new UsageError(`${flag} ${JSON.stringify(text)} is not a time`, {
+      hint: 'write ISO 8601 such as 2026-11-22T10:00:00Z, or epoch seconds',
+    });
+  }
+  return checkRange(date, text, flag);
+}
+
+/** JavaScript dates end in the year 275760; anything beyond is a typo, not a window. */
+function checkRange(date: Date, text: string, flag: string): Date {
+  if (Number.isNaN(date.getTime())) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is out of range`, {
       hint: 'write ISO 8601 such as 2026-11-22T10:00:00Z, or epoch seconds',
     });
   }
@@ -79,5 +90,11 @@ export function parseDuration(text: string, flag: string): number {
       hint: 'write e.g. 5m, 1h30m or 90s',
     });
   }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
+  const length = parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);
+  if (length > MAX_TIMEFRAME) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is longer than 10 years`, {
+      hint: 'write e.g. 5m, 1h30m or 7d',
+    });
+  }
+  return length;
 }

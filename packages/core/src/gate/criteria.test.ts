@@ -17,6 +17,8 @@ describe('parseCriterion', () => {
     ['<= +10 %', { operator: '<=', kind: 'relative', unit: 'percent', amount: 10 }],
     ['  <  600  ', { operator: '<', kind: 'fixed', unit: 'absolute', amount: 600 }],
     ['<=2.5%', { operator: '<=', kind: 'relative', unit: 'percent', amount: 2.5 }],
+    ['<1e3', { operator: '<', kind: 'fixed', unit: 'absolute', amount: 1000 }],
+    ['<=+1.5e-1%', { operator: '<=', kind: 'relative', unit: 'percent', amount: 0.15 }],
   ])('%j', (raw, expected) => {
     expect(parseCriterion(raw)).toEqual({ raw, ...expected });
   });
@@ -29,7 +31,8 @@ describe('parseCriterion', () => {
     ['<', 'write e.g.'],
     ['less than 10%', 'write e.g.'],
     ['', 'write e.g.'],
-    ['<1e3', 'write e.g.'],
+    ['<1e+', 'write e.g.'],
+    ['<Inf', 'write e.g.'],
     ['<10%%', 'write e.g.'],
     ['<+-5', 'write e.g.'],
   ])('rejects %j with a hint', (raw, hint) => {

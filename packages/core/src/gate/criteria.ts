@@ -13,7 +13,8 @@ export class CriterionSyntaxError extends Error {
 
 // Longest operators first, so "<=" is not read as "<" followed by "=5".
 const OPERATORS: readonly Operator[] = ['<=', '>=', '<', '>', '='];
-const NUMBER = /^(\d+(\.\d*)?|\.\d+)$/;
+// Keptn parsed the number with Go's ParseFloat, so exponents (1e3) are numbers too.
+const NUMBER = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const EXAMPLES = 'write e.g. "<=+10%", "<600" or ">=-5%"';
 
 /**

@@ -329,6 +329,21 @@ describe('missing values', () => {
     expect(out.message).toContain('b had no value');
   });
 
+  it('fails such a gate when the SLO has no warning target', () => {
+    const slo = makeSlo(
+      [
+        { sli: 'a', pass: [['<10']], weight: 9 },
+        { sli: 'b', pass: [['<10']] },
+      ],
+      90,
+      null,
+    );
+    const out = scoreEvaluation({ slo, values: [v('a', 1), noData('b')], baseline: [] });
+    expect(out.score).toBe(90);
+    expect(out.result).toBe('fail');
+    expect(out.message).toContain('no warning target');
+  });
+
   it('fails the gate when a key SLI has no value', () => {
     const slo = makeSlo(
       [

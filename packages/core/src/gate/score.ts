@@ -160,11 +160,13 @@ function decide(
     const missing = objectives.filter((o) => o.status === 'fail' && o.value === null);
     if (missing.length === 0)
       return { result: 'pass', message: `score ${shown} reached the pass target ${pass}` };
-    // DESIGN.md section 5: a gate with a failed SLI never passes.
+    // DESIGN.md section 5: a gate with a failed SLI never passes. It is a warning where the SLO
+    // has a warning band (the score reached it), and a failure where it has none.
     const names = missing.map((o) => o.sli).join(', ');
+    const capped = warning === null ? 'fail' : 'warning';
     return {
-      result: 'warning',
-      message: `score ${shown} reached the pass target ${pass}, but ${names} had no value: a gate with missing data is at most a warning`,
+      result: capped,
+      message: `score ${shown} reached the pass target ${pass}, but ${names} had no value: a gate with missing data is at most a warning${warning === null ? ', and this SLO has no warning target' : ''}`,
     };
   }
   if (warning !== null && score >= warning) {

@@ -65,6 +65,16 @@ describe('selectBaseline', () => {
     expect(selectBaseline(records, comparison({ includeResultWithScore: 'pass' }))).toEqual([]);
   });
 
+  it('passes over evaluations whose shape the scorer cannot use, whichever store returned them', () => {
+    const objective = sampleEvaluation('x').objectives[0];
+    const unusable = [
+      { ...sampleEvaluation('string-value'), objectives: [{ ...objective, value: '100' }] },
+      { ...sampleEvaluation('no-objectives'), objectives: undefined },
+    ] as unknown as HistoryRecord[];
+    const selected = selectBaseline([...unusable, ...history], comparison({ numberOfComparisonResults: 2 }));
+    expect(selected.map((r) => r.id)).toEqual(['e6', 'e4']);
+  });
+
   it('returns the records themselves, unchanged', () => {
     const [first] = selectBaseline(history, comparison({ compareWith: 'single_result' }));
     expect(first).toBe(history[0]);

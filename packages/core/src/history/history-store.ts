@@ -1,11 +1,13 @@
 /**
  * The history store's interface (DESIGN.md section 4, "History store (contract)"). Every
  * implementation (`file:` JSON Lines now, `postgres://` later) passes the same contract suite in
- * `test-support/history-store-contract.ts`.
+ * `test-support/history-store-contract.ts`, and skips on read the evaluations that
+ * `findEvaluationShapeProblem` (evaluation-shape.ts) finds unusable.
  */
 
 import type { Clock, Logger } from '../environment.js';
 import type { EvaluationRecord } from '../gate/types.js';
+import { findEvaluationShapeProblem } from './evaluation-shape.js';
 import type { FileLockOptions } from './file/file-lock.js';
 
 /** The history store used when neither `--history` nor `CI_CONNECT_HISTORY` names one. */
@@ -67,7 +69,10 @@ export interface OpenHistoryStoreOptions {
   fileLock?: Partial<FileLockOptions>;
 }
 
-/** Narrows a stored record to an evaluation (the `--json` contract). */
+/**
+ * Narrows a stored record to an evaluation (the `--json` contract) the gate can use. Stores
+ * already skip unusable ones on read; checking again here keeps the type guard honest.
+ */
 export function isEvaluationRecord(record: HistoryRecord): record is EvaluationRecord {
-  return record.kind === 'evaluation' && typeof (record as { result?: unknown }).result === 'string';
+  return record.kind === 'evaluation' && findEvaluationShapeProblem(record) === undefined;
 }

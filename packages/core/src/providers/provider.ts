@@ -29,8 +29,10 @@ export interface IndicatorDefinition {
 
 /**
  * A source of SLI values (static values, a JMeter results file, Prometheus, Dynatrace, ...).
- * Providers are built per evaluation from their configuration; `fetch` must not throw for one
- * SLI's failure: it reports it in that SLI's value, so the gate can score the rest.
+ * Providers are built per evaluation from their configuration. `fetch` reports one SLI's
+ * failure in that SLI's value, so the gate can score the rest; it throws (a CiConnectError)
+ * only when the source as a whole cannot be used as given: a damaged results file, a missing
+ * `--jtl`.
  */
 export interface SliProvider {
   readonly name: string;

@@ -1,3 +1,4 @@
+import { parseCriterion } from '../gate/criteria.js';
 import type { ObjectiveResult, TargetResult } from '../gate/types.js';
 
 /** Numbers for people: integers as they are, others with 2 decimals, tiny ones with 3 digits. */
@@ -13,7 +14,7 @@ export function formatNumber(value: number | null): string {
 export function formatTargets(targets: readonly TargetResult[]): string {
   return targets
     .map((t) => {
-      const relative = /^[<>=]+\s*[+-]|%\s*$/.test(t.criteria.trim());
+      const relative = isRelative(t.criteria);
       const threshold = !relative
         ? ''
         : t.targetValue === null
@@ -22,6 +23,14 @@ export function formatTargets(targets: readonly TargetResult[]): string {
       return `${t.violated ? '✗ ' : ''}${t.criteria}${threshold}`;
     })
     .join(', ');
+}
+
+function isRelative(criteria: string): boolean {
+  try {
+    return parseCriterion(criteria).kind === 'relative';
+  } catch {
+    return false; // a record from elsewhere: show the criterion as written
+  }
 }
 
 /** Change against the baseline, absolute and relative: `+12.5 (+2.4%)`. */

@@ -4,16 +4,20 @@ import { formatNumber, formatTargets, objectiveName } from './format.js';
 
 /**
  * JUnit XML with one test case per objective, so GitLab, GitHub and Jenkins test views show
- * which objective failed. Warnings pass with a note; informational objectives are skipped.
+ * which objective failed, and one for the gate itself, which fails with the gate (a gate can fail
+ * on its total score while no single objective failed). Warnings pass with a note;
+ * informational objectives are skipped.
  */
 export function renderJunit(evaluation: EvaluationRecord): string {
-  const failures = evaluation.objectives.filter((o) => o.status === 'fail').length;
+  const tests = evaluation.objectives.length + 1;
+  const failures =
+    evaluation.objectives.filter((o) => o.status === 'fail').length + (evaluation.result === 'fail' ? 1 : 0);
   const skipped = evaluation.objectives.filter((o) => o.status === 'info').length;
   const suite = `quality gate ${evaluation.project}/${evaluation.stage}/${evaluation.service}`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ci-connect" tests="${evaluation.objectives.length}" failures="${failures}">`,
-    `  <testsuite name="${xml(suite)}" tests="${evaluation.objectives.length}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${xml(evaluation.evaluatedAt)}">`,
+    `<testsuites name="ci-connect" tests="${tests}" failures="${failures}">`,
+    `  <testsuite name="${xml(suite)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${xml(evaluation.evaluatedAt)}">`,
     '    <properties>',
     ...[
       ['result', evaluation.result],
@@ -22,12 +26,25 @@ export function renderJunit(evaluation: EvaluationRecord): string {
       ['evaluation', evaluation.id],
     ].map(([name, value]) => `      <property name="${name}" value="${xml(value ?? '')}"/>`),
     '    </properties>',
+    gateCase(evaluation),
     ...evaluation.objectives.map((o) => testCase(o, evaluation.service)),
     '  </testsuite>',
     '</testsuites>',
     '',
   ];
   return lines.join('\n');
+}
+
+function gateCase(evaluation: EvaluationRecord): string {
+  const open = `    <testcase classname="${xml(evaluation.service)}" name="quality gate (score ${formatScore(evaluation.score)}%)">`;
+  switch (evaluation.result) {
+    case 'pass':
+      return `${open}</testcase>`;
+    case 'warning':
+      return `${open}\n      <system-out>${xml(`warning: ${evaluation.message}`)}</system-out>\n    </testcase>`;
+    case 'fail':
+      return `${open}\n      <failure message="quality gate failed" type="gate">${xml(evaluation.message)}</failure>\n    </testcase>`;
+  }
 }
 
 function testCase(o: ObjectiveResult, service: string): string {

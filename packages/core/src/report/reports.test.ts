@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { makeObjectiveResult } from '../test-support/records.js';
 import type { EvaluationRecord, ObjectiveResult } from '../gate/types.js';
 import { formatDelta, formatNumber, formatTargets } from './format.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';
-import { writeReports } from './write-reports.js';
+import { prepareReportDir, writeReports } from './write-reports.js';
 
 const objective = (partial: Partial<ObjectiveResult>) =>
   makeObjectiveResult({ provider: 'jmeter', ...partial });
@@ -75,6 +75,15 @@ describe('formatting', () => {
     expect(formatNumber(value)).toBe(text);
   });
 
+  it('shows the threshold of relative criteria only, however they are spaced', () => {
+    expect(
+      formatTargets([
+        { criteria: '< = +10', targetValue: 110, violated: false },
+        { criteria: '<600', targetValue: 600, violated: true },
+      ]),
+    ).toBe('< = +10 (110), ✗ <600');
+  });
+
   it('shows targets with their thresholds and marks violated ones', () => {
     expect(
       formatTargets([
@@ -117,16 +126,44 @@ describe('renderMarkdownSummary', () => {
 
 describe('renderJunit', () => {
   const xml = renderJunit(evaluation);
-  it('has one test case per objective: failures, skipped info, warnings as output', () => {
-    expect(xml.match(/<testcase /g)).toHaveLength(4);
-    expect(xml).toContain('failures="2"');
+  it('has one test case per objective and one for the gate: failures, skipped info, warnings as output', () => {
+    expect(xml.match(/<testcase /g)).toHaveLength(5);
+    expect(xml).toContain('failures="3"');
+    expect(xml).toContain('<testcase classname="carts" name="quality gate (score 37.5%)">');
     expect(xml).toContain('skipped="1"');
     expect(xml).toContain('<system-out>warning: value 1.5');
     expect(xml).toContain('<failure message="response_time_p95 failed"');
   });
+  it('fails the gate case when the gate fails on its score alone', () => {
+    const onScore = renderJunit({
+      ...evaluation,
+      result: 'fail',
+      objectives: [objective({ status: 'warning', score: 0.5 })],
+      message: 'score 50 is below the warning target 75',
+    });
+    expect(onScore).toContain('failures="1"');
+    expect(onScore).toContain(
+      '<failure message="quality gate failed" type="gate">score 50 is below the warning target 75</failure>',
+    );
+  });
+
   it('escapes XML', () => {
     expect(xml).toContain('errors|&lt;odd&gt;');
     expect(xml).not.toMatch(/name="[^"]*<odd/);
+  });
+});
+
+describe('prepareReportDir', () => {
+  it('creates the directory', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'reports-')), 'a', 'b');
+    await prepareReportDir(dir);
+    await expect(writeReports(dir, evaluation)).resolves.toHaveLength(3);
+  });
+  it('refuses a file, before anything is evaluated', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'reports-'));
+    writeFileSync(join(parent, 'slo.yaml'), '');
+    await expect(prepareReportDir(join(parent, 'slo.yaml'))).rejects.toThrow('is a file, not a directory');
+    await expect(prepareReportDir(join(parent, 'slo.yaml', 'x'))).rejects.toThrow(UsageError);
   });
 });
 

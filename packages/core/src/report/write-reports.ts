@@ -1,12 +1,34 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { EvaluationRecord } from '../gate/types.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';
 
 /** The files `--report-dir` writes. */
 export const REPORT_FILES = ['evaluation.json', 'summary.md', 'junit.xml'] as const;
+
+/**
+ * Creates the report directory and checks that it can be written, before the evaluation runs:
+ * a bad `--report-dir` must not fail the job after the result was already recorded.
+ */
+export async function prepareReportDir(dir: string): Promise<void> {
+  const hint = 'give --report-dir (env CI_CONNECT_REPORT_DIR) a directory the job can write to';
+  const existing = await stat(dir).catch(() => undefined);
+  if (existing !== undefined && !existing.isDirectory()) {
+    throw new UsageError(`--report-dir ${dir} is a file, not a directory`, { hint });
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`--report-dir ${dir} cannot be created or written (${errnoOf(error)})`, {
+      hint,
+      cause: error,
+    });
+  }
+}
 
 /** Writes evaluation.json, summary.md and junit.xml into `dir`; each file appears whole or not at all. */
 export async function writeReports(dir: string, evaluation: EvaluationRecord): Promise<string[]> {
@@ -27,10 +49,13 @@ export async function writeReports(dir: string, evaluation: EvaluationRecord): P
     }
     return written;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new ConfigError(`cannot write reports into ${dir} (${code})`, {
+    throw new ConfigError(`cannot write reports into ${dir} (${errnoOf(error)})`, {
       hint: 'give --report-dir a directory the job can write to',
       cause: error,
     });
   }
+}
+
+function errnoOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }

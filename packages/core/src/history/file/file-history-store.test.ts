@@ -1,9 +1,11 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
-import { ConfigError, ExternalSystemError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { describeHistoryStoreContract, sampleEvaluation } from '../test-support/history-store-contract.js';
 import { FileHistoryStore } from './file-history-store.js';
 
@@ -18,6 +20,20 @@ async function makeDir(): Promise<void> {
 
 function openAt(path: string): FileHistoryStore {
   return new FileHistoryStore({ path, logger });
+}
+
+const hasMkfifo = spawnSync('mkfifo', ['--version']).error === undefined;
+
+async function linkTo(target: string): Promise<string> {
+  const link = join(dir, 'linked.jsonl');
+  await symlink(target, link);
+  return link;
+}
+
+function makeFifo(): string {
+  const fifo = join(dir, 'fifo.jsonl');
+  execFileSync('mkfifo', [fifo]);
+  return fifo;
 }
 
 function warnings(): string[] {
@@ -91,6 +107,39 @@ describe('FileHistoryStore on disk', () => {
     expect(warnings()[0]).toContain(reason);
   });
 
+  it.each([
+    ['without objectives', { objectives: undefined }, 'objectives is missing; it must be an array'],
+    ['with objectives: [null]', { objectives: [null] }, 'objectives[0] is null; it must be an object'],
+    ['with objectives: {}', { objectives: {} }, 'objectives is an object; it must be an array'],
+    [
+      'with a value given as a string',
+      { objectives: [{ ...sampleEvaluation('x').objectives[0], value: '100' }] },
+      'objectives[0].value is the string "100"; it must be a number or null',
+    ],
+    [
+      'with an unknown result',
+      { result: 'ok' },
+      'result is the string "ok"; it must be "pass", "warning" or "fail"',
+    ],
+    ['without project', { project: undefined }, 'project is missing; it must be a string'],
+  ])('skips an evaluation %s, warning what is wrong with it', async (_name, fields, problem) => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    const broken = JSON.stringify({ ...sampleEvaluation('x'), ...fields });
+    await writeFile(path, `${JSON.stringify(sampleEvaluation('a'))}\n${broken}\n`);
+    const store = openAt(path);
+    expect((await store.query(carts)).map((r) => r.id)).toEqual(['a']);
+    expect(await store.get('x')).toBeUndefined();
+    expect(warnings()).toEqual([`${path}:2: skipped the evaluation record "x": ${problem}`]);
+  });
+
+  it('keeps records of other kinds with fields an evaluation could not have', async () => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    const run = { schemaVersion: 1, id: 'r', kind: 'sequence-run', ...carts, objectives: 'none', score: '1' };
+    await writeFile(path, `${JSON.stringify(run)}\n`);
+    expect(await openAt(path).query(carts)).toStrictEqual([run]);
+    expect(warnings()).toEqual([]);
+  });
+
   it('applies invalidations written as their own lines, copying the target for grep', async () => {
     const store = new FileHistoryStore({
       path,
@@ -118,10 +167,43 @@ describe('FileHistoryStore on disk', () => {
     const error = await store.append(sampleEvaluation('a')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toBe(
-      `cannot write the history file ${path}: the path is a directory`,
+      `cannot write the history file ${path}: the path is a directory, not a regular file`,
     );
     expect((error as ConfigError).hint).toContain('--history file:path/to/history.jsonl');
     await expect(store.query(carts)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  // Reading either never ends (/dev/zero has no "\n", memory grows) or never starts (opening a
+  // FIFO waits for a writer); appending sends the record nowhere.
+  const hasDevZero = existsSync('/dev/zero');
+  describe.each([
+    ['/dev/zero', () => '/dev/zero', 'a character device', hasDevZero, '/dev/zero'],
+    ['a link to /dev/zero', () => linkTo('/dev/zero'), 'a character device', hasDevZero, '/dev/zero'],
+    ['a FIFO', makeFifo, 'a named pipe (FIFO)', hasMkfifo, 'the mkfifo command'],
+  ])('when the history path is %s', (_name, makePath, kind, available, needs) => {
+    it.skipIf(!available)(
+      `refuses to read or append, with a ConfigError naming the path (needs ${needs})`,
+      async () => {
+        const special = await makePath();
+        const store = openAt(special);
+        for (const [operation, run] of [
+          ['read', () => store.query(carts)],
+          ['read', () => store.get('a')],
+          ['write', () => store.append(sampleEvaluation('a'))],
+          // invalidate looks the record up first.
+          ['read', () => store.invalidate('a')],
+        ] as const) {
+          const error = await run().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(ConfigError);
+          expect((error as ConfigError).message).toBe(
+            `cannot ${operation} the history file ${special}: the path is ${kind}, not a regular file`,
+          );
+          expect((error as ConfigError).hint).toContain('--history file:path/to/history.jsonl');
+        }
+        expect(existsSync(`${special}.lock`)).toBe(false);
+      },
+      2000,
+    );
   });
 
   it('fails with a ConfigError when a parent of the path is a file', async () => {
@@ -141,18 +223,4 @@ describe('FileHistoryStore on disk', () => {
       );
     },
   );
-
-  it('fails with an ExternalSystemError when the disk is full, and leaves no lock behind', async () => {
-    // /dev/full answers every write with ENOSPC, like a full disk.
-    const full = join(dir, 'full.jsonl');
-    await symlink('/dev/full', full);
-    const error = await openAt(full)
-      .append(sampleEvaluation('a'))
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ExternalSystemError);
-    expect((error as Error).message).toBe(
-      `cannot append to the history file ${full}: no space left on the device`,
-    );
-    await expect(readFile(`${full}.lock/owner.json`)).rejects.toThrow(/ENOENT/);
-  });
 });

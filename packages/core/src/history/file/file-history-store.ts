@@ -20,6 +20,7 @@ import {
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from './file-lock.js';
 import { appendLine, readTextLines, type TextLine } from './json-lines.js';
 import { isHistoryRecord, parseRecordLine } from './parse-record.js';
+import { refuseIrregularFile } from './regular-file.js';
 import { toHistoryFileError } from './system-errors.js';
 
 /** Where the file is and what the store may use. */
@@ -64,6 +65,7 @@ export class FileHistoryStore implements HistoryStore {
     // JSON.stringify escapes every newline inside strings, so this is exactly one line.
     const line = `${JSON.stringify(record)}\n`;
     try {
+      await refuseIrregularFile(this.location, 'write');
       await mkdir(dirname(this.location), { recursive: true });
       const lock = await acquireFileLock(this.location, this.lockOptions, this.logger);
       try {
@@ -107,6 +109,7 @@ export class FileHistoryStore implements HistoryStore {
   private async scan(keep: (record: HistoryRecord) => boolean): Promise<ScanResult> {
     const result: ScanResult = { matches: [], invalidated: new Set() };
     try {
+      await refuseIrregularFile(this.location, 'read');
       for await (const line of readTextLines(this.location)) {
         const record = this.recordOf(line);
         if (record === undefined) continue;

@@ -1,8 +1,10 @@
 /**
  * Decides what one line of the JSON Lines history is: a record, nothing (blank), or something to
- * skip with a reason. Skipping instead of failing is what keeps a crash from breaking reading.
+ * skip with a reason. Skipping instead of failing is what keeps a crash from breaking reading, and
+ * an evaluation the gate cannot use (evaluation-shape.ts) from crashing it or spoiling a baseline.
  */
 
+import { findEvaluationShapeProblem } from '../evaluation-shape.js';
 import type { HistoryRecord } from '../history-store.js';
 
 /** The newest record layout this version of ci-connect understands. */
@@ -28,6 +30,13 @@ export function parseRecordLine(text: string): ParsedLine {
     return {
       status: 'skipped',
       reason: `skipped a record with schemaVersion ${value.schemaVersion}, written by a newer ci-connect (upgrade ci-connect to read it)`,
+    };
+  }
+  const problem = findEvaluationShapeProblem(value);
+  if (problem !== undefined) {
+    return {
+      status: 'skipped',
+      reason: `skipped the evaluation record ${JSON.stringify(value.id)}: ${problem}`,
     };
   }
   return { status: 'record', record: value };

@@ -163,6 +163,26 @@ export function describeHistoryStoreContract(name: string, harness: HistoryStore
       expect(stored).toHaveLength(20);
     });
 
+    it('skips, on reading, evaluations whose shape the gate cannot use', async () => {
+      // append checks only what every record has, so this is how a broken line gets in.
+      const objective = sampleEvaluation('x').objectives[0];
+      const broken = [
+        { ...sampleEvaluation('no-objectives'), objectives: undefined },
+        { ...sampleEvaluation('null-objective'), objectives: [null] },
+        { ...sampleEvaluation('string-value'), objectives: [{ ...objective, value: '100' }] },
+        { ...sampleEvaluation('bad-result'), result: 'ok' },
+      ];
+      await store.append(sampleEvaluation('a'));
+      for (const record of broken) await store.append(record);
+      await store.append(sampleEvaluation('b'));
+      expect(ids(await store.query({ ...carts }))).toEqual(['b', 'a']);
+      expect(ids(await store.query({ ...carts, kind: 'evaluation', includeInvalidated: true }))).toEqual([
+        'b',
+        'a',
+      ]);
+      for (const record of broken) expect(await store.get(record.id)).toBeUndefined();
+    });
+
     it('rejects a record without schemaVersion, id or kind', async () => {
       const broken = { schemaVersion: 1, id: '', kind: 'evaluation' } as HistoryRecord;
       await expect(store.append(broken)).rejects.toThrow(/id/);

@@ -27,7 +27,7 @@ export class CsvRow {
   innerLineBreaks = 0;
   /** False only for a last row that has no line end. */
   terminated = true;
-  /** True when the file ended inside a quoted field (the writer was cut off). */
+  /** True when the file ended inside a quoted field: the writer was cut off, or a quote is unbalanced. */
   openQuote = false;
 
   /** The text of field i, unquoted. */

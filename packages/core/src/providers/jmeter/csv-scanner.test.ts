@@ -160,3 +160,28 @@ describe('scanCsvFile', () => {
     expect((error as CsvSyntaxError).line).toBe(line);
   });
 });
+
+describe('rows that never end', () => {
+  it('stops at the row limit instead of reading the rest of the file into one field', async () => {
+    const path = join(dir, 'unbalanced.csv');
+    const rows = Array.from({ length: 2000 }, (_, i) => `${i},5,ok,true`).join('\n');
+    await writeFile(path, `a,b,c,d\n1,2,"never closed,true\n${rows}\n`);
+    const scanning = scanCsvFile(path, () => undefined, { chunkSize: 64, maxRowBytes: 1024 });
+    await expect(scanning).rejects.toThrow(CsvSyntaxError);
+    await expect(
+      scanCsvFile(path, () => undefined, { chunkSize: 64, maxRowBytes: 1024 }),
+    ).rejects.toMatchObject({
+      line: 2,
+      message: expect.stringContaining('a row longer than 1024 bytes starts here'),
+    });
+  });
+
+  it('accepts rows up to the limit', async () => {
+    const path = join(dir, 'long.csv');
+    const long = 'x'.repeat(900);
+    await writeFile(path, `a,b\n1,"${long}"\n2,y\n`);
+    const seen: number[] = [];
+    await scanCsvFile(path, (row) => seen.push(row.line), { chunkSize: 64, maxRowBytes: 1024 });
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});

@@ -18,9 +18,18 @@ const CR = 0x0d;
 const MORE = -1;
 const ROW_ENDED = -2;
 
+/**
+ * The longest row accepted. JMeter rows are short (a failure message at most); a longer one is
+ * an unbalanced quote swallowing the rest of the file, and reading on would take memory and
+ * time growing with the file.
+ */
+export const MAX_ROW_BYTES = 16 << 20;
+
 export interface ScanOptions {
   /** Bytes per read; tests pass tiny values to put chunk boundaries everywhere. */
   chunkSize?: number;
+  /** Longest row; tests pass small values. */
+  maxRowBytes?: number;
 }
 
 /** Calls `onRow` for every row of the file at `path`, in order. */
@@ -30,6 +39,7 @@ export async function scanCsvFile(
   options: ScanOptions = {},
 ): Promise<void> {
   const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const maxRowBytes = options.maxRowBytes ?? MAX_ROW_BYTES;
   const scanner = new RowScanner(onRow);
   const handle = await open(path, 'r');
   try {
@@ -49,6 +59,12 @@ export async function scanCsvFile(
         if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
       }
       start = scanner.scan(buf, start, filled, eof);
+      if (filled - start > maxRowBytes) {
+        throw new CsvSyntaxError(
+          `a row longer than ${maxRowBytes >= 1 << 20 ? `${maxRowBytes / (1 << 20)} MiB` : `${maxRowBytes} bytes`} starts here: most likely a quote that is never closed`,
+          scanner.line,
+        );
+      }
       // Keep the unfinished row at the front; the next read appends to it.
       if (start > 0) {
         buf.copy(buf, 0, start, filled);
@@ -71,7 +87,8 @@ function growBuffer(buf: Buffer, filled: number): Buffer {
 /** Splits buffered bytes into rows; keeps the line count across calls. */
 class RowScanner {
   private readonly row = new CsvRow();
-  private line = 1;
+  /** The line the next row starts on. */
+  line = 1;
   private rowEnd = 0;
 
   constructor(private readonly onRow: (row: CsvRow) => void) {}

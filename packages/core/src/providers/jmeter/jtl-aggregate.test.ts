@@ -226,6 +226,41 @@ describe('aggregateJtl on small files', () => {
     expect(logger.lines.map((l) => l.message)).toEqual([containing('.jtl:3: skipped the last line')]);
   });
 
+  it.each([undefined, 7])(
+    'skips a cut-off last row after a row whose quoted message spans lines, CRLF (chunk %s)',
+    async (chunkSize) => {
+      const logger = createMemoryLogger();
+      const rows = [
+        HEADER,
+        `1001,12,a,500,"Internal error,\r\nretry",TG 1-1,text,false,"x\r\ny",1,1,1,1,u,0,0,0`,
+        row(1002, 14, 'a', 'true'),
+        '1003,5,a,500,"Internal err',
+      ];
+      const aggregate = await aggregateJtl(await jtl(rows.join('\r\n')), { logger, chunkSize });
+      expect(aggregate.samples).toBe(2);
+      expect(logger.lines.map((l) => l.message)).toEqual([containing('.jtl:6: skipped the last line')]);
+    },
+  );
+
+  // The review's reproduction: one open quote used to turn 1,000 slow rows into a skipped
+  // "cut-off last line", leaving 1 sample with p95 = 5 ms and a passing gate.
+  it.each([undefined, 64, 4096])(
+    'refuses an unbalanced quote that swallows the rest of the file (chunk %s)',
+    async (chunkSize) => {
+      const logger = createMemoryLogger();
+      const slow = Array.from({ length: 1000 }, (_, i) => `${row(1700000000001 + i, 900, 'a', 'true')}\n`);
+      const path = await jtl(
+        `${HEADER}\n${row(1700000000000, 5, 'a', 'true')}\n1700000000000,5,"x,true\n${slow.join('')}`,
+      );
+      const error = await aggregateJtl(path, { logger, chunkSize }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toMatch(
+        /\.jtl:3: unbalanced quote: a quoted field that opens in this row is never closed, so the 1000 lines after it were read/,
+      );
+      expect(logger.lines).toEqual([]);
+    },
+  );
+
   it.each([
     ['yyyy/MM/dd HH:mm:ss', '2024/03/01 10:00:00', new Date(2024, 2, 1, 10, 0, 0)],
     ['yyyy-MM-dd HH:mm:ss.SSS', '2024-03-01 10:00:00.250', new Date(2024, 2, 1, 10, 0, 0, 250)],

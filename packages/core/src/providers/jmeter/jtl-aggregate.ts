@@ -2,6 +2,9 @@
  * One streaming pass over a JMeter CSV results file, aggregated per sampler label. Strict: a
  * row that cannot be read is an error with its line, because a gate must not silently drop
  * data; the one exception is a cut-off last line, which JMeter leaves when it is killed.
+ * That exception is narrow on purpose: an unbalanced quote anywhere else swallows every line
+ * after it into one field, and skipping that "last row" would let the gate pass on a fraction
+ * of the samples.
  */
 import type { Logger } from '../../environment.js';
 import { silentLogger } from '../../environment.js';
@@ -67,6 +70,9 @@ export async function aggregateJtl(path: string, options: AggregateOptions = {})
 
 const NUMBER_HINT =
   'JMeter writes elapsed, Latency and Connect as whole milliseconds; the file may be damaged';
+const QUOTE_HINT =
+  'the file is damaged: re-run the test, or fix that line (end the field with a quote, ' +
+  'and write a quote inside a field twice: "")';
 const TIME_HINT =
   'timeStamp must be epoch milliseconds (JMeter\'s default) or a date-time like "2019/12/05 12:37:24", ' +
   '"2019-12-05 12:37:24.123" or ISO 8601 (jmeter.save.saveservice.timestamp_format)';
@@ -89,6 +95,7 @@ class JtlAggregator {
 
   readonly onRow = (row: CsvRow): void => {
     if (row.count === 1 && row.starts[0] === row.ends[0]) return; // a blank line
+    if (row.openQuote && row.innerLineBreaks > 0) this.refuseOpenQuote(row);
     const layout = this.layout ?? this.readLayout(row);
     if (layout === undefined) return;
     if (row.count !== layout.fieldCount || row.openQuote) {
@@ -146,12 +153,25 @@ class JtlAggregator {
     return header ? undefined : layout;
   }
 
+  /**
+   * Skips a last line that JMeter left cut off: the file ends inside it, with no line end, and
+   * it started on the last line (a line break in it could hide the rows it swallowed).
+   */
   private skipCutOffRow(row: CsvRow, layout: ColumnLayout): void {
     const where = `${this.file}:${row.line}`;
-    if (!row.terminated && (row.count < layout.fieldCount || row.openQuote)) {
+    const fields = `${row.count} of ${layout.fieldCount} fields`;
+    const partial = row.count < layout.fieldCount || (row.openQuote && row.count === layout.fieldCount);
+    if (!row.terminated && partial) {
+      if (row.innerLineBreaks > 0) {
+        throw new InputError(
+          `${where}: the last row ends without a line end after ${fields} but spans ` +
+            `${row.innerLineBreaks + 1} lines; a quote in it may have swallowed the rows after it`,
+          { hint: QUOTE_HINT },
+        );
+      }
       this.logger.warn(
-        `${where}: skipped the last line: it is cut off (${row.count} of ${layout.fieldCount} fields, ` +
-          'no line end), as when JMeter is stopped while writing',
+        `${where}: skipped the last line: it is cut off (${fields}, no line end), ` +
+          'as when JMeter is stopped while writing',
       );
       return;
     }
@@ -159,6 +179,25 @@ class JtlAggregator {
     throw new InputError(`${where}: the row has ${row.count} fields where ${expected} ${layout.fieldCount}`, {
       hint: 'each results file must come from one JMeter run with one set of save options; do not append runs or edit it by hand',
     });
+  }
+
+  /** A quoted field left open across line breaks took the rest of the file into itself. */
+  private refuseOpenQuote(row: CsvRow): never {
+    // The open field runs to the end of the file; a line end there is not a line swallowed.
+    const last = row.count - 1;
+    const end = row.ends[last]!;
+    const finalBreak = end > row.starts[last]! && row.buf[end - 1] === 0x0a ? 1 : 0;
+    const lines = row.innerLineBreaks - finalBreak;
+    const swallowed =
+      lines === 1
+        ? ', so the line after it was read as part of that field'
+        : lines > 1
+          ? `, so the ${lines} lines after it were read as part of that field`
+          : '';
+    throw new InputError(
+      `${this.file}:${row.line}: unbalanced quote: a quoted field that opens in this row is never closed${swallowed}`,
+      { hint: QUOTE_HINT },
+    );
   }
 
   private labelOf(row: CsvRow, i: number): LabelAggregate {

@@ -1,20 +1,32 @@
 /**
- * Checks a results file before scanning it, so that the common mistakes (wrong path, empty
- * file, XML results, a compressed or binary file) get a message that says how to fix them
- * instead of a parse error on line 1.
+ * Checks a results file before scanning it, so that the common mistakes (wrong path, a pipe or
+ * device, empty file, XML results, a compressed or binary file) get a message that says how to
+ * fix them instead of a parse error on line 1 or an internal error.
  */
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { getSystemErrorMap } from 'node:util';
 import { InputError } from '../../errors.js';
 
 const PROBE_BYTES = 4096;
 const XML_HINT =
   'run JMeter with -Jjmeter.save.saveservice.output_format=csv (or set it in user.properties) ' +
   'and pass the new results file';
+const PATH_HINT = 'check the --jtl path; JMeter writes the results file named by its -l option';
+const DIRECTORY_HINT = 'pass the results file JMeter wrote with -l, e.g. --jtl results/result.jtl';
 
 /** Throws an InputError when `path` is not a readable, non-empty CSV results file. */
 export async function checkJtlFile(path: string): Promise<void> {
-  const size = await sizeOf(path);
-  if (size === 0) {
+  const info = await statOf(path);
+  if (!info.isFile()) {
+    // A pipe or a device never ends (or blocks in open), so reading one would hang the gate.
+    throw new InputError(`${path} is ${describeKind(info)}, not a JMeter results file`, {
+      hint: info.isDirectory()
+        ? DIRECTORY_HINT
+        : 'pass the results file JMeter wrote with -l; save the results to a file first',
+    });
+  }
+  if (info.size === 0) {
     throw new InputError(`${path} is empty: JMeter wrote nothing; did the test run?`, {
       hint: 'check the JMeter log (jmeter.log) and that -l names this file',
     });
@@ -40,18 +52,20 @@ export async function checkJtlFile(path: string): Promise<void> {
   }
 }
 
-async function sizeOf(path: string): Promise<number> {
+async function statOf(path: string): Promise<Stats> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) {
-      throw new InputError(`${path} is a directory, not a JMeter results file`, {
-        hint: 'pass the results file JMeter wrote with -l, e.g. --jtl results/result.jtl',
-      });
-    }
-    return info.size;
+    return await stat(path);
   } catch (error) {
     throw asInputError(path, error);
   }
+}
+
+function describeKind(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
 async function readHead(path: string): Promise<Buffer> {
@@ -69,21 +83,48 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-/** Turns a file-system error into a message for the user; keeps our own errors as they are. */
+const PERMISSION_DENIED = {
+  reason: 'cannot be read (permission denied)',
+  hint: 'let the user running ci-connect read the file and enter its directories',
+};
+
+/** What a system error means for the path, in words, and how to fix it; by Node's error code. */
+const SYSTEM_ERRORS: Readonly<Partial<Record<string, { reason: string; hint: string }>>> = {
+  ENOENT: { reason: 'does not exist', hint: PATH_HINT },
+  ENOTDIR: {
+    reason: 'cannot be opened: a part of the path before the file name is not a directory',
+    hint: PATH_HINT,
+  },
+  ELOOP: {
+    reason: 'cannot be opened: its symbolic links form a loop',
+    hint: 'check where the links point (readlink -f) and pass the results file itself',
+  },
+  ENAMETOOLONG: { reason: 'cannot be opened: the path is too long', hint: PATH_HINT },
+  EACCES: PERMISSION_DENIED,
+  EPERM: PERMISSION_DENIED,
+  EISDIR: { reason: 'is a directory, not a JMeter results file', hint: DIRECTORY_HINT },
+};
+
+/**
+ * Turns a Node system error (anything with a string `code`) into an InputError that names the
+ * path and says why in words; keeps our own errors, and anything else, as they are.
+ */
 export function asInputError(path: string, error: unknown): unknown {
   if (error instanceof InputError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') {
-    return new InputError(`${path} does not exist`, {
-      hint: 'check the --jtl path; JMeter writes the results file named by its -l option',
-      cause: error,
-    });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string') return error;
+  const known = SYSTEM_ERRORS[code];
+  if (known !== undefined) {
+    return new InputError(`${path} ${known.reason}`, { hint: known.hint, cause: error });
   }
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new InputError(`${path} cannot be read (permission denied)`, { cause: error });
-  }
-  if (code === 'EISDIR') {
-    return new InputError(`${path} is a directory, not a JMeter results file`, { cause: error });
-  }
-  return error;
+  return new InputError(`${path} cannot be read: ${describeSystemError(error as NodeJS.ErrnoException)}`, {
+    hint: 'check the --jtl path and that the file can be read, then run again',
+    cause: error,
+  });
+}
+
+/** Node's words for an errno ("i/o error"), with its code; the message for other codes. */
+function describeSystemError(error: NodeJS.ErrnoException): string {
+  const words = typeof error.errno === 'number' ? getSystemErrorMap().get(error.errno)?.[1] : undefined;
+  return words === undefined ? `${error.message} (${error.code})` : `${words} (${error.code})`;
 }

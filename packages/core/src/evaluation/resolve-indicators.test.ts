@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { parseCriterion } from '../gate/criteria.js';
+import type { Objective } from '../gate/types.js';
+import type { IndicatorDefinition, SliProvider } from '../providers/provider.js';
+import { planIndicators } from './resolve-indicators.js';
+
+function provider(name: string, definitions: [string, IndicatorDefinition['origin']][]): SliProvider {
+  return {
+    name,
+    indicators: definitions.map(([indicator, origin]) => ({
+      name: indicator,
+      query: indicator,
+      origin,
+      file: `${name}.yaml`,
+    })),
+    fetch: () => Promise.resolve([]),
+  };
+}
+
+function objective(sli: string, scored = true): Objective {
+  return {
+    sli,
+    displayName: '',
+    pass: scored ? [[parseCriterion('<1')]] : [],
+    warning: [],
+    weight: 1,
+    keySli: false,
+  };
+}
+
+function plan(objectives: Objective[], providers: SliProvider[]): Record<string, string[]> {
+  const { byProvider } = planIndicators(objectives, providers);
+  return Object.fromEntries([...byProvider].map(([p, names]) => [p.name, names]));
+}
+
+describe('planIndicators', () => {
+  const jmeter = provider('jmeter', [
+    ['response_time_p95', 'default'],
+    ['error_rate', 'default'],
+  ]);
+  const prometheus = provider('prometheus', [['response_time_p95', 'file']]);
+  const values = provider('static', [['response_time_p95', 'values']]);
+
+  it('asks each SLI of the provider that defines it', () => {
+    expect(plan([objective('response_time_p95'), objective('error_rate')], [jmeter])).toEqual({
+      jmeter: ['response_time_p95', 'error_rate'],
+    });
+  });
+
+  it('prefers an SLI file over a built-in default', () => {
+    expect(plan([objective('response_time_p95')], [jmeter, prometheus])).toEqual({
+      prometheus: ['response_time_p95'],
+    });
+  });
+
+  it('prefers a value given with --values over an SLI file', () => {
+    expect(plan([objective('response_time_p95')], [jmeter, prometheus, values])).toEqual({
+      static: ['response_time_p95'],
+    });
+  });
+
+  it('asks once for an SLI that two objectives use', () => {
+    expect(plan([objective('error_rate'), objective('error_rate')], [jmeter])).toEqual({
+      jmeter: ['error_rate'],
+    });
+  });
+
+  it('rejects two SLI files defining one name', () => {
+    const dynatrace = provider('dynatrace', [['response_time_p95', 'file']]);
+    expect(() => planIndicators([objective('response_time_p95')], [prometheus, dynatrace])).toThrow(
+      'SLI "response_time_p95" is defined by prometheus (prometheus.yaml) and dynatrace (dynatrace.yaml)',
+    );
+  });
+
+  it('rejects a scored objective whose SLI no provider defines', () => {
+    expect(() => planIndicators([objective('apdex')], [jmeter])).toThrow(ConfigError);
+    expect(() => planIndicators([objective('apdex')], [jmeter])).toThrow('no provider defines "apdex"');
+  });
+
+  it('lists an informational objective whose SLI no provider defines, without failing', () => {
+    expect(planIndicators([objective('apdex', false)], [jmeter]).undefinedInfo).toEqual(['apdex']);
+  });
+});

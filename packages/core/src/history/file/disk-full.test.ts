@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../../environment.js';
+import { ExternalSystemError } from '../../errors.js';
+import { sampleEvaluation } from '../test-support/history-store-contract.js';
+import { FileHistoryStore } from './file-history-store.js';
+import type * as JsonLines from './json-lines.js';
+
+// /dev/full answers every write with ENOSPC, like a full disk. The store refuses devices as
+// history files, so the device goes in below the store: every append writes to it instead.
+vi.mock('./json-lines.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof JsonLines>();
+  return { ...actual, appendLine: (_path: string, line: string) => actual.appendLine('/dev/full', line) };
+});
+
+describe('FileHistoryStore on a full disk', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ci-connect-history-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'fails with an ExternalSystemError and leaves no lock behind (needs /dev/full)',
+    async () => {
+      const path = join(dir, 'history.jsonl');
+      const error = await new FileHistoryStore({ path, logger: silentLogger })
+        .append(sampleEvaluation('a'))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExternalSystemError);
+      expect((error as Error).message).toBe(
+        `cannot append to the history file ${path}: no space left on the device`,
+      );
+      expect(await readdir(dir)).toEqual([]);
+    },
+  );
+});
