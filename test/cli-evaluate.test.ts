@@ -219,6 +219,18 @@ describe('exit codes', () => {
     expect(run.exitCode).toBe(4);
   });
 
+  it('takes the SLO, values and history from CI_CONNECT_* env vars', async () => {
+    const gate = flagsOnlyGate({ response_time_p95: 900, error_rate: 5 });
+    const env = {
+      CI_CONNECT_SLO: 'slo.yaml',
+      CI_CONNECT_VALUES: 'values.json',
+      CI_CONNECT_HISTORY: 'file:env-history.jsonl',
+    };
+    const run = await runCli(['evaluate', '--json'], { cwd: gate.dir, env });
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(existsSync(path.join(gate.dir, 'env-history.jsonl'))).toBe(true);
+  });
+
   it('exits 2 for a broken SLO, naming file:line:col, with a JSON error object on stdout', async () => {
     const gate = flagsOnlyGate({ response_time_p95: 300, error_rate: 0.5 });
     writeFileSync(

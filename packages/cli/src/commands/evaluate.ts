@@ -35,15 +35,22 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
     }),
     start: Flags.string({
       description: 'window start: ISO 8601 (UTC unless a zone is given) or epoch seconds',
+      env: 'CI_CONNECT_START',
       helpGroup: 'WINDOW',
     }),
-    end: Flags.string({ description: 'window end (needs --start)', helpGroup: 'WINDOW' }),
+    end: Flags.string({
+      description: 'window end (needs --start)',
+      env: 'CI_CONNECT_END',
+      helpGroup: 'WINDOW',
+    }),
     timeframe: Flags.string({
       description: 'window length, e.g. 15m; alone: the last 15 minutes (default 5m)',
+      env: 'CI_CONNECT_TIMEFRAME',
       helpGroup: 'WINDOW',
     }),
     slo: Flags.string({
       description: "SLO file, instead of the config directory's slo.yaml",
+      env: 'CI_CONNECT_SLO',
       helpGroup: 'SOURCES',
     }),
     sli: Flags.string({
@@ -52,7 +59,9 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       helpGroup: 'SOURCES',
     }),
     values: Flags.string({
-      description: 'JSON file of SLI values {"sli": number | null}',
+      description:
+        'JSON file of SLI values {"sli": number | null}; overrides any other definition of those SLIs',
+      env: 'CI_CONNECT_VALUES',
       helpGroup: 'SOURCES',
     }),
     jtl: Flags.string({
