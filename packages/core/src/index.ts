@@ -27,3 +27,14 @@ export * from './report/format.js';
 export { renderMarkdownSummary } from './report/markdown.js';
 export { renderJunit } from './report/junit.js';
 export { prepareReportDir, writeReports, REPORT_FILES } from './report/write-reports.js';
+export { Redactor, createRedactor, registerRequestSecrets } from './http/redaction.js';
+export { createHttpClient } from './http/http-client.js';
+export type {
+  HttpClient,
+  HttpClientOptions,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+} from './http/http-client.js';
+export { toHttpError, extractServerMessage } from './http/http-errors.js';
+export type { StatusHints } from './http/http-errors.js';

@@ -1,0 +1,59 @@
+/**
+ * Network failure codes from Node, axios and OpenSSL, said in words with a way to fix them.
+ */
+
+/** A failure said in words, with a hint when there is one. */
+export interface NetworkErrorWords {
+  message: string;
+  hint?: string;
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+]);
+
+const CA_HINT =
+  'if the server uses a private CA, pass its certificate with --ca-file or set NODE_EXTRA_CA_CERTS; TLS verification cannot be turned off';
+
+/** Describes a network error code for a host in words. */
+export function describeNetworkError(code: string, host: string): NetworkErrorWords {
+  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
+    return { message: `the TLS certificate of ${host} could not be verified (${code})`, hint: CA_HINT };
+  }
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return {
+        message: `the host name ${host} could not be resolved (DNS lookup failed, ${code})`,
+        hint: 'check the host name in the URL, DNS, and HTTPS_PROXY/NO_PROXY if a proxy is needed',
+      };
+    case 'ECONNREFUSED':
+      return {
+        message: `${host} refused the connection (ECONNREFUSED)`,
+        hint: 'check the port in the URL and that the service is running',
+      };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { message: `${host} closed the connection unexpectedly (${code})` };
+    case 'ETIMEDOUT':
+    case 'ECONNABORTED':
+      return {
+        message: `${host} did not answer in time (timeout)`,
+        hint: 'the service may be overloaded; raise the timeout if the query is known to be slow',
+      };
+    case 'ERR_CANCELED':
+      return { message: `the request to ${host} was cancelled` };
+    default:
+      return { message: `the request to ${host} failed (${code})` };
+  }
+}
