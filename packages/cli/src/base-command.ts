@@ -1,5 +1,12 @@
 import { Command } from '@oclif/core/command';
-import { CiConnectError, ConfigError, ExitCode, type Logger } from '@ci-connect/core';
+import {
+  CiConnectError,
+  ConfigError,
+  createRedactor,
+  ExitCode,
+  type Logger,
+  type Redactor,
+} from '@ci-connect/core';
 import { createStderrLogger } from './output/logger.js';
 import { createPalette, type Palette } from './output/palette.js';
 
@@ -14,8 +21,23 @@ export abstract class BaseCommand extends Command {
     return createPalette(process.stdout, process.env);
   }
 
+  /**
+   * DESIGN.md section 9: tokens never reach any output. Every secret a command reads is
+   * registered here, and everything printed passes through it.
+   */
+  protected readonly redactor: Redactor = createRedactor();
+
   protected get logger(): Logger {
-    return createStderrLogger(createPalette(process.stderr, process.env), process.env);
+    return createStderrLogger(createPalette(process.stderr, process.env), process.env, this.redactor);
+  }
+
+  /** Writes the human result to stdout, redacted. */
+  protected writeResult(text: string): void {
+    process.stdout.write(this.redactor.redact(text));
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    return JSON.parse(this.redactor.redact(JSON.stringify(result))) as unknown;
   }
 
   /** Sets the exit code without ending the process early (output is flushed first). */
@@ -51,6 +73,8 @@ export abstract class BaseCommand extends Command {
     if (exitCode === 0) return Promise.resolve();
     // A ConfigError's message already lists its errors, one `file:line:col path: message` each.
     const diagnostics = error instanceof ConfigError ? error.diagnostics : [];
+    message = this.redactor.redact(message);
+    hint = hint === undefined ? undefined : this.redactor.redact(hint);
     process.stderr.write(`${palette.fail('error:')} ${message}\n`);
     if (hint !== undefined) process.stderr.write(`${palette.dim('hint:')} ${hint}\n`);
     if (this.jsonEnabled()) {
@@ -63,7 +87,7 @@ export abstract class BaseCommand extends Command {
         hint,
         diagnostics,
       };
-      process.stdout.write(`${JSON.stringify(body)}\n`);
+      process.stdout.write(`${this.redactor.redact(JSON.stringify(body))}\n`);
     }
     process.exitCode = exitCode;
     return Promise.resolve();

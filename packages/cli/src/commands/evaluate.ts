@@ -103,9 +103,15 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
         valuesFile: flags.values,
         jtlFile: flags.jtl,
       },
-      { cwd: process.cwd(), clock: systemClock, logger: this.logger },
+      {
+        cwd: process.cwd(),
+        env: process.env,
+        clock: systemClock,
+        logger: this.logger,
+        redactor: this.redactor,
+      },
     );
-    if (!this.jsonEnabled()) process.stdout.write(renderEvaluation(evaluation, this.palette));
+    if (!this.jsonEnabled()) this.writeResult(renderEvaluation(evaluation, this.palette));
     this.setExitCode(exitCodeFor(evaluation, flags['on-warning'] ?? onWarning));
     if (reportDir !== undefined) await this.writeReportsKeepingVerdict(reportDir, evaluation);
     return evaluation;

@@ -30,10 +30,10 @@ and reports every error and warning as file:line:col. Exits 0 when there are no 
       const palette = this.palette;
       for (const d of report.diagnostics) {
         const tag = d.severity === 'error' ? palette.fail('error') : palette.warning('warning');
-        process.stdout.write(`${tag} ${formatDiagnostic(d)}\n`);
+        this.writeResult(`${tag} ${formatDiagnostic(d)}\n`);
       }
       const summary = `${report.files.length} file${report.files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-      process.stdout.write(`${errors === 0 ? palette.pass(summary) : palette.fail(summary)}\n`);
+      this.writeResult(`${errors === 0 ? palette.pass(summary) : palette.fail(summary)}\n`);
     }
     this.setExitCode(errors === 0 ? ExitCode.pass : ExitCode.config);
     return report;

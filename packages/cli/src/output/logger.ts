@@ -1,14 +1,15 @@
-import type { Logger } from '@ci-connect/core';
+import type { Logger, Redactor } from '@ci-connect/core';
 import type { Palette } from './palette.js';
 
-/** Progress and warnings on stderr; debug lines only with CI_CONNECT_DEBUG=1. */
-export function createStderrLogger(palette: Palette, env: NodeJS.ProcessEnv): Logger {
+/** Progress and warnings on stderr, redacted; debug lines only with CI_CONNECT_DEBUG=1. */
+export function createStderrLogger(palette: Palette, env: NodeJS.ProcessEnv, redactor: Redactor): Logger {
   const debug = env.CI_CONNECT_DEBUG === '1';
+  const write = (line: string) => process.stderr.write(`${redactor.redact(line)}\n`);
   return {
     debug: (message) => {
-      if (debug) process.stderr.write(`${palette.dim(`debug: ${message}`)}\n`);
+      if (debug) write(palette.dim(`debug: ${message}`));
     },
-    info: (message) => process.stderr.write(`${message}\n`),
-    warn: (message) => process.stderr.write(`${palette.warning('warning:')} ${message}\n`),
+    info: (message) => write(message),
+    warn: (message) => write(`${palette.warning('warning:')} ${message}`),
   };
 }

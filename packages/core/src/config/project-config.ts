@@ -26,6 +26,8 @@ export interface PrometheusSettings {
   userEnv?: string;
   passwordEnv?: string;
   timeoutSeconds?: number;
+  /** SLI queries at once. */
+  concurrency?: number;
 }
 
 export interface DynatraceSettings {
@@ -33,6 +35,9 @@ export interface DynatraceSettings {
   urlEnv?: string;
   tokenEnv?: string;
   timeoutSeconds?: number;
+  concurrency?: number;
+  /** Seconds to wait after the window's end before querying (Dynatrace data lags). */
+  settleSeconds?: number;
 }
 
 /** A validated ci-connect.yaml; keys the file leaves out are absent. */
@@ -127,8 +132,12 @@ function normalise(source: YamlSource, root: string, out: FileDiagnostics): Proj
 
 const STRING_KEYS = ['url', 'urlEnv', 'tokenEnv', 'userEnv', 'passwordEnv'] as const;
 
-function readProvider(raw: unknown, name: string, out: FileDiagnostics): PrometheusSettings {
-  const settings: PrometheusSettings = {};
+function readProvider(
+  raw: unknown,
+  name: string,
+  out: FileDiagnostics,
+): PrometheusSettings & DynatraceSettings {
+  const settings: PrometheusSettings & DynatraceSettings = {};
   const data = record(raw);
   for (const key of STRING_KEYS) {
     const value = data[key];
@@ -142,7 +151,10 @@ function readProvider(raw: unknown, name: string, out: FileDiagnostics): Prometh
       );
     settings[key] = value;
   }
-  if (typeof data.timeoutSeconds === 'number') settings.timeoutSeconds = data.timeoutSeconds;
+  for (const key of ['timeoutSeconds', 'concurrency', 'settleSeconds'] as const) {
+    const value = data[key];
+    if (typeof value === 'number') settings[key] = value;
+  }
   return settings;
 }
 

@@ -7,6 +7,7 @@ import { selectBaseline } from '../history/baseline.js';
 import { openHistoryStore } from '../history/open-store.js';
 import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.js';
 import type { OnWarning } from '../config/project-config.js';
+import { createRedactor, type Redactor } from '../http/redaction.js';
 import { planIndicators } from './resolve-indicators.js';
 import { loadEvaluationSetup, type EvaluationSetupRequest } from './setup.js';
 import { resolveTimeWindow, type WindowFlags } from './time-window.js';
@@ -26,8 +27,12 @@ export interface EvaluationOutcome {
 
 export interface EvaluateDependencies {
   cwd: string;
+  /** The process environment (provider endpoints and tokens). */
+  env: Readonly<Record<string, string | undefined>>;
   clock: Clock;
   logger: Logger;
+  /** Secrets the providers read are registered here; give the same one to every output. */
+  redactor?: Redactor;
   newId?: () => string;
 }
 
@@ -39,7 +44,13 @@ export async function runEvaluation(
   request: EvaluateRequest,
   deps: EvaluateDependencies,
 ): Promise<EvaluationOutcome> {
-  const setup = await loadEvaluationSetup(request, deps.logger);
+  const redactor = deps.redactor ?? createRedactor();
+  const setup = await loadEvaluationSetup(request, {
+    env: deps.env,
+    clock: deps.clock,
+    logger: deps.logger,
+    redactor,
+  });
   const { slo, providers, target } = setup;
   const plan = planIndicators(slo.objectives, providers);
   for (const sli of plan.undefinedInfo)
@@ -62,7 +73,7 @@ export async function runEvaluation(
     const previous = await store.query({ kind: 'evaluation', ...target });
     const baseline = selectBaseline(previous, slo.comparison);
     const scored = scoreEvaluation({ slo, values: [...values, ...missing], baseline });
-    const record: EvaluationRecord = {
+    const unredacted: EvaluationRecord = {
       schemaVersion: 1,
       id: (deps.newId ?? randomUUID)(),
       kind: 'evaluation',
@@ -79,6 +90,8 @@ export async function runEvaluation(
       message: scored.message,
       invalidated: false,
     };
+    // Provider messages end up in the record: the last line of defence before history and reports.
+    const record = JSON.parse(redactor.redact(JSON.stringify(unredacted))) as EvaluationRecord;
     await store.append(record);
     return { evaluation: record, onWarning: setup.onWarning };
   } finally {

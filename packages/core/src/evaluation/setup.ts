@@ -7,7 +7,8 @@ import { CONFIG_DIR_HINT, listServices, resolveServiceFiles } from '../config/se
 import { loadSliFile, type SliFile } from '../config/sli-file.js';
 import { loadSloFile } from '../config/slo-file.js';
 import { ConfigError, UsageError } from '../errors.js';
-import type { Logger } from '../environment.js';
+import type { Clock, Logger } from '../environment.js';
+import type { Redactor } from '../http/redaction.js';
 import type { Slo } from '../gate/types.js';
 import type { SliProvider } from '../providers/provider.js';
 import { SLI_PROVIDERS } from '../providers/registry.js';
@@ -47,11 +48,20 @@ export interface EvaluationSetup {
 
 const FALLBACK_NAME = 'default';
 
+/** What building the providers needs from outside: env, clock, logger and the redactor. */
+export interface SetupEnvironment {
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  logger: Logger;
+  redactor: Redactor;
+}
+
 /** Loads what an evaluation needs and builds its providers; every config problem is a ConfigError. */
 export async function loadEvaluationSetup(
   request: EvaluationSetupRequest,
-  logger: Logger,
+  environment: SetupEnvironment,
 ): Promise<EvaluationSetup> {
+  const { logger } = environment;
   const hasConfigDir = await isDirectory(request.configDir);
   if (!hasConfigDir && request.sloFile === undefined) {
     throw new ConfigError(`no config directory ${request.configDir}`, { hint: CONFIG_DIR_HINT });
@@ -76,7 +86,10 @@ export async function loadEvaluationSetup(
   for (const { provider, file } of request.sliFiles) sliPaths[provider] = file;
 
   const slo = await load(loadSloFile(files.slo), (r) => r.slo, logger);
-  const providers = await buildProviders(sliPaths, request, logger);
+  const providers = await buildProviders(sliPaths, request, {
+    ...environment,
+    settings: config?.providers ?? {},
+  });
   return {
     target,
     slo,
@@ -89,8 +102,9 @@ export async function loadEvaluationSetup(
 async function buildProviders(
   sliPaths: Record<string, string>,
   request: EvaluationSetupRequest,
-  logger: Logger,
+  environment: SetupEnvironment & { settings: ProjectConfig['providers'] },
 ): Promise<SliProvider[]> {
+  const { logger } = environment;
   const providers: SliProvider[] = [];
   if (request.valuesFile !== undefined) providers.push(await StaticProvider.fromFile(request.valuesFile));
   for (const name of Object.keys(sliPaths)) {
@@ -116,9 +130,9 @@ async function buildProviders(
     if (sliFile === undefined && definition.builtInIndicators.length === 0) continue;
     providers.push(
       definition.create({
+        ...environment,
         ...(sliFile === undefined ? {} : { sliFile }),
         ...(request.jtlFile === undefined ? {} : { jtlFile: request.jtlFile }),
-        logger,
       }),
     );
   }

@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
-import type { Logger } from '../environment.js';
+import type { Clock, Logger } from '../environment.js';
+import type { ProjectConfig } from '../config/project-config.js';
+import type { Redactor } from '../http/redaction.js';
 import type { QueryChecker, SliFile } from '../config/sli-file.js';
 import type { SliValue } from '../gate/types.js';
 import {
@@ -15,6 +17,13 @@ export interface ProviderInput {
   /** The provider's SLI file (`sli/<name>.yaml` or `--sli name=FILE`), when there is one. */
   sliFile?: SliFile;
   jtlFile?: string;
+  /** ci-connect.yaml `providers:` (each provider reads its own key). */
+  settings: ProjectConfig['providers'];
+  /** The process environment: endpoints and tokens come from env vars named in the settings. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Every secret a provider reads must be registered here, so no output can carry it. */
+  redactor: Redactor;
+  clock: Clock;
   logger: Logger;
 }
 
