@@ -38,3 +38,11 @@ export type {
 } from './http/http-client.js';
 export { toHttpError, extractServerMessage } from './http/http-errors.js';
 export type { StatusHints } from './http/http-errors.js';
+export {
+  dynatraceDefinition,
+  DynatraceProvider,
+  parseDynatraceQuery,
+  DynatraceQuerySyntaxError,
+} from './providers/dynatrace/index.js';
+export type { DynatraceProviderOptions } from './providers/dynatrace/index.js';
+export * from './providers/prometheus/index.js';

@@ -64,6 +64,14 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       env: 'CI_CONNECT_VALUES',
       helpGroup: 'SOURCES',
     }),
+    settle: Flags.integer({
+      description:
+        "seconds to wait after the window's end before querying Dynatrace (default 120, Keptn's value)",
+      env: 'CI_CONNECT_SETTLE',
+      min: 0,
+      max: 3600,
+      helpGroup: 'SOURCES',
+    }),
     jtl: Flags.string({
       description: 'JMeter results file (CSV); enables the jmeter provider',
       env: 'CI_CONNECT_JTL',
@@ -102,6 +110,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
         sliFiles,
         valuesFile: flags.values,
         jtlFile: flags.jtl,
+        settleSeconds: flags.settle,
       },
       {
         cwd: process.cwd(),

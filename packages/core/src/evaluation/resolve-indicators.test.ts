@@ -60,6 +60,15 @@ describe('planIndicators', () => {
     });
   });
 
+  it('ranks the built-ins of a provider that cannot run (no --jtl) below every other definition', () => {
+    const unconfigured = provider('jmeter', [['throughput', 'unconfigured']]);
+    const prometheusDefaults = provider('prometheus', [['throughput', 'default']]);
+    expect(plan([objective('throughput')], [unconfigured, prometheusDefaults])).toEqual({
+      prometheus: ['throughput'],
+    });
+    expect(plan([objective('throughput')], [unconfigured])).toEqual({ jmeter: ['throughput'] });
+  });
+
   it('asks once for an SLI that two objectives use', () => {
     expect(plan([objective('error_rate'), objective('error_rate')], [jmeter])).toEqual({
       jmeter: ['error_rate'],

@@ -10,7 +10,7 @@ export interface IndicatorPlan {
 }
 
 /** Which definition wins: a value given for this run, then an SLI file, then a built-in default. */
-const PRECEDENCE: readonly IndicatorDefinition['origin'][] = ['values', 'file', 'default'];
+const PRECEDENCE: readonly IndicatorDefinition['origin'][] = ['values', 'file', 'default', 'unconfigured'];
 
 /**
  * Looks each objective's SLI up in every provider (DESIGN.md section 3). A value given with
@@ -64,6 +64,7 @@ export function planIndicators(
 }
 
 function describe(provider: string, definition: IndicatorDefinition): string {
-  if (definition.origin === 'default') return `${provider} (built-in)`;
+  if (definition.origin === 'default' || definition.origin === 'unconfigured')
+    return `${provider} (built-in)`;
   return definition.file === undefined ? provider : `${provider} (${definition.file})`;
 }

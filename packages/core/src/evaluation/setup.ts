@@ -11,7 +11,7 @@ import type { Clock, Logger } from '../environment.js';
 import type { Redactor } from '../http/redaction.js';
 import type { Slo } from '../gate/types.js';
 import type { SliProvider } from '../providers/provider.js';
-import { SLI_PROVIDERS } from '../providers/registry.js';
+import { SLI_PROVIDERS, type ProviderInput } from '../providers/registry.js';
 import { StaticProvider } from '../providers/static/index.js';
 
 /** Where the gate's configuration comes from: a config directory, or flags alone. */
@@ -29,6 +29,8 @@ export interface EvaluationSetupRequest {
   jtlFile?: string;
   /** `--history URL`; relative `file:` paths are relative to the working directory. */
   history?: string;
+  /** `--settle SECONDS`: Dynatrace's wait after the window's end, over ci-connect.yaml. */
+  settleSeconds?: number;
 }
 
 export interface EvaluationTarget {
@@ -88,7 +90,7 @@ export async function loadEvaluationSetup(
   const slo = await load(loadSloFile(files.slo), (r) => r.slo, logger);
   const providers = await buildProviders(sliPaths, request, {
     ...environment,
-    settings: config?.providers ?? {},
+    settings: withSettle(config?.providers ?? {}, request.settleSeconds),
   });
   return {
     target,
@@ -127,16 +129,25 @@ async function buildProviders(
             (r) => r.sli,
             logger,
           );
-    if (sliFile === undefined && definition.builtInIndicators.length === 0) continue;
-    providers.push(
-      definition.create({
-        ...environment,
-        ...(sliFile === undefined ? {} : { sliFile }),
-        ...(request.jtlFile === undefined ? {} : { jtlFile: request.jtlFile }),
-      }),
-    );
+    const input: ProviderInput = {
+      ...environment,
+      ...(sliFile === undefined ? {} : { sliFile }),
+      ...(request.jtlFile === undefined ? {} : { jtlFile: request.jtlFile }),
+    };
+    const offersBuiltIns =
+      definition.builtInIndicators.length > 0 && definition.offersBuiltIns?.(input) !== false;
+    if (sliFile === undefined && !offersBuiltIns) continue;
+    providers.push(definition.create(input));
   }
   return providers;
+}
+
+function withSettle(
+  settings: ProjectConfig['providers'],
+  settleSeconds: number | undefined,
+): ProjectConfig['providers'] {
+  if (settleSeconds === undefined) return settings;
+  return { ...settings, dynatrace: { ...settings.dynatrace, settleSeconds } };
 }
 
 async function loadConfig(configDir: string, logger: Logger): Promise<ProjectConfig> {

@@ -22,7 +22,8 @@ export interface IndicatorDefinition {
   name: string;
   /** The provider's query text, as written in the SLI file (or the default). */
   query: string;
-  origin: 'file' | 'default' | 'values';
+  /** `unconfigured`: a provider's built-in that cannot run as configured; ranks last. */
+  origin: 'file' | 'default' | 'values' | 'unconfigured';
   /** The SLI file it came from, for error messages; absent for defaults. */
   file?: string;
 }

@@ -4,6 +4,8 @@ import type { ProjectConfig } from '../config/project-config.js';
 import type { Redactor } from '../http/redaction.js';
 import type { QueryChecker, SliFile } from '../config/sli-file.js';
 import type { SliValue } from '../gate/types.js';
+import { dynatraceDefinition } from './dynatrace/index.js';
+import { prometheusDefinition } from './prometheus/index.js';
 import {
   JMETER_DEFAULT_INDICATORS,
   JmeterProvider,
@@ -34,6 +36,11 @@ export interface SliProviderDefinition {
   builtInIndicators: readonly string[];
   /** Checks one query of its SLI file, so `validate` reports bad queries at file:line. */
   checkQuery?: QueryChecker;
+  /**
+   * Whether, without an SLI file, its built-in indicators are on offer (e.g. Prometheus only
+   * when a server is configured). Default: they are.
+   */
+  offersBuiltIns?(input: ProviderInput): boolean;
   create(input: ProviderInput): SliProvider;
 }
 
@@ -53,10 +60,15 @@ const jmeter: SliProviderDefinition = {
     const indicators =
       sliFile === undefined ? undefined : { file: sliFile.file, indicators: queriesOf(sliFile) };
     if (jtlFile === undefined) {
-      return new UnconfiguredProvider('jmeter', definitionsOf('jmeter', JMETER_DEFAULT_INDICATORS, sliFile), {
-        message: 'the SLO uses JMeter indicators, but no JMeter results file was given',
-        hint: 'pass --jtl path/to/results.jtl (env CI_CONNECT_JTL)',
-      });
+      // Its built-ins rank last: they are there to say "pass --jtl", not to compete with others.
+      return new UnconfiguredProvider(
+        'jmeter',
+        definitionsOf('jmeter', JMETER_DEFAULT_INDICATORS, sliFile, 'unconfigured'),
+        {
+          message: 'the SLO uses JMeter indicators, but no JMeter results file was given',
+          hint: 'pass --jtl path/to/results.jtl (env CI_CONNECT_JTL)',
+        },
+      );
     }
     return new JmeterProvider({
       jtlPath: jtlFile,
@@ -66,22 +78,9 @@ const jmeter: SliProviderDefinition = {
   },
 };
 
-/** Monitoring providers whose SLI files Keptn users bring; their clients come with a later release. */
-function comingLater(name: string): SliProviderDefinition {
-  return {
-    name,
-    builtInIndicators: [],
-    create: ({ sliFile }) =>
-      new UnconfiguredProvider(name, definitionsOf(name, {}, sliFile), {
-        message: `the SLO uses SLIs from sli/${name}.yaml, but this version of ci-connect cannot query ${name} yet`,
-        hint: 'give these values with --values FILE for now',
-      }),
-  };
-}
-
 /** Every SLI provider configured by a file, by name (STYLE.md: an explicit registry). */
 export const SLI_PROVIDERS: ReadonlyMap<string, SliProviderDefinition> = new Map(
-  [jmeter, comingLater('prometheus'), comingLater('dynatrace')].map((d) => [d.name, d]),
+  [jmeter, prometheusDefinition, dynatraceDefinition].map((d) => [d.name, d]),
 );
 
 /** The built-in indicator names per provider, for `validate`'s cross-check. */
@@ -96,13 +95,14 @@ function queriesOf(sliFile: SliFile): Record<string, string> {
 function definitionsOf(
   provider: string,
   defaults: Readonly<Record<string, string>>,
-  sliFile?: SliFile,
+  sliFile: SliFile | undefined,
+  defaultOrigin: IndicatorDefinition['origin'],
 ): IndicatorDefinition[] {
   const fromFile = sliFile === undefined ? {} : queriesOf(sliFile);
   return [
     ...Object.entries(defaults)
       .filter(([name]) => !(name in fromFile))
-      .map(([name, query]): IndicatorDefinition => ({ name, query, origin: 'default' })),
+      .map(([name, query]): IndicatorDefinition => ({ name, query, origin: defaultOrigin })),
     ...Object.entries(fromFile).map(([name, query]): IndicatorDefinition => ({
       name,
       query,

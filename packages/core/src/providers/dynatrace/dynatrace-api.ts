@@ -1,0 +1,190 @@
+/**
+ * The Dynatrace Environment API v2 calls the provider makes, each answering one SLI:
+ * metrics query, SLO and problems. A refused query (400, 404) fails that SLI only; a refused
+ * token (401, 403) is a ConfigError for the whole gate; an unreachable server (5xx, timeouts,
+ * after the client's retries) makes the SLI 'unavailable'.
+ * https://docs.dynatrace.com/docs/dynatrace-api/environment-api
+ */
+
+import type { DynatraceSettings } from '../../config/project-config.js';
+import { ConfigError, ExternalSystemError } from '../../errors.js';
+import type { SliFailure } from '../../gate/types.js';
+import type { HttpClient } from '../../http/http-client.js';
+import type { Redactor } from '../../http/redaction.js';
+import type { TimeWindow } from '../provider.js';
+import type { DynatraceQuery, MetricsParams } from './dynatrace-query.js';
+import { unitDivisor } from './dynatrace-query.js';
+import { describeApiError, reduceMetricData, rejectsResolutionInf } from './metric-data.js';
+
+/** Where the environment is and how to authenticate. */
+export interface DynatraceEndpoint {
+  url: string;
+  token: string;
+}
+
+/** One SLI's outcome. */
+export type QueryOutcome = { value: number } | { value: null; failure: SliFailure; message: string };
+
+/** The base URL and token from ci-connect.yaml and the environment; throws ConfigError if either is missing. */
+export function resolveEndpoint(
+  settings: DynatraceSettings | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): DynatraceEndpoint {
+  const urlEnv = settings?.urlEnv ?? 'DT_URL';
+  const tokenEnv = settings?.tokenEnv ?? 'DT_API_TOKEN';
+  const url = (settings?.url ?? env[urlEnv] ?? '').trim().replace(/\/+$/, '');
+  const token = (env[tokenEnv] ?? '').trim();
+  const missing = [url === '' ? urlEnv : undefined, token === '' ? tokenEnv : undefined].filter(Boolean);
+  if (missing.length > 0)
+    throw new ConfigError(`the SLO uses Dynatrace SLIs, but ${missing.join(' and ')} is not set`, {
+      hint:
+        `set ${urlEnv} to the environment URL (e.g. https://abc12345.live.dynatrace.com) and ${tokenEnv} ` +
+        'to a token with metrics.read (and slo.read, problems.read if used); ' +
+        'ci-connect.yaml providers.dynatrace.url / urlEnv / tokenEnv name others',
+    });
+  return { url, token };
+}
+
+/** Classic API tokens (`dt0c01.`) use `Api-Token`; platform and OAuth tokens use `Bearer`. */
+export function authorizationHeader(token: string): string {
+  return token.startsWith('dt0c01.') ? `Api-Token ${token}` : `Bearer ${token}`;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** Runs SLI queries against one environment. */
+export class DynatraceApi {
+  constructor(
+    private readonly endpoint: DynatraceEndpoint,
+    private readonly http: HttpClient,
+    private readonly redactor: Redactor,
+  ) {}
+
+  /** The value of one (placeholder-substituted) query over the window. */
+  async query(query: DynatraceQuery, window: TimeWindow): Promise<QueryOutcome> {
+    try {
+      switch (query.kind) {
+        case 'metrics':
+          return await this.metrics(query.params, unitDivisor(query.unit), window);
+        case 'slo':
+          return await this.slo(query.id, window);
+        case 'problems':
+          return await this.problems(query.params, window);
+      }
+    } catch (error) {
+      if (!(error instanceof ExternalSystemError)) throw error;
+      const hint = error.hint === undefined ? '' : ` (${error.hint})`;
+      return { value: null, failure: 'unavailable', message: this.redactor.redact(error.message + hint) };
+    }
+  }
+
+  private async metrics(params: MetricsParams, divisor: number, window: TimeWindow): Promise<QueryOutcome> {
+    const range = timeRange(window);
+    let current: MetricsParams = { ...params, resolution: params.resolution ?? 'Inf' };
+    let folded = false;
+    for (;;) {
+      const answer = await this.get('/api/v2/metrics/query', { ...current, ...range }, 'metrics.read');
+      const described = describeMetricsQuery(current);
+      const mayFold = !folded && current.resolution !== undefined;
+      if (
+        answer.status === 400 &&
+        mayFold &&
+        params.resolution === undefined &&
+        rejectsResolutionInf(answer.body)
+      ) {
+        current = foldOf(current);
+        folded = true;
+        continue;
+      }
+      if (answer.status !== 200) return this.refused(answer, described);
+      const reduction = reduceMetricData(answer.body);
+      switch (reduction.kind) {
+        case 'value':
+          return { value: reduction.value / divisor };
+        case 'no-data':
+          return this.failed('no-data', `${described} ${reduction.message}`);
+        case 'error':
+          return this.failed('error', `${described} ${reduction.message}`);
+        case 'several-values':
+          if (folded) return this.failed('error', `${described} returned ${reduction.count} values, not one`);
+          current = foldOf(current);
+          folded = true;
+      }
+    }
+  }
+
+  private async slo(id: string, window: TimeWindow): Promise<QueryOutcome> {
+    const path = `/api/v2/slo/${encodeURIComponent(id)}`;
+    const answer = await this.get(path, { ...timeRange(window), timeFrame: 'GTF' }, 'slo.read');
+    if (answer.status !== 200) return this.refused(answer, `SLO;${id}`);
+    const value = (answer.body as { evaluatedPercentage?: unknown } | null)?.evaluatedPercentage;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      return this.failed('no-data', `SLO;${id} has no evaluatedPercentage for this window`);
+    return { value };
+  }
+
+  private async problems(
+    params: Record<string, string | undefined>,
+    window: TimeWindow,
+  ): Promise<QueryOutcome> {
+    const answer = await this.get('/api/v2/problems', { ...params, ...timeRange(window) }, 'problems.read');
+    const described = `PV2;${describeMetricsQuery(params)}`;
+    if (answer.status !== 200) return this.refused(answer, described);
+    const count = (answer.body as { totalCount?: unknown } | null)?.totalCount;
+    if (typeof count !== 'number') return this.failed('error', `${described}: the answer has no totalCount`);
+    return { value: count };
+  }
+
+  private async get(path: string, query: Record<string, string | undefined>, scope: string): Promise<Answer> {
+    const response = await this.http.request({
+      method: 'GET',
+      url: `${this.endpoint.url}${path}`,
+      query,
+      headers: { Authorization: authorizationHeader(this.endpoint.token), Accept: 'application/json' },
+      acceptStatuses: [400, 401, 403, 404],
+    });
+    const answer = { status: response.status, body: response.data };
+    if (answer.status === 401 || answer.status === 403) throw this.tokenRefused(answer, path, scope);
+    return answer;
+  }
+
+  private tokenRefused(answer: Answer, path: string, scope: string): ConfigError {
+    const said = describeApiError(answer.body);
+    const needed = /Use one of: ([\w.:-]+)/.exec(said)?.[1] ?? scope;
+    const message = `Dynatrace refused the token for GET ${this.endpoint.url}${path} with HTTP ${answer.status}: ${said}`;
+    const hint =
+      answer.status === 401
+        ? 'the token is missing, invalid or expired: check the token env var (default DT_API_TOKEN)'
+        : `give the token the scope ${needed}`;
+    return new ConfigError(this.redactor.redact(message), { hint: this.redactor.redact(hint) });
+  }
+
+  private refused(answer: Answer, described: string): QueryOutcome {
+    const said = describeApiError(answer.body);
+    return this.failed('error', `${described} was refused with HTTP ${answer.status}: ${said}`);
+  }
+
+  private failed(failure: SliFailure, message: string): QueryOutcome {
+    return { value: null, failure, message: this.redactor.redact(message) };
+  }
+}
+
+function timeRange(window: TimeWindow): { from: string; to: string } {
+  return { from: String(window.start.getTime()), to: String(window.end.getTime()) };
+}
+
+/** `(<selector>):fold` reduces every series to one value where `resolution=Inf` is not supported. */
+function foldOf(params: MetricsParams): MetricsParams {
+  const { resolution: _dropped, ...rest } = params;
+  return { ...rest, metricSelector: `(${params.metricSelector}):fold` };
+}
+
+function describeMetricsQuery(params: object): string {
+  return Object.entries(params)
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+}

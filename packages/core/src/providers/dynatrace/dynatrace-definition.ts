@@ -1,0 +1,37 @@
+/** The `dynatrace` entry of the SLI provider registry (providers/registry.ts). */
+import type { SliProviderDefinition } from '../registry.js';
+import { DynatraceProvider } from './dynatrace-provider.js';
+import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';
+
+/** Registry entry: `sli/dynatrace.yaml` queries, no built-in indicators. */
+export const dynatraceDefinition: SliProviderDefinition = {
+  name: 'dynatrace',
+  builtInIndicators: [],
+  checkQuery: (query) => {
+    try {
+      parseDynatraceQuery(query);
+      return undefined;
+    } catch (error) {
+      if (error instanceof DynatraceQuerySyntaxError) return { message: error.message, hint: error.hint };
+      throw error;
+    }
+  },
+  create: ({ sliFile, settings, env, redactor, clock, logger }) =>
+    new DynatraceProvider({
+      ...(sliFile === undefined
+        ? {}
+        : {
+            sliFile: {
+              file: sliFile.file,
+              indicators: Object.fromEntries(
+                Object.entries(sliFile.indicators).map(([n, i]) => [n, i.query]),
+              ),
+            },
+          }),
+      settings: settings.dynatrace,
+      env,
+      redactor,
+      clock,
+      logger,
+    }),
+};

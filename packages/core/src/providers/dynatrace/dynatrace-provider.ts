@@ -1,0 +1,139 @@
+/**
+ * The `dynatrace` SLI provider: the queries of `sli/dynatrace.yaml` (keptn-contrib/dynatrace-service
+ * syntax) run against the Metrics, SLO and Problems API v2, a bounded number at a time, after the
+ * evaluation window's data has had time to settle.
+ */
+
+import type { DynatraceSettings } from '../../config/project-config.js';
+import type { Clock, Logger } from '../../environment.js';
+import { ConfigError } from '../../errors.js';
+import type { SliValue } from '../../gate/types.js';
+import { createHttpClient } from '../../http/http-client.js';
+import type { HttpClient } from '../../http/http-client.js';
+import type { Redactor } from '../../http/redaction.js';
+import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
+import { DynatraceApi, resolveEndpoint } from './dynatrace-api.js';
+import type { DynatraceQuery } from './dynatrace-query.js';
+import { DynatraceQuerySyntaxError, parseDynatraceQuery, substituteQuery } from './dynatrace-query.js';
+
+/** Defaults: dynatrace-service waits 2 minutes after the window too. */
+export const DEFAULT_SETTLE_SECONDS = 120;
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+export interface DynatraceProviderOptions {
+  /** The indicators of `sli/dynatrace.yaml`. */
+  sliFile?: { file: string; indicators: Readonly<Record<string, string>> };
+  settings?: DynatraceSettings;
+  env: Readonly<Record<string, string | undefined>>;
+  redactor: Redactor;
+  clock: Clock;
+  logger: Logger;
+  /** Overrides settings.settleSeconds (the CLI's --settle, tests). */
+  settleSeconds?: number;
+  /** Waits (settle time and the HTTP client's retry backoff); injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Extra attempts on 429/502/503/504 and network errors. */
+  retries?: number;
+  /** A ready client (tests); by default one is made from the settings. */
+  http?: HttpClient;
+}
+
+/** SLI values from Dynatrace. */
+export class DynatraceProvider implements SliProvider {
+  readonly name = 'dynatrace';
+  readonly indicators: readonly IndicatorDefinition[];
+
+  constructor(private readonly options: DynatraceProviderOptions) {
+    const file = options.sliFile;
+    this.indicators = Object.entries(file?.indicators ?? {}).map(([name, query]): IndicatorDefinition => ({
+      name,
+      query,
+      origin: 'file',
+      file: file?.file,
+    }));
+    // Registered before any request or message, so nothing can print it.
+    const tokenEnv = options.settings?.tokenEnv ?? 'DT_API_TOKEN';
+    options.redactor.add(options.env[tokenEnv], options.env[tokenEnv]?.trim());
+  }
+
+  /** Values for the named indicators, in order; throws ConfigError for a bad setup, query or token. */
+  async fetch(names: readonly string[], context: SliContext): Promise<SliValue[]> {
+    const { settings, env, redactor } = this.options;
+    const endpoint = resolveEndpoint(settings, env);
+    const queries = names.map((name) => this.queryOf(name, context));
+    const api = new DynatraceApi(endpoint, this.options.http ?? this.createHttp(), redactor);
+    await this.settle(context.window.end);
+    const concurrency = Math.max(1, Math.floor(settings?.concurrency ?? DEFAULT_CONCURRENCY));
+    return mapBounded(names, concurrency, async (sli, index): Promise<SliValue> => {
+      const query = queries[index];
+      if (query === undefined) {
+        const message = `sli/dynatrace.yaml has no indicator ${JSON.stringify(sli)}`;
+        return { sli, provider: this.name, value: null, failure: 'error', message };
+      }
+      return { sli, provider: this.name, ...(await api.query(query, context.window)) };
+    });
+  }
+
+  private queryOf(name: string, context: SliContext): DynatraceQuery | undefined {
+    const indicator = this.indicators.find((i) => i.name === name);
+    if (indicator === undefined) return undefined;
+    let parsed: DynatraceQuery;
+    try {
+      parsed = parseDynatraceQuery(indicator.query);
+    } catch (error) {
+      if (!(error instanceof DynatraceQuerySyntaxError)) throw error;
+      const where = indicator.file ?? 'sli/dynatrace.yaml';
+      throw new ConfigError(`${where}: indicator ${name}: ${error.message}`, { hint: error.hint });
+    }
+    return substituteQuery(parsed, { ...context, env: this.options.env });
+  }
+
+  /** Dynatrace data lags: wait until window end + settle time before the first query. */
+  private async settle(end: Date): Promise<void> {
+    const seconds =
+      this.options.settleSeconds ?? this.options.settings?.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
+    const waitMs = end.getTime() + seconds * 1000 - this.options.clock.now().getTime();
+    if (waitMs <= 0) return;
+    this.options.logger.info(
+      `dynatrace: waiting ${Math.ceil(waitMs / 1000)} s for data to settle ` +
+        `(${seconds} s after the window's end at ${end.toISOString()}; ` +
+        'change with providers.dynatrace.settleSeconds or --settle)',
+    );
+    await this.sleep(waitMs);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return (this.options.sleep ?? ((t) => new Promise<void>((resolve) => setTimeout(resolve, t))))(ms);
+  }
+
+  private createHttp(): HttpClient {
+    const { settings, logger, redactor } = this.options;
+    return createHttpClient({
+      timeoutMs: (settings?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      retries: this.options.retries ?? 3,
+      logger,
+      redactor,
+      userAgent: 'ci-connect',
+      ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+    });
+  }
+}
+
+/** Maps `items` with at most `limit` calls of `fn` running at once; results keep the order. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { dynatraceDefinition } from './dynatrace-definition.js';
+import type { PlaceholderValues } from './dynatrace-query.js';
+import { parseDynatraceQuery, substitutePlaceholders, unitDivisor } from './dynatrace-query.js';
+
+const RT = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
+
+describe('parseDynatraceQuery', () => {
+  it.each([
+    [`metricSelector=${RT}`, { kind: 'metrics', params: { metricSelector: RT } }],
+    [
+      `metricSelector=${RT}&entitySelector=type(SERVICE),tag(a=b)&resolution=1h&mzSelector=mzId(1)`,
+      {
+        kind: 'metrics',
+        params: {
+          metricSelector: RT,
+          entitySelector: 'type(SERVICE),tag(a=b)',
+          resolution: '1h',
+          mzSelector: 'mzId(1)',
+        },
+      },
+    ],
+    [`metricSelector=${RT}&from=now-2h&to=now`, { kind: 'metrics', params: { metricSelector: RT } }],
+    [
+      `MV2;MicroSecond;metricSelector=${RT}`,
+      { kind: 'metrics', unit: 'MicroSecond', params: { metricSelector: RT } },
+    ],
+    ['SLO;7d07efde-b714-3e6e-ad95-08490e2540c4', { kind: 'slo', id: '7d07efde-b714-3e6e-ad95-08490e2540c4' }],
+    [
+      'PV2;problemSelector=status("open")&entitySelector=type(SERVICE)',
+      { kind: 'problems', params: { problemSelector: 'status("open")', entitySelector: 'type(SERVICE)' } },
+    ],
+    ['PV2;status("open")', { kind: 'problems', params: { problemSelector: 'status("open")' } }],
+  ])('%s', (query, expected) => {
+    expect(parseDynatraceQuery(query)).toEqual(expected);
+  });
+
+  it.each([
+    ['', /empty/],
+    ['entitySelector=type(SERVICE)', /no metricSelector/],
+    [`metricSelector=${RT}&scope=x`, /unknown query parameter "scope"/],
+    [`metricSelector=${RT}&metricSelector=x`, /given twice/],
+    [`metricSelector=${RT}&junk`, /not key=value/],
+    ['MV2;;metricSelector=x', /MV2 needs a unit/],
+    ['SLO;', /not an SLO id/],
+    ['USQL;SINGLE_VALUE;x;SELECT 1', /USQL queries are not supported/],
+    ['builtin:service.response.time?scope=tag(a)', /legacy/],
+  ])('rejects %j', (query, message) => {
+    expect(() => parseDynatraceQuery(query)).toThrow(message);
+    const checked = dynatraceDefinition.checkQuery?.(query);
+    expect(checked?.message).toMatch(message);
+    expect(checked?.hint).toBeTruthy();
+  });
+
+  it('checkQuery accepts a good query', () => {
+    expect(dynatraceDefinition.checkQuery?.(`metricSelector=${RT}`)).toBeUndefined();
+  });
+});
+
+describe('substitutePlaceholders (Keptn order)', () => {
+  const values: PlaceholderValues = {
+    project: 'sockshop',
+    stage: 'staging',
+    service: 'carts',
+    labels: { buildId: '812' },
+    filter: { handler: '"ItemsController"' },
+    env: { DT_TAG: 'blue' },
+  };
+  it.each([
+    [
+      'tag(keptn_project:$PROJECT),tag(keptn_stage:$STAGE),tag(keptn_service:$SERVICE)',
+      'tag(keptn_project:sockshop),tag(keptn_stage:staging),tag(keptn_service:carts)',
+    ],
+    ['tag(keptn_deployment:$DEPLOYMENT)', 'tag(keptn_deployment:primary)'],
+    ['build:$LABEL.buildId', 'build:812'],
+    ['env:$ENV.DT_TAG,$ENV.UNSET', 'env:blue,$ENV.UNSET'],
+    ['h:$handler,$HANDLER', 'h:ItemsController,ItemsController'],
+    ['$SERVICE_NAME', 'carts_NAME'],
+  ])('%s', (text, expected) => {
+    expect(substitutePlaceholders(text, values)).toBe(expected);
+  });
+
+  it('lets an SLO filter override a built-in placeholder, as filters come first', () => {
+    expect(
+      substitutePlaceholders('$SERVICE/$DEPLOYMENT', {
+        ...values,
+        filter: { service: 'x', deployment: 'canary' },
+      }),
+    ).toBe('x/canary');
+  });
+});
+
+describe('unitDivisor (MV2;<unit>;)', () => {
+  it.each([
+    [undefined, 1],
+    ['MicroSecond', 1000],
+    ['microsecond', 1000],
+    ['Byte', 1024],
+    ['Percent', 1],
+  ])('%s → /%d', (unit, divisor) => {
+    expect(unitDivisor(unit)).toBe(divisor);
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * The query strings of `sli/dynatrace.yaml`, as keptn-contrib/dynatrace-service reads them:
+ * `metricSelector=...&entitySelector=...` (Metrics API v2), optionally behind `MV2;<unit>;`,
+ * `SLO;<id>` (an SLO's evaluatedPercentage) and `PV2;problemSelector=...` (a problem count).
+ * Parsing happens before placeholder substitution, so a `$ENV.X` value with `&` in it cannot
+ * change the query's structure.
+ */
+
+/** Metrics API v2 query parameters an SLI may set; `from`, `to` come from the evaluation window. */
+export interface MetricsParams {
+  metricSelector: string;
+  entitySelector?: string;
+  resolution?: string;
+  mzSelector?: string;
+}
+
+/** A parsed SLI query. */
+export type DynatraceQuery =
+  | { kind: 'metrics'; params: MetricsParams; unit?: string }
+  | { kind: 'slo'; id: string }
+  | { kind: 'problems'; params: { problemSelector?: string; entitySelector?: string } };
+
+/** A query that cannot be read; `hint` says how to write it. */
+export class DynatraceQuerySyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'DynatraceQuerySyntaxError';
+  }
+}
+
+const METRICS_HINT =
+  'write e.g. metricSelector=builtin:service.response.time:merge("dt.entity.service"):percentile(95)' +
+  '&entitySelector=type(SERVICE),tag(keptn_service:$SERVICE), optionally behind MV2;MicroSecond; or use SLO;<id>';
+const METRICS_KEYS = ['metricSelector', 'entitySelector', 'resolution', 'mzSelector'] as const;
+const PROBLEM_KEYS = ['problemSelector', 'entitySelector'] as const;
+// The window is the evaluation's; dynatrace-service ignores these in SLI queries too.
+const IGNORED_KEYS = ['from', 'to'];
+const UNSUPPORTED_PREFIXES = ['USQL', 'SECPV2'];
+
+/** Parses one SLI query; throws DynatraceQuerySyntaxError. */
+export function parseDynatraceQuery(query: string): DynatraceQuery {
+  const text = query.trim();
+  if (text === '') throw new DynatraceQuerySyntaxError('the query is empty', METRICS_HINT);
+  const prefix = /^([A-Z0-9]+);/.exec(text)?.[1];
+  if (prefix === 'SLO') {
+    const id = text.slice('SLO;'.length).trim();
+    if (!/^[A-Za-z0-9$._-]+$/.test(id))
+      throw new DynatraceQuerySyntaxError(`"${id}" is not an SLO id`, 'write SLO;<the SLO id, a UUID>');
+    return { kind: 'slo', id };
+  }
+  if (prefix === 'PV2') return { kind: 'problems', params: parseProblemParams(text.slice('PV2;'.length)) };
+  if (prefix === 'MV2') {
+    const match = /^MV2;([^;]*);(.*)$/s.exec(text);
+    if (match === null || match[1] === '' || match[1] === undefined)
+      throw new DynatraceQuerySyntaxError('MV2 needs a unit: MV2;<unit>;<query>', METRICS_HINT);
+    return { kind: 'metrics', unit: match[1], params: parseMetricsParams(match[2] ?? '') };
+  }
+  if (prefix !== undefined && UNSUPPORTED_PREFIXES.includes(prefix))
+    throw new DynatraceQuerySyntaxError(
+      `${prefix} queries are not supported by ci-connect`,
+      'use a metrics query (metricSelector=...), SLO;<id> or PV2;problemSelector=...',
+    );
+  return { kind: 'metrics', params: parseMetricsParams(text) };
+}
+
+function parseMetricsParams(text: string): MetricsParams {
+  if (/^[^=&]*\?scope=/.test(text))
+    throw new DynatraceQuerySyntaxError(
+      'the legacy "<selector>?scope=..." form is not supported',
+      'write metricSelector=<selector>&entitySelector=<scope>',
+    );
+  const pairs = parsePairs(text, METRICS_KEYS, METRICS_HINT);
+  const metricSelector = pairs.metricSelector;
+  if (metricSelector === undefined || metricSelector === '')
+    throw new DynatraceQuerySyntaxError('the query has no metricSelector', METRICS_HINT);
+  return { ...pairs, metricSelector };
+}
+
+function parseProblemParams(text: string): { problemSelector?: string; entitySelector?: string } {
+  const trimmed = text.trim();
+  // `PV2;status("open")` is a bare problem selector; `PV2;problemSelector=...&entitySelector=...` the Keptn form.
+  if (!/^(problemSelector|entitySelector)=/.test(trimmed))
+    return trimmed === '' ? {} : { problemSelector: trimmed };
+  return parsePairs(trimmed, PROBLEM_KEYS, 'write PV2;problemSelector=status("open")&entitySelector=...');
+}
+
+/** `a=b&c=d`, each part split on its first `=` (selectors may contain `=`). */
+function parsePairs<K extends string>(
+  text: string,
+  keys: readonly K[],
+  hint: string,
+): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const part of text.split('&')) {
+    if (part.trim() === '') continue;
+    const at = part.indexOf('=');
+    if (at <= 0) throw new DynatraceQuerySyntaxError(`"${part}" is not key=value`, hint);
+    const key = part.slice(0, at).trim();
+    const value = part.slice(at + 1).trim();
+    if (IGNORED_KEYS.includes(key)) continue;
+    if (!(keys as readonly string[]).includes(key))
+      throw new DynatraceQuerySyntaxError(
+        `unknown query parameter "${key}" (known: ${keys.join(', ')})`,
+        hint,
+      );
+    if (out[key as K] !== undefined)
+      throw new DynatraceQuerySyntaxError(`query parameter "${key}" is given twice`, hint);
+    out[key as K] = value;
+  }
+  return out;
+}
+
+/** The factor dynatrace-service's `MV2;<unit>;` applies: µs → ms, bytes → KiB, others unchanged. */
+export function unitDivisor(unit: string | undefined): number {
+  if (unit === undefined) return 1;
+  if (/^[Mm]icro[Ss]econd$/.test(unit)) return 1000;
+  if (/^[Bb]yte$/.test(unit)) return 1024;
+  return 1;
+}
+
+/** Values a query's placeholders are replaced with. */
+export interface PlaceholderValues {
+  project: string;
+  stage: string;
+  service: string;
+  labels: Readonly<Record<string, string>>;
+  filter: Readonly<Record<string, string>>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Keptn's substitution (dynatrace-service `common.go`): plain replace-all, no escaping, in this
+ * order: SLO filter keys (`$key` and `$KEY`, quotes stripped), `$PROJECT`, `$STAGE`, `$SERVICE`,
+ * `$DEPLOYMENT`, `$LABEL.<key>`, `$ENV.<NAME>`. An unset `$ENV.X` is left as written.
+ */
+export function substitutePlaceholders(text: string, values: PlaceholderValues): string {
+  let out = text;
+  for (const [key, raw] of Object.entries(values.filter)) {
+    const value = raw.replace(/["']/g, '');
+    out = out.split(`$${key}`).join(value).split(`$${key.toUpperCase()}`).join(value);
+  }
+  const deployment = values.filter['deployment'] ?? values.labels['deployment'] ?? 'primary';
+  out = out
+    .split('$PROJECT')
+    .join(values.project)
+    .split('$STAGE')
+    .join(values.stage)
+    .split('$SERVICE')
+    .join(values.service)
+    .split('$DEPLOYMENT')
+    .join(deployment);
+  for (const [key, value] of Object.entries(values.labels)) out = out.split(`$LABEL.${key}`).join(value);
+  return out.replace(/\$ENV\.([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => values.env[name] ?? whole);
+}
+
+/** A parsed query with its placeholders replaced in every value. */
+export function substituteQuery(query: DynatraceQuery, values: PlaceholderValues): DynatraceQuery {
+  const sub = (text: string) => substitutePlaceholders(text, values);
+  switch (query.kind) {
+    case 'slo':
+      return { ...query, id: sub(query.id) };
+    case 'metrics':
+      return { ...query, params: mapValues(query.params, sub) };
+    case 'problems':
+      return { ...query, params: mapValues(query.params, sub) };
+  }
+}
+
+function mapValues<T extends object>(record: T, fn: (value: string) => string): T {
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, typeof value === 'string' ? fn(value) : value]),
+  ) as T;
+}

@@ -1,0 +1,67 @@
+/**
+ * Where the Prometheus API is and how to authenticate, from ci-connect.yaml `providers.prometheus`
+ * and the env vars it names (DESIGN.md section 4: PROMETHEUS_URL with PROMETHEUS_TOKEN or
+ * PROMETHEUS_USER/PROMETHEUS_PASSWORD). Every secret is registered with the Redactor here,
+ * before any request is built.
+ */
+import type { PrometheusSettings } from '../../config/project-config.js';
+import { ConfigError } from '../../errors.js';
+import type { Redactor } from '../../http/redaction.js';
+
+/** The endpoint and the headers every query carries. */
+export interface PrometheusConnection {
+  /** `<base>/api/v1/query`. */
+  queryUrl: string;
+  headers: Record<string, string>;
+  /** Hints for refused credentials (401/403), naming the env vars to fix. */
+  authHints: Readonly<Record<number, string>>;
+}
+
+/** Resolves the connection; throws ConfigError when the URL or half of the basic-auth pair is missing. */
+export function resolvePrometheusConnection(
+  settings: PrometheusSettings,
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
+): PrometheusConnection {
+  const urlEnv = settings.urlEnv ?? 'PROMETHEUS_URL';
+  const tokenEnv = settings.tokenEnv ?? 'PROMETHEUS_TOKEN';
+  const userEnv = settings.userEnv ?? 'PROMETHEUS_USER';
+  const passwordEnv = settings.passwordEnv ?? 'PROMETHEUS_PASSWORD';
+  const token = nonEmpty(env[tokenEnv]);
+  const user = nonEmpty(env[userEnv]);
+  const password = nonEmpty(env[passwordEnv]);
+  redactor.add(token, password);
+  const headers: Record<string, string> = {};
+  if (token !== undefined) {
+    headers['Authorization'] = `Bearer ${token}`;
+  } else if (user !== undefined || password !== undefined) {
+    if (user === undefined || password === undefined) {
+      const missing = user === undefined ? userEnv : passwordEnv;
+      throw new ConfigError(
+        `Prometheus basic auth needs both ${userEnv} and ${passwordEnv}; ${missing} is not set`,
+        {
+          hint: `set ${missing}, or use a bearer token in ${tokenEnv}`,
+        },
+      );
+    }
+    const basic = Buffer.from(`${user}:${password}`).toString('base64');
+    redactor.add(basic);
+    headers['Authorization'] = `Basic ${basic}`;
+  }
+  const url = nonEmpty(settings.url) ?? nonEmpty(env[urlEnv]);
+  if (url === undefined) {
+    throw new ConfigError('the SLO uses Prometheus indicators, but no Prometheus URL is configured', {
+      hint: `set ${urlEnv} (e.g. https://prometheus.example.com), or providers.prometheus.url in ci-connect.yaml`,
+    });
+  }
+  const refused = `Prometheus refused the credentials: check ${tokenEnv} (bearer token) or ${userEnv}/${passwordEnv} (basic auth)`;
+  return {
+    queryUrl: `${url.replace(/\/+$/, '')}/api/v1/query`,
+    headers,
+    authHints: { 401: refused, 403: `${refused}; the account may lack access to this server` },
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,152 @@
+/**
+ * A strict local stand-in for a Dynatrace environment (DESIGN.md section 8): a real node:http
+ * server on 127.0.0.1:0 answering declared requests with the recorded bodies of
+ * fixtures/dynatrace/. An unknown route, a missing or wrong Authorization header, a query
+ * parameter the route does not take, or a request nobody declared is answered with 500 and
+ * recorded in `violations`; tests assert `violations` is empty and every expectation was used.
+ * Self-contained (node only), so tests anywhere in the repository can load it.
+ */
+
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const FIXTURES = new URL('../../fixtures/dynatrace/', import.meta.url);
+
+/** Query parameters each route accepts (Environment API v2). */
+const ROUTES: readonly { pattern: RegExp; params: readonly string[] }[] = [
+  {
+    pattern: /^\/api\/v2\/metrics\/query$/,
+    params: ['metricSelector', 'entitySelector', 'resolution', 'mzSelector', 'from', 'to'],
+  },
+  { pattern: /^\/api\/v2\/slo\/[^/]+$/, params: ['from', 'to', 'timeFrame'] },
+  { pattern: /^\/api\/v2\/problems$/, params: ['problemSelector', 'entitySelector', 'from', 'to'] },
+];
+
+/** A fixture file name (without `.json`; status taken from `_<status>_` in it) or an explicit answer. */
+export type StandInResponse = string | { status: number; body: unknown };
+
+/** One request a test expects, and what to answer it with. */
+export interface StandInExpectation {
+  path: string;
+  /** Exactly the query parameters the request must carry (decoded). */
+  query: Readonly<Record<string, string>>;
+  respond: StandInResponse;
+  /** Hold the answer this long (to observe concurrency). */
+  delayMs?: number;
+  /** How many requests it answers; default 1. */
+  times?: number;
+}
+
+/** What the stand-in saw of one request. */
+export interface StandInRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  authorization: string | undefined;
+}
+
+export interface DynatraceStandIn {
+  /** Base URL, e.g. http://127.0.0.1:43121 (no trailing slash). */
+  url: string;
+  requests: StandInRequest[];
+  violations: string[];
+  /** The most requests that were in flight at once. */
+  maxInFlight: number;
+  expect(expectation: StandInExpectation): DynatraceStandIn;
+  /** Expectations not (fully) used, described. */
+  unusedExpectations(): string[];
+  close(): Promise<void>;
+}
+
+/** The Authorization header a token must arrive with (classic dt0c01 → Api-Token, else Bearer). */
+export function expectedAuthorization(token: string): string {
+  return token.startsWith('dt0c01.') ? `Api-Token ${token}` : `Bearer ${token}`;
+}
+
+/** Reads fixtures/dynatrace/<name>.json; the status is the number between underscores in the name. */
+export function readDynatraceFixture(name: string): { status: number; body: string } {
+  const status = Number(/_(\d{3})_/.exec(name)?.[1] ?? 200);
+  return { status, body: readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8') };
+}
+
+/** Starts the stand-in; requests must carry the Authorization header for `token`. */
+export async function startDynatraceStandIn(options: { token: string }): Promise<DynatraceStandIn> {
+  const pending: (StandInExpectation & { left: number })[] = [];
+  let inFlight = 0;
+  const standIn: DynatraceStandIn = {
+    url: '',
+    requests: [],
+    violations: [],
+    maxInFlight: 0,
+    expect(expectation) {
+      if (typeof expectation.respond === 'string') readDynatraceFixture(expectation.respond); // fail early
+      pending.push({ ...expectation, left: expectation.times ?? 1 });
+      return standIn;
+    },
+    unusedExpectations: () =>
+      pending.filter((e) => e.left > 0).map((e) => `${e.path}?${new URLSearchParams(e.query).toString()}`),
+    close: () =>
+      new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const query = Object.fromEntries(url.searchParams);
+    const seen: StandInRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query,
+      authorization: req.headers.authorization,
+    };
+    standIn.requests.push(seen);
+    const problem = checkRequest(seen, url.searchParams, options.token);
+    const match = problem === undefined ? pending.find((e) => e.left > 0 && matches(e, seen)) : undefined;
+    if (match === undefined) {
+      standIn.violations.push(problem ?? `undeclared request ${req.method} ${req.url}`);
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 500, message: 'stand-in: unexpected request' } }));
+      return;
+    }
+    match.left--;
+    inFlight++;
+    standIn.maxInFlight = Math.max(standIn.maxInFlight, inFlight);
+    const { status, body } = answerOf(match.respond);
+    setTimeout(() => {
+      inFlight--;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    }, match.delayMs ?? 0);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return standIn;
+}
+
+function checkRequest(seen: StandInRequest, params: URLSearchParams, token: string): string | undefined {
+  const where = `${seen.method} ${seen.path}`;
+  const route = ROUTES.find((r) => r.pattern.test(seen.path));
+  if (seen.method !== 'GET' || route === undefined) return `unknown route ${where}`;
+  if (seen.authorization !== expectedAuthorization(token))
+    return `${where}: wrong or missing Authorization header (${seen.authorization === undefined ? 'none' : 'a different value'})`;
+  for (const key of params.keys()) {
+    if (!route.params.includes(key)) return `${where}: unexpected query parameter "${key}"`;
+    if (params.getAll(key).length > 1) return `${where}: query parameter "${key}" sent twice`;
+  }
+  return undefined;
+}
+
+function matches(expectation: StandInExpectation, seen: StandInRequest): boolean {
+  const want = Object.entries(expectation.query);
+  return (
+    expectation.path === seen.path &&
+    want.length === Object.keys(seen.query).length &&
+    want.every(([key, value]) => seen.query[key] === value)
+  );
+}
+
+function answerOf(respond: StandInResponse): { status: number; body: string } {
+  if (typeof respond === 'string') return readDynatraceFixture(respond);
+  const body = typeof respond.body === 'string' ? respond.body : JSON.stringify(respond.body);
+  return { status: respond.status, body };
+}
