@@ -46,7 +46,10 @@ export function planIndicators(
   }
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '), {
-      hint: 'an SLI name may be defined by one provider only: rename or remove one definition',
+      hint:
+        'an SLI comes from one provider: remove or rename one of the SLI-file definitions; where two ' +
+        'providers offer it built in, define it in the SLI file of the one you mean (e.g. ' +
+        'response_time_p95: "measure=p95" in sli/jmeter.yaml), which takes precedence',
     });
   }
   if (undefinedScored.length > 0) {
