@@ -13,6 +13,7 @@ import {
   parseJmeterQuery,
 } from './jmeter/index.js';
 import type { IndicatorDefinition, SliProvider } from './provider.js';
+import { sliQueriesOf } from './sli-queries.js';
 
 /** What an evaluation offers a provider to build itself from. */
 export interface ProviderInput {
@@ -57,8 +58,6 @@ const jmeter: SliProviderDefinition = {
     }
   },
   create({ sliFile, jtlFile, logger }) {
-    const indicators =
-      sliFile === undefined ? undefined : { file: sliFile.file, indicators: queriesOf(sliFile) };
     if (jtlFile === undefined) {
       // Its built-ins rank last: they are there to say "pass --jtl", not to compete with others.
       return new UnconfiguredProvider(
@@ -70,11 +69,7 @@ const jmeter: SliProviderDefinition = {
         },
       );
     }
-    return new JmeterProvider({
-      jtlPath: jtlFile,
-      ...(indicators === undefined ? {} : { sliFile: indicators }),
-      logger,
-    });
+    return new JmeterProvider({ jtlPath: jtlFile, ...sliQueriesOf(sliFile), logger });
   },
 };
 
@@ -88,17 +83,13 @@ export function builtInIndicators(): Record<string, string[]> {
   return Object.fromEntries([...SLI_PROVIDERS].map(([name, d]) => [name, [...d.builtInIndicators]]));
 }
 
-function queriesOf(sliFile: SliFile): Record<string, string> {
-  return Object.fromEntries(Object.entries(sliFile.indicators).map(([name, i]) => [name, i.query]));
-}
-
 function definitionsOf(
   provider: string,
   defaults: Readonly<Record<string, string>>,
   sliFile: SliFile | undefined,
   defaultOrigin: IndicatorDefinition['origin'],
 ): IndicatorDefinition[] {
-  const fromFile = sliFile === undefined ? {} : queriesOf(sliFile);
+  const fromFile = sliQueriesOf(sliFile).sliFile?.indicators ?? {};
   return [
     ...Object.entries(defaults)
       .filter(([name]) => !(name in fromFile))

@@ -1,5 +1,6 @@
 /** The `dynatrace` entry of the SLI provider registry (providers/registry.ts). */
 import type { SliProviderDefinition } from '../registry.js';
+import { sliQueriesOf } from '../sli-queries.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';
 
@@ -18,16 +19,7 @@ export const dynatraceDefinition: SliProviderDefinition = {
   },
   create: ({ sliFile, settings, env, redactor, clock, logger }) =>
     new DynatraceProvider({
-      ...(sliFile === undefined
-        ? {}
-        : {
-            sliFile: {
-              file: sliFile.file,
-              indicators: Object.fromEntries(
-                Object.entries(sliFile.indicators).map(([n, i]) => [n, i.query]),
-              ),
-            },
-          }),
+      ...sliQueriesOf(sliFile),
       settings: settings.dynatrace,
       env,
       redactor,

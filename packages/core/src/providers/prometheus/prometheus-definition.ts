@@ -1,6 +1,7 @@
 /** The `prometheus` entry of the SLI provider registry (providers/registry.ts). */
 import type { SliProviderDefinition } from '../registry.js';
 import { PROMETHEUS_DEFAULT_INDICATOR_NAMES } from './default-queries.js';
+import { sliQueriesOf } from '../sli-queries.js';
 import { PrometheusProvider } from './prometheus-provider.js';
 
 /** Keptn prometheus-service compatible SLIs: `sli/prometheus.yaml` queries are PromQL. */
@@ -24,15 +25,6 @@ export const prometheusDefinition: SliProviderDefinition = {
       env,
       redactor,
       logger,
-      ...(sliFile === undefined
-        ? {}
-        : {
-            sliFile: {
-              file: sliFile.file,
-              indicators: Object.fromEntries(
-                Object.entries(sliFile.indicators).map(([n, i]) => [n, i.query]),
-              ),
-            },
-          }),
+      ...sliQueriesOf(sliFile),
     }),
 };
