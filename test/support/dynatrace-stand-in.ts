@@ -4,6 +4,7 @@
  * fixtures/dynatrace/. An unknown route, a missing or wrong Authorization header, a query
  * parameter the route does not take, or a request nobody declared is answered with 500 and
  * recorded in `violations`; tests assert `violations` is empty and every expectation was used.
+ * POST /api/v2/events/ingest takes a JSON body, which is recorded in `requests[].body`.
  * Self-contained (node only), so tests anywhere in the repository can load it.
  */
 
@@ -14,13 +15,19 @@ import type { AddressInfo } from 'node:net';
 const FIXTURES = new URL('../../fixtures/dynatrace/', import.meta.url);
 
 /** Query parameters each route accepts (Environment API v2). */
-const ROUTES: readonly { pattern: RegExp; params: readonly string[] }[] = [
+const ROUTES: readonly { method: string; pattern: RegExp; params: readonly string[] }[] = [
   {
+    method: 'GET',
     pattern: /^\/api\/v2\/metrics\/query$/,
     params: ['metricSelector', 'entitySelector', 'resolution', 'mzSelector', 'from', 'to'],
   },
-  { pattern: /^\/api\/v2\/slo\/[^/]+$/, params: ['from', 'to', 'timeFrame'] },
-  { pattern: /^\/api\/v2\/problems$/, params: ['problemSelector', 'entitySelector', 'from', 'to'] },
+  { method: 'GET', pattern: /^\/api\/v2\/slo\/[^/]+$/, params: ['from', 'to', 'timeFrame'] },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v2\/problems$/,
+    params: ['problemSelector', 'entitySelector', 'from', 'to'],
+  },
+  { method: 'POST', pattern: /^\/api\/v2\/events\/ingest$/, params: [] },
 ];
 
 /** A fixture file name (without `.json`; status taken from `_<status>_` in it) or an explicit answer. */
@@ -28,6 +35,8 @@ export type StandInResponse = string | { status: number; body: unknown };
 
 /** One request a test expects, and what to answer it with. */
 export interface StandInExpectation {
+  /** Default GET; POST routes take a JSON body. */
+  method?: 'GET' | 'POST';
   path: string;
   /** Exactly the query parameters the request must carry (decoded). */
   query: Readonly<Record<string, string>>;
@@ -44,6 +53,8 @@ export interface StandInRequest {
   path: string;
   query: Record<string, string>;
   authorization: string | undefined;
+  /** The parsed JSON body of a POST (undefined for GET). */
+  body?: unknown;
 }
 
 export interface DynatraceStandIn {
@@ -91,6 +102,12 @@ export async function startDynatraceStandIn(options: { token: string }): Promise
   };
 
   const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+
+  function answer(req: http.IncomingMessage, res: http.ServerResponse, text: string): void {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const query = Object.fromEntries(url.searchParams);
     const seen: StandInRequest = {
@@ -100,7 +117,12 @@ export async function startDynatraceStandIn(options: { token: string }): Promise
       authorization: req.headers.authorization,
     };
     standIn.requests.push(seen);
-    const problem = checkRequest(seen, url.searchParams, options.token);
+    let problem = checkRequest(seen, url.searchParams, options.token);
+    if (problem === undefined && seen.method === 'POST') {
+      const parsed = parseJsonBody(req.headers['content-type'], text);
+      if (typeof parsed === 'string') problem = `${seen.method} ${seen.path}: ${parsed}`;
+      else seen.body = parsed.body;
+    }
     const match = problem === undefined ? pending.find((e) => e.left > 0 && matches(e, seen)) : undefined;
     if (match === undefined) {
       standIn.violations.push(problem ?? `undeclared request ${req.method} ${req.url}`);
@@ -117,7 +139,7 @@ export async function startDynatraceStandIn(options: { token: string }): Promise
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body);
     }, match.delayMs ?? 0);
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return standIn;
@@ -125,8 +147,8 @@ export async function startDynatraceStandIn(options: { token: string }): Promise
 
 function checkRequest(seen: StandInRequest, params: URLSearchParams, token: string): string | undefined {
   const where = `${seen.method} ${seen.path}`;
-  const route = ROUTES.find((r) => r.pattern.test(seen.path));
-  if (seen.method !== 'GET' || route === undefined) return `unknown route ${where}`;
+  const route = ROUTES.find((r) => r.method === seen.method && r.pattern.test(seen.path));
+  if (route === undefined) return `unknown route ${where}`;
   if (seen.authorization !== expectedAuthorization(token))
     return `${where}: wrong or missing Authorization header (${seen.authorization === undefined ? 'none' : 'a different value'})`;
   for (const key of params.keys()) {
@@ -139,6 +161,7 @@ function checkRequest(seen: StandInRequest, params: URLSearchParams, token: stri
 function matches(expectation: StandInExpectation, seen: StandInRequest): boolean {
   const want = Object.entries(expectation.query);
   return (
+    (expectation.method ?? 'GET') === seen.method &&
     expectation.path === seen.path &&
     want.length === Object.keys(seen.query).length &&
     want.every(([key, value]) => seen.query[key] === value)
@@ -149,4 +172,15 @@ function answerOf(respond: StandInResponse): { status: number; body: string } {
   if (typeof respond === 'string') return readDynatraceFixture(respond);
   const body = typeof respond.body === 'string' ? respond.body : JSON.stringify(respond.body);
   return { status: respond.status, body };
+}
+
+/** The JSON body of a POST, or what is wrong with it. */
+function parseJsonBody(contentType: string | undefined, text: string): { body: unknown } | string {
+  if (!/^application\/json\b/i.test(contentType ?? ''))
+    return `Content-Type is ${contentType ?? 'missing'}, not application/json`;
+  try {
+    return { body: JSON.parse(text) as unknown };
+  } catch {
+    return 'the body is not JSON';
+  }
 }

@@ -46,3 +46,4 @@ export {
 } from './providers/dynatrace/index.js';
 export type { DynatraceProviderOptions } from './providers/dynatrace/index.js';
 export * from './providers/prometheus/index.js';
+export * from './events/index.js';

@@ -72,6 +72,11 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       max: 3600,
       helpGroup: 'SOURCES',
     }),
+    'ca-file': Flags.string({
+      description: 'a CA certificate (PEM) to trust for the monitoring APIs, besides the system ones',
+      env: 'CI_CONNECT_CA_FILE',
+      helpGroup: 'SOURCES',
+    }),
     jtl: Flags.string({
       description: 'JMeter results file (CSV); enables the jmeter provider',
       env: 'CI_CONNECT_JTL',
@@ -111,6 +116,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
         valuesFile: flags.values,
         jtlFile: flags.jtl,
         settleSeconds: flags.settle,
+        caFile: flags['ca-file'],
       },
       {
         cwd: process.cwd(),

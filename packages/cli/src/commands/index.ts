@@ -1,8 +1,10 @@
 import Evaluate from './evaluate.js';
+import SendEvent from './send-event.js';
 import Validate from './validate.js';
 
 /** Every command, by id: oclif's explicit command strategy reads this map (no directory scan). */
 export const COMMANDS = {
   evaluate: Evaluate,
   validate: Validate,
+  'send-event': SendEvent,
 };

@@ -31,6 +31,8 @@ export interface EvaluationSetupRequest {
   history?: string;
   /** `--settle SECONDS`: Dynatrace's wait after the window's end, over ci-connect.yaml. */
   settleSeconds?: number;
+  /** `--ca-file`: a CA certificate for the monitoring APIs. */
+  caFile?: string;
 }
 
 export interface EvaluationTarget {
@@ -133,6 +135,7 @@ async function buildProviders(
       ...environment,
       ...(sliFile === undefined ? {} : { sliFile }),
       ...(request.jtlFile === undefined ? {} : { jtlFile: request.jtlFile }),
+      ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
     };
     const offersBuiltIns =
       definition.builtInIndicators.length > 0 && definition.offersBuiltIns?.(input) !== false;

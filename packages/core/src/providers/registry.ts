@@ -28,6 +28,8 @@ export interface ProviderInput {
   redactor: Redactor;
   clock: Clock;
   logger: Logger;
+  /** `--ca-file`: a CA certificate to trust besides Node's (TLS verification stays on). */
+  caFile?: string;
 }
 
 /** A provider configured by an SLI file named after it (DESIGN.md section 3: `sli/<provider>.yaml`). */

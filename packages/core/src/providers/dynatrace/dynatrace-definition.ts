@@ -17,9 +17,10 @@ export const dynatraceDefinition: SliProviderDefinition = {
       throw error;
     }
   },
-  create: ({ sliFile, settings, env, redactor, clock, logger }) =>
+  create: ({ sliFile, settings, env, redactor, clock, logger, caFile }) =>
     new DynatraceProvider({
       ...sliQueriesOf(sliFile),
+      ...(caFile === undefined ? {} : { caFile }),
       settings: settings.dynatrace,
       env,
       redactor,

@@ -37,6 +37,8 @@ export interface DynatraceProviderOptions {
   retries?: number;
   /** A ready client (tests); by default one is made from the settings. */
   http?: HttpClient;
+  /** A CA certificate file to trust besides Node's (`--ca-file`). */
+  caFile?: string;
 }
 
 /** SLI values from Dynatrace. */
@@ -116,6 +118,7 @@ export class DynatraceProvider implements SliProvider {
       redactor,
       userAgent: 'ci-connect',
       ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+      ...(this.options.caFile === undefined ? {} : { caFile: this.options.caFile }),
     });
   }
 }

@@ -19,12 +19,13 @@ export const prometheusDefinition: SliProviderDefinition = {
   offersBuiltIns: ({ settings, env }) =>
     settings.prometheus?.url !== undefined ||
     (env[settings.prometheus?.urlEnv ?? 'PROMETHEUS_URL'] ?? '') !== '',
-  create: ({ sliFile, settings, env, redactor, logger }) =>
+  create: ({ sliFile, settings, env, redactor, logger, caFile }) =>
     new PrometheusProvider({
       ...(settings.prometheus === undefined ? {} : { settings: settings.prometheus }),
       env,
       redactor,
       logger,
       ...sliQueriesOf(sliFile),
+      ...(caFile === undefined ? {} : { http: { caFile } }),
     }),
 };
