@@ -68,7 +68,8 @@ export abstract class BaseCommand extends Command {
       exitCode = ExitCode.internal;
       message = `internal error: ${error.message}`;
       hint = 'this is a bug in ci-connect; please report it with this output and the command you ran';
-      if (process.env.CI_CONNECT_DEBUG === '1') process.stderr.write(`${error.stack ?? ''}\n`);
+      if (process.env.CI_CONNECT_DEBUG === '1')
+        process.stderr.write(`${this.redactor.redact(error.stack ?? '')}\n`);
     }
     if (exitCode === 0) return Promise.resolve();
     // A ConfigError's message already lists its errors, one `file:line:col path: message` each.

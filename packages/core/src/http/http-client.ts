@@ -14,11 +14,10 @@
  *   anything else is thrown as a redacted ConfigError or ExternalSystemError (http-errors.ts).
  */
 
-import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from '../environment.js';
 import { ConfigError } from '../errors.js';
-import { createHttpsAgent } from './https-agent.js';
+import { createHttpsAgent, readCaFile } from './https-agent.js';
 import { HttpStatusFailure, describeTarget, errorCode, toHttpError } from './http-errors.js';
 import type { HttpErrorContext, StatusHints } from './http-errors.js';
 import { registerRequestSecrets } from './redaction.js';
@@ -91,18 +90,26 @@ type Outcome = { kind: 'response'; response: HttpResponse; text: string } | { ki
 
 /** Creates the HTTP client; throws ConfigError when `caFile` cannot be read. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const instance = axios.create({
-    timeout: options.timeoutMs,
-    validateStatus: () => true,
-    responseType: 'text',
-    // Raw text: JSON is parsed by us, so a malformed body becomes text instead of an exception.
-    transformResponse: [(data: unknown) => data],
-    transitional: { clarifyTimeoutError: true },
-    httpsAgent: createHttpsAgent(options.caFile, options.redactor),
-    maxRedirects: 5,
-    maxContentLength: 64 * 1024 * 1024,
-    headers: { 'User-Agent': options.userAgent },
-  });
+  const pem = readCaFile(options.caFile, options.redactor);
+  // axios is imported on the first request: a gate on JMeter results or --values never pays
+  // for loading it (start-up time, bench/startup.js).
+  let instance: Promise<AxiosInstance> | undefined;
+  const axiosInstance = () =>
+    (instance ??= Promise.all([import('axios'), createHttpsAgent(pem)]).then(
+      ([{ default: axios }, httpsAgent]) =>
+        axios.create({
+          timeout: options.timeoutMs,
+          validateStatus: () => true,
+          responseType: 'text',
+          // Raw text: JSON is parsed by us, so a malformed body becomes text instead of an exception.
+          transformResponse: [(data: unknown) => data],
+          transitional: { clarifyTimeoutError: true },
+          httpsAgent,
+          maxRedirects: 5,
+          maxContentLength: 64 * 1024 * 1024,
+          headers: { 'User-Agent': options.userAgent },
+        }),
+    ));
   const settings: Settings = {
     timeoutMs: options.timeoutMs,
     retries: Math.max(0, options.retries),
@@ -114,7 +121,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
   };
-  return { request: (request) => sendWithRetries(instance, settings, request) };
+  return { request: async (request) => sendWithRetries(await axiosInstance(), settings, request) };
 }
 
 async function sendWithRetries(

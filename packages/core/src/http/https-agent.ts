@@ -3,16 +3,14 @@
  */
 
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import tls from 'node:tls';
+import type https from 'node:https';
 import { ConfigError } from '../errors.js';
 import { errorCode } from './http-errors.js';
 import type { Redactor } from './redaction.js';
 
-/** An https.Agent that verifies certificates, trusting `caFile` in addition to Node's bundled roots. */
-export function createHttpsAgent(caFile: string | undefined, redactor: Redactor): https.Agent {
-  // rejectUnauthorized is explicit so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
-  if (caFile === undefined) return new https.Agent({ rejectUnauthorized: true });
+/** Reads the CA file now (so a bad --ca-file fails before any work); undefined without one. */
+export function readCaFile(caFile: string | undefined, redactor: Redactor): string | undefined {
+  if (caFile === undefined) return undefined;
   let pem: string;
   try {
     pem = readFileSync(caFile, 'utf8');
@@ -22,5 +20,19 @@ export function createHttpsAgent(caFile: string | undefined, redactor: Redactor)
       hint: 'pass a readable PEM file with --ca-file',
     });
   }
+  return pem;
+}
+
+/**
+ * An https.Agent that verifies certificates, trusting `pem` in addition to Node's bundled roots.
+ * node:https and node:tls are loaded here, with the first request, not at start-up.
+ */
+export async function createHttpsAgent(pem: string | undefined): Promise<https.Agent> {
+  const [{ default: https }, { default: tls }] = await Promise.all([
+    import('node:https'),
+    import('node:tls'),
+  ]);
+  // rejectUnauthorized is explicit so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
+  if (pem === undefined) return new https.Agent({ rejectUnauthorized: true });
   return new https.Agent({ rejectUnauthorized: true, ca: [...tls.rootCertificates, pem] });
 }
