@@ -5,8 +5,11 @@
  */
 
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '../environment.js';
+import { requireConfig } from './config-errors.js';
+import { formatDiagnostic } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
 import { sortDiagnostics } from './file-diagnostics.js';
 import type { FileDiagnostics } from './file-diagnostics.js';
@@ -189,4 +192,14 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The ci-connect.yaml of a config directory (missing: the defaults), its warnings logged, its
+ * errors thrown as one ConfigError: what every command that reads project settings needs.
+ */
+export async function loadProjectSettings(configDir: string, logger: Logger): Promise<ProjectConfig> {
+  const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), { optional: true });
+  for (const d of loaded.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
+  return requireConfig(loaded.config, loaded.diagnostics);
 }

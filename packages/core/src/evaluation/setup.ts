@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
-import { loadProjectConfig, type OnWarning, type ProjectConfig } from '../config/project-config.js';
+import { loadProjectSettings, type OnWarning, type ProjectConfig } from '../config/project-config.js';
 import { CONFIG_DIR_HINT, listServices, resolveServiceFiles } from '../config/service-files.js';
 import { loadSliFile, type SliFile } from '../config/sli-file.js';
 import { loadSloFile } from '../config/slo-file.js';
@@ -70,7 +70,7 @@ export async function loadEvaluationSetup(
   if (!hasConfigDir && request.sloFile === undefined) {
     throw new ConfigError(`no config directory ${request.configDir}`, { hint: CONFIG_DIR_HINT });
   }
-  const config = hasConfigDir ? await loadConfig(request.configDir, logger) : undefined;
+  const config = hasConfigDir ? await loadProjectSettings(request.configDir, logger) : undefined;
   const target: EvaluationTarget = {
     project: request.project ?? config?.project ?? FALLBACK_NAME,
     stage: request.stage ?? config?.defaults.stage ?? FALLBACK_NAME,
@@ -151,14 +151,6 @@ function withSettle(
 ): ProjectConfig['providers'] {
   if (settleSeconds === undefined) return settings;
   return { ...settings, dynatrace: { ...settings.dynatrace, settleSeconds } };
-}
-
-async function loadConfig(configDir: string, logger: Logger): Promise<ProjectConfig> {
-  return load(
-    loadProjectConfig(join(configDir, 'ci-connect.yaml'), { optional: true }),
-    (r) => r.config,
-    logger,
-  );
 }
 
 /** Awaits a loader, reports its warnings, and throws a ConfigError with every error. */

@@ -3,10 +3,7 @@
  * stage and Dynatrace settings, builds the event with the CI job link, sends it once.
  */
 
-import { join } from 'node:path';
-import { requireConfig } from '../config/config-errors.js';
-import { formatDiagnostic } from '../config/diagnostics.js';
-import { loadProjectConfig } from '../config/project-config.js';
+import { loadProjectSettings } from '../config/project-config.js';
 import type { Logger } from '../environment.js';
 import { UsageError } from '../errors.js';
 import type { HttpClient } from '../http/http-client.js';
@@ -54,9 +51,7 @@ export async function runSendEvent(
   deps: SendEventDependencies,
 ): Promise<EventRecord> {
   const { env, logger, redactor } = deps;
-  const loaded = await loadProjectConfig(join(request.configDir, 'ci-connect.yaml'), { optional: true });
-  for (const d of loaded.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
-  const config = requireConfig(loaded.config, loaded.diagnostics);
+  const config = await loadProjectSettings(request.configDir, logger);
   const settings = config.providers.dynatrace;
   // Registered before anything can print: the token may appear in any later message.
   redactor.add(env[settings?.tokenEnv ?? 'DT_API_TOKEN']?.trim());

@@ -12,6 +12,7 @@ import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../http/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
+import { mapBounded } from '../bounded-map.js';
 import { DynatraceApi, resolveEndpoint } from './dynatrace-api.js';
 import type { DynatraceQuery } from './dynatrace-query.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery, substituteQuery } from './dynatrace-query.js';
@@ -121,22 +122,4 @@ export class DynatraceProvider implements SliProvider {
       ...(this.options.caFile === undefined ? {} : { caFile: this.options.caFile }),
     });
   }
-}
-
-/** Maps `items` with at most `limit` calls of `fn` running at once; results keep the order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

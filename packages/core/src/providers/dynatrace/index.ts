@@ -1,7 +1,7 @@
 /** The `dynatrace` SLI provider's public API and its registry entry. */
 export { dynatraceDefinition } from './dynatrace-definition.js';
 
-export { DynatraceProvider, DEFAULT_SETTLE_SECONDS, mapBounded } from './dynatrace-provider.js';
+export { DynatraceProvider, DEFAULT_SETTLE_SECONDS } from './dynatrace-provider.js';
 export type { DynatraceProviderOptions } from './dynatrace-provider.js';
 export { DynatraceApi, authorizationHeader, resolveEndpoint } from './dynatrace-api.js';
 export type { DynatraceEndpoint, QueryOutcome } from './dynatrace-api.js';

@@ -12,7 +12,7 @@ import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient, HttpClientOptions } from '../../http/http-client.js';
 import type { Redactor } from '../../http/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
-import { mapBounded } from './bounded-map.js';
+import { mapBounded } from '../bounded-map.js';
 import { buildDefaultQuery, PROMETHEUS_DEFAULT_INDICATORS } from './default-queries.js';
 import { replacePlaceholders } from './placeholders.js';
 import { resolvePrometheusConnection } from './prometheus-connection.js';
