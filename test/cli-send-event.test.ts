@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
 import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
+import { findFreePort } from './support/free-port.js';
 
 const TOKEN = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.SECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSE';
 const INGEST = '/api/v2/events/ingest';
@@ -152,7 +153,15 @@ describe('ci-connect send-event', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'error', exitCode: 3 });
   });
 
-  it.each([
+  it('exits 3 when Dynatrace refuses the connection, saying the event was surely not created', async () => {
+    const closedPort = await findFreePort();
+    const run = await sendEvent(['--type', 'deployment'], { DT_URL: `http://127.0.0.1:${closedPort}` });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('refused the connection');
+    expect(run.stderr).not.toContain('may or may not');
+  });
+
+  it.each<{ name: string; env: Record<string, string> }>([
     { name: 'DT_URL', env: { DT_URL: '' } },
     { name: 'DT_API_TOKEN', env: { DT_API_TOKEN: '' } },
   ])('exits 2 without $name, sending nothing', async ({ name, env }) => {

@@ -1,49 +1,41 @@
-// TLS as a user meets it: a monitoring API behind a certificate of the company's own CA.
-// Verification stays on; `--ca-file` adds the CA. The server is a local HTTPS server answering
-// as Prometheus does, with a certificate made by openssl for this test.
-import { execFileSync } from 'node:child_process';
+// TLS as a user meets it: a monitoring API and Dynatrace behind a certificate of the company's
+// own CA. Verification stays on; `--ca-file` adds the CA. The server is a local HTTPS server
+// answering as Prometheus and as the Events API do, with a certificate made by openssl.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { readDynatraceFixture } from './support/dynatrace-stand-in.js';
 import { detectCommand } from './support/real-components.js';
+import { makeSelfSignedCert } from './support/self-signed.js';
 
 const openssl = detectCommand('openssl');
 const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-tls-'));
+const TOKEN =
+  'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.TLSSECRETTLSSECRETTLSSECRETTLSSECRETTLSSECRETTLSSECRETTLSSECRET';
 let server: Server;
 let url = '';
 
-describe.skipIf(!openssl.available)('evaluate against an HTTPS monitoring API (needs openssl)', () => {
+describe.skipIf(!openssl.available)('commands against HTTPS APIs with a private CA (needs openssl)', () => {
   beforeAll(async () => {
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
-        ...[
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          path.join(dir, 'key.pem'),
-          '-out',
-          path.join(dir, 'ca.pem'),
-        ],
-      ],
-      { stdio: 'ignore' },
-    );
-    server = createServer(
-      { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'ca.pem')) },
-      (_req, res) => {
-        res.setHeader('content-type', 'application/json');
-        res.end(
-          JSON.stringify({
-            status: 'success',
-            data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.5'] }] },
-          }),
-        );
-      },
-    );
+    const { key, cert } = makeSelfSignedCert(dir);
+    const ingestReply = readDynatraceFixture('events-v2-ingest_201_one-report-ok');
+    server = createServer({ key, cert }, (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'POST' && req.url === '/api/v2/events/ingest') {
+        req.resume();
+        res.writeHead(ingestReply.status).end(ingestReply.body);
+        return;
+      }
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.5'] }] },
+        }),
+      );
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
     writeFileSync(
@@ -56,7 +48,7 @@ describe.skipIf(!openssl.available)('evaluate against an HTTPS monitoring API (n
 
   const args = ['evaluate', '--slo', 'slo.yaml', '--sli', 'prometheus=prometheus.yaml', '--timeframe', '5m'];
 
-  it('trusts the server with --ca-file (exit 0)', async () => {
+  it('evaluate trusts the server with --ca-file (exit 0)', async () => {
     const run = await runCli([...args, '--history', 'file:h.jsonl', '--ca-file', 'ca.pem'], {
       cwd: dir,
       env: { PROMETHEUS_URL: url },
@@ -64,7 +56,7 @@ describe.skipIf(!openssl.available)('evaluate against an HTTPS monitoring API (n
     expect(run.exitCode, run.stderr).toBe(0);
   });
 
-  it('refuses the unknown certificate without it, and says how to fix that (exit 3, nothing recorded)', async () => {
+  it('evaluate refuses the unknown certificate without it, and says how to fix that (exit 3, nothing recorded)', async () => {
     const run = await runCli([...args, '--history', 'file:refused.jsonl'], {
       cwd: dir,
       env: { PROMETHEUS_URL: url },
@@ -80,5 +72,25 @@ describe.skipIf(!openssl.available)('evaluate against an HTTPS monitoring API (n
       env: { PROMETHEUS_URL: url, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
     });
     expect(run.exitCode, run.stderr).toBe(3);
+  });
+
+  const sendEvent = ['send-event', '--config-dir', 'none', '--type', 'info', '--service', 'carts'];
+
+  it('send-event trusts the server with --ca-file (exit 0)', async () => {
+    const run = await runCli([...sendEvent, '--ca-file', 'ca.pem'], {
+      cwd: dir,
+      env: { DT_URL: url, DT_API_TOKEN: TOKEN },
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('correlation id 29028bcb58ef4998');
+  });
+
+  it('send-event refuses the unknown certificate without it (exit 3), and never prints the token', async () => {
+    const run = await runCli(sendEvent, { cwd: dir, env: { DT_URL: url, DT_API_TOKEN: TOKEN } });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/certificate/i);
+    // The handshake failed, so the event surely does not exist: no "may have been created" doubt.
+    expect(run.stderr).not.toContain('may or may not');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('TLSSECRET');
   });
 });

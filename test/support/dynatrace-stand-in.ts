@@ -4,7 +4,8 @@
  * fixtures/dynatrace/. An unknown route, a missing or wrong Authorization header, a query
  * parameter the route does not take, or a request nobody declared is answered with 500 and
  * recorded in `violations`; tests assert `violations` is empty and every expectation was used.
- * POST /api/v2/events/ingest takes a JSON body, which is recorded in `requests[].body`.
+ * POST routes take a JSON body (only the keys the API documents, for query:execute), which is
+ * recorded in `requests[].body`. Paths under /platform/ take Bearer tokens only, as Dynatrace's do.
  * Self-contained (node only), so tests anywhere in the repository can load it.
  */
 
@@ -14,20 +15,71 @@ import type { AddressInfo } from 'node:net';
 
 const FIXTURES = new URL('../../fixtures/dynatrace/', import.meta.url);
 
-/** Query parameters each route accepts (Environment API v2). */
-const ROUTES: readonly { method: string; pattern: RegExp; params: readonly string[] }[] = [
+// Environment API v2 paths: `/api/v2/...` on classic hosts, `/platform/classic/environment-api/v2/...`
+// on platform hosts (Bearer only).
+const V2 = '(?:/api/v2|/platform/classic/environment-api/v2)';
+const v2 = (path: string) => new RegExp(`^${V2}${path}$`);
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  /** Query parameters the route accepts. */
+  params: readonly string[];
+  /** Keys a JSON body may have, and those it must have; absent: any JSON body. */
+  bodyKeys?: readonly string[];
+  requiredBodyKeys?: readonly string[];
+  /** A POST that takes no body. */
+  noBody?: true;
+}
+
+const ROUTES: readonly Route[] = [
   {
     method: 'GET',
-    pattern: /^\/api\/v2\/metrics\/query$/,
+    pattern: v2('/metrics/query'),
     params: ['metricSelector', 'entitySelector', 'resolution', 'mzSelector', 'from', 'to'],
   },
-  { method: 'GET', pattern: /^\/api\/v2\/slo\/[^/]+$/, params: ['from', 'to', 'timeFrame'] },
+  { method: 'GET', pattern: v2('/slo/[^/]+'), params: ['from', 'to', 'timeFrame'] },
   {
     method: 'GET',
-    pattern: /^\/api\/v2\/problems$/,
+    pattern: v2('/problems'),
     params: ['problemSelector', 'entitySelector', 'from', 'to'],
   },
   { method: 'POST', pattern: /^\/api\/v2\/events\/ingest$/, params: [] },
+  // Token metadata (scopes) by the token itself, for `doctor`; any scope may call it.
+  { method: 'POST', pattern: /^\/api\/v2\/apiTokens\/lookup$/, params: [] },
+  // Grail query API (platform environments, Bearer tokens); the ExecuteRequest model's keys.
+  {
+    method: 'POST',
+    pattern: /^\/platform\/storage\/query\/v1\/query:execute$/,
+    params: [],
+    bodyKeys: [
+      'query',
+      'defaultTimeframeStart',
+      'defaultTimeframeEnd',
+      'timezone',
+      'locale',
+      'maxResultRecords',
+      'maxResultBytes',
+      'fetchTimeoutSeconds',
+      'requestTimeoutMilliseconds',
+      'enablePreview',
+      'defaultSamplingRatio',
+      'defaultScanLimitGbytes',
+      'includeTypes',
+    ],
+    requiredBodyKeys: ['query'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/platform\/storage\/query\/v1\/query:poll$/,
+    params: ['request-token', 'request-timeout-milliseconds'],
+  },
+  {
+    method: 'POST',
+    pattern: /^\/platform\/storage\/query\/v1\/query:cancel$/,
+    params: ['request-token'],
+    noBody: true,
+  },
 ];
 
 /** A fixture file name (without `.json`; status taken from `_<status>_` in it) or an explicit answer. */
@@ -118,11 +170,8 @@ export async function startDynatraceStandIn(options: { token: string }): Promise
     };
     standIn.requests.push(seen);
     let problem = checkRequest(seen, url.searchParams, options.token);
-    if (problem === undefined && seen.method === 'POST') {
-      const parsed = parseJsonBody(req.headers['content-type'], text);
-      if (typeof parsed === 'string') problem = `${seen.method} ${seen.path}: ${parsed}`;
-      else seen.body = parsed.body;
-    }
+    if (problem === undefined && seen.method === 'POST')
+      problem = readBody(seen, req.headers['content-type'], text);
     const match = problem === undefined ? pending.find((e) => e.left > 0 && matches(e, seen)) : undefined;
     if (match === undefined) {
       standIn.violations.push(problem ?? `undeclared request ${req.method} ${req.url}`);
@@ -151,11 +200,32 @@ function checkRequest(seen: StandInRequest, params: URLSearchParams, token: stri
   if (route === undefined) return `unknown route ${where}`;
   if (seen.authorization !== expectedAuthorization(token))
     return `${where}: wrong or missing Authorization header (${seen.authorization === undefined ? 'none' : 'a different value'})`;
+  // Platform hosts refuse Api-Token auth.
+  if (seen.path.startsWith('/platform/') && !seen.authorization.startsWith('Bearer '))
+    return `${where}: platform paths take Bearer tokens only`;
   for (const key of params.keys()) {
     if (!route.params.includes(key)) return `${where}: unexpected query parameter "${key}"`;
     if (params.getAll(key).length > 1) return `${where}: query parameter "${key}" sent twice`;
   }
   return undefined;
+}
+
+/** Records a POST's JSON body in `seen`, or says what is wrong with it for its route. */
+function readBody(seen: StandInRequest, contentType: string | undefined, text: string): string | undefined {
+  const route = ROUTES.find((r) => r.method === seen.method && r.pattern.test(seen.path));
+  const where = `${seen.method} ${seen.path}`;
+  if (route?.noBody === true) return text === '' ? undefined : `${where}: takes no body`;
+  const parsed = parseJsonBody(contentType, text);
+  if (typeof parsed === 'string') return `${where}: ${parsed}`;
+  seen.body = parsed.body;
+  if (route?.bodyKeys === undefined) return undefined;
+  const body = parsed.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return `${where}: the body is not a JSON object`;
+  const unknown = Object.keys(body).filter((key) => !route.bodyKeys?.includes(key));
+  if (unknown.length > 0) return `${where}: unknown body keys ${unknown.join(', ')}`;
+  const missing = (route.requiredBodyKeys ?? []).filter((key) => !(key in body));
+  return missing.length > 0 ? `${where}: the body lacks ${missing.join(', ')}` : undefined;
 }
 
 function matches(expectation: StandInExpectation, seen: StandInRequest): boolean {

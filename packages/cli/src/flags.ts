@@ -47,3 +47,11 @@ export const gateFlags = {
     multiple: true,
   }),
 };
+
+export const caFileFlag = {
+  'ca-file': Flags.string({
+    description:
+      'a CA certificate (PEM) to trust for HTTPS APIs (monitoring, Dynatrace), besides the system ones',
+    env: 'CI_CONNECT_CA_FILE',
+  }),
+};

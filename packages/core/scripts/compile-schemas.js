@@ -7,7 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
-const names = { slo: 'slo.schema.json', sli: 'sli.schema.json', 'ci-connect': 'ci-connect.schema.json' };
+const names = {
+  slo: 'slo.schema.json',
+  sli: 'sli.schema.json',
+  'ci-connect': 'ci-connect.schema.json',
+  shipyard: 'shipyard.schema.json',
+  remediation: 'remediation.schema.json',
+};
 // Must match what schema-check.ts relies on: every error, with its parentSchema (verbose).
 const ajv = new Ajv({
   allErrors: true,

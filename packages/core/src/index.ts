@@ -47,3 +47,10 @@ export {
 export type { DynatraceProviderOptions } from './providers/dynatrace/index.js';
 export * from './providers/prometheus/index.js';
 export * from './events/index.js';
+export * from './doctor/index.js';
+export * from './runners/jmeter/index.js';
+export * from './runners/process.js';
+export * from './runners/helm/index.js';
+export * from './shipyard/index.js';
+export * from './remediation/index.js';
+export * from './stage-run/index.js';

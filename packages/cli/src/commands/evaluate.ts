@@ -8,7 +8,7 @@ import {
   type EvaluationRecord,
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
-import { gateFlags, historyFlag, projectFlags } from '../flags.js';
+import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
 import { renderEvaluation } from '../output/evaluation-table.js';
 import { parseKeyValues } from '../parse-key-values.js';
 
@@ -72,10 +72,12 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       max: 3600,
       helpGroup: 'SOURCES',
     }),
-    'ca-file': Flags.string({
-      description: 'a CA certificate (PEM) to trust for the monitoring APIs, besides the system ones',
-      env: 'CI_CONNECT_CA_FILE',
-      helpGroup: 'SOURCES',
+    ...caFileFlag,
+    'dynatrace-event': Flags.boolean({
+      description:
+        'send the result to Dynatrace as a CUSTOM_INFO event (default: ci-connect.yaml events.dynatrace.enabled)',
+      env: 'CI_CONNECT_DYNATRACE_EVENT',
+      allowNo: true,
     }),
     jtl: Flags.string({
       description: 'JMeter results file (CSV); enables the jmeter provider',
@@ -117,6 +119,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
         jtlFile: flags.jtl,
         settleSeconds: flags.settle,
         caFile: flags['ca-file'],
+        dynatraceEvent: flags['dynatrace-event'],
       },
       {
         cwd: process.cwd(),

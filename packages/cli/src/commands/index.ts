@@ -1,5 +1,7 @@
+import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
 import SendEvent from './send-event.js';
+import TriggerDeployment from './trigger-deployment.js';
 import Validate from './validate.js';
 
 /** Every command, by id: oclif's explicit command strategy reads this map (no directory scan). */
@@ -7,4 +9,6 @@ export const COMMANDS = {
   evaluate: Evaluate,
   validate: Validate,
   'send-event': SendEvent,
+  doctor: Doctor,
+  'trigger-deployment': TriggerDeployment,
 };

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags';
 import { runSendEvent, type DynatraceEventType, type EventRecord } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
-import { projectFlags } from '../flags.js';
+import { caFileFlag, projectFlags } from '../flags.js';
 import { parseKeyValues } from '../parse-key-values.js';
 
 const TYPES = {
@@ -27,6 +27,7 @@ token, the selector (no entity matched) or the flags are wrong, 3 when Dynatrace
 
   static override flags = {
     ...projectFlags,
+    ...caFileFlag,
     type: Flags.option({
       options: ['deployment', 'annotation', 'info', 'configuration'] as const,
       description: 'event type: CUSTOM_DEPLOYMENT, CUSTOM_ANNOTATION, CUSTOM_INFO or CUSTOM_CONFIGURATION',
@@ -64,6 +65,7 @@ token, the selector (no entity matched) or the flags are wrong, 3 when Dynatrace
         title: flags.title,
         entitySelector: flags['entity-selector'],
         properties,
+        caFile: flags['ca-file'],
       },
       { env: process.env, logger: this.logger, redactor: this.redactor },
     );

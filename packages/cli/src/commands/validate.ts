@@ -10,8 +10,8 @@ import { projectFlags } from '../flags.js';
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check every file of a config directory and report every problem at once';
-  static override description = `Loads ci-connect.yaml and each service's slo.yaml and sli/*.yaml (base and stage overlays),
-and reports every error and warning as file:line:col. Exits 0 when there are no errors
+  static override description = `Loads ci-connect.yaml, shipyard.yaml and each service's slo.yaml, sli/*.yaml and remediation.yaml
+(base and stage overlays), and reports every error and warning as file:line:col. Exits 0 when there are no errors
 (warnings allowed) and 2 when there are.`;
 
   static override examples = [

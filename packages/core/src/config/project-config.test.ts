@@ -39,7 +39,14 @@ describe('loadProjectConfig', () => {
         },
         jmeter: {},
       },
-      events: { dynatrace: {} },
+      events: {
+        dynatrace: { enabled: true, entitySelector: 'type(SERVICE),tag(app:$SERVICE)' },
+        cloudevents: {
+          sink: 'https://events.example.com/keptn',
+          tokenEnv: 'CLOUDEVENTS_TOKEN',
+          timeoutSeconds: 5,
+        },
+      },
       tasks: { deployment: 'helm' },
     });
   });
@@ -89,6 +96,48 @@ describe('loadProjectConfig', () => {
       ],
       ['warning', '12:3', 'providers.promethues', 'unknown key "promethues"', 'did you mean "prometheus"?'],
       ['error', '13:8', 'tasks', 'must be a mapping (key: value), not a list'],
+    ]);
+  });
+
+  it('checks events.dynatrace, and suggests the key that was meant', async () => {
+    const result = await loadProjectConfig(
+      await temp('events:\n  dynatrace:\n    enabled: yes please\n    entitySelektor: type(SERVICE)\n'),
+    );
+    expect(result.config).toBeUndefined();
+    expectDiagnostics(result.diagnostics, [
+      ['error', '3:14', 'events.dynatrace.enabled', 'must be true or false, not text'],
+      ['warning', '4:5', 'events.dynatrace.entitySelektor', 'unknown key', 'did you mean "entitySelector"?'],
+    ]);
+  });
+
+  it('reads a file: CloudEvents sink relative to the project root', async () => {
+    const file = await temp('events:\n  cloudevents:\n    sink: file:out/events.jsonl\n');
+    const { config, diagnostics } = await loadProjectConfig(file);
+    expect(diagnostics).toEqual([]);
+    expect(config?.events).toEqual({
+      cloudevents: { sink: `file:${resolve(file, '..', '..', 'out', 'events.jsonl')}` },
+    });
+  });
+
+  it('checks events.cloudevents: a sink is required, and is file: or http(s)', async () => {
+    const result = await loadProjectConfig(
+      await temp('events:\n  cloudevents:\n    tokenEnv: my token\n    timeout: 5\n'),
+    );
+    expect(result.config).toBeUndefined();
+    expectDiagnostics(result.diagnostics, [
+      ['error', '3:5', 'events.cloudevents.sink', 'missing'],
+      [
+        'error',
+        '3:15',
+        'events.cloudevents.tokenEnv',
+        'does not have the required form',
+        'environment variable',
+      ],
+      ['warning', '4:5', 'events.cloudevents.timeout', 'unknown key', 'timeoutSeconds'],
+    ]);
+    const ftp = await loadProjectConfig(await temp('events:\n  cloudevents:\n    sink: ftp://example.com\n'));
+    expectDiagnostics(ftp.diagnostics, [
+      ['error', '3:11', 'events.cloudevents.sink', 'does not have the required form', 'file:<path>'],
     ]);
   });
 

@@ -43,6 +43,42 @@ export interface DynatraceSettings {
   settleSeconds?: number;
 }
 
+/** `events.dynatrace`: whether commands report to Dynatrace, and where the events attach. */
+export interface DynatraceEventSettings {
+  enabled: boolean;
+  entitySelector?: string;
+}
+
+/** `events.cloudevents`: where stage runs write Keptn-style CloudEvents. */
+export interface CloudEventSettings {
+  /** `file:<path>` (absolute once loaded) or an http(s):// URL. */
+  sink: string;
+  /** The env var holding a bearer token for an HTTP sink. */
+  tokenEnv?: string;
+  timeoutSeconds?: number;
+}
+
+/** `events`: where ci-connect reports what it did. */
+export interface EventSettings {
+  dynatrace?: DynatraceEventSettings;
+  cloudevents?: CloudEventSettings;
+}
+
+/** The built-in task runners `tasks:` may name. */
+export const BUILT_IN_TASK_RUNNERS = ['helm', 'jmeter', 'evaluate', 'approve', 'record'] as const;
+export type BuiltInTaskRunner = (typeof BUILT_IN_TASK_RUNNERS)[number];
+
+/** A `tasks:` entry that runs a command. */
+export interface CommandTaskSetting {
+  command: readonly string[];
+  timeoutSeconds?: number;
+  /** Absolute (resolved against the project root when loaded). */
+  cwd?: string;
+  env?: Readonly<Record<string, string>>;
+}
+
+export type TaskSetting = BuiltInTaskRunner | CommandTaskSetting;
+
 /** A validated ci-connect.yaml; keys the file leaves out are absent. */
 export interface ProjectConfig {
   /** The file it came from; absent when there was none. */
@@ -58,10 +94,10 @@ export interface ProjectConfig {
     dynatrace?: DynatraceSettings;
     jmeter?: Record<string, never>;
   };
-  /** Event targets: checked by a later issue. */
-  events: Readonly<Record<string, unknown>>;
+  events: EventSettings;
   /** Task runners: checked by a later issue. */
-  tasks: Readonly<Record<string, unknown>>;
+  /** `tasks:`: the runner of each shipyard task named there. */
+  tasks: Readonly<Record<string, TaskSetting>>;
 }
 
 export interface ProjectConfigLoadResult {
@@ -128,8 +164,8 @@ function normalise(source: YamlSource, root: string, out: FileDiagnostics): Proj
   if ('dynatrace' in providers)
     config.providers.dynatrace = readProvider(providers.dynatrace, 'dynatrace', out);
   if ('jmeter' in providers) config.providers.jmeter = {};
-  config.events = record(data.events);
-  config.tasks = record(data.tasks);
+  config.events = readEvents(record(data.events), root, out);
+  config.tasks = readTasks(record(data.tasks), root);
   return config;
 }
 
@@ -159,6 +195,67 @@ function readProvider(
     if (typeof value === 'number') settings[key] = value;
   }
   return settings;
+}
+
+function readEvents(data: Raw, root: string, out: FileDiagnostics): EventSettings {
+  const events: EventSettings = {};
+  if (isRecord(data.dynatrace) || data.dynatrace === null) {
+    const dynatrace = record(data.dynatrace);
+    events.dynatrace = {
+      enabled: dynatrace.enabled === true,
+      ...(typeof dynatrace.entitySelector === 'string' ? { entitySelector: dynatrace.entitySelector } : {}),
+    };
+  }
+  const cloudevents = record(data.cloudevents);
+  // Without a sink the schema check reported an error.
+  if (typeof cloudevents.sink === 'string') {
+    events.cloudevents = {
+      sink: resolveSink(cloudevents.sink, root, out),
+      ...(typeof cloudevents.tokenEnv === 'string' ? { tokenEnv: cloudevents.tokenEnv } : {}),
+      ...(typeof cloudevents.timeoutSeconds === 'number'
+        ? { timeoutSeconds: cloudevents.timeoutSeconds }
+        : {}),
+    };
+  }
+  return events;
+}
+
+/** A relative file: sink is relative to the project root, as the history is. */
+function resolveSink(sink: string, root: string, out: FileDiagnostics): string {
+  try {
+    return resolveHistory(sink, root);
+  } catch {
+    out.error(
+      ['events', 'cloudevents', 'sink'],
+      'not a valid file: URL',
+      'write file:<path>, e.g. file:.ci-connect/events.jsonl',
+    );
+    return sink;
+  }
+}
+
+/** The schema has checked the shapes; this types them and resolves `cwd`. */
+function readTasks(data: Raw, root: string): Record<string, TaskSetting> {
+  const tasks: Record<string, TaskSetting> = {};
+  for (const [name, value] of Object.entries(data)) {
+    if (typeof value === 'string' && (BUILT_IN_TASK_RUNNERS as readonly string[]).includes(value)) {
+      tasks[name] = value as BuiltInTaskRunner;
+    } else if (isRecord(value) && Array.isArray(value.command)) {
+      tasks[name] = {
+        command: value.command.filter((arg): arg is string => typeof arg === 'string'),
+        ...(typeof value.timeoutSeconds === 'number' ? { timeoutSeconds: value.timeoutSeconds } : {}),
+        ...(typeof value.cwd === 'string' ? { cwd: resolve(root, value.cwd) } : {}),
+        ...(isRecord(value.env) ? { env: stringEntries(value.env) } : {}),
+      };
+    }
+  }
+  return tasks;
+}
+
+function stringEntries(data: Raw): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** `file:` paths become absolute against the project root; other URLs are kept as written. */

@@ -12,13 +12,15 @@ import { suggestKey } from './suggest.js';
 import { describeError } from './schema-messages.js';
 import type { DocPath, YamlSource } from './yaml-nodes.js';
 
-export type SchemaName = 'slo' | 'sli' | 'ci-connect';
+export type SchemaName = 'slo' | 'sli' | 'ci-connect' | 'shipyard' | 'remediation';
 
 /** The schema files, relative to packages/core (the same path from src/ and dist/). */
 export const SCHEMA_FILES: Readonly<Record<SchemaName, string>> = {
   slo: 'schemas/slo.schema.json',
   sli: 'schemas/sli.schema.json',
   'ci-connect': 'schemas/ci-connect.schema.json',
+  shipyard: 'schemas/shipyard.schema.json',
+  remediation: 'schemas/remediation.schema.json',
 };
 
 export interface SchemaCheckOptions {
@@ -41,6 +43,8 @@ const VALIDATORS: Readonly<Record<SchemaName, ValidateFunction>> = {
   slo: generated.slo as ValidateFunction,
   sli: generated.sli as ValidateFunction,
   'ci-connect': generated.ci_connect as ValidateFunction,
+  shipyard: generated.shipyard as ValidateFunction,
+  remediation: generated.remediation as ValidateFunction,
 };
 
 /**

@@ -7,6 +7,8 @@ import { selectBaseline } from '../history/baseline.js';
 import { openHistoryStore } from '../history/open-store.js';
 import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.js';
 import type { OnWarning } from '../config/project-config.js';
+import { reportEvaluationToDynatrace } from '../events/evaluation-event.js';
+import type { HttpClient } from '../http/http-client.js';
 import { createRedactor, type Redactor } from '../http/redaction.js';
 import { planIndicators } from './resolve-indicators.js';
 import { loadEvaluationSetup, type EvaluationSetupRequest } from './setup.js';
@@ -17,6 +19,8 @@ export interface EvaluateRequest extends EvaluationSetupRequest {
   version?: string;
   labels: Record<string, string>;
   window: WindowFlags;
+  /** Send the result to Dynatrace as CUSTOM_INFO; default: ci-connect.yaml `events.dynatrace.enabled`. */
+  dynatraceEvent?: boolean;
 }
 
 /** The recorded evaluation, and the `--on-warning` default that ci-connect.yaml set. */
@@ -34,6 +38,8 @@ export interface EvaluateDependencies {
   /** Secrets the providers read are registered here; give the same one to every output. */
   redactor?: Redactor;
   newId?: () => string;
+  /** The client for the result's Dynatrace event (tests); by default one is made. */
+  eventHttp?: HttpClient;
 }
 
 /**
@@ -69,6 +75,7 @@ export async function runEvaluation(
   failWhenEverySystemIsDown(values);
 
   const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger });
+  let record: EvaluationRecord;
   try {
     const previous = await store.query({ kind: 'evaluation', ...target });
     const baseline = selectBaseline(previous, slo.comparison);
@@ -91,12 +98,22 @@ export async function runEvaluation(
       invalidated: false,
     };
     // Provider messages end up in the record: the last line of defence before history and reports.
-    const record = JSON.parse(redactor.redact(JSON.stringify(unredacted))) as EvaluationRecord;
+    record = JSON.parse(redactor.redact(JSON.stringify(unredacted))) as EvaluationRecord;
     await store.append(record);
-    return { evaluation: record, onWarning: setup.onWarning };
   } finally {
     await store.close();
   }
+  // After the store is closed: the result stands whatever happens to its report.
+  if (request.dynatraceEvent ?? setup.dynatrace.events?.enabled === true)
+    await reportEvaluationToDynatrace(record, {
+      ...setup.dynatrace,
+      env: deps.env,
+      redactor,
+      logger: deps.logger,
+      ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
+      ...(deps.eventHttp === undefined ? {} : { http: deps.eventHttp }),
+    });
+  return { evaluation: record, onWarning: setup.onWarning };
 }
 
 /** The window from the flags; with only a JMeter results file and no flags, the test's own span. */

@@ -2,7 +2,13 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
-import { loadProjectSettings, type OnWarning, type ProjectConfig } from '../config/project-config.js';
+import {
+  loadProjectSettings,
+  type DynatraceEventSettings,
+  type DynatraceSettings,
+  type OnWarning,
+  type ProjectConfig,
+} from '../config/project-config.js';
 import { CONFIG_DIR_HINT, listServices, resolveServiceFiles } from '../config/service-files.js';
 import { loadSliFile, type SliFile } from '../config/sli-file.js';
 import { loadSloFile } from '../config/slo-file.js';
@@ -48,6 +54,8 @@ export interface EvaluationSetup {
   historyUrl: string;
   /** `--on-warning` default from ci-connect.yaml. */
   onWarning: OnWarning;
+  /** ci-connect.yaml's Dynatrace endpoint and `events.dynatrace`, for the result's event. */
+  dynatrace: { settings?: DynatraceSettings; events?: DynatraceEventSettings };
 }
 
 const FALLBACK_NAME = 'default';
@@ -100,6 +108,10 @@ export async function loadEvaluationSetup(
     providers,
     historyUrl: request.history ?? config?.history ?? `file:${join(request.configDir, 'history.jsonl')}`,
     onWarning: config?.defaults.onWarning ?? 'pass',
+    dynatrace: {
+      ...(config?.providers.dynatrace === undefined ? {} : { settings: config.providers.dynatrace }),
+      ...(config?.events.dynatrace === undefined ? {} : { events: config.events.dynatrace }),
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-/** Events for other tools: Dynatrace Events API v2 now, CloudEvents later (DESIGN.md section 7). */
+/** Events for other tools: Dynatrace Events API v2 and Keptn-style CloudEvents (DESIGN.md section 7). */
 export { ciJobLink } from './ci-link.js';
 export type { CiJobLink, CiName } from './ci-link.js';
 export {
@@ -17,3 +17,6 @@ export { sendDynatraceEvent, checkIngestReply } from './send-dynatrace-event.js'
 export type { EventIngestOutcome, EventIngestResult, SendEventOptions } from './send-dynatrace-event.js';
 export { runSendEvent } from './run-send-event.js';
 export type { EventRecord, SendEventDependencies, SendEventRequest } from './run-send-event.js';
+export { buildEvaluationEvent, reportEvaluationToDynatrace } from './evaluation-event.js';
+export type { EvaluationEventOptions } from './evaluation-event.js';
+export * from './cloudevents/index.js';

@@ -25,6 +25,8 @@ export interface SendEventRequest {
   title?: string;
   entitySelector?: string;
   properties?: Readonly<Record<string, string>>;
+  /** `--ca-file`: a CA certificate for the Dynatrace API. */
+  caFile?: string;
 }
 
 export interface SendEventDependencies {
@@ -62,7 +64,7 @@ export async function runSendEvent(
   const event = buildDynatraceEvent({
     type: request.type,
     ...(request.title === undefined ? {} : { title: request.title }),
-    ...(request.entitySelector === undefined ? {} : { entitySelector: request.entitySelector }),
+    ...entitySelectorOf(request.entitySelector ?? config.events.dynatrace?.entitySelector),
     ...(request.properties === undefined ? {} : { properties: request.properties }),
     target: {
       project: request.project ?? config.project ?? FALLBACK_NAME,
@@ -78,6 +80,7 @@ export async function runSendEvent(
     redactor,
     logger,
     ...(deps.http === undefined ? {} : { http: deps.http }),
+    ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
   });
   return {
     schemaVersion: 1,
@@ -87,4 +90,8 @@ export async function runSendEvent(
     reportCount: outcome.reportCount,
     results: outcome.results,
   };
+}
+
+function entitySelectorOf(selector: string | undefined): { entitySelector?: string } {
+  return selector === undefined ? {} : { entitySelector: selector };
 }

@@ -13,6 +13,7 @@ import { ConfigError, ExternalSystemError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
 import type { HttpClient } from '../http/http-client.js';
 import { errorCode } from '../http/http-errors.js';
+import { isTlsErrorCode } from '../http/network-errors.js';
 import type { Redactor } from '../http/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import type { DynatraceEvent } from './dynatrace-event.js';
@@ -39,9 +40,12 @@ export interface SendEventOptions {
   logger: Logger;
   /** A ready client (tests); by default one is made from the settings. */
   http?: HttpClient;
+  /** A CA certificate file to trust besides Node's (`--ca-file`). */
+  caFile?: string;
 }
 
-// Failures where the request certainly never reached Dynatrace, so no event can exist.
+// Failures where the request certainly never reached Dynatrace, so no event can exist (and TLS
+// handshake failures, see isTlsErrorCode).
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** POSTs the event once; throws ConfigError (token, selector, body) or ExternalSystemError (Dynatrace down). */
@@ -53,7 +57,7 @@ export async function sendDynatraceEvent(
   requireEnv(settings, env);
   const endpoint = resolveEndpoint(settings, env);
   redactor.add(endpoint.token);
-  const http = options.http ?? createClient(settings, logger, redactor);
+  const http = options.http ?? createClient(settings, logger, redactor, options.caFile);
   const url = `${endpoint.url}${INGEST_PATH}`;
   logger.debug(`sending ${event.eventType} to ${url} for ${event.entitySelector}`);
   let data: unknown;
@@ -134,8 +138,10 @@ function createClient(
   settings: DynatraceSettings | undefined,
   logger: Logger,
   redactor: Redactor,
+  caFile: string | undefined,
 ): HttpClient {
   return createHttpClient({
+    ...(caFile === undefined ? {} : { caFile }),
     timeoutMs: (settings?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
     // Irrelevant for the non-idempotent POST, which is sent once whatever this says.
     retries: 0,
@@ -149,7 +155,7 @@ function createClient(
 function mayHaveBeenCreated(error: unknown, redactor: Redactor): unknown {
   if (!(error instanceof ExternalSystemError)) return error;
   const code = errorCode(error.cause);
-  if (code !== undefined && NOT_SENT_CODES.has(code)) return error;
+  if (code !== undefined && (NOT_SENT_CODES.has(code) || isTlsErrorCode(code))) return error;
   const message = `${error.message}; the event may or may not have been created, and was not re-sent (a retry could duplicate it)`;
   const hint = `${error.hint ?? 'try again later'}; check Dynatrace for the event before re-running this step`;
   return new ExternalSystemError(redactor.redact(message), { hint: redactor.redact(hint), cause: error });

@@ -112,12 +112,30 @@ describe('createHttpClient', () => {
     expectNoToken(error, harness);
   });
 
-  it('does not retry a plain 500', async () => {
+  it('retries a GET answered with a passing 500', async () => {
+    const server = await serve((_req, res, i) =>
+      i === 0 ? json(res, 500, { status: 'error', error: 'overloaded' }) : json(res, 200, { ok: true }),
+    );
+    const harness = createHarness();
+    const response = await harness.client.request(tokenRequest(server.url));
+    expect(response.data).toEqual({ ok: true });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('gives up on a 500 that persists, with the server message (exit 3)', async () => {
     const server = await serve((_req, res) => json(res, 500, { status: 'error', error: 'boom' }));
     const harness = createHarness();
     const error = await expectFailure(harness, tokenRequest(server.url));
     expect(error).toBeInstanceOf(ExternalSystemError);
-    expect(error.message).toContain('HTTP 500: boom');
+    expect(error.message).toContain('answered HTTP 500 after 3 attempts: boom');
+    expect(server.requests).toHaveLength(3);
+    expectNoToken(error, harness);
+  });
+
+  it('does not retry 501 Not Implemented: the request can never work', async () => {
+    const server = await serve((_req, res) => json(res, 501, { status: 'error', error: 'no such verb' }));
+    const harness = createHarness();
+    await expectFailure(harness, tokenRequest(server.url));
     expect(server.requests).toHaveLength(1);
   });
 

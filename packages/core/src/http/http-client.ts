@@ -4,7 +4,7 @@
  * - Every call has a timeout: axios' socket timeout plus an overall deadline (AbortSignal), so a
  *   server that trickles bytes cannot hold a gate forever.
  * - Only idempotent calls are retried (GET and HEAD, or any call marked `idempotent: true`), on
- *   429/502/503/504 and transient network errors, with capped exponential backoff and full jitter,
+ *   429, 5xx (not 501/505) and transient network errors, with capped exponential backoff and full jitter,
  *   honouring Retry-After and X-RateLimit-Reset up to `maxDelayMs`.
  * - TLS verification is always on. `caFile` adds a CA to Node's bundled roots; NODE_EXTRA_CA_CERTS
  *   is applied by Node itself when no `caFile` is given (Node 20 cannot merge it into an explicit `ca`).
@@ -22,7 +22,7 @@ import { HttpStatusFailure, describeTarget, errorCode, toHttpError } from './htt
 import type { HttpErrorContext, StatusHints } from './http-errors.js';
 import { registerRequestSecrets } from './redaction.js';
 import type { Redactor } from './redaction.js';
-import { RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, computeRetryWait } from './retry-policy.js';
+import { RETRYABLE_NETWORK_CODES, computeRetryWait, isRetryableStatus } from './retry-policy.js';
 import { parseBody, toHeaderRecord } from './response-body.js';
 
 /** HTTP methods the providers need. */
@@ -200,7 +200,7 @@ async function attemptOnce(
 
 function isRetryable(outcome: Outcome, signal: AbortSignal | undefined): boolean {
   if (signal?.aborted === true) return false;
-  if (outcome.kind === 'response') return RETRYABLE_STATUSES.has(outcome.response.status);
+  if (outcome.kind === 'response') return isRetryableStatus(outcome.response.status);
   const code = errorCode(outcome.error);
   return code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
 }

@@ -165,12 +165,14 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A plain Error with the redacted code, message and stack of the original, and nothing else. */
+/** A plain Error with the code, and the redacted message and stack, of the original; nothing else. */
 export function sanitizeCause(error: unknown, redactor: Redactor): Error {
   const code = errorCode(error);
   const prefix = code === undefined ? '' : `${code}: `;
-  const sanitized = new Error(redactor.redact(`${prefix}${errorMessage(error)}`));
+  const sanitized: Error & { code?: string } = new Error(redactor.redact(`${prefix}${errorMessage(error)}`));
   sanitized.name = 'HttpCause';
+  // Kept so callers can still tell a refused connection from a reset (errorCode reads it).
+  if (code !== undefined) sanitized.code = code;
   const stack = error instanceof Error ? error.stack : undefined;
   sanitized.stack = redactor.redact(stack === undefined ? `${sanitized.name}: ${sanitized.message}` : stack);
   return sanitized;

@@ -25,9 +25,14 @@ const TLS_CODES = new Set([
 const CA_HINT =
   'if the server uses a private CA, pass its certificate with --ca-file or set NODE_EXTRA_CA_CERTS; TLS verification cannot be turned off';
 
+/** A failed TLS handshake or certificate check: the request itself was never sent. */
+export function isTlsErrorCode(code: string): boolean {
+  return TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
+}
+
 /** Describes a network error code for a host in words. */
 export function describeNetworkError(code: string, host: string): NetworkErrorWords {
-  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
+  if (isTlsErrorCode(code)) {
     return { message: `the TLS certificate of ${host} could not be verified (${code})`, hint: CA_HINT };
   }
   switch (code) {

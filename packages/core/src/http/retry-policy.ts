@@ -3,9 +3,14 @@
  * the clock and the random source are parameters, so the tests need no real waiting.
  */
 
-/** Statuses worth another try: rate limiting and gateway trouble. A plain 500 is usually a
- * deterministic server bug (or a bad query), so it is not retried. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Statuses worth another try (DESIGN.md section 9: "429 and 5xx"): rate limiting and server
+ * trouble. Monitoring APIs do answer a passing overload with a bare 500. 501 (Not Implemented)
+ * and 505 (HTTP Version Not Supported) say the request itself can never work, so they fail fast.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
+}
 
 /** Network failures that may pass on their own. ENOTFOUND and TLS errors will not, so they fail fast. */
 export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([

@@ -1,25 +1,30 @@
 /**
- * The Dynatrace Environment API v2 calls the provider makes, each answering one SLI:
- * metrics query, SLO and problems. A refused query (400, 404) fails that SLI only; a refused
- * token (401, 403) is a ConfigError for the whole gate; an unreachable server (5xx, timeouts,
- * after the client's retries) makes the SLI 'unavailable'.
+ * The Dynatrace calls the provider makes, each answering one SLI: metrics query, SLO and
+ * problems (Environment API v2), and DQL (Grail, dynatrace-dql.ts). A refused classic query
+ * (400, 404) fails that SLI only; a refused token (401, 403) is a ConfigError for the whole gate;
+ * an unreachable server (5xx, timeouts, after the client's retries) makes the SLI 'unavailable'.
  * https://docs.dynatrace.com/docs/dynatrace-api/environment-api
  */
 
 import type { DynatraceSettings } from '../../config/project-config.js';
+import type { Logger } from '../../environment.js';
 import { ConfigError, ExternalSystemError } from '../../errors.js';
 import type { SliFailure } from '../../gate/types.js';
 import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../http/redaction.js';
 import type { TimeWindow } from '../provider.js';
+import { fetchDqlValue } from './dynatrace-dql.js';
 import type { DynatraceQuery, MetricsParams } from './dynatrace-query.js';
 import { unitDivisor } from './dynatrace-query.js';
+import { isClassicToken, requirePlatform, resolveRoutes } from './environment-urls.js';
+import type { DynatraceRoutes } from './environment-urls.js';
 import { describeApiError, reduceMetricData, rejectsResolutionInf } from './metric-data.js';
 
-/** Where the environment is and how to authenticate. */
+/** Where the environment is and how to authenticate; `tokenEnv` names the token's env var. */
 export interface DynatraceEndpoint {
   url: string;
   token: string;
+  tokenEnv: string;
 }
 
 /** One SLI's outcome. */
@@ -42,12 +47,24 @@ export function resolveEndpoint(
         'to a token with metrics.read (and slo.read, problems.read if used); ' +
         'ci-connect.yaml providers.dynatrace.url / urlEnv / tokenEnv name others',
     });
-  return { url, token };
+  return { url, token, tokenEnv };
 }
 
 /** Classic API tokens (`dt0c01.`) use `Api-Token`; platform and OAuth tokens use `Bearer`. */
 export function authorizationHeader(token: string): string {
-  return token.startsWith('dt0c01.') ? `Api-Token ${token}` : `Bearer ${token}`;
+  return isClassicToken(token) ? `Api-Token ${token}` : `Bearer ${token}`;
+}
+
+/** What the API needs: the endpoint, a client, and for DQL a clock, a sleep and a deadline. */
+export interface DynatraceApiOptions {
+  endpoint: DynatraceEndpoint;
+  http: HttpClient;
+  redactor: Redactor;
+  logger: Logger;
+  /** The deadline of one DQL query, polls included. */
+  timeoutMs: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
 }
 
 interface Answer {
@@ -57,14 +74,29 @@ interface Answer {
 
 /** Runs SLI queries against one environment. */
 export class DynatraceApi {
-  constructor(
-    private readonly endpoint: DynatraceEndpoint,
-    private readonly http: HttpClient,
-    private readonly redactor: Redactor,
-  ) {}
+  private readonly endpoint: DynatraceEndpoint;
+  private readonly http: HttpClient;
+  private readonly redactor: Redactor;
+  private readonly routes: DynatraceRoutes;
 
-  /** The value of one (placeholder-substituted) query over the window. */
-  async query(query: DynatraceQuery, window: TimeWindow): Promise<QueryOutcome> {
+  constructor(private readonly options: DynatraceApiOptions) {
+    this.endpoint = options.endpoint;
+    this.http = options.http;
+    this.redactor = options.redactor;
+    this.routes = resolveRoutes(options.endpoint.url, options.endpoint.token);
+  }
+
+  /** Throws ConfigError unless DQL queries can run here (a platform, a platform token). */
+  checkDqlPossible(): void {
+    requirePlatform(this.routes, this.endpoint.token, this.endpoint.tokenEnv);
+  }
+
+  /** The value of one (placeholder-substituted) query over the window; `where` names it in messages. */
+  async query(
+    query: DynatraceQuery,
+    window: TimeWindow,
+    where = 'sli/dynatrace.yaml',
+  ): Promise<QueryOutcome> {
     try {
       switch (query.kind) {
         case 'metrics':
@@ -73,6 +105,8 @@ export class DynatraceApi {
           return await this.slo(query.id, window);
         case 'problems':
           return await this.problems(query.params, window);
+        case 'dql':
+          return await this.dql(query.query, window, where);
       }
     } catch (error) {
       if (!(error instanceof ExternalSystemError)) throw error;
@@ -86,7 +120,7 @@ export class DynatraceApi {
     let current: MetricsParams = { ...params, resolution: params.resolution ?? 'Inf' };
     let folded = false;
     for (;;) {
-      const answer = await this.get('/api/v2/metrics/query', { ...current, ...range }, 'metrics.read');
+      const answer = await this.get('/metrics/query', { ...current, ...range }, 'metrics.read');
       const described = describeMetricsQuery(current);
       const mayFold = !folded && current.resolution !== undefined;
       if (
@@ -117,7 +151,7 @@ export class DynatraceApi {
   }
 
   private async slo(id: string, window: TimeWindow): Promise<QueryOutcome> {
-    const path = `/api/v2/slo/${encodeURIComponent(id)}`;
+    const path = `/slo/${encodeURIComponent(id)}`;
     const answer = await this.get(path, { ...timeRange(window), timeFrame: 'GTF' }, 'slo.read');
     if (answer.status !== 200) return this.refused(answer, `SLO;${id}`);
     const value = (answer.body as { evaluatedPercentage?: unknown } | null)?.evaluatedPercentage;
@@ -130,7 +164,7 @@ export class DynatraceApi {
     params: Record<string, string | undefined>,
     window: TimeWindow,
   ): Promise<QueryOutcome> {
-    const answer = await this.get('/api/v2/problems', { ...params, ...timeRange(window) }, 'problems.read');
+    const answer = await this.get('/problems', { ...params, ...timeRange(window) }, 'problems.read');
     const described = `PV2;${describeMetricsQuery(params)}`;
     if (answer.status !== 200) return this.refused(answer, described);
     const count = (answer.body as { totalCount?: unknown } | null)?.totalCount;
@@ -138,10 +172,25 @@ export class DynatraceApi {
     return { value: count };
   }
 
+  private dql(query: string, window: TimeWindow, where: string): Promise<QueryOutcome> {
+    const { endpoint, http, redactor, logger, timeoutMs, now, sleep } = this.options;
+    return fetchDqlValue(query, window, where, {
+      platformUrl: requirePlatform(this.routes, endpoint.token, endpoint.tokenEnv),
+      authorization: authorizationHeader(endpoint.token),
+      tokenEnv: endpoint.tokenEnv,
+      http,
+      redactor,
+      logger,
+      timeoutMs,
+      now,
+      sleep,
+    });
+  }
+
   private async get(path: string, query: Record<string, string | undefined>, scope: string): Promise<Answer> {
     const response = await this.http.request({
       method: 'GET',
-      url: `${this.endpoint.url}${path}`,
+      url: `${this.routes.environmentApi}${path}`,
       query,
       headers: { Authorization: authorizationHeader(this.endpoint.token), Accept: 'application/json' },
       acceptStatuses: [400, 401, 403, 404],
@@ -153,11 +202,15 @@ export class DynatraceApi {
 
   private tokenRefused(answer: Answer, path: string, scope: string): ConfigError {
     const said = describeApiError(answer.body);
-    const needed = /Use one of: ([\w.:-]+)/.exec(said)?.[1] ?? scope;
-    const message = `Dynatrace refused the token for GET ${this.endpoint.url}${path} with HTTP ${answer.status}: ${said}`;
+    // Platform tokens name the same permission `environment-api:<area>:read` (metrics.read → …:metrics:read).
+    const scopeForToken = isClassicToken(this.endpoint.token)
+      ? scope
+      : `environment-api:${scope.replace(/\.read$/, '')}:read`;
+    const needed = /Use one of: ([\w.:-]+)/.exec(said)?.[1] ?? scopeForToken;
+    const message = `Dynatrace refused the token for GET ${this.routes.environmentApi}${path} with HTTP ${answer.status}: ${said}`;
     const hint =
       answer.status === 401
-        ? 'the token is missing, invalid or expired: check the token env var (default DT_API_TOKEN)'
+        ? `the token is missing, invalid or expired: check ${this.endpoint.tokenEnv}`
         : `give the token the scope ${needed}`;
     return new ConfigError(this.redactor.redact(message), { hint: this.redactor.redact(hint) });
   }

@@ -1,7 +1,7 @@
 /**
  * The `dynatrace` SLI provider: the queries of `sli/dynatrace.yaml` (keptn-contrib/dynatrace-service
- * syntax) run against the Metrics, SLO and Problems API v2, a bounded number at a time, after the
- * evaluation window's data has had time to settle.
+ * syntax, plus `DQL;`) run against the Metrics, SLO and Problems API v2 and Grail, a bounded
+ * number at a time, after the evaluation window's data has had time to settle.
  */
 
 import type { DynatraceSettings } from '../../config/project-config.js';
@@ -62,10 +62,20 @@ export class DynatraceProvider implements SliProvider {
 
   /** Values for the named indicators, in order; throws ConfigError for a bad setup, query or token. */
   async fetch(names: readonly string[], context: SliContext): Promise<SliValue[]> {
-    const { settings, env, redactor } = this.options;
+    const { settings, env, redactor, logger, clock } = this.options;
     const endpoint = resolveEndpoint(settings, env);
     const queries = names.map((name) => this.queryOf(name, context));
-    const api = new DynatraceApi(endpoint, this.options.http ?? this.createHttp(), redactor);
+    const api = new DynatraceApi({
+      endpoint,
+      http: this.options.http ?? this.createHttp(),
+      redactor,
+      logger,
+      timeoutMs: this.timeoutMs(),
+      now: () => clock.now().getTime(),
+      sleep: (ms) => this.sleep(ms),
+    });
+    // Before the settle wait, so a setup that cannot run DQL fails at once.
+    if (queries.some((query) => query?.kind === 'dql')) api.checkDqlPossible();
     await this.settle(context.window.end);
     const concurrency = Math.max(1, Math.floor(settings?.concurrency ?? DEFAULT_CONCURRENCY));
     return mapBounded(names, concurrency, async (sli, index): Promise<SliValue> => {
@@ -74,7 +84,8 @@ export class DynatraceProvider implements SliProvider {
         const message = `sli/dynatrace.yaml has no indicator ${JSON.stringify(sli)}`;
         return { sli, provider: this.name, value: null, failure: 'error', message };
       }
-      return { sli, provider: this.name, ...(await api.query(query, context.window)) };
+      const where = `${this.options.sliFile?.file ?? 'sli/dynatrace.yaml'}: indicator ${sli}`;
+      return { sli, provider: this.name, ...(await api.query(query, context.window, where)) };
     });
   }
 
@@ -110,10 +121,14 @@ export class DynatraceProvider implements SliProvider {
     return (this.options.sleep ?? ((t) => new Promise<void>((resolve) => setTimeout(resolve, t))))(ms);
   }
 
+  private timeoutMs(): number {
+    return (this.options.settings?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  }
+
   private createHttp(): HttpClient {
-    const { settings, logger, redactor } = this.options;
+    const { logger, redactor } = this.options;
     return createHttpClient({
-      timeoutMs: (settings?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      timeoutMs: this.timeoutMs(),
       retries: this.options.retries ?? 3,
       logger,
       redactor,

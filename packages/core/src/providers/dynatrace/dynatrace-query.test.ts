@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dynatraceDefinition } from './dynatrace-definition.js';
 import type { PlaceholderValues } from './dynatrace-query.js';
-import { parseDynatraceQuery, substitutePlaceholders, unitDivisor } from './dynatrace-query.js';
+import {
+  parseDynatraceQuery,
+  substitutePlaceholders,
+  substituteQuery,
+  unitDivisor,
+} from './dynatrace-query.js';
 
 const RT = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
 
@@ -31,6 +36,15 @@ describe('parseDynatraceQuery', () => {
       { kind: 'problems', params: { problemSelector: 'status("open")', entitySelector: 'type(SERVICE)' } },
     ],
     ['PV2;status("open")', { kind: 'problems', params: { problemSelector: 'status("open")' } }],
+    ['DQL; fetch logs | summarize count() ', { kind: 'dql', query: 'fetch logs | summarize count()' }],
+    [
+      // A YAML block scalar: the query starts on the next line and keeps its pipes and `=`/`&`.
+      'DQL;\ntimeseries rt = avg(dt.service.request.response_time)\n| fields value = arrayAvg(rt) & x\n',
+      {
+        kind: 'dql',
+        query: 'timeseries rt = avg(dt.service.request.response_time)\n| fields value = arrayAvg(rt) & x',
+      },
+    ],
   ])('%s', (query, expected) => {
     expect(parseDynatraceQuery(query)).toEqual(expected);
   });
@@ -43,6 +57,7 @@ describe('parseDynatraceQuery', () => {
     [`metricSelector=${RT}&junk`, /not key=value/],
     ['MV2;;metricSelector=x', /MV2 needs a unit/],
     ['SLO;', /not an SLO id/],
+    ['DQL;  ', /DQL; is not followed by a query/],
     ['USQL;SINGLE_VALUE;x;SELECT 1', /USQL queries are not supported/],
     ['builtin:service.response.time?scope=tag(a)', /legacy/],
   ])('rejects %j', (query, message) => {
@@ -99,5 +114,25 @@ describe('unitDivisor (MV2;<unit>;)', () => {
     ['Percent', 1],
   ])('%s → /%d', (unit, divisor) => {
     expect(unitDivisor(unit)).toBe(divisor);
+  });
+});
+
+describe('substituteQuery for DQL', () => {
+  it('replaces placeholders in the whole DQL text', () => {
+    const query = parseDynatraceQuery(
+      'DQL;fetch logs | filter k8s.deployment.name == "$SERVICE" and stage == "$STAGE" and build == "$LABEL.buildId"',
+    );
+    const values: PlaceholderValues = {
+      project: 'sockshop',
+      stage: 'staging',
+      service: 'carts',
+      labels: { buildId: '812' },
+      filter: {},
+      env: {},
+    };
+    expect(substituteQuery(query, values)).toEqual({
+      kind: 'dql',
+      query: 'fetch logs | filter k8s.deployment.name == "carts" and stage == "staging" and build == "812"',
+    });
   });
 });

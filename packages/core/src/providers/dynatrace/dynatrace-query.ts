@@ -1,7 +1,8 @@
 /**
  * The query strings of `sli/dynatrace.yaml`, as keptn-contrib/dynatrace-service reads them:
  * `metricSelector=...&entitySelector=...` (Metrics API v2), optionally behind `MV2;<unit>;`,
- * `SLO;<id>` (an SLO's evaluatedPercentage) and `PV2;problemSelector=...` (a problem count).
+ * `SLO;<id>` (an SLO's evaluatedPercentage), `PV2;problemSelector=...` (a problem count) and
+ * `DQL;<query>` (a Grail DQL query that ends in one number; dql-result.ts).
  * Parsing happens before placeholder substitution, so a `$ENV.X` value with `&` in it cannot
  * change the query's structure.
  */
@@ -18,7 +19,8 @@ export interface MetricsParams {
 export type DynatraceQuery =
   | { kind: 'metrics'; params: MetricsParams; unit?: string }
   | { kind: 'slo'; id: string }
-  | { kind: 'problems'; params: { problemSelector?: string; entitySelector?: string } };
+  | { kind: 'problems'; params: { problemSelector?: string; entitySelector?: string } }
+  | { kind: 'dql'; query: string };
 
 /** A query that cannot be read; `hint` says how to write it. */
 export class DynatraceQuerySyntaxError extends Error {
@@ -51,6 +53,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
       throw new DynatraceQuerySyntaxError(`"${id}" is not an SLO id`, 'write SLO;<the SLO id, a UUID>');
     return { kind: 'slo', id };
   }
+  if (prefix === 'DQL') return { kind: 'dql', query: parseDql(text.slice('DQL;'.length)) };
   if (prefix === 'PV2') return { kind: 'problems', params: parseProblemParams(text.slice('PV2;'.length)) };
   if (prefix === 'MV2') {
     const match = /^MV2;([^;]*);(.*)$/s.exec(text);
@@ -61,7 +64,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   if (prefix !== undefined && UNSUPPORTED_PREFIXES.includes(prefix))
     throw new DynatraceQuerySyntaxError(
       `${prefix} queries are not supported by ci-connect`,
-      'use a metrics query (metricSelector=...), SLO;<id> or PV2;problemSelector=...',
+      'use a metrics query (metricSelector=...), SLO;<id>, PV2;problemSelector=... or DQL;<query>',
     );
   return { kind: 'metrics', params: parseMetricsParams(text) };
 }
@@ -77,6 +80,16 @@ function parseMetricsParams(text: string): MetricsParams {
   if (metricSelector === undefined || metricSelector === '')
     throw new DynatraceQuerySyntaxError('the query has no metricSelector', METRICS_HINT);
   return { ...pairs, metricSelector };
+}
+
+const DQL_HINT =
+  'write DQL;<a query that yields one record with one number>, ' +
+  'e.g. DQL;timeseries rt = avg(dt.service.request.response_time) | fields value = arrayAvg(rt)';
+
+function parseDql(text: string): string {
+  const query = text.trim();
+  if (query === '') throw new DynatraceQuerySyntaxError('DQL; is not followed by a query', DQL_HINT);
+  return query;
 }
 
 function parseProblemParams(text: string): { problemSelector?: string; entitySelector?: string } {
@@ -166,6 +179,8 @@ export function substituteQuery(query: DynatraceQuery, values: PlaceholderValues
       return { ...query, params: mapValues(query.params, sub) };
     case 'problems':
       return { ...query, params: mapValues(query.params, sub) };
+    case 'dql':
+      return { ...query, query: sub(query.query) };
   }
 }
 

@@ -4,7 +4,13 @@ export { dynatraceDefinition } from './dynatrace-definition.js';
 export { DynatraceProvider, DEFAULT_SETTLE_SECONDS } from './dynatrace-provider.js';
 export type { DynatraceProviderOptions } from './dynatrace-provider.js';
 export { DynatraceApi, authorizationHeader, resolveEndpoint } from './dynatrace-api.js';
-export type { DynatraceEndpoint, QueryOutcome } from './dynatrace-api.js';
+export type { DynatraceApiOptions, DynatraceEndpoint, QueryOutcome } from './dynatrace-api.js';
+export { isClassicToken, requirePlatform, resolveRoutes } from './environment-urls.js';
+export type { DynatraceRoutes } from './environment-urls.js';
+export { describeGrailError, reduceDqlResult } from './dql-result.js';
+export type { DqlReduction } from './dql-result.js';
+export { runGrailQuery } from './grail-query.js';
+export type { GrailOutcome, GrailQueryOptions } from './grail-query.js';
 export {
   DynatraceQuerySyntaxError,
   parseDynatraceQuery,

@@ -1,0 +1,150 @@
+/**
+ * The binaries stage runs need: helm (deployment tasks) and jmeter (test tasks). Each is looked
+ * up the way it will be run (JMETER_BIN, else PATH) and asked for its version, with an argv
+ * array and a timeout (DESIGN.md section 9), so "found" also means "starts".
+ *
+ * The shipyard (`trigger-deployment`) is not implemented yet, so no configuration can need helm
+ * or jmeter today: a missing or broken binary is a warning. Once stage runs exist, it should be a
+ * failure when the shipyard has tasks that run it.
+ */
+
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { CiConnectError } from '../errors.js';
+import { runProcess } from '../runners/process.js';
+import { checkResult } from './types.js';
+import type { CheckResult, DoctorDependencies } from './types.js';
+
+type BinaryDependencies = Pick<DoctorDependencies, 'env' | 'runProcess' | 'cwd'>;
+
+/** How to find, run and recognise one binary. */
+interface BinarySpec {
+  name: string;
+  /** The command as configured: a bare name looked up on PATH, or a path. */
+  command: string;
+  /** Where the command came from, for messages (e.g. "JMETER_BIN=/opt/jmeter/bin/jmeter"). */
+  source: string;
+  args: readonly string[];
+  timeoutMs: number;
+  version: (output: string) => string | undefined;
+  hint: string;
+}
+
+const HELM_TIMEOUT_MS = 15_000;
+// JMeter starts a JVM and loads its plugins before it prints anything.
+const JMETER_TIMEOUT_MS = 60_000;
+
+/** Checks helm and jmeter, in that order. */
+export async function checkBinaries(deps: BinaryDependencies): Promise<CheckResult[]> {
+  const jmeterBin = deps.env.JMETER_BIN?.trim();
+  const specs: BinarySpec[] = [
+    {
+      name: 'helm',
+      command: 'helm',
+      source: 'PATH',
+      args: ['version', '--short'],
+      timeoutMs: HELM_TIMEOUT_MS,
+      version: (output) => firstLine(output),
+      hint: 'install Helm 3 (https://helm.sh/docs/intro/install/) and put it on PATH; stage runs deploy with it',
+    },
+    {
+      name: 'jmeter',
+      command: jmeterBin === undefined || jmeterBin === '' ? 'jmeter' : jmeterBin,
+      source: jmeterBin === undefined || jmeterBin === '' ? 'PATH' : `JMETER_BIN=${jmeterBin}`,
+      args: ['--version'],
+      timeoutMs: JMETER_TIMEOUT_MS,
+      version: jmeterVersion,
+      hint: 'install Apache JMeter and put jmeter on PATH, or set JMETER_BIN to the jmeter command; stage runs test with it',
+    },
+  ];
+  return Promise.all(specs.map((spec) => checkBinary(spec, deps)));
+}
+
+async function checkBinary(spec: BinarySpec, deps: BinaryDependencies): Promise<CheckResult> {
+  const path = await locate(spec.command, deps);
+  const shown = [spec.command, ...spec.args].join(' ');
+  if (path === undefined) {
+    const where = spec.source === 'PATH' ? 'not found on PATH' : `${spec.source} is not an executable file`;
+    return checkResult(spec.name, 'warning', where, { hint: spec.hint });
+  }
+  try {
+    const result = await (deps.runProcess ?? runProcess)({
+      argv: [path, ...spec.args],
+      env: { ...deps.env },
+      cwd: deps.cwd,
+      timeoutMs: spec.timeoutMs,
+    });
+    const output = `${result.stdoutTail}\n${result.stderrTail}`;
+    if (result.timedOut) {
+      const seconds = Math.round(spec.timeoutMs / 1000);
+      return checkResult(spec.name, 'warning', `${path}: \`${shown}\` did not finish within ${seconds} s`, {
+        hint: `run \`${shown}\` by hand to see why it hangs`,
+      });
+    }
+    if (result.exitCode !== 0) {
+      const ended =
+        result.exitCode === null
+          ? `was ended by ${result.signal ?? 'a signal'}`
+          : `exited with ${result.exitCode}`;
+      const said = lastLine(result.stderrTail) ?? lastLine(result.stdoutTail);
+      return checkResult(spec.name, 'warning', `${path}: \`${shown}\` ${ended}${said ? `: ${said}` : ''}`, {
+        hint: `${path} is there but does not run; reinstall it or fix its environment`,
+      });
+    }
+    const version = spec.version(output);
+    return checkResult(spec.name, 'ok', `${version ?? 'runs (version not recognised)'} (${path})`);
+  } catch (error) {
+    if (!(error instanceof CiConnectError)) throw error;
+    return checkResult(spec.name, 'warning', `${path}: ${error.message}`, { hint: error.hint ?? spec.hint });
+  }
+}
+
+/** The executable a command names: a path (relative to cwd) as it is, a bare name on PATH. */
+async function locate(command: string, deps: BinaryDependencies): Promise<string | undefined> {
+  if (command.includes('/')) {
+    const path = isAbsolute(command) ? command : resolve(deps.cwd, command);
+    return (await isExecutableFile(path)) ? path : undefined;
+  }
+  for (const dir of (deps.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, command);
+    if (await isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function isExecutableFile(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** JMeter 2.x prints "Version 2.13 r1665067"; 5.x prints the bare version under an ASCII banner. */
+export function jmeterVersion(output: string): string | undefined {
+  const labelled = /\bVersion\s+(\d[\w.-]*)/.exec(output)?.[1];
+  const bare = output
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => /^\d+\.\d+(\.\d+)?$/.test(line));
+  const version = labelled ?? bare;
+  return version === undefined ? undefined : `JMeter ${version}`;
+}
+
+function firstLine(text: string): string | undefined {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '');
+}
+
+function lastLine(text: string): string | undefined {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .at(-1);
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { keptnExample } from '../config/test-support/diagnostics.js';
+import { loadShipyardFile, parseShipyard } from './shipyard-file.js';
+import type { ShipyardSequence, TriggerMatch } from './types.js';
+
+const passOrWarning: TriggerMatch[] = [{ result: 'pass' }, { result: 'warning' }];
+
+describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` did', () => {
+  it('converts Keptn 0.7.3 sock-shop stages into delivery, rollback and delivery-direct', async () => {
+    const { shipyard } = await loadShipyardFile(
+      keptnExample('examples-0.7.3_onboarding-carts_shipyard.yaml'),
+    );
+    expect(shipyard?.apiVersion).toBe('spec.keptn.sh/0.2.0');
+    expect(shipyard?.legacy).toBe(true);
+    const staging = shipyard?.stages[1]?.sequences ?? [];
+    expect(staging).toEqual([
+      {
+        name: 'delivery',
+        triggeredOn: [
+          { event: 'dev.delivery.finished', stage: 'dev', sequence: 'delivery', matches: passOrWarning },
+        ],
+        tasks: [
+          {
+            name: 'deployment',
+            properties: { deploymentstrategy: 'blue_green_service' },
+            deploymentStrategy: 'blue_green_service',
+          },
+          { name: 'test', properties: { teststrategy: 'performance' }, testStrategy: 'performance' },
+          { name: 'evaluation', properties: {} },
+          {
+            name: 'approval',
+            properties: { pass: 'automatic', warning: 'automatic' },
+            approval: { pass: 'automatic', warning: 'automatic' },
+          },
+          { name: 'release', properties: {} },
+        ],
+      },
+      {
+        name: 'rollback',
+        triggeredOn: [
+          {
+            event: 'staging.delivery.finished',
+            stage: 'staging',
+            sequence: 'delivery',
+            matches: [{ result: 'fail' }],
+          },
+        ],
+        tasks: [{ name: 'rollback', properties: {} }],
+      },
+      {
+        name: 'delivery-direct',
+        triggeredOn: [
+          {
+            event: 'dev.delivery-direct.finished',
+            stage: 'dev',
+            sequence: 'delivery-direct',
+            matches: passOrWarning,
+          },
+        ],
+        tasks: [
+          { name: 'deployment', properties: { deploymentstrategy: 'direct' }, deploymentStrategy: 'direct' },
+          { name: 'test', properties: { teststrategy: 'performance' }, testStrategy: 'performance' },
+          { name: 'evaluation', properties: {} },
+          {
+            name: 'approval',
+            properties: { pass: 'automatic', warning: 'automatic' },
+            approval: { pass: 'automatic', warning: 'automatic' },
+          },
+          { name: 'release', properties: {} },
+        ],
+      },
+    ] satisfies ShipyardSequence[]);
+  });
+
+  it('keeps the approval strategy per stage and leaves the test out where there was no test_strategy', async () => {
+    const { shipyard } = await loadShipyardFile(
+      keptnExample('examples-0.7.3_onboarding-carts_shipyard.yaml'),
+    );
+    const production = shipyard?.stages[2]?.sequences[0];
+    expect(production?.tasks.map((t) => t.name)).toEqual(['deployment', 'evaluation', 'approval', 'release']);
+    expect(production?.tasks[2]?.approval).toEqual({ pass: 'automatic', warning: 'manual' });
+    const dev = shipyard?.stages[0]?.sequences[0];
+    expect(dev?.triggeredOn).toEqual([]);
+    expect(dev?.tasks[3]?.approval).toEqual({ pass: 'automatic', warning: 'automatic' });
+  });
+
+  it('keeps a user-defined workload (performance_peak) as the teststrategy', async () => {
+    const { shipyard } = await loadShipyardFile(
+      keptnExample('examples_simplenodeservice_shipyard_keptn07.yaml'),
+    );
+    expect(shipyard?.stages[1]?.sequences[0]?.tasks[1]?.testStrategy).toBe('performance_peak');
+  });
+
+  it('keeps a stage without strategies a quality-gate stage, and chains the next delivery past it', async () => {
+    const text = [
+      'stages:',
+      '  - name: dev',
+      '    deployment_strategy: direct',
+      '  - name: gate',
+      '  - name: production',
+      '    test_strategy: functional',
+      '',
+    ].join('\n');
+    const { shipyard } = await parseShipyard(text);
+    expect(shipyard?.stages.map((s) => [s.name, s.sequences.map((q) => q.name)])).toEqual([
+      ['dev', ['delivery', 'delivery-direct']],
+      ['gate', []],
+      ['production', ['delivery']],
+    ]);
+    expect(shipyard?.stages[2]?.sequences[0]?.triggeredOn.map((t) => t.event)).toEqual([
+      'dev.delivery.finished',
+    ]);
+    expect(shipyard?.stages[2]?.sequences[0]?.tasks.map((t) => t.name)).toEqual([
+      'test',
+      'evaluation',
+      'approval',
+      'release',
+    ]);
+  });
+
+  it('applies the stage-name rules to legacy files too', async () => {
+    const result = await parseShipyard('stages:\n  - name: Prod\n  - name: dev\n  - name: dev\n');
+    expect(result.shipyard).toBeUndefined();
+    expect(
+      result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.path, d.message]),
+    ).toEqual([
+      [2, 'stages[0].name', '"Prod" is not a valid stage name'],
+      [4, 'stages[2].name', 'stage "dev" is defined twice (first at line 3)'],
+    ]);
+  });
+
+  it('rejects an empty legacy stage list', async () => {
+    const result = await parseShipyard('stages: []\n');
+    expect(result.diagnostics.map((d) => [d.severity, d.path, d.message])).toEqual([
+      ['error', 'stages', 'no stages: a shipyard needs at least one stage'],
+      ['warning', '', expect.stringContaining('legacy shipyard format') as unknown],
+    ]);
+  });
+});

@@ -1,0 +1,328 @@
+/**
+ * `ci-connect trigger-deployment` without the CLI (DESIGN.md section 6): loads the project and
+ * its shipyard, checks `triggeredOn` against history, runs the stage's sequence task by task,
+ * records it, and, when the shipyard says so for the way it ended (a `rollback` sequence
+ * triggered on `<stage>.delivery.finished` with `fail`), runs that sequence in the same job.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { requireConfig } from '../config/config-errors.js';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import { loadProjectSettings, type ProjectConfig, type TaskSetting } from '../config/project-config.js';
+import { listServices } from '../config/service-files.js';
+import type { Clock, Logger } from '../environment.js';
+import { ConfigError, UsageError } from '../errors.js';
+import type { HistoryStore } from '../history/history-store.js';
+import { openHistoryStore } from '../history/open-store.js';
+import type { ProcessRunner } from '../runners/process.js';
+import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
+import { loadShipyardFile } from '../shipyard/shipyard-file.js';
+import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
+import { runSequence, type StageRunListener } from './run-sequence.js';
+import { checkTriggeredOn, type TriggerCheck } from './triggered-on.js';
+import type { PlanContext, SequenceRunRecord, TaskContext, TaskPlan, TaskRunner } from './types.js';
+
+/** What `trigger-deployment` was asked. */
+export interface StageRunRequest {
+  configDir: string;
+  project?: string;
+  /** Default: ci-connect.yaml `defaults.stage`, else the shipyard's first stage. */
+  stage?: string;
+  service?: string;
+  version: string;
+  image?: string;
+  /** Default: delivery. */
+  sequence?: string;
+  labels: Readonly<Record<string, string>>;
+  history?: string;
+  approvedBy?: string;
+  force: boolean;
+}
+
+/** Builds the runner a task name maps to; the CLI gives helm, jmeter and evaluate their setup. */
+export type RunnerFactory = (setting: TaskSetting, task: ShipyardTask) => TaskRunner;
+
+export interface StageRunDependencies {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  logger: Logger;
+  signal: AbortSignal;
+  runProcess: ProcessRunner;
+  /** The runner for a task, from its `tasks:` setting (or the default for its name). */
+  runnerFactory: (setup: StageSetup) => RunnerFactory;
+  listener?: StageRunListener;
+  newId?: () => string;
+}
+
+/** What a stage run works from, once loaded. */
+export interface StageSetup {
+  config: ProjectConfig;
+  shipyard: Shipyard;
+  /** Absolute. */
+  configDir: string;
+  project: string;
+  stage: string;
+  service: string;
+  sequence: string;
+  historyUrl: string;
+}
+
+/** The runs of one job: the requested sequence, then any it triggered (a rollback). */
+export interface StageRunOutcome {
+  setup: StageSetup;
+  runs: SequenceRunRecord[];
+}
+
+/** A `--dry-run` plan: what would run, and whether triggeredOn would let it. */
+export interface StagePlan {
+  setup: StageSetup;
+  trigger: TriggerCheck | { refused: string };
+  tasks: TaskPlan[];
+  /** Sequences that run in the same job if the main one fails (e.g. rollback), with their tasks. */
+  onFail: { sequence: string; tasks: TaskPlan[] }[];
+}
+
+/** Default runner of each task name Keptn gave a meaning; other names need `tasks:`. */
+export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = {
+  deployment: 'helm',
+  release: 'helm',
+  rollback: 'helm',
+  test: 'jmeter',
+  evaluation: 'evaluate',
+  approval: 'approve',
+};
+
+/** Loads the configuration, the shipyard and the names the run is for. */
+export async function loadStageSetup(
+  request: StageRunRequest,
+  deps: Pick<StageRunDependencies, 'cwd' | 'logger'>,
+): Promise<StageSetup> {
+  const configDir = resolve(deps.cwd, request.configDir);
+  const config = await loadProjectSettings(configDir, deps.logger);
+  const loaded = await loadShipyardFile(join(configDir, 'shipyard.yaml'));
+  for (const d of loaded.diagnostics) if (d.severity === 'warning') deps.logger.warn(formatDiagnostic(d));
+  const shipyard = requireConfig(loaded.shipyard, loaded.diagnostics);
+  const plan = planSequence(shipyard, {
+    ...stageOf(request, config),
+    ...(request.sequence === undefined ? {} : { sequence: request.sequence }),
+  });
+  return {
+    config,
+    shipyard,
+    configDir,
+    project: request.project ?? config.project ?? 'default',
+    stage: plan.stage,
+    service: request.service ?? (await onlyService(configDir)),
+    sequence: plan.sequence,
+    historyUrl: request.history ?? config.history ?? `file:${join(configDir, 'history.jsonl')}`,
+  };
+}
+
+/** The setting a task runs with: `tasks:` in ci-connect.yaml, else the default for its name. */
+export function taskSetting(config: ProjectConfig, task: ShipyardTask): TaskSetting {
+  const setting = config.tasks[task.name] ?? DEFAULT_TASK_RUNNERS[task.name];
+  if (setting !== undefined) return setting;
+  throw new ConfigError(`the shipyard task "${task.name}" has no runner`, {
+    hint:
+      `tell ci-connect.yaml how to run it, e.g. tasks: {${task.name}: {command: ["./scripts/${task.name}.sh", "$SERVICE"]}}, ` +
+      'or map it to a built-in runner (helm, jmeter, evaluate, approve, record)',
+  });
+}
+
+/** The plan of `--dry-run`: reads config, shipyard and history; runs and changes nothing. */
+export async function planStage(request: StageRunRequest, deps: StageRunDependencies): Promise<StagePlan> {
+  const setup = await loadStageSetup(request, deps);
+  const factory = deps.runnerFactory(setup);
+  const context = planContext(setup, request, deps);
+  const planTasks = async (tasks: readonly ShipyardTask[]): Promise<TaskPlan[]> => {
+    const plans: TaskPlan[] = [];
+    for (const task of tasks)
+      plans.push(await factory(taskSetting(setup.config, task), task).plan(task, context));
+    return plans;
+  };
+  const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
+  const store = openStore(setup, deps);
+  let trigger: StagePlan['trigger'];
+  try {
+    trigger = await checkTriggeredOn(
+      triggerRequest(setup, request, main.triggeredOn, false),
+      store,
+      deps.logger,
+    );
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    trigger = { refused: error.message };
+  } finally {
+    await store.close();
+  }
+  const onFail: StagePlan['onFail'] = [];
+  for (const sequence of followUps(setup, 'fail', main.tasks.at(-1)?.name))
+    onFail.push({
+      sequence,
+      tasks: await planTasks(findSequence(setup.shipyard, setup.stage, sequence).tasks),
+    });
+  return { setup, trigger, tasks: await planTasks(main.tasks), onFail };
+}
+
+/** Runs the stage; every sequence run is recorded, also when a runner's error ends it. */
+export async function runStage(
+  request: StageRunRequest,
+  deps: StageRunDependencies,
+): Promise<StageRunOutcome> {
+  const setup = await loadStageSetup(request, deps);
+  const factory = deps.runnerFactory(setup);
+  const newId = deps.newId ?? randomUUID;
+  const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
+  // Every task's runner is known before anything runs: a missing `tasks:` entry is exit 2 up front.
+  for (const task of main.tasks) taskSetting(setup.config, task);
+  const store = openStore(setup, deps);
+  const runs: SequenceRunRecord[] = [];
+  try {
+    const trigger = await checkTriggeredOn(
+      triggerRequest(setup, request, main.triggeredOn, request.force),
+      store,
+      deps.logger,
+    );
+    const base: Omit<TaskContext, 'sequence' | 'runId'> = {
+      ...planContext(setup, request, deps),
+      labels: request.labels,
+      previous: [],
+      ...(trigger.triggeringResult === undefined ? {} : { triggeringResult: trigger.triggeringResult }),
+      ...(request.approvedBy === undefined ? {} : { approvedBy: request.approvedBy }),
+      history: store,
+      clock: deps.clock,
+      logger: deps.logger,
+      signal: deps.signal,
+    };
+    const runnerFor = (task: ShipyardTask) => factory(taskSetting(setup.config, task), task);
+    const first = await recorded(store, runs, () =>
+      runSequence(
+        {
+          sequence: setup.sequence,
+          tasks: main.tasks,
+          triggeredBy: trigger.triggeredBy,
+          ...(trigger.triggeredByRun === undefined ? {} : { triggeredByRun: trigger.triggeredByRun }),
+          forced: trigger.forced,
+          context: base,
+        },
+        { runnerFor, newId, ...(deps.listener === undefined ? {} : { listener: deps.listener }) },
+      ),
+    );
+    if (first.status !== 'succeeded') return { setup, runs };
+    for (const sequence of followUps(setup, first.result, first.tasks.at(-1)?.task)) {
+      deps.logger.info(
+        `${setup.stage}.${setup.sequence} finished with ${first.result}: running ${setup.stage}.${sequence}`,
+      );
+      await recorded(store, runs, () =>
+        runSequence(
+          {
+            sequence,
+            tasks: findSequence(setup.shipyard, setup.stage, sequence).tasks,
+            triggeredBy: `${setup.stage}.${setup.sequence}.finished`,
+            triggeredByRun: first.id,
+            forced: false,
+            context: { ...base, previous: first.tasks },
+          },
+          { runnerFor, newId, ...(deps.listener === undefined ? {} : { listener: deps.listener }) },
+        ),
+      );
+    }
+    return { setup, runs };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs a sequence and records it, also when a runner's error ended it (the error is rethrown). */
+async function recorded(
+  store: HistoryStore,
+  runs: SequenceRunRecord[],
+  run: () => Promise<SequenceRunRecord>,
+): Promise<SequenceRunRecord> {
+  try {
+    const record = await run();
+    await store.append(record);
+    runs.push(record);
+    return record;
+  } catch (error) {
+    const record = (error as { sequenceRun?: SequenceRunRecord }).sequenceRun;
+    if (record !== undefined) {
+      await store.append(record);
+      runs.push(record);
+    }
+    throw error;
+  }
+}
+
+/** Same-stage sequences the end of this one starts (cross-stage triggers are other CI jobs). */
+function followUps(
+  setup: StageSetup,
+  result: SequenceRunRecord['result'],
+  lastTask: string | undefined,
+): string[] {
+  return sequencesTriggeredBy(setup.shipyard, {
+    stage: setup.stage,
+    sequence: setup.sequence,
+    result,
+    ...(lastTask === undefined ? {} : { lastTask }),
+  })
+    .filter((ref) => ref.stage === setup.stage && ref.sequence !== setup.sequence)
+    .map((ref) => ref.sequence);
+}
+
+function planContext(
+  setup: StageSetup,
+  request: StageRunRequest,
+  deps: Pick<StageRunDependencies, 'env'>,
+): PlanContext {
+  return {
+    project: setup.project,
+    stage: setup.stage,
+    service: setup.service,
+    version: request.version,
+    ...(request.image === undefined ? {} : { image: request.image }),
+    labels: request.labels,
+    sequence: setup.sequence,
+    configDir: setup.configDir,
+    env: deps.env,
+  };
+}
+
+function triggerRequest(
+  setup: StageSetup,
+  request: StageRunRequest,
+  triggeredOn: Parameters<typeof checkTriggeredOn>[0]['triggeredOn'],
+  force: boolean,
+) {
+  return {
+    project: setup.project,
+    stage: setup.stage,
+    service: setup.service,
+    version: request.version,
+    sequence: setup.sequence,
+    triggeredOn,
+    force,
+  };
+}
+
+function openStore(setup: StageSetup, deps: Pick<StageRunDependencies, 'cwd' | 'logger'>): HistoryStore {
+  return openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger });
+}
+
+function stageOf(request: StageRunRequest, config: ProjectConfig): { stage?: string } {
+  const stage = request.stage ?? config.defaults.stage;
+  return stage === undefined ? {} : { stage };
+}
+
+async function onlyService(configDir: string): Promise<string> {
+  const services = await listServices(configDir);
+  if (services.length === 1) return services[0]!;
+  throw new UsageError(
+    services.length === 0
+      ? `no service in ${configDir}`
+      : `${configDir} has several services: ${services.join(', ')}`,
+    { hint: 'say which with --service (env CI_CONNECT_SERVICE)' },
+  );
+}

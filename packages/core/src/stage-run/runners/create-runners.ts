@@ -1,0 +1,115 @@
+/**
+ * The runner behind each `tasks:` setting (ci-connect.yaml) or default (DEFAULT_TASK_RUNNERS):
+ * helm, jmeter, evaluate, approve, record, or a command. Built once per run from what the CLI
+ * (or another front end) was given.
+ */
+
+import type { Logger } from '../../environment.js';
+import type { EvaluateRequest, EvaluationOutcome } from '../../evaluation/run-evaluation.js';
+import type { Redactor } from '../../http/redaction.js';
+import { HelmRunner } from '../../runners/helm/helm-runner.js';
+import type { ProcessRunner } from '../../runners/process.js';
+import { sequencesOf } from '../../shipyard/sequence-plan.js';
+import type { DeploymentStrategy, ShipyardTask } from '../../shipyard/types.js';
+import type { RunnerFactory, StageSetup } from '../run-stage.js';
+import type { TaskRunner } from '../types.js';
+import { ApprovalRunner } from './approval-runner.js';
+import { CommandRunner } from './command-runner.js';
+import { DeploymentRunner } from './deployment-runner.js';
+import { EvaluationRunner } from './evaluation-runner.js';
+import { RecordRunner } from './record-runner.js';
+import { TestRunner } from './test-runner.js';
+
+export interface RunnerOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  redactor: Redactor;
+  signal: AbortSignal;
+  runProcess: ProcessRunner;
+  newId: () => string;
+  /** The quality gate (runEvaluation), injectable for tests. */
+  evaluate: (request: EvaluateRequest) => Promise<EvaluationOutcome>;
+  /** Results files and JMeter logs go here. */
+  resultsDir: string;
+  /** The deployed service's URL for the tests (`--url`). */
+  targetUrl?: string;
+  testTimeoutSeconds: number;
+  helmTimeoutSeconds?: number;
+  /** promote: the chart as recorded, instead of the config directory's. */
+  chartDir?: string;
+  caFile?: string;
+  settleSeconds?: number;
+  dynatraceEvent?: boolean;
+}
+
+/** The factory runStage asks for each task's runner. */
+export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup) => RunnerFactory {
+  return (setup) => {
+    const helm = new HelmRunner({
+      runProcess: options.runProcess,
+      helmBinary: options.env.HELM_BIN ?? 'helm',
+      env: { ...options.env },
+      logger: options.logger,
+      redactor: options.redactor,
+      signal: options.signal,
+      notFoundHint:
+        'install helm, or set HELM_BIN to its path; for a service the team deploys itself use deploymentstrategy: user_managed',
+    });
+    const runners = new Map<string, TaskRunner>();
+    const builtIn = (name: string): TaskRunner => {
+      let runner = runners.get(name);
+      if (runner !== undefined) return runner;
+      switch (name) {
+        case 'helm':
+          runner = new DeploymentRunner({
+            helm,
+            stageStrategy: stageStrategy(setup),
+            ...(options.helmTimeoutSeconds === undefined
+              ? {}
+              : { timeoutSeconds: options.helmTimeoutSeconds }),
+            ...(options.chartDir === undefined ? {} : { chartDir: options.chartDir }),
+            runProcess: options.runProcess,
+            newId: options.newId,
+          });
+          break;
+        case 'jmeter':
+          runner = new TestRunner({
+            jmeterBin: options.env.JMETER_BIN ?? 'jmeter',
+            resultsDir: options.resultsDir,
+            ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
+            timeoutSeconds: options.testTimeoutSeconds,
+            runProcess: options.runProcess,
+            logger: options.logger,
+          });
+          break;
+        case 'evaluate':
+          runner = new EvaluationRunner({
+            evaluate: options.evaluate,
+            history: setup.historyUrl,
+            ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+            ...(options.settleSeconds === undefined ? {} : { settleSeconds: options.settleSeconds }),
+            ...(options.dynatraceEvent === undefined ? {} : { dynatraceEvent: options.dynatraceEvent }),
+          });
+          break;
+        case 'approve':
+          runner = new ApprovalRunner(options.newId);
+          break;
+        default:
+          runner = new RecordRunner();
+      }
+      runners.set(name, runner);
+      return runner;
+    };
+    return (setting, _task: ShipyardTask) =>
+      typeof setting === 'string' ? builtIn(setting) : new CommandRunner(setting, options.runProcess);
+  };
+}
+
+/** The strategy of the stage's first deployment task: what its release and rollback act on. */
+function stageStrategy(setup: StageSetup): DeploymentStrategy {
+  const stage = setup.shipyard.stages.find((s) => s.name === setup.stage);
+  for (const sequence of stage === undefined ? [] : sequencesOf(stage))
+    for (const task of sequence.tasks)
+      if (task.deploymentStrategy !== undefined) return task.deploymentStrategy;
+  return 'direct';
+}

@@ -1,0 +1,138 @@
+/**
+ * The `deployment`, `release` and `rollback` tasks through Helm (runners/helm, docs/helm.md):
+ * the service's chart (stage overlay's `helm/` over base's), the stage's `values.yaml` over the
+ * chart's values, then image and version. A successful deployment records its release manifest.
+ * `release` and `rollback` have no strategy of their own in a shipyard: they take the one of the
+ * stage's deployment task.
+ */
+
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { HelmRunner } from '../../runners/helm/helm-runner.js';
+import type { HelmAction, HelmTarget } from '../../runners/helm/types.js';
+import type { ProcessRunner } from '../../runners/process.js';
+import type { DeploymentStrategy, ShipyardTask } from '../../shipyard/types.js';
+import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
+import { digestDirectory, digestFile, gitState, type DeploymentRecord } from './release-manifest.js';
+import { serviceFile } from './service-file.js';
+
+export interface DeploymentRunnerOptions {
+  helm: HelmRunner;
+  /** The strategy of the stage's deployment task, for release and rollback. */
+  stageStrategy: DeploymentStrategy;
+  timeoutSeconds?: number;
+  /** A chart to deploy instead of the config directory's (promote: the chart at a recorded commit). */
+  chartDir?: string;
+  runProcess: ProcessRunner;
+  newId: () => string;
+}
+
+const ACTIONS: Readonly<Record<string, HelmAction>> = {
+  deployment: 'deployment',
+  release: 'release',
+  rollback: 'rollback',
+};
+
+export class DeploymentRunner implements TaskRunner {
+  readonly name = 'helm';
+
+  constructor(private readonly options: DeploymentRunnerOptions) {}
+
+  async plan(task: ShipyardTask, context: PlanContext): Promise<TaskPlan> {
+    const target = this.target(task, context);
+    const plan = await this.options.helm.planStep(actionOf(task), target);
+    return {
+      task: task.name,
+      runner: this.name,
+      description: plan.description,
+      commands: plan.commands,
+      files: [target.chartDir, ...target.valuesFiles],
+    };
+  }
+
+  async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {
+    const target = this.target(task, context);
+    const action = actionOf(task);
+    const step = await this.options.helm.runStep(action, target);
+    const details: Record<string, unknown> = {
+      strategy: step.strategy,
+      release: step.release,
+      namespace: step.namespace,
+      ...(step.revision === undefined ? {} : { revision: step.revision }),
+    };
+    if (step.status !== 'succeeded')
+      return {
+        result: 'fail',
+        status: context.signal.aborted ? 'aborted' : 'succeeded',
+        message: step.message,
+        details,
+      };
+    if (action === 'deployment') {
+      const manifest = await this.manifest(target, step, context);
+      await context.history.append(manifest);
+      details.deploymentId = manifest.id;
+      if (manifest.gitCommit !== undefined) details.gitCommit = manifest.gitCommit;
+    }
+    return { result: 'pass', status: 'succeeded', message: step.message, details };
+  }
+
+  private target(task: ShipyardTask, context: PlanContext): HelmTarget {
+    const where = { configDir: context.configDir, stage: context.stage, service: context.service };
+    const overlayValues = join(context.configDir, 'stages', context.stage, context.service, 'values.yaml');
+    return {
+      project: context.project,
+      stage: context.stage,
+      service: context.service,
+      strategy: task.deploymentStrategy ?? this.options.stageStrategy,
+      chartDir: this.options.chartDir ?? serviceFile(where, 'helm'),
+      valuesFiles: existsSync(overlayValues) ? [overlayValues] : [],
+      ...(context.image === undefined ? {} : { image: context.image }),
+      version: context.version,
+      ...(this.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.options.timeoutSeconds }),
+    };
+  }
+
+  private async manifest(
+    target: HelmTarget,
+    step: { release: string | null; namespace: string | null; revision?: number },
+    context: TaskContext,
+  ): Promise<DeploymentRecord> {
+    const managed = target.strategy !== 'user_managed' && existsSync(target.chartDir);
+    const files = [...(managed ? [target.chartDir] : []), ...target.valuesFiles];
+    const git = await gitState(context.configDir, files, this.options.runProcess);
+    const base = git?.root ?? context.configDir;
+    return {
+      schemaVersion: 1,
+      id: this.options.newId(),
+      kind: 'deployment',
+      project: context.project,
+      stage: context.stage,
+      service: context.service,
+      version: context.version,
+      ...(context.image === undefined ? {} : { image: context.image }),
+      strategy: target.strategy,
+      release: step.release,
+      namespace: step.namespace,
+      ...(step.revision === undefined ? {} : { revision: step.revision }),
+      sequenceRunId: context.runId,
+      ...(git === undefined ? {} : { gitCommit: git.commit, gitDirty: git.dirty }),
+      ...(managed
+        ? { chart: { path: relative(base, target.chartDir), digest: await digestDirectory(target.chartDir) } }
+        : {}),
+      values: await Promise.all(
+        target.valuesFiles.map(async (file) => ({
+          path: relative(base, file),
+          digest: await digestFile(file),
+        })),
+      ),
+      deployedAt: context.clock.now().toISOString(),
+      invalidated: false,
+    };
+  }
+}
+
+function actionOf(task: ShipyardTask): HelmAction {
+  const action = ACTIONS[task.name];
+  // The factory maps only these names to helm by default; `tasks: {x: helm}` for another name is a deployment.
+  return action ?? 'deployment';
+}

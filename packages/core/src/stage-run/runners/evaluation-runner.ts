@@ -1,0 +1,96 @@
+/**
+ * The `evaluation` task: the quality gate of `ci-connect evaluate`, on the window of the test
+ * that ran before it (Keptn passed the test's start and end to the evaluation), or, without a
+ * test, on the task's `timeframe` (default 5 minutes) ending now. The test's JMeter results file
+ * is given to the gate too, so the SLO can score the load test itself.
+ */
+
+import type { EvaluationOutcome, EvaluateRequest } from '../../evaluation/run-evaluation.js';
+import type { ShipyardTask } from '../../shipyard/types.js';
+import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskResult, TaskRunner } from '../types.js';
+
+/** What the gate needs besides the run's identity. */
+export interface EvaluationRunnerOptions {
+  evaluate: (request: EvaluateRequest) => Promise<EvaluationOutcome>;
+  /** The history store URL the run uses (the gate reads its baseline there). */
+  history: string;
+  caFile?: string;
+  settleSeconds?: number;
+  dynatraceEvent?: boolean;
+}
+
+const DEFAULT_TIMEFRAME = '5m';
+
+export class EvaluationRunner implements TaskRunner {
+  readonly name = 'evaluate';
+
+  constructor(private readonly options: EvaluationRunnerOptions) {}
+
+  plan(task: ShipyardTask, _context: PlanContext): TaskPlan {
+    return {
+      task: task.name,
+      runner: this.name,
+      description:
+        'the quality gate on the window of the test before it' +
+        ` (without a test: the last ${task.timeframe ?? DEFAULT_TIMEFRAME})`,
+      commands: [],
+      files: [],
+    };
+  }
+
+  async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {
+    const test = testWindow(context.previous);
+    // With the test's results file and no window flags, the gate's window is the results' own
+    // span, which may be shorter than the one-minute minimum that window flags must respect.
+    const window =
+      test === undefined
+        ? { timeframe: task.timeframe ?? DEFAULT_TIMEFRAME }
+        : test.resultsFile === undefined
+          ? { start: test.start, end: test.end }
+          : {};
+    const resultsFile = test?.resultsFile;
+    const { evaluation } = await this.options.evaluate({
+      configDir: context.configDir,
+      project: context.project,
+      stage: context.stage,
+      service: context.service,
+      version: context.version,
+      labels: { ...context.labels },
+      window,
+      history: this.options.history,
+      sliFiles: [],
+      ...(typeof resultsFile === 'string' ? { jtlFile: resultsFile } : {}),
+      ...(this.options.caFile === undefined ? {} : { caFile: this.options.caFile }),
+      ...(this.options.settleSeconds === undefined ? {} : { settleSeconds: this.options.settleSeconds }),
+      ...(this.options.dynatraceEvent === undefined ? {} : { dynatraceEvent: this.options.dynatraceEvent }),
+    });
+    return {
+      result: evaluation.result,
+      status: 'succeeded',
+      message: `quality gate ${evaluation.result} with score ${Math.round(evaluation.score * 100) / 100}%`,
+      details: {
+        evaluationId: evaluation.id,
+        score: evaluation.score,
+        start: evaluation.start,
+        end: evaluation.end,
+      },
+    };
+  }
+}
+
+/**
+ * The window of the latest `test` task: the span its runner reported (JMeter: the results'
+ * span), else the time the task ran (a test run by a command).
+ */
+function testWindow(
+  previous: readonly TaskResult[],
+): { start: string; end: string; resultsFile?: string } | undefined {
+  const test = [...previous].reverse().find((r) => r.task === 'test' && r.status === 'succeeded');
+  if (test === undefined) return undefined;
+  const { start, end, resultsFile } = test.details;
+  const span =
+    typeof start === 'string' && typeof end === 'string'
+      ? { start, end }
+      : { start: test.startedAt, end: test.finishedAt };
+  return typeof resultsFile === 'string' ? { ...span, resultsFile } : span;
+}

@@ -1,0 +1,89 @@
+/**
+ * The release manifest every deployment records (DESIGN.md section 6): which chart and values
+ * went out for a version, by content digest and git commit, so `promote` can deploy exactly that
+ * to the next stage instead of whatever the chart is at HEAD.
+ */
+
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { DeploymentStrategy } from '../../shipyard/types.js';
+import type { ProcessRunner } from '../../runners/process.js';
+
+/** The `deployment` history record. */
+export interface DeploymentRecord {
+  schemaVersion: 1;
+  id: string;
+  kind: 'deployment';
+  project: string;
+  stage: string;
+  service: string;
+  version: string;
+  image?: string;
+  strategy: DeploymentStrategy;
+  release: string | null;
+  namespace: string | null;
+  revision?: number;
+  sequenceRunId: string;
+  /** The commit of the config directory's repository; absent outside git. */
+  gitCommit?: string;
+  /** True when the chart or values differed from that commit (promote refuses such a record). */
+  gitDirty?: boolean;
+  /** Paths relative to the repository root (or the config directory outside git). */
+  chart?: { path: string; digest: string };
+  values: { path: string; digest: string }[];
+  deployedAt: string;
+  invalidated: false;
+}
+
+/** sha256 over every file of a directory: sorted relative paths and contents. */
+export async function digestDirectory(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(dir)) {
+    hash.update(relative(dir, file).split(sep).join('/'));
+    hash.update('\0');
+    hash.update(await readFile(file));
+    hash.update('\0');
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+export async function digestFile(file: string): Promise<string> {
+  return `sha256:${createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex')}`;
+}
+
+/** Every regular file under `dir`, sorted; helm's own `charts/` cache and `.git` left out. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === '.git') continue;
+      out.push(...(await listFiles(path)));
+    } else if (entry.isFile()) out.push(path);
+  }
+  return out.sort();
+}
+
+/** The repository a directory is in: its root, HEAD, and whether `paths` differ from HEAD. */
+export async function gitState(
+  dir: string,
+  paths: readonly string[],
+  runProcess: ProcessRunner,
+): Promise<{ root: string; commit: string; dirty: boolean } | undefined> {
+  const git = async (args: string[]) => {
+    try {
+      const result = await runProcess({ argv: ['git', ...args], cwd: dir, timeoutMs: 15_000 });
+      return result.exitCode === 0 ? result.stdoutTail.trim() : undefined;
+    } catch {
+      return undefined; // no git installed: a manifest without a commit
+    }
+  };
+  const root = await git(['rev-parse', '--show-toplevel']);
+  const commit = await git(['rev-parse', 'HEAD']);
+  if (root === undefined || commit === undefined || commit === '') return undefined;
+  const status = await git(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+  return { root, commit, dirty: status === undefined || status !== '' };
+}

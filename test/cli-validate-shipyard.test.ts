@@ -1,0 +1,63 @@
+// `ci-connect validate` on the shipyard and remediation files of a config directory, as a user runs it.
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { repoRoot } from './support/real-components.js';
+
+const projects = 'fixtures/config/shipyard/projects';
+const tempDirs: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('validate: shipyard.yaml and remediation.yaml', () => {
+  it('reports a bad shipyard and a bad remediation file at file:line:col (exit 2)', async () => {
+    const configDir = `${projects}/bad/.ci-connect`;
+    const run = await runCli(['validate', '--config-dir', configDir]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toContain(
+      `error ${configDir}/shipyard.yaml:13:37 spec.stages[0].sequences[0].tasks[0].properties.deploymentstrategy: "canary" is not a deployment strategy (the strategies are: direct, blue_green_service, user_managed)`,
+    );
+    expect(lines).toContain(
+      `error ${configDir}/shipyard.yaml:18:22 spec.stages[1].sequences[0].triggeredOn[0].event: stage "dev" has no sequence "delivry" (did you mean "delivery"? the sequences of dev are: delivery, evaluation)`,
+    );
+    expect(lines).toContain(
+      `error ${configDir}/base/carts/remediation.yaml:9:11 spec.remediations[0].actionsOnOpen[0].action: missing: the action's identifier (add e.g. action: scaling)`,
+    );
+    expect(lines.at(-1)).toBe('2 files checked: 6 errors, 1 warning');
+  });
+
+  it('passes Keptn’s own sock-shop shipyard and a remediation file unchanged (exit 0)', async () => {
+    const run = await runCli(['validate', '--config-dir', `${projects}/good/.ci-connect`]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toBe('2 files checked: 0 errors, 0 warnings\n');
+  });
+
+  it('reads a legacy 0.1 shipyard with a deprecation warning naming the file (exit 0)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-shipyard-'));
+    tempDirs.push(dir);
+    const configDir = path.join(dir, '.ci-connect');
+    await mkdir(configDir);
+    await copyFile(
+      path.join(repoRoot, 'fixtures/keptn-examples/gitlab-tutorial_shipyard.yaml'),
+      path.join(configDir, 'shipyard.yaml'),
+    );
+    const run = await runCli(['validate', '--config-dir', configDir, '--json']);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      diagnostics: { severity: string; file: string; message: string }[];
+      files: string[];
+    };
+    expect(report.files).toEqual([path.join(configDir, 'shipyard.yaml')]);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(report.diagnostics[0]).toMatchObject({
+      severity: 'warning',
+      file: path.join(configDir, 'shipyard.yaml'),
+      message: expect.stringContaining('legacy shipyard format') as unknown,
+    });
+  });
+});
