@@ -78,14 +78,19 @@ export class DeploymentRunner implements TaskRunner {
 
   private target(task: ShipyardTask, context: PlanContext): HelmTarget {
     const where = { configDir: context.configDir, stage: context.stage, service: context.service };
-    const overlayValues = join(context.configDir, 'stages', context.stage, context.service, 'values.yaml');
+    const chartDir = this.options.chartDir ?? serviceFile(where, 'helm');
+    // Lowest precedence first: the chart's values file, then the stage's (docs/helm.md).
+    const valuesFiles = [
+      join(chartDir, 'values.yaml'),
+      join(context.configDir, 'stages', context.stage, context.service, 'values.yaml'),
+    ].filter((file) => existsSync(file));
     return {
       project: context.project,
       stage: context.stage,
       service: context.service,
       strategy: task.deploymentStrategy ?? this.options.stageStrategy,
-      chartDir: this.options.chartDir ?? serviceFile(where, 'helm'),
-      valuesFiles: existsSync(overlayValues) ? [overlayValues] : [],
+      chartDir,
+      valuesFiles,
       ...(context.image === undefined ? {} : { image: context.image }),
       version: context.version,
       ...(this.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.options.timeoutSeconds }),
