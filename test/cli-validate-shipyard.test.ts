@@ -61,3 +61,27 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
     });
   });
 });
+
+describe('validate: jmeter/jmeter.conf.yaml', () => {
+  it('reports a bad workload file of a service at file:line:col (exit 2), and passes the demo’s', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-validate-jmeter-'));
+    tempDirs.push(dir);
+    const jmeterDir = path.join(dir, 'base', 'carts', 'jmeter');
+    await mkdir(jmeterDir, { recursive: true });
+    await copyFile(
+      path.join(repoRoot, 'fixtures/demo/.ci-connect/base/carts/slo.yaml'),
+      path.join(dir, 'base/carts/slo.yaml'),
+    );
+    await copyFile(
+      path.join(repoRoot, 'fixtures/jmeter/runner/bad.jmeter.conf.yaml'),
+      path.join(jmeterDir, 'jmeter.conf.yaml'),
+    );
+    const bad = await runCli(['validate', '--config-dir', dir]);
+    expect(bad.exitCode, bad.stdout + bad.stderr).toBe(2);
+    expect(bad.stdout).toMatch(/^error .*base\/carts\/jmeter\/jmeter\.conf\.yaml:\d+:\d+ workloads\[\d+\]/m);
+
+    const demo = await runCli(['validate', '--config-dir', 'fixtures/demo/.ci-connect']);
+    expect(demo.exitCode, demo.stdout + demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/files checked: 0 errors/);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Diagnostic } from './diagnostics.js';
 import type { LoadOptions } from './load-yaml-file.js';
 import { validateRemediationFile } from '../remediation/remediation-file.js';
+import { loadJmeterConf } from '../runners/jmeter/jmeter-conf.js';
 import { validateShipyardFile } from '../shipyard/shipyard-file.js';
 
 /** Validates one kind of configuration file found by name in the config directory. */
@@ -15,4 +16,6 @@ export type FileValidator = (path: string, options: LoadOptions) => Promise<Diag
 export const FILE_VALIDATORS: Readonly<Record<string, FileValidator>> = {
   'shipyard.yaml': validateShipyardFile,
   'remediation.yaml': validateRemediationFile,
+  // Keptn jmeter-service's workloads, per service (base and overlay).
+  'jmeter/jmeter.conf.yaml': async (path, options) => (await loadJmeterConf(path, options)).diagnostics,
 };

@@ -58,6 +58,19 @@ describe('checkBinaries', () => {
     expect(jmeter?.hint).toContain('JMETER_BIN');
   });
 
+  it('fails a missing binary the shipyard needs, saying which tasks run it', async () => {
+    const empty = stubDir({});
+    const [helm, jmeter] = await checkBinaries(
+      { env: env(empty), cwd: empty },
+      { helm: "the shipyard's deployment tasks run it" },
+    );
+    expect(helm).toMatchObject({
+      status: 'fail',
+      detail: "not found on PATH; the shipyard's deployment tasks run it",
+    });
+    expect(jmeter?.status).toBe('warning');
+  });
+
   it('warns when JMETER_BIN names no executable file', async () => {
     const dir = stubDir({ helm: HELM });
     writeFileSync(join(dir, 'not-executable'), 'text');

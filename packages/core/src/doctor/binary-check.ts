@@ -3,9 +3,8 @@
  * up the way it will be run (JMETER_BIN, else PATH) and asked for its version, with an argv
  * array and a timeout (DESIGN.md section 9), so "found" also means "starts".
  *
- * The shipyard (`trigger-deployment`) is not implemented yet, so no configuration can need helm
- * or jmeter today: a missing or broken binary is a warning. Once stage runs exist, it should be a
- * failure when the shipyard has tasks that run it.
+ * A missing or broken binary fails the check when the shipyard has tasks that run it (`needs`,
+ * from the project survey), and is a warning otherwise: a gate-only project needs neither.
  */
 
 import { constants } from 'node:fs';
@@ -35,8 +34,17 @@ const HELM_TIMEOUT_MS = 15_000;
 // JMeter starts a JVM and loads its plugins before it prints anything.
 const JMETER_TIMEOUT_MS = 60_000;
 
+/** Why the project needs a binary, e.g. "the shipyard's deployment tasks run it"; absent: not needed. */
+export interface BinaryNeeds {
+  helm?: string;
+  jmeter?: string;
+}
+
 /** Checks helm and jmeter, in that order. */
-export async function checkBinaries(deps: BinaryDependencies): Promise<CheckResult[]> {
+export async function checkBinaries(
+  deps: BinaryDependencies,
+  needs: BinaryNeeds = {},
+): Promise<CheckResult[]> {
   const jmeterBin = deps.env.JMETER_BIN?.trim();
   const specs: BinarySpec[] = [
     {
@@ -58,7 +66,14 @@ export async function checkBinaries(deps: BinaryDependencies): Promise<CheckResu
       hint: 'install Apache JMeter and put jmeter on PATH, or set JMETER_BIN to the jmeter command; stage runs test with it',
     },
   ];
-  return Promise.all(specs.map((spec) => checkBinary(spec, deps)));
+  return Promise.all(
+    specs.map(async (spec) => {
+      const result = await checkBinary(spec, deps);
+      const need = needs[spec.name as keyof BinaryNeeds];
+      if (result.status !== 'warning' || need === undefined) return result;
+      return { ...result, status: 'fail' as const, detail: `${result.detail}; ${need}` };
+    }),
+  );
 }
 
 async function checkBinary(spec: BinarySpec, deps: BinaryDependencies): Promise<CheckResult> {

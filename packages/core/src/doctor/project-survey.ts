@@ -9,6 +9,9 @@ import { isDirectory } from '../config/guards.js';
 import { loadProjectConfig } from '../config/project-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { findServiceLayout, listServices, listStages } from '../config/service-files.js';
+import { loadShipyardFile } from '../shipyard/shipyard-file.js';
+import { DEFAULT_TASK_RUNNERS } from '../stage-run/run-stage.js';
+import type { BinaryNeeds } from './binary-check.js';
 
 /** The parts of a project the checks look at. */
 export interface ProjectSurvey {
@@ -18,11 +21,13 @@ export interface ProjectSurvey {
   configUnusable: boolean;
   /** Every SLI file per provider name (`sli/dynatrace.yaml` → `dynatrace`), sorted. */
   sliFiles: ReadonlyMap<string, readonly string[]>;
+  /** The binaries the shipyard's tasks run, and why. */
+  needs?: BinaryNeeds;
 }
 
 /** Surveys a config directory; a missing directory is an empty project. */
 export async function surveyProject(configDir: string): Promise<ProjectSurvey> {
-  if (!(await isDirectory(configDir))) return { configUnusable: false, sliFiles: new Map() };
+  if (!(await isDirectory(configDir))) return { configUnusable: false, sliFiles: new Map(), needs: {} };
   const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), { optional: true });
   const files = new Map<string, Set<string>>();
   const stages = await listStages(configDir);
@@ -39,5 +44,37 @@ export async function surveyProject(configDir: string): Promise<ProjectSurvey> {
     ...(loaded.config === undefined ? {} : { config: loaded.config }),
     configUnusable: loaded.config === undefined,
     sliFiles: new Map([...files].map(([provider, paths]) => [provider, [...paths].sort()])),
+    needs: await binaryNeeds(configDir, loaded.config),
+  };
+}
+
+/** Which of helm and jmeter the shipyard's tasks run (with their tasks: settings). */
+async function binaryNeeds(configDir: string, config: ProjectConfig | undefined): Promise<BinaryNeeds> {
+  const { shipyard } = await loadShipyardFile(join(configDir, 'shipyard.yaml'));
+  if (shipyard === undefined) return {};
+  const helmTasks = new Set<string>();
+  const jmeterTasks = new Set<string>();
+  for (const stage of shipyard.stages)
+    for (const sequence of stage.sequences)
+      for (const task of sequence.tasks) {
+        const runner = config?.tasks[task.name] ?? DEFAULT_TASK_RUNNERS[task.name];
+        if (
+          runner === 'helm' &&
+          task.deploymentStrategy !== 'user_managed' &&
+          task.name !== 'release' &&
+          task.name !== 'rollback'
+        )
+          helmTasks.add(task.name);
+        if (
+          runner === 'jmeter' &&
+          task.testStrategy !== undefined &&
+          !['', 'real-user'].includes(task.testStrategy)
+        )
+          jmeterTasks.add(task.name);
+      }
+  const because = (tasks: Set<string>) => `the shipyard's ${[...tasks].join(', ')} tasks run it`;
+  return {
+    ...(helmTasks.size === 0 ? {} : { helm: because(helmTasks) }),
+    ...(jmeterTasks.size === 0 ? {} : { jmeter: because(jmeterTasks) }),
   };
 }

@@ -34,7 +34,7 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDependencies
   const survey = await surveyProject(request.configDir);
   const [config, binaries, prometheus, dynatrace, history] = await Promise.all([
     checkConfigDir(request.configDir, request.configDirNamed),
-    checkBinaries(deps),
+    checkBinaries(deps, survey.needs ?? {}),
     checkPrometheus(survey, deps),
     checkDynatrace(survey, deps),
     checkHistory(
