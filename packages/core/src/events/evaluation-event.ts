@@ -12,7 +12,7 @@ import { formatScore } from '../gate/score.js';
 import type { EvaluationRecord } from '../gate/types.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Redactor } from '../http/redaction.js';
-import { formatNumber, objectiveName } from '../report/format.js';
+import { summariseNotPassed } from '../report/format.js';
 import { ciJobLink } from './ci-link.js';
 import { buildDynatraceEvent } from './dynatrace-event.js';
 import type { DynatraceEvent } from './dynatrace-event.js';
@@ -29,10 +29,7 @@ export function buildEvaluationEvent(
 ): DynatraceEvent {
   const version = evaluation.version === '' ? undefined : evaluation.version;
   const what = version === undefined ? evaluation.service : `${evaluation.service} ${version}`;
-  const notPassed = evaluation.objectives
-    .filter((o) => o.status === 'fail' || o.status === 'warning')
-    .map((o) => `${objectiveName(o)}: ${o.status} (${o.value === null ? 'no value' : formatNumber(o.value)})`)
-    .join('; ');
+  const notPassed = summariseNotPassed(evaluation.objectives, MAX_OBJECTIVES_TEXT);
   const link = ciJobLink(options.env);
   return buildDynatraceEvent({
     type: 'CUSTOM_INFO',
@@ -51,7 +48,7 @@ export function buildEvaluationEvent(
       evaluationId: evaluation.id,
       evaluationStart: evaluation.start,
       evaluationEnd: evaluation.end,
-      ...(notPassed === '' ? {} : { objectivesNotPassed: truncate(notPassed, MAX_OBJECTIVES_TEXT) }),
+      ...(notPassed === '' ? {} : { objectivesNotPassed: notPassed }),
       ...prefixed('label.', evaluation.labels),
     },
   });
@@ -115,8 +112,4 @@ export async function reportEvaluationToDynatrace(
 
 function prefixed(prefix: string, labels: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).map(([key, value]) => [`${prefix}${key}`, value]));
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -49,3 +49,16 @@ export function formatDelta(objective: Pick<ObjectiveResult, 'value' | 'compared
 export function objectiveName(objective: Pick<ObjectiveResult, 'sli' | 'displayName'>): string {
   return objective.displayName === '' ? objective.sli : `${objective.displayName} (${objective.sli})`;
 }
+
+/**
+ * The objectives that did not pass, one phrase each, bounded: `Error rate (error_rate): fail (5);
+ * response_time_p95: warning (612.5)`. Empty when all passed. For event properties and one-line
+ * task messages, where a person reading a failed run needs the reason first.
+ */
+export function summariseNotPassed(objectives: readonly ObjectiveResult[], maxLength = 1000): string {
+  const text = objectives
+    .filter((o) => o.status === 'fail' || o.status === 'warning')
+    .map((o) => `${objectiveName(o)}: ${o.status} (${o.value === null ? 'no value' : formatNumber(o.value)})`)
+    .join('; ');
+  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+}

@@ -6,6 +6,9 @@
  */
 
 import type { EvaluationOutcome, EvaluateRequest } from '../../evaluation/run-evaluation.js';
+import { formatScore } from '../../gate/score.js';
+import type { EvaluationRecord } from '../../gate/types.js';
+import { summariseNotPassed } from '../../report/format.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskResult, TaskRunner } from '../types.js';
 
@@ -67,7 +70,7 @@ export class EvaluationRunner implements TaskRunner {
     return {
       result: evaluation.result,
       status: 'succeeded',
-      message: `quality gate ${evaluation.result} with score ${Math.round(evaluation.score * 100) / 100}%`,
+      message: gateMessage(evaluation),
       details: {
         evaluationId: evaluation.id,
         score: evaluation.score,
@@ -93,4 +96,10 @@ function testWindow(
       ? { start, end }
       : { start: test.startedAt, end: test.finishedAt };
   return typeof resultsFile === 'string' ? { ...span, resultsFile } : span;
+}
+
+/** `quality gate fail with score 40%: Error rate (error_rate): fail (5)`: the reason first. */
+function gateMessage(evaluation: EvaluationRecord): string {
+  const notPassed = summariseNotPassed(evaluation.objectives, 300);
+  return `quality gate ${evaluation.result} with score ${formatScore(evaluation.score)}%${notPassed === '' ? '' : `: ${notPassed}`}`;
 }
