@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, runCli, type CliRun } from './support/cli.js';
 import { cleanUpDemo, demoConfigDir, startDemoApp, type DemoApp } from './support/demo-app.js';
 import { createHelmStub, historyJson, type HelmStub } from './support/helm-stub.js';
+import { prometheus, startPrometheus, type PrometheusServer } from './support/prometheus-server.js';
 import { describeWithReal, jmeter } from './support/real-components.js';
 
 const SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
@@ -302,6 +303,61 @@ describeWithReal(jmeter, 'trigger-deployment with real JMeter against the demo a
     expect(records(project.history).filter((r) => r.kind === 'approval' && r.stage === 'production')).toEqual(
       [expect.objectContaining({ approvedBy: 'jane', mode: 'manual', approvedResult: 'pass' })],
     );
+  });
+
+  describeWithReal(prometheus, 'with a real Prometheus scraping the app', (prom) => {
+    let server: PrometheusServer;
+    beforeAll(async () => {
+      server = await startPrometheus(prom.bin, [
+        { job: 'carts-sockshop-hardening', target: `127.0.0.1:${app.port}` },
+      ]);
+      // Until Prometheus has scraped the app at least once.
+      for (let i = 0; i < 100; i++) {
+        const body = (await server.query("up{job='carts-sockshop-hardening'}", Date.now() / 1000)) as {
+          data?: { result?: unknown[] };
+        };
+        if (body.data?.result?.length === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      // Traffic before the test, scraped twice: the counters exist when the test ends, so the
+      // gate does not race Prometheus' next scrape (a test of a few seconds spans few scrapes).
+      for (let i = 0; i < 5; i++) await (await fetch(`${url()}/carts/warm-up`)).arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+    });
+    afterAll(() => server.stop());
+
+    it('gates the stage on Prometheus and the JMeter results at once', async () => {
+      const project = makeProject();
+      const base = path.join(project.root, '.ci-connect/base/carts');
+      writeFileSync(
+        path.join(base, 'sli/prometheus.yaml'),
+        // A fixed range: the test's own span ($DURATION_SECONDS) is a few seconds, shorter than two scrapes.
+        'spec_version: "1.0"\nindicators:\n' +
+          "  requests_served: sum(increase(http_requests_total{job='$SERVICE-$PROJECT-$STAGE'}[1m]))\n",
+      );
+      // Prometheus offers Keptn's default indicators too: the SLI file says which provider's are meant.
+      const jmeterSli = path.join(base, 'sli/jmeter.yaml');
+      writeFileSync(
+        jmeterSli,
+        readFileSync(jmeterSli, 'utf8') +
+          '  response_time_p95: "measure=p95"\n  response_time_p50: "measure=p50"\n' +
+          '  error_rate: "measure=error_rate"\n  throughput: "measure=throughput"\n',
+      );
+      const slo = readFileSync(path.join(base, 'slo.yaml'), 'utf8').replace(
+        'total_score:',
+        '  - sli: "requests_served"\n    pass:\n      - criteria: [">0"]\ntotal_score:',
+      );
+      writeFileSync(path.join(base, 'slo.yaml'), slo);
+      const run = await trigger(project, ['--url', url()], { ...env(), PROMETHEUS_URL: server.url });
+      const evaluation = records(project.history).find((r) => r.kind === 'evaluation') as {
+        objectives: { sli: string; provider: string; value: number | null; status: string }[];
+      };
+      const served = evaluation.objectives.find((o) => o.sli === 'requests_served');
+      expect(served, JSON.stringify(served)).toMatchObject({ provider: 'prometheus', status: 'pass' });
+      expect(served?.value).toBeGreaterThan(0);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(evaluation.objectives.find((o) => o.sli === 'response_time_p95')?.provider).toBe('jmeter');
+    });
   });
 
   it('stops the test on SIGTERM, records the run as aborted and exits 143', async () => {
