@@ -58,6 +58,20 @@ describe('EvaluationRunner', () => {
     expect(requests[0]).not.toHaveProperty('jtlFile');
   });
 
+  it('widens a test shorter than a minute to the minute up to its end', async () => {
+    const { instance, requests } = runner();
+    const quick = {
+      ...testResult({}),
+      startedAt: '2026-11-22T10:02:30.000Z',
+      finishedAt: '2026-11-22T10:03:00.000Z',
+    };
+    await instance.run(task('evaluation'), makeContext({ previous: [quick] }));
+    expect(requests[0]?.window).toEqual({
+      start: '2026-11-22T10:02:00.000Z',
+      end: '2026-11-22T10:03:00.000Z',
+    });
+  });
+
   it('without a test, evaluates the task’s timeframe (default 5m) up to now', async () => {
     const { instance, requests } = runner();
     await instance.run(task('evaluation', { timeframe: '15m' }), makeContext());

@@ -95,8 +95,15 @@ function testWindow(
     typeof start === 'string' && typeof end === 'string'
       ? { start, end }
       : { start: test.startedAt, end: test.finishedAt };
-  return typeof resultsFile === 'string' ? { ...span, resultsFile } : span;
+  if (typeof resultsFile === 'string') return { ...span, resultsFile };
+  // Monitoring data needs a window of at least a minute (evaluate's rule): a quicker test is
+  // evaluated on the minute up to its end.
+  const endMs = Date.parse(span.end);
+  if (endMs - Date.parse(span.start) >= MINUTE_MS) return span;
+  return { start: new Date(endMs - MINUTE_MS).toISOString(), end: span.end };
 }
+
+const MINUTE_MS = 60_000;
 
 /** `quality gate fail with score 40%: Error rate (error_rate): fail (5)`: the reason first. */
 function gateMessage(evaluation: EvaluationRecord): string {
