@@ -4,6 +4,9 @@
 // first matching rule of scenario.json: print, fail like Helm, or hang with a child process so
 // timeouts and kills can be tested. A call that no rule matches fails like Helm and is recorded,
 // so a test can assert there were none (strict, like the HTTP stand-ins).
+// With { digestCharts: true } each `upgrade --install <release> <chart>` call also records the
+// chart directory's digest as it was during the call (`chartDigest`, the algorithm of core's
+// digestDirectory), since the chart may be a temporary checkout that is gone afterwards (promote).
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +31,13 @@ export interface HelmStubRule {
 export interface HelmStubCall {
   argv: string[];
   rule: number | null;
+  /** With digestCharts: the `sha256:` digest of the chart directory of an `upgrade --install`. */
+  chartDigest?: string;
+}
+
+export interface HelmStubOptions {
+  /** Record the digest of the chart directory each `upgrade --install` is given. */
+  digestCharts?: boolean;
 }
 
 export interface HelmStub {
@@ -54,6 +64,30 @@ const STUB_SCRIPT = `#!/usr/bin/env node
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { createHash } = require('node:crypto');
+
+// The same digest as core's digestDirectory (stage-run/runners/release-manifest.ts).
+function listFiles(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '.git') out.push(...listFiles(file));
+    } else if (entry.isFile()) out.push(file);
+  }
+  return out.sort();
+}
+
+function digestDirectory(dir) {
+  const hash = createHash('sha256');
+  for (const file of listFiles(dir)) {
+    hash.update(path.relative(dir, file).split(path.sep).join('/'));
+    hash.update('\\0');
+    hash.update(fs.readFileSync(file));
+    hash.update('\\0');
+  }
+  return 'sha256:' + hash.digest('hex');
+}
 
 function matches(rule, args) {
   return rule.command.every((word, i) => args[i] === word) && (rule.with || []).every((w) => args.includes(w));
@@ -63,7 +97,8 @@ function main() {
   const here = __dirname;
   const args = process.argv.slice(2);
   const scenarioFile = process.env.HELM_STUB_SCENARIO || path.join(here, 'scenario.json');
-  const rules = JSON.parse(fs.readFileSync(scenarioFile, 'utf8')).rules;
+  const scenario = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
+  const rules = scenario.rules;
   const logFile = path.join(here, 'calls.jsonl');
   const previous = fs.existsSync(logFile)
     ? fs.readFileSync(logFile, 'utf8').split('\\n').filter(Boolean).map((line) => JSON.parse(line))
@@ -73,7 +108,10 @@ function main() {
     if (rule.call === undefined) return true;
     return previous.filter((p) => matches(rule, p.argv)).length + 1 === rule.call;
   });
-  fs.appendFileSync(logFile, JSON.stringify({ argv: args, rule: chosen === -1 ? null : chosen }) + '\\n');
+  const call = { argv: args, rule: chosen === -1 ? null : chosen };
+  if (scenario.digestCharts && args[0] === 'upgrade' && args[1] === '--install' && fs.existsSync(args[3] || ''))
+    call.chartDigest = digestDirectory(args[3]);
+  fs.appendFileSync(logFile, JSON.stringify(call) + '\\n');
   if (chosen === -1) {
     process.stderr.write('Error: helm-stub has no rule for: helm ' + args.join(' ') + '\\n');
     process.exitCode = 1;
@@ -95,7 +133,10 @@ main();
 `;
 
 /** Creates the stub with its first rules; call cleanup() when done. */
-export async function createHelmStub(rules: readonly HelmStubRule[] = []): Promise<HelmStub> {
+export async function createHelmStub(
+  rules: readonly HelmStubRule[] = [],
+  options: HelmStubOptions = {},
+): Promise<HelmStub> {
   const binDir = await mkdtemp(path.join(tmpdir(), 'helm-stub-'));
   const helmPath = path.join(binDir, 'helm');
   const logFile = path.join(binDir, 'calls.jsonl');
@@ -103,7 +144,10 @@ export async function createHelmStub(rules: readonly HelmStubRule[] = []): Promi
   await writeFile(helmPath, STUB_SCRIPT);
   await chmod(helmPath, 0o755);
   const setRules = (next: readonly HelmStubRule[]): Promise<void> =>
-    writeFile(path.join(binDir, 'scenario.json'), JSON.stringify({ rules: next }));
+    writeFile(
+      path.join(binDir, 'scenario.json'),
+      JSON.stringify({ rules: next, digestCharts: options.digestCharts === true }),
+    );
   await setRules(rules);
 
   const calls = (): HelmStubCall[] =>

@@ -1,5 +1,6 @@
 import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
+import Promote from './promote.js';
 import SendEvent from './send-event.js';
 import TriggerDeployment from './trigger-deployment.js';
 import Validate from './validate.js';
@@ -11,4 +12,5 @@ export const COMMANDS = {
   'send-event': SendEvent,
   doctor: Doctor,
   'trigger-deployment': TriggerDeployment,
+  promote: Promote,
 };

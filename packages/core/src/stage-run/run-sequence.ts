@@ -12,8 +12,12 @@ import type { SequenceRunRecord, TaskContext, TaskOutcome, TaskResult, TaskRunne
 
 /** Best-effort observers of a run (CloudEvents, Dynatrace events, progress output). */
 export interface StageRunListener {
+  /** Before the first task: the run's id is known, nothing has run yet. */
+  sequenceStarted?(input: SequenceRunInput, runId: string): Promise<void> | void;
   taskStarted?(task: ShipyardTask, runner: string, context: TaskContext): Promise<void> | void;
   taskFinished?(task: ShipyardTask, result: TaskResult, context: TaskContext): Promise<void> | void;
+  /** After the last task, with the record as it is about to be stored (also when a runner's error ended the run). */
+  sequenceFinished?(record: SequenceRunRecord): Promise<void> | void;
 }
 
 export interface SequenceRunInput {
@@ -48,6 +52,7 @@ export async function runSequence(
   const results: TaskResult[] = [];
   let status: SequenceRunRecord['status'] = 'succeeded';
   let failure: CiConnectError | undefined;
+  await notify(() => deps.listener?.sequenceStarted?.(input, runId), context, 'a sequence event');
 
   for (const task of input.tasks) {
     if (context.signal.aborted) {
@@ -123,6 +128,7 @@ export async function runSequence(
     tasks: results,
     invalidated: false,
   };
+  await notify(() => deps.listener?.sequenceFinished?.(record), context, 'a sequence event');
   if (failure !== undefined) throw Object.assign(failure, { sequenceRun: record });
   return record;
 }
@@ -153,11 +159,12 @@ function describeRun(
 async function notify(
   call: () => Promise<void> | void | undefined,
   context: { logger: TaskContext['logger'] },
+  what = 'a task event',
 ) {
   try {
     await call();
   } catch (error) {
-    context.logger.warn(`could not report a task event: ${(error as Error).message}`);
+    context.logger.warn(`could not report ${what}: ${(error as Error).message}`);
   }
 }
 

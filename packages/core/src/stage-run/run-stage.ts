@@ -20,6 +20,7 @@ import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/se
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
 import { runSequence, type StageRunListener } from './run-sequence.js';
+import { combineListeners, createStageEventListener, type StageEventOptions } from './stage-events.js';
 import { checkTriggeredOn, type TriggerCheck } from './triggered-on.js';
 import type { PlanContext, SequenceRunRecord, TaskContext, TaskPlan, TaskRunner } from './types.js';
 
@@ -53,6 +54,8 @@ export interface StageRunDependencies {
   /** The runner for a task, from its `tasks:` setting (or the default for its name). */
   runnerFactory: (setup: StageSetup) => RunnerFactory;
   listener?: StageRunListener;
+  /** How the events the project's `events:` asks for are sent (CloudEvents, Dynatrace). */
+  events?: StageEventOptions;
   newId?: () => string;
 }
 
@@ -177,6 +180,17 @@ export async function runStage(
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
   // Every task's runner is known before anything runs: a missing `tasks:` entry is exit 2 up front.
   for (const task of main.tasks) taskSetting(setup.config, task);
+  // Before anything runs too: a CloudEvents sink that cannot work is exit 2.
+  const listener = combineListeners(
+    deps.listener,
+    createStageEventListener(setup.config, {
+      env: deps.env,
+      clock: deps.clock,
+      logger: deps.logger,
+      newId,
+      ...deps.events,
+    }),
+  );
   const store = openStore(setup, deps);
   const runs: SequenceRunRecord[] = [];
   try {
@@ -207,7 +221,7 @@ export async function runStage(
           forced: trigger.forced,
           context: base,
         },
-        { runnerFor, newId, ...(deps.listener === undefined ? {} : { listener: deps.listener }) },
+        { runnerFor, newId, listener },
       ),
     );
     if (first.status !== 'succeeded') return { setup, runs };
@@ -225,7 +239,7 @@ export async function runStage(
             forced: false,
             context: { ...base, previous: first.tasks },
           },
-          { runnerFor, newId, ...(deps.listener === undefined ? {} : { listener: deps.listener }) },
+          { runnerFor, newId, listener },
         ),
       );
     }

@@ -18,6 +18,7 @@ import { CommandRunner } from './command-runner.js';
 import { DeploymentRunner } from './deployment-runner.js';
 import { EvaluationRunner } from './evaluation-runner.js';
 import { RecordRunner } from './record-runner.js';
+import type { PromotedRelease } from './release-manifest.js';
 import { TestRunner } from './test-runner.js';
 
 export interface RunnerOptions {
@@ -35,8 +36,8 @@ export interface RunnerOptions {
   targetUrl?: string;
   testTimeoutSeconds: number;
   helmTimeoutSeconds?: number;
-  /** promote: the chart as recorded, instead of the config directory's. */
-  chartDir?: string;
+  /** promote: the chart and stage values as recorded, instead of the config directory's. */
+  promotion?: PromotedRelease;
   caFile?: string;
   settleSeconds?: number;
   dynatraceEvent?: boolean;
@@ -67,7 +68,7 @@ export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup)
             ...(options.helmTimeoutSeconds === undefined
               ? {}
               : { timeoutSeconds: options.helmTimeoutSeconds }),
-            ...(options.chartDir === undefined ? {} : { chartDir: options.chartDir }),
+            ...(options.promotion === undefined ? {} : { promotion: options.promotion }),
             runProcess: options.runProcess,
             newId: options.newId,
           });

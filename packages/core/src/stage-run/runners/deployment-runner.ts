@@ -13,7 +13,13 @@ import type { HelmAction, HelmTarget } from '../../runners/helm/types.js';
 import type { ProcessRunner } from '../../runners/process.js';
 import type { DeploymentStrategy, ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
-import { digestDirectory, digestFile, gitState, type DeploymentRecord } from './release-manifest.js';
+import {
+  digestDirectory,
+  digestFile,
+  gitState,
+  type DeploymentRecord,
+  type PromotedRelease,
+} from './release-manifest.js';
 import { serviceFile } from './service-file.js';
 
 export interface DeploymentRunnerOptions {
@@ -21,8 +27,8 @@ export interface DeploymentRunnerOptions {
   /** The strategy of the stage's deployment task, for release and rollback. */
   stageStrategy: DeploymentStrategy;
   timeoutSeconds?: number;
-  /** A chart to deploy instead of the config directory's (promote: the chart at a recorded commit). */
-  chartDir?: string;
+  /** promote: the chart and stage values of a recorded commit instead of the config directory's. */
+  promotion?: PromotedRelease;
   runProcess: ProcessRunner;
   newId: () => string;
 }
@@ -78,11 +84,16 @@ export class DeploymentRunner implements TaskRunner {
 
   private target(task: ShipyardTask, context: PlanContext): HelmTarget {
     const where = { configDir: context.configDir, stage: context.stage, service: context.service };
-    const chartDir = this.options.chartDir ?? serviceFile(where, 'helm');
+    const promotion = this.options.promotion;
+    const chartDir = promotion?.chartDir ?? serviceFile(where, 'helm');
+    const stageValues =
+      promotion === undefined
+        ? join(context.configDir, 'stages', context.stage, context.service, 'values.yaml')
+        : promotion.stageValuesFile;
     // Lowest precedence first: the chart's values file, then the stage's (docs/helm.md).
     const valuesFiles = [
       join(chartDir, 'values.yaml'),
-      join(context.configDir, 'stages', context.stage, context.service, 'values.yaml'),
+      ...(stageValues === undefined ? [] : [stageValues]),
     ].filter((file) => existsSync(file));
     return {
       project: context.project,
@@ -104,7 +115,12 @@ export class DeploymentRunner implements TaskRunner {
   ): Promise<DeploymentRecord> {
     const managed = target.strategy !== 'user_managed' && existsSync(target.chartDir);
     const files = [...(managed ? [target.chartDir] : []), ...target.valuesFiles];
-    const git = await gitState(context.configDir, files, this.options.runProcess);
+    const promotion = this.options.promotion;
+    // A promotion deploys files of a clean recorded commit, checked out in the repository's layout.
+    const git =
+      promotion === undefined
+        ? await gitState(context.configDir, files, this.options.runProcess)
+        : { root: promotion.treeDir, commit: promotion.gitCommit, dirty: false };
     const base = git?.root ?? context.configDir;
     return {
       schemaVersion: 1,
@@ -131,6 +147,7 @@ export class DeploymentRunner implements TaskRunner {
         })),
       ),
       deployedAt: context.clock.now().toISOString(),
+      ...(promotion === undefined ? {} : { promotedFrom: promotion.fromDeploymentId }),
       invalidated: false,
     };
   }

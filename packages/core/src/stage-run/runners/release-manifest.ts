@@ -33,7 +33,26 @@ export interface DeploymentRecord {
   chart?: { path: string; digest: string };
   values: { path: string; digest: string }[];
   deployedAt: string;
+  /** promote: the id of the deployment record (an earlier stage's) whose chart and values this deployed. */
+  promotedFrom?: string;
   invalidated: false;
+}
+
+/**
+ * What `promote` deploys instead of the config directory's chart and stage values: the files of
+ * a recorded commit, checked out outside the working tree in the repository's own layout.
+ */
+export interface PromotedRelease {
+  /** The id of the deployment record being promoted. */
+  fromDeploymentId: string;
+  /** Its commit; the new record carries it too, since every file deployed comes from it. */
+  gitCommit: string;
+  /** The checked-out files, laid out as in the repository (record paths are relative to it). */
+  treeDir: string;
+  /** The recorded chart, inside treeDir. */
+  chartDir: string;
+  /** The target stage's values.yaml as it was at that commit, inside treeDir; absent if it had none. */
+  stageValuesFile?: string;
 }
 
 /** sha256 over every file of a directory: sorted relative paths and contents. */

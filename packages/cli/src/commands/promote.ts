@@ -1,0 +1,120 @@
+import * as Flags from '@oclif/core/flags';
+import {
+  createRunnerFactory,
+  planPromotion,
+  promote,
+  type DeploymentRecord,
+  type PromotedRelease,
+  type PromotePlan,
+  type PromoteRequest,
+  type SequenceRunRecord,
+} from '@ci-connect/core';
+import { BaseCommand } from '../base-command.js';
+import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
+import { parseKeyValues } from '../parse-key-values.js';
+import {
+  exitCodeFor,
+  renderPlan,
+  renderRun,
+  runnerOptions,
+  stageRunDependencies,
+  stageRunFlags,
+  withStopSignals,
+} from '../stage-run-support.js';
+
+const { stage: _stage, ...projectFlagsButStage } = projectFlags;
+
+export default class Promote extends BaseCommand {
+  static override summary =
+    'Deploy a version that passed an earlier stage to the next one, exactly as recorded';
+  static override description = `Finds the release manifest of the version in the stage before --to (or --from): the newest
+deployment recorded there whose sequence run passed (pass or warning). It checks the chart and values out
+of the commit that deployment recorded, without touching the working tree, verifies their digests, and
+runs --to's sequence with them: the chart as it was then, not as it is now, and --to's own values.yaml
+from the same commit. The new deployment record names the one it was promoted from (promotedFrom).
+Refuses (exit 2) a version with no such deployment, a deployment made outside git or with uncommitted
+changes, and files whose digests do not match. Otherwise exits like trigger-deployment.`;
+
+  static override examples = [
+    '<%= config.bin %> promote --service carts --version 1.4.2 --to production',
+    '<%= config.bin %> promote --version 1.4.2 --from hardening --to production --approved-by "$GITLAB_USER_LOGIN"',
+    '<%= config.bin %> promote --version 1.4.2 --to production --dry-run',
+  ];
+
+  static override flags = {
+    // No --stage: --to and --from name the stages (a pipeline-wide CI_CONNECT_STAGE must not interfere).
+    ...projectFlagsButStage,
+    ...historyFlag,
+    ...gateFlags,
+    ...caFileFlag,
+    version: Flags.string({
+      description: 'the version to promote',
+      env: 'CI_CONNECT_VERSION',
+      required: true,
+    }),
+    to: Flags.string({
+      description: 'the stage to deploy to',
+      env: 'CI_CONNECT_TO_STAGE',
+      required: true,
+    }),
+    from: Flags.string({
+      description:
+        "the stage whose deployment is promoted (default: the one before --to in the shipyard's order)",
+      env: 'CI_CONNECT_FROM_STAGE',
+    }),
+    ...stageRunFlags,
+    image: Flags.string({
+      description: 'the image to deploy (default: the image the promoted deployment recorded)',
+      env: 'CI_CONNECT_IMAGE',
+    }),
+  };
+
+  async run(): Promise<PromoteResult | PromotePlan> {
+    const { flags } = await this.parse(Promote);
+    const request: PromoteRequest = {
+      configDir: flags['config-dir'],
+      project: flags.project,
+      service: flags.service,
+      version: flags.version,
+      to: flags.to,
+      from: flags.from,
+      image: flags.image,
+      sequence: flags.sequence,
+      labels: parseKeyValues(flags.label ?? [], '--label', 'buildId=812'),
+      history: flags.history,
+      approvedBy: flags['approved-by'],
+      force: flags.force,
+    };
+    const logger = this.logger;
+    return withStopSignals(logger, async (signal, stoppedBy) => {
+      const tools = { logger, redactor: this.redactor, signal };
+      const deps = {
+        ...stageRunDependencies(flags, tools),
+        runnerFactory: (promotion: PromotedRelease) =>
+          createRunnerFactory({ ...runnerOptions(flags, tools), promotion }),
+      };
+      if (flags['dry-run']) {
+        const plan = await planPromotion(request, deps);
+        if (!this.jsonEnabled()) this.writeResult(`${renderSource(plan.source)}${renderPlan(plan)}`);
+        return plan;
+      }
+      const { runs, source } = await promote(request, deps);
+      if (!this.jsonEnabled()) this.writeResult(`${renderSource(source)}${runs.map(renderRun).join('\n')}`);
+      this.setExitCode(exitCodeFor(runs, flags['on-warning'] ?? 'pass', stoppedBy()));
+      return { source, runs };
+    });
+  }
+}
+
+/** `--json`: the deployment that was promoted, and the target stage's sequence runs. */
+interface PromoteResult {
+  source: DeploymentRecord;
+  runs: SequenceRunRecord[];
+}
+
+function renderSource(source: DeploymentRecord): string {
+  return (
+    `promoting ${source.service} ${source.version} from ${source.stage}: deployment ${source.id} of ${source.deployedAt}\n` +
+    `  commit ${source.gitCommit ?? ''}, chart ${source.chart?.path ?? ''} ${source.chart?.digest ?? ''}\n`
+  );
+}
