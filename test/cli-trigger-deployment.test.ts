@@ -11,7 +11,9 @@ import { cliBin, runCli, type CliRun } from './support/cli.js';
 import { cleanUpDemo, demoConfigDir, startDemoApp, type DemoApp } from './support/demo-app.js';
 import { createHelmStub, historyJson, type HelmStub } from './support/helm-stub.js';
 import { prometheus, startPrometheus, type PrometheusServer } from './support/prometheus-server.js';
-import { describeWithReal, jmeter } from './support/real-components.js';
+import { describeWithReal, detectCommand, jmeter } from './support/real-components.js';
+
+const script = detectCommand('script');
 
 const SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
 kind: "Shipyard"
@@ -207,7 +209,7 @@ describeWithReal(jmeter, 'trigger-deployment with real JMeter against the demo a
     ]);
     expect(helm.calls()).toEqual([]); // user_managed: no helm
     expect(run.stderr).toMatch(/▶ hardening\.delivery test \(jmeter\)/);
-    expect(run.stderr).toMatch(/✓ test pass in \d+\.\d s/);
+    expect(run.stderr).toMatch(/✓ test pass \(jmeter\) in \d+\.\d s: 0 of 150 samples failed/);
   });
 
   it('fails hardening when the slowed app fails the gate, and approves and releases nothing', async () => {
@@ -454,6 +456,35 @@ describe('trigger-deployment without JMeter', () => {
         .map((r) => r.sequence),
     ).toEqual(['delivery', 'rollback']);
   });
+
+  it.skipIf(!script.available)(
+    'draws a task list on a terminal, on stderr only: stdout stays the JSON result (needs script)',
+    async () => {
+      const project = makeProject();
+      helm = await createHelmStub([
+        { command: ['upgrade'], exitCode: 1, stderr: UPGRADE_FAILED },
+        { command: ['history'], stdout: '[]\n' },
+      ]);
+      const out = path.join(project.root, 'stdout.json');
+      const command = [
+        'stty cols 160 rows 40;',
+        `'${process.execPath}' '${cliBin}' trigger-deployment --service carts --version 1.4.2 --stage production`,
+        `--force --approved-by jane --history 'file:${project.history}' --json > '${out}'`,
+      ].join(' ');
+      const env = Object.fromEntries(Object.entries(helm.env()).filter(([key]) => key !== 'CI'));
+      const screen = await new Promise<string>((resolve) => {
+        const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: project.root, env });
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        child.once('exit', () => resolve(text));
+      });
+      const runs = JSON.parse(readFileSync(out, 'utf8')) as Run[];
+      expect(runs.map((r) => r.sequence)).toEqual(['delivery', 'rollback']);
+      expect(screen).toContain('✔ approval pass (approve)');
+      expect(screen).toMatch(/✖ deployment fail \(helm\)/);
+      expect(screen).toContain('release: not run');
+    },
+  );
 
   it('prints the plan with --dry-run and changes nothing', async () => {
     const project = makeProject();

@@ -14,7 +14,8 @@ await build({
   // oclif can load TypeScript plugins through `typescript` when it is installed; we have none.
   // axios is imported only when a monitoring API is called: left outside the bundle, it (and the
   // Node modules it loads, http2 among them) costs nothing to a gate that calls none.
-  external: ['typescript', 'axios'],
+  // listr2 draws the task list of a stage run on a terminal only: imported then, never at start-up.
+  external: ['typescript', 'axios', 'listr2'],
   // Bundled CommonJS dependencies still call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

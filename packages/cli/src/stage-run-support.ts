@@ -86,9 +86,12 @@ export interface RunnerFlags {
 
 /** A command's output tools the runners log and redact through. */
 export interface CommandTools {
+  /** Where runners write progress (on a terminal: the task list's output bar). */
   logger: Logger;
   redactor: Redactor;
   signal: AbortSignal;
+  /** Shows the run's progress (stage-progress.ts). */
+  listener: StageRunListener;
 }
 
 /** The options of createRunnerFactory, from the flags and process environment (the CLI's entry point). */
@@ -129,7 +132,7 @@ export function stageRunDependencies(flags: RunnerFlags, tools: CommandTools) {
     signal,
     runProcess,
     newId: randomUUID,
-    listener: progressLines(logger),
+    listener: tools.listener,
     events: {
       redactor,
       ...(flags['ca-file'] === undefined ? {} : { caFile: flags['ca-file'] }),
@@ -178,19 +181,6 @@ export function exitCodeFor(
   if (first.result === 'warning')
     return onWarning === 'pass' ? ExitCode.pass : onWarning === 'warn' ? ExitCode.warning : ExitCode.fail;
   return ExitCode.pass;
-}
-
-/** Plain progress lines on stderr, each task with its duration (CI logs are not terminals). */
-function progressLines(logger: { info(message: string): void }): StageRunListener {
-  return {
-    taskStarted: (task, runner, context) =>
-      logger.info(`▶ ${context.stage}.${context.sequence} ${task.name} (${runner})`),
-    taskFinished: (task, result) =>
-      logger.info(
-        `${result.status === 'waiting' ? '⏸' : result.result === 'fail' ? '✗' : '✓'} ${task.name} ${result.result}` +
-          ` in ${(result.durationMs / 1000).toFixed(1)} s: ${result.message}`,
-      ),
-  };
 }
 
 export function renderRun(run: SequenceRunRecord): string {

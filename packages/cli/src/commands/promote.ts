@@ -10,6 +10,7 @@ import {
   type SequenceRunRecord,
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
+import { createStageProgress } from '../output/stage-progress.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
 import { parseKeyValues } from '../parse-key-values.js';
 import {
@@ -87,7 +88,12 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
     };
     const logger = this.logger;
     return withStopSignals(logger, async (signal, stoppedBy) => {
-      const tools = { logger, redactor: this.redactor, signal };
+      const progress = createStageProgress(logger, {
+        stream: process.stderr,
+        env: process.env,
+        redactor: this.redactor,
+      });
+      const tools = { ...progress, redactor: this.redactor, signal };
       const deps = {
         ...stageRunDependencies(flags, tools),
         runnerFactory: (promotion: PromotedRelease) =>

@@ -8,6 +8,7 @@ import {
   type StageRunRequest,
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
+import { createStageProgress } from '../output/stage-progress.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
 import { parseKeyValues } from '../parse-key-values.js';
 import {
@@ -68,7 +69,12 @@ unreachable), 4 (warning with --on-warning warn), 5 (manual approval required), 
     };
     const logger = this.logger;
     return withStopSignals(logger, async (signal, stoppedBy) => {
-      const tools = { logger, redactor: this.redactor, signal };
+      const progress = createStageProgress(logger, {
+        stream: process.stderr,
+        env: process.env,
+        redactor: this.redactor,
+      });
+      const tools = { ...progress, redactor: this.redactor, signal };
       const deps = {
         ...stageRunDependencies(flags, tools),
         runnerFactory: createRunnerFactory(runnerOptions(flags, tools)),
