@@ -2,12 +2,12 @@
 // Helm through the recording stub. dev deploys 1.4.2, the chart then changes at HEAD, and promote
 // must deploy to hardening the chart as it was at the commit dev recorded, not HEAD's. The stub
 // digests the chart directory it is given during the call (the checkout is gone afterwards).
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commitAll } from './support/git-repo.js';
 import { runCli, type CliRun } from './support/cli.js';
 import { createHelmStub, upgradeSucceeded, type HelmStub } from './support/helm-stub.js';
 
@@ -72,14 +72,7 @@ function makeProject(): Project {
   writeFileSync(path.join(chart, 'values.yaml'), 'image: ""\nversion: ""\nreplicas: 1\n');
   writeFileSync(path.join(chart, 'templates/deployment.yaml'), 'kind: Deployment\n# port 8080\n');
   writeFileSync(path.join(configDir, 'stages/hardening/carts/values.yaml'), HARDENING_VALUES);
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', ...args], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'carts chart 0.1.0');
+  const git = commitAll(root, 'carts chart 0.1.0');
   return { root, history: path.join(root, 'history.jsonl'), chart, git };
 }
 

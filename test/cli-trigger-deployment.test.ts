@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commitAll } from './support/git-repo.js';
 import { cliBin, runCli, type CliRun } from './support/cli.js';
 import { cleanUpDemo, demoConfigDir, startDemoApp, type DemoApp } from './support/demo-app.js';
 import { createHelmStub, historyJson, type HelmStub } from './support/helm-stub.js';
@@ -104,14 +105,7 @@ function makeProject(): { root: string; history: string } {
   writeFileSync(path.join(chart, 'values.yaml'), 'image: ""\nversion: ""\nreplicas: 1\n');
   mkdirSync(path.join(configDir, 'stages/production/carts'), { recursive: true });
   writeFileSync(path.join(configDir, 'stages/production/carts/values.yaml'), 'replicas: 3\n');
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', ...args], {
-      cwd: root,
-      stdio: 'ignore',
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'carts config');
+  commitAll(root, 'carts config');
   return { root, history: path.join(root, 'history.jsonl') };
 }
 

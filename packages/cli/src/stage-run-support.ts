@@ -18,6 +18,8 @@ import {
 } from '@ci-connect/core';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { createStageProgress } from './output/stage-progress.js';
+import { parseKeyValues } from './parse-key-values.js';
 
 /** 128 + the signal's number: what a shell reports for a job a signal stopped. */
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -142,10 +144,51 @@ export function stageRunDependencies(flags: RunnerFlags, tools: CommandTools) {
 }
 
 /**
- * Runs `work` with SIGINT/SIGTERM (from the CI runner) aborting its signal: the running task's
- * process group is killed and the run recorded as aborted. `stoppedBy` names the signal, if any.
+ * Runs a stage run's `work` with its tools: progress for this terminal (or CI log), the redactor,
+ * and a signal that SIGINT/SIGTERM (from the CI runner) abort, so the running task's process
+ * group is killed and the run recorded as aborted. `stoppedBy` names the signal, if any.
  */
-export async function withStopSignals<T>(
+export async function withStageRunTools<T>(
+  logger: Logger,
+  redactor: Redactor,
+  work: (tools: CommandTools, stoppedBy: () => string | undefined) => Promise<T>,
+): Promise<T> {
+  return withStopSignals(logger, (signal, stoppedBy) => {
+    const progress = createStageProgress(logger, { stream: process.stderr, env: process.env, redactor });
+    return work({ ...progress, redactor, signal }, stoppedBy);
+  });
+}
+
+/** The request fields `trigger-deployment` and `promote` read from the same flags. */
+export function stageRequestFlags(flags: StageRequestFlags) {
+  return {
+    configDir: flags['config-dir'],
+    project: flags.project,
+    service: flags.service,
+    version: flags.version,
+    image: flags.image,
+    sequence: flags.sequence,
+    labels: parseKeyValues(flags.label ?? [], '--label', 'buildId=812'),
+    history: flags.history,
+    approvedBy: flags['approved-by'],
+    force: flags.force,
+  };
+}
+
+interface StageRequestFlags {
+  'config-dir': string;
+  project?: string | undefined;
+  service?: string | undefined;
+  version: string;
+  image?: string | undefined;
+  sequence: string;
+  label?: string[] | undefined;
+  history?: string | undefined;
+  'approved-by'?: string | undefined;
+  force: boolean;
+}
+
+async function withStopSignals<T>(
   logger: Logger,
   work: (signal: AbortSignal, stoppedBy: () => string | undefined) => Promise<T>,
 ): Promise<T> {

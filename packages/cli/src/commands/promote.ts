@@ -10,9 +10,7 @@ import {
   type SequenceRunRecord,
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
-import { createStageProgress } from '../output/stage-progress.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import { parseKeyValues } from '../parse-key-values.js';
 import {
   exitCodeFor,
   renderPlan,
@@ -20,7 +18,8 @@ import {
   runnerOptions,
   stageRunDependencies,
   stageRunFlags,
-  withStopSignals,
+  withStageRunTools,
+  stageRequestFlags,
 } from '../stage-run-support.js';
 
 const { stage: _stage, ...projectFlagsButStage } = projectFlags;
@@ -72,28 +71,8 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
 
   async run(): Promise<PromoteResult | PromotePlan> {
     const { flags } = await this.parse(Promote);
-    const request: PromoteRequest = {
-      configDir: flags['config-dir'],
-      project: flags.project,
-      service: flags.service,
-      version: flags.version,
-      to: flags.to,
-      from: flags.from,
-      image: flags.image,
-      sequence: flags.sequence,
-      labels: parseKeyValues(flags.label ?? [], '--label', 'buildId=812'),
-      history: flags.history,
-      approvedBy: flags['approved-by'],
-      force: flags.force,
-    };
-    const logger = this.logger;
-    return withStopSignals(logger, async (signal, stoppedBy) => {
-      const progress = createStageProgress(logger, {
-        stream: process.stderr,
-        env: process.env,
-        redactor: this.redactor,
-      });
-      const tools = { ...progress, redactor: this.redactor, signal };
+    const request: PromoteRequest = { ...stageRequestFlags(flags), to: flags.to, from: flags.from };
+    return withStageRunTools(this.logger, this.redactor, async (tools, stoppedBy) => {
       const deps = {
         ...stageRunDependencies(flags, tools),
         runnerFactory: (promotion: PromotedRelease) =>

@@ -8,9 +8,7 @@ import {
   type StageRunRequest,
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
-import { createStageProgress } from '../output/stage-progress.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import { parseKeyValues } from '../parse-key-values.js';
 import {
   exitCodeFor,
   renderPlan,
@@ -18,7 +16,8 @@ import {
   runnerOptions,
   stageRunDependencies,
   stageRunFlags,
-  withStopSignals,
+  withStageRunTools,
+  stageRequestFlags,
 } from '../stage-run-support.js';
 
 export default class TriggerDeployment extends BaseCommand {
@@ -54,27 +53,8 @@ unreachable), 4 (warning with --on-warning warn), 5 (manual approval required), 
 
   async run(): Promise<SequenceRunRecord[] | StagePlan> {
     const { flags } = await this.parse(TriggerDeployment);
-    const request: StageRunRequest = {
-      configDir: flags['config-dir'],
-      project: flags.project,
-      stage: flags.stage,
-      service: flags.service,
-      version: flags.version,
-      image: flags.image,
-      sequence: flags.sequence,
-      labels: parseKeyValues(flags.label ?? [], '--label', 'buildId=812'),
-      history: flags.history,
-      approvedBy: flags['approved-by'],
-      force: flags.force,
-    };
-    const logger = this.logger;
-    return withStopSignals(logger, async (signal, stoppedBy) => {
-      const progress = createStageProgress(logger, {
-        stream: process.stderr,
-        env: process.env,
-        redactor: this.redactor,
-      });
-      const tools = { ...progress, redactor: this.redactor, signal };
+    const request: StageRunRequest = { ...stageRequestFlags(flags), stage: flags.stage };
+    return withStageRunTools(this.logger, this.redactor, async (tools, stoppedBy) => {
       const deps = {
         ...stageRunDependencies(flags, tools),
         runnerFactory: createRunnerFactory(runnerOptions(flags, tools)),
