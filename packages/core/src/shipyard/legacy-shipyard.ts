@@ -12,7 +12,7 @@
 
 import { isRecord } from '../config/guards.js';
 import type { DocPath } from '../config/yaml-nodes.js';
-import { checkUnique, listAt, readName, textAt } from './names.js';
+import { listAt, readNamedEntries, textAt } from './names.js';
 import type { ReadContext } from './names.js';
 import { readApproval, readStrategyValue, readTestStrategy } from './task-properties.js';
 import type {
@@ -67,24 +67,10 @@ function readLegacyStages(ctx: ReadContext, raw: unknown): LegacyStage[] {
       'add e.g. stages: [{ name: dev }]',
       'key',
     );
-  const seen = new Map<string, DocPath>();
-  const stages: LegacyStage[] = [];
-  list.forEach((entry, i) => {
-    const path = ['stages', i];
-    if (!isRecord(entry)) {
-      if (entry === null)
-        ctx.out.error(
-          path,
-          'empty stage: every stage needs a name',
-          'add name: <stage>, or remove the lone "-"',
-        );
-      return;
-    }
-    const name = readName(ctx, entry, path, 'stage');
+  return readNamedEntries(ctx, list, ['stages'], 'stage', (entry, path, name) => {
     const stage = readLegacyStage(ctx, entry, path);
-    if (name !== undefined && checkUnique(ctx, seen, name, path, 'stage')) stages.push({ name, ...stage });
+    return name === undefined ? undefined : { name, ...stage };
   });
-  return stages;
 }
 
 function readLegacyStage(

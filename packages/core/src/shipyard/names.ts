@@ -63,6 +63,42 @@ export function readName(
   return undefined;
 }
 
+const EMPTY_ENTRY = {
+  stage: ['empty stage: every stage needs a name', 'add name: <stage>, or remove the lone "-"'],
+  sequence: ['empty sequence: every sequence needs a name and tasks', 'remove the lone "-"'],
+  task: ['empty task: every task needs a name', 'add name: <task>, or remove the lone "-"'],
+} as const;
+
+/**
+ * The entries of a list of named things (stages, sequences, tasks): a lone "-" is reported, each
+ * mapping is read by `read` with its valid name, and with `unique` a name may come once. Entries
+ * without a usable name, or that `read` returns undefined for, are left out.
+ */
+export function readNamedEntries<T>(
+  ctx: ReadContext,
+  raw: unknown,
+  path: DocPath,
+  kind: 'stage' | 'sequence' | 'task',
+  read: (entry: Record<string, unknown>, entryPath: DocPath, name: string | undefined) => T | undefined,
+  options: { unique: boolean } = { unique: true },
+): T[] {
+  const seen = new Map<string, DocPath>();
+  const out: T[] = [];
+  listAt(raw).forEach((entry, i) => {
+    const entryPath = [...path, i];
+    if (!isRecord(entry)) {
+      const [message, hint] = EMPTY_ENTRY[kind];
+      if (entry === null) ctx.out.error(entryPath, message, hint);
+      return;
+    }
+    const name = readName(ctx, entry, entryPath, kind);
+    const value = read(entry, entryPath, name);
+    const unique = name === undefined || !options.unique || checkUnique(ctx, seen, name, entryPath, kind);
+    if (value !== undefined && name !== undefined && unique) out.push(value);
+  });
+  return out;
+}
+
 /** Reports a name seen before in the same scope; true when it is new. */
 export function checkUnique(
   ctx: ReadContext,

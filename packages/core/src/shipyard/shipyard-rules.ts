@@ -7,7 +7,7 @@
 
 import { isRecord } from '../config/guards.js';
 import type { DocPath } from '../config/yaml-nodes.js';
-import { checkUnique, listAt, readName, textAt } from './names.js';
+import { listAt, readNamedEntries, textAt } from './names.js';
 import type { ReadContext } from './names.js';
 import { readDuration, readTaskSettings } from './task-properties.js';
 import { readTriggers } from './triggers.js';
@@ -82,46 +82,17 @@ interface SequenceDraft {
 }
 
 function readStageDrafts(ctx: ReadContext, list: unknown[]): { name: string; sequences: SequenceDraft[] }[] {
-  const seen = new Map<string, DocPath>();
-  const stages: { name: string; sequences: SequenceDraft[] }[] = [];
-  list.forEach((entry, i) => {
-    const path = ['spec', 'stages', i];
-    if (!isRecord(entry)) {
-      if (entry === null)
-        ctx.out.error(
-          path,
-          'empty stage: every stage needs a name',
-          'add name: <stage>, or remove the lone "-"',
-        );
-      return;
-    }
-    const name = readName(ctx, entry, path, 'stage');
+  return readNamedEntries(ctx, list, ['spec', 'stages'], 'stage', (entry, path, name) => {
     const sequences = readSequences(ctx, entry.sequences, [...path, 'sequences']);
-    if (name !== undefined && checkUnique(ctx, seen, name, path, 'stage')) stages.push({ name, sequences });
+    return name === undefined ? undefined : { name, sequences };
   });
-  return stages;
 }
 
 function readSequences(ctx: ReadContext, raw: unknown, path: DocPath): SequenceDraft[] {
-  const seen = new Map<string, DocPath>();
-  const sequences: SequenceDraft[] = [];
-  listAt(raw).forEach((entry, i) => {
-    const entryPath = [...path, i];
-    if (!isRecord(entry)) {
-      if (entry === null)
-        ctx.out.error(
-          entryPath,
-          'empty sequence: every sequence needs a name and tasks',
-          'remove the lone "-"',
-        );
-      return;
-    }
-    const name = readName(ctx, entry, entryPath, 'sequence');
+  return readNamedEntries(ctx, raw, path, 'sequence', (entry, entryPath, name) => {
     const tasks = readTasks(ctx, entry.tasks, [...entryPath, 'tasks']);
-    if (name !== undefined && checkUnique(ctx, seen, name, entryPath, 'sequence'))
-      sequences.push({ name, tasks, raw: entry, path: entryPath });
+    return name === undefined ? undefined : { name, tasks, raw: entry, path: entryPath };
   });
-  return sequences;
 }
 
 function readTasks(ctx: ReadContext, raw: unknown, path: DocPath): ShipyardTask[] {
@@ -135,31 +106,30 @@ function readTasks(ctx: ReadContext, raw: unknown, path: DocPath): ShipyardTask[
       'key',
     );
   }
-  const tasks: ShipyardTask[] = [];
-  list.forEach((entry, i) => {
-    const entryPath = [...path, i];
-    if (!isRecord(entry)) {
-      if (entry === null)
-        ctx.out.error(
-          entryPath,
-          'empty task: every task needs a name',
-          'add name: <task>, or remove the lone "-"',
-        );
-      return;
-    }
-    const name = readName(ctx, entry, entryPath, 'task');
-    const after = readDuration(ctx, entry.triggeredAfter, [...entryPath, 'triggeredAfter'], 'triggeredAfter');
-    if (name === undefined) return;
-    const settings = readTaskSettings(ctx, name, entry.properties, entryPath);
-    const properties = isRecord(entry.properties) ? entry.properties : {};
-    tasks.push({
-      name,
-      properties,
-      ...(after === undefined ? {} : { triggeredAfterMs: after }),
-      ...settings,
-    });
-  });
-  return tasks;
+  // A sequence may run a task name twice (e.g. two tests): no uniqueness rule.
+  return readNamedEntries(
+    ctx,
+    list,
+    path,
+    'task',
+    (entry, entryPath, name): ShipyardTask | undefined => {
+      const after = readDuration(
+        ctx,
+        entry.triggeredAfter,
+        [...entryPath, 'triggeredAfter'],
+        'triggeredAfter',
+      );
+      if (name === undefined) return undefined;
+      const settings = readTaskSettings(ctx, name, entry.properties, entryPath);
+      return {
+        name,
+        properties: isRecord(entry.properties) ? entry.properties : {},
+        ...(after === undefined ? {} : { triggeredAfterMs: after }),
+        ...settings,
+      };
+    },
+    { unique: false },
+  );
 }
 
 /**
