@@ -47,6 +47,7 @@ describe('loadProjectConfig', () => {
           timeoutSeconds: 5,
         },
       },
+      helm: { namespace: 'shop-$STAGE', releaseName: '$SERVICE', timeoutSeconds: 600 },
       tasks: { deployment: 'helm' },
     });
   });
@@ -55,7 +56,7 @@ describe('loadProjectConfig', () => {
     const path = join('no', 'such', '.ci-connect', 'ci-connect.yaml');
     const optional = await loadProjectConfig(path, { optional: true });
     expect(optional).toEqual({
-      config: { root: resolve('no', 'such'), defaults: {}, providers: {}, events: {}, tasks: {} },
+      config: { root: resolve('no', 'such'), defaults: {}, providers: {}, events: {}, helm: {}, tasks: {} },
       diagnostics: [],
     });
     const required = await loadProjectConfig(path);

@@ -64,6 +64,13 @@ export interface EventSettings {
   cloudevents?: CloudEventSettings;
 }
 
+/** `helm:`: names and timeout of the Helm releases; templates keep $PROJECT, $STAGE, $SERVICE. */
+export interface HelmSettings {
+  namespace?: string;
+  releaseName?: string;
+  timeoutSeconds?: number;
+}
+
 /** The built-in task runners `tasks:` may name. */
 export const BUILT_IN_TASK_RUNNERS = ['helm', 'jmeter', 'evaluate', 'approve', 'record'] as const;
 export type BuiltInTaskRunner = (typeof BUILT_IN_TASK_RUNNERS)[number];
@@ -96,6 +103,7 @@ export interface ProjectConfig {
   };
   events: EventSettings;
   /** Task runners: checked by a later issue. */
+  helm: HelmSettings;
   /** `tasks:`: the runner of each shipyard task named there. */
   tasks: Readonly<Record<string, TaskSetting>>;
 }
@@ -166,6 +174,12 @@ function normalise(source: YamlSource, root: string, out: FileDiagnostics): Proj
   if ('jmeter' in providers) config.providers.jmeter = {};
   config.events = readEvents(record(data.events), root, out);
   config.tasks = readTasks(record(data.tasks), root);
+  const helm = record(data.helm);
+  config.helm = {
+    ...(typeof helm.namespace === 'string' ? { namespace: helm.namespace } : {}),
+    ...(typeof helm.releaseName === 'string' ? { releaseName: helm.releaseName } : {}),
+    ...(typeof helm.timeoutSeconds === 'number' ? { timeoutSeconds: helm.timeoutSeconds } : {}),
+  };
   return config;
 }
 
@@ -266,7 +280,7 @@ export function resolveHistory(url: string, root: string): string {
 }
 
 function emptyConfig(root: string): ProjectConfig {
-  return { root, defaults: {}, providers: {}, events: {}, tasks: {} };
+  return { root, defaults: {}, providers: {}, events: {}, helm: {}, tasks: {} };
 }
 
 function isHttpUrl(value: string): boolean {

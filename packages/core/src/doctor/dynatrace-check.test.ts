@@ -195,6 +195,7 @@ describe('checkDynatrace configuration', () => {
       sliFiles: new Map(),
       config: {
         root: '/',
+        helm: {},
         defaults: {},
         events: {},
         tasks: {},

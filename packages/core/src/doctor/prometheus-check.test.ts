@@ -55,6 +55,7 @@ describe('checkPrometheus', () => {
       ...NOTHING,
       config: {
         root: '/',
+        helm: {},
         defaults: {},
         events: {},
         tasks: {},

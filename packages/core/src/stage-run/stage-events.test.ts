@@ -118,7 +118,7 @@ function delivery(
 }
 
 function config(events: ProjectConfig['events'], root = tmpdir()): ProjectConfig {
-  return { root, defaults: {}, providers: {}, events, tasks: {} };
+  return { root, defaults: {}, providers: {}, events, helm: {}, tasks: {} };
 }
 
 describe('the CloudEvents of a stage run', () => {

@@ -35,7 +35,6 @@ export interface RunnerOptions {
   /** The deployed service's URL for the tests (`--url`). */
   targetUrl?: string;
   testTimeoutSeconds: number;
-  helmTimeoutSeconds?: number;
   /** promote: the chart and stage values as recorded, instead of the config directory's. */
   promotion?: PromotedRelease;
   caFile?: string;
@@ -65,9 +64,7 @@ export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup)
           runner = new DeploymentRunner({
             helm,
             stageStrategy: stageStrategy(setup),
-            ...(options.helmTimeoutSeconds === undefined
-              ? {}
-              : { timeoutSeconds: options.helmTimeoutSeconds }),
+            settings: setup.config.helm,
             ...(options.promotion === undefined ? {} : { promotion: options.promotion }),
             runProcess: options.runProcess,
             newId: options.newId,

@@ -8,6 +8,7 @@
 
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { HelmSettings } from '../../config/project-config.js';
 import type { HelmRunner } from '../../runners/helm/helm-runner.js';
 import type { HelmAction, HelmTarget } from '../../runners/helm/types.js';
 import type { ProcessRunner } from '../../runners/process.js';
@@ -26,7 +27,8 @@ export interface DeploymentRunnerOptions {
   helm: HelmRunner;
   /** The strategy of the stage's deployment task, for release and rollback. */
   stageStrategy: DeploymentStrategy;
-  timeoutSeconds?: number;
+  /** ci-connect.yaml `helm:` (namespace and release templates, timeout). */
+  settings?: HelmSettings;
   /** promote: the chart and stage values of a recorded commit instead of the config directory's. */
   promotion?: PromotedRelease;
   runProcess: ProcessRunner;
@@ -104,7 +106,10 @@ export class DeploymentRunner implements TaskRunner {
       valuesFiles,
       ...(context.image === undefined ? {} : { image: context.image }),
       version: context.version,
-      ...(this.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.options.timeoutSeconds }),
+      ...helmNames(this.options.settings, context),
+      ...(this.options.settings?.timeoutSeconds === undefined
+        ? {}
+        : { timeoutSeconds: this.options.settings.timeoutSeconds }),
     };
   }
 
@@ -157,4 +162,23 @@ function actionOf(task: ShipyardTask): HelmAction {
   const action = ACTIONS[task.name];
   // The factory maps only these names to helm by default; `tasks: {x: helm}` for another name is a deployment.
   return action ?? 'deployment';
+}
+
+/** `helm.namespace` and `helm.releaseName` with $PROJECT, $STAGE and $SERVICE replaced. */
+function helmNames(
+  settings: HelmSettings | undefined,
+  context: PlanContext,
+): { namespace?: string; releaseName?: string } {
+  const fill = (template: string) =>
+    template
+      .split('$PROJECT')
+      .join(context.project)
+      .split('$STAGE')
+      .join(context.stage)
+      .split('$SERVICE')
+      .join(context.service);
+  return {
+    ...(settings?.namespace === undefined ? {} : { namespace: fill(settings.namespace) }),
+    ...(settings?.releaseName === undefined ? {} : { releaseName: fill(settings.releaseName) }),
+  };
 }
