@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startIngestServer, type IngestServer } from '../test-support/ingest-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
 import { createRedactor } from '../http/redaction.js';
@@ -68,21 +67,15 @@ describe('buildEvaluationEvent', () => {
 describe('reportEvaluationToDynatrace', () => {
   const TOKEN =
     'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.UNITSECRETUNITSECRETUNITSECRETUNITSECRETUNITSECRETUNITSECRET';
-  let server: http.Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  let server: IngestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
 
-  async function dynatrace(status: number, body: unknown): Promise<{ url: string; bodies: unknown[] }> {
-    const bodies: unknown[] = [];
-    server = http.createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      req.on('end', () => {
-        bodies.push(JSON.parse(text));
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
+  async function dynatrace(status: number, body: unknown): Promise<IngestServer> {
+    server = await startIngestServer(status, body);
+    return server;
   }
 
   it('sends the event once and says so', async () => {

@@ -1,8 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startIngestServer, type IngestServer } from '../test-support/ingest-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProjectConfig } from '../config/project-config.js';
 import { createMemoryLogger } from '../environment.js';
@@ -325,21 +324,15 @@ describe('the CloudEvents of a stage run', () => {
 });
 
 describe('the Dynatrace events of a stage run', () => {
-  let server: http.Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  let server: IngestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
 
-  async function dynatrace(status: number, body: unknown): Promise<{ url: string; bodies: unknown[] }> {
-    const bodies: unknown[] = [];
-    server = http.createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      req.on('end', () => {
-        bodies.push(JSON.parse(text));
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
+  async function dynatrace(status: number, body: unknown): Promise<IngestServer> {
+    server = await startIngestServer(status, body);
+    return server;
   }
 
   const OK = { reportCount: 1, eventIngestResults: [{ correlationId: 'c0ffee', status: 'OK' }] };
