@@ -4,6 +4,7 @@ import { startTestServer } from '../http/test-support/test-server.js';
 import type { TestServer } from '../http/test-support/test-server.js';
 import { checkDynatrace, LOOKUP_PATH, PLATFORM_QUERY_PATH } from './dynatrace-check.js';
 import type { ProjectSurvey } from './project-survey.js';
+import type { DoctorDependencies } from './types.js';
 import { CLOSED_URL, doctorDeps, writeTree } from './test-support/doctor-deps.js';
 
 const CLASSIC = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.SECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSE';
@@ -204,5 +205,41 @@ describe('checkDynatrace configuration', () => {
     };
     const result = await checkDynatrace(survey, doctorDeps({ SHOP_DT_URL: dt.url, SHOP_DT_TOKEN: CLASSIC }));
     expect(result.status).toBe('ok');
+  });
+});
+
+describe('checkDynatrace on a SaaS environment URL', () => {
+  /** A client that records the URLs it was asked for and answers every call with `data`. */
+  function recordingHttp(data: unknown): { urls: string[]; http: DoctorDependencies['http'] } {
+    const urls: string[] = [];
+    return {
+      urls,
+      http: {
+        request: (request) => {
+          urls.push(request.url);
+          return Promise.resolve({ status: 200, headers: {}, data });
+        },
+      },
+    };
+  }
+
+  it('looks a classic token up on the classic host, also when DT_URL names the .apps. one', async () => {
+    const { urls, http } = recordingHttp({ name: 'gate', enabled: true, scopes: ALL_SCOPES });
+    const deps = doctorDeps(
+      { DT_URL: 'https://abc12345.apps.dynatrace.com', DT_API_TOKEN: CLASSIC },
+      { http },
+    );
+    await checkDynatrace(surveyWith(SLO_AND_METRICS), deps);
+    expect(urls).toEqual([`https://abc12345.live.dynatrace.com${LOOKUP_PATH}`]);
+  });
+
+  it('probes a platform token on the platform host, also when DT_URL names the .live. one', async () => {
+    const { urls, http } = recordingHttp({ state: 'SUCCEEDED', result: { records: [{ reachable: true }] } });
+    const deps = doctorDeps(
+      { DT_URL: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: PLATFORM },
+      { http },
+    );
+    await checkDynatrace(surveyWith(SLO_AND_METRICS), deps);
+    expect(urls).toEqual([`https://abc12345.apps.dynatrace.com${PLATFORM_QUERY_PATH}`]);
   });
 });

@@ -12,6 +12,7 @@
 import type { HttpResponse } from '../http/http-client.js';
 import { extractServerMessage } from '../http/http-errors.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
+import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
 import type { DynatraceEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { failedCheck } from './check-errors.js';
 import { findNeededScopes } from './dynatrace-scopes.js';
@@ -70,7 +71,8 @@ async function lookUpToken(
   const needs = await findNeededScopes(sliFiles);
   const response = await deps.http.request({
     method: 'POST',
-    url: `${endpoint.url}${LOOKUP_PATH}`,
+    // A classic token is looked up on the classic host, also when DT_URL names the .apps. one.
+    url: `${resolveRoutes(endpoint.url, endpoint.token).environmentApi}${LOOKUP_PATH.slice('/api/v2'.length)}`,
     // A lookup changes nothing: safe to retry like a GET.
     idempotent: true,
     headers: jsonHeaders(authorization),
@@ -100,9 +102,12 @@ async function probePlatform(
 ): Promise<CheckResult> {
   const unknownScopes =
     'not a classic access token (dt0c01.), so its scopes cannot be looked up (only access tokens can, with /api/v2/apiTokens/lookup)';
+  // A platform token answers on the platform host (.apps.), also when DT_URL names the .live. one.
+  const routes = resolveRoutes(endpoint.url, endpoint.token);
+  const base = 'url' in routes.platform ? routes.platform.url : endpoint.url;
   const response = await deps.http.request({
     method: 'POST',
-    url: `${endpoint.url}${PLATFORM_QUERY_PATH}`,
+    url: `${base}${PLATFORM_QUERY_PATH}`,
     // `data` makes one record without reading any bucket: nothing is scanned, nothing changes.
     idempotent: true,
     headers: jsonHeaders(authorization),

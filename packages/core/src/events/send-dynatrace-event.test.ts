@@ -77,6 +77,31 @@ describe('sendDynatraceEvent', () => {
     expect(http.requests).toHaveLength(0);
   });
 
+  it.each([
+    [
+      'a classic token',
+      TOKEN,
+      'https://abc12345.live.dynatrace.com/api/v2/events/ingest',
+      `Api-Token ${TOKEN}`,
+    ],
+    [
+      'a platform token',
+      'dt0s16.ABCDEFGHIJKLMNOPQRSTUVWX.PLATFORMSECRET',
+      'https://abc12345.apps.dynatrace.com/platform/classic/environment-api/v2/events/ingest',
+      'Bearer dt0s16.ABCDEFGHIJKLMNOPQRSTUVWX.PLATFORMSECRET',
+    ],
+  ])('sends with %s to the API that token works on', async (_name, token, url, authorization) => {
+    const http = fakeHttp({ reportCount: 1, eventIngestResults: [{ status: 'OK' }] });
+    await sendDynatraceEvent(event, {
+      env: { DT_URL: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: token },
+      redactor: createRedactor(),
+      logger: silentLogger,
+      http,
+    });
+    expect(http.requests[0]?.url).toBe(url);
+    expect(http.requests[0]?.headers?.Authorization).toBe(authorization);
+  });
+
   it('says a failed ingest may or may not have created the event, without the token', async () => {
     const failure = new ExternalSystemError(
       `POST https://x/api/v2/events/ingest: no answer (token ${TOKEN})`,

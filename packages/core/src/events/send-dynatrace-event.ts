@@ -16,9 +16,11 @@ import { errorCode } from '../http/http-errors.js';
 import { isTlsErrorCode } from '../http/network-errors.js';
 import type { Redactor } from '../http/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
+import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
 import type { DynatraceEvent } from './dynatrace-event.js';
 
-export const INGEST_PATH = '/api/v2/events/ingest';
+/** Below the Environment API v2 prefix (classic `/api/v2`, or the platform's classic API). */
+export const INGEST_PATH = '/events/ingest';
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** One entry of `eventIngestResults`. */
@@ -58,7 +60,8 @@ export async function sendDynatraceEvent(
   const endpoint = resolveEndpoint(settings, env);
   redactor.add(endpoint.token);
   const http = options.http ?? createClient(settings, logger, redactor, options.caFile);
-  const url = `${endpoint.url}${INGEST_PATH}`;
+  // A platform token on a .live. URL (or a classic one on .apps.) is routed as the SLI queries are.
+  const url = `${resolveRoutes(endpoint.url, endpoint.token).environmentApi}${INGEST_PATH}`;
   logger.debug(`sending ${event.eventType} to ${url} for ${event.entitySelector}`);
   let data: unknown;
   try {
