@@ -6,22 +6,15 @@
  * from the manifest alone; the shipyard and ci-connect.yaml (what runs) are the current ones.
  */
 
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, posix, relative, sep } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { silentLogger } from '../environment.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { HistoryRecord, HistoryStore } from '../history/history-store.js';
 import { openHistoryStore } from '../history/open-store.js';
 import { findSequence } from '../shipyard/sequence-plan.js';
 import type { Shipyard } from '../shipyard/types.js';
-import {
-  digestDirectory,
-  digestFile,
-  type DeploymentRecord,
-  type PromotedRelease,
-} from './runners/release-manifest.js';
+import type { DeploymentRecord, PromotedRelease } from './runners/release-manifest.js';
 import {
   loadStageSetup,
   planStage,
@@ -34,6 +27,7 @@ import {
   type StageRunRequest,
   type StageSetup,
 } from './run-stage.js';
+import { checkOutRelease } from './release-checkout.js';
 import type { SequenceRunRecord } from './types.js';
 
 /** What `promote` was asked: a stage run of `to`, from what `from` (default: the stage before) deployed. */
@@ -65,10 +59,6 @@ export interface PromotionQuery {
   service: string;
   version: string;
 }
-
-const GIT_TIMEOUT_MS = 60_000;
-// `git ls-files` lists every file of the chart; its output must not be cut to the default tail.
-const LIST_TAIL_BYTES = 16 * 1024 * 1024;
 
 /** Runs the target stage's sequence with the recorded release; the checkout is removed afterwards. */
 export async function promote(request: PromoteRequest, deps: PromoteDependencies): Promise<PromoteOutcome> {
@@ -259,122 +249,4 @@ function isDeploymentOf(record: HistoryRecord, version: string): boolean {
     typeof deployment.sequenceRunId === 'string' &&
     Array.isArray(deployment.values)
   );
-}
-
-/**
- * Checks the recorded chart and values out of the commit into a temp dir, then verifies their
- * digests. Git writes them through a private index (GIT_INDEX_FILE): `read-tree` fills it from
- * the commit and `checkout-index --prefix` writes the files, byte for byte and with the same
- * filters a checkout applies, while the user's working tree and index stay untouched. (`git show`
- * would go through the process runner's text output; `git archive` would need tar.)
- */
-async function checkOutRelease(
-  source: DeploymentRecord,
-  setup: StageSetup,
-  deps: Pick<PromoteDependencies, 'runProcess' | 'env' | 'signal' | 'tempDir'>,
-): Promise<{ dir: string; release: PromotedRelease }> {
-  const commit = source.gitCommit!;
-  const chart = source.chart!;
-  const inConfigDir = gitRunner(setup.configDir, deps);
-  const root = (await inConfigDir(['rev-parse', '--show-toplevel'], 'find the repository')).trim();
-  if (!(await gitRunner(root, deps).succeeds(['cat-file', '-e', `${commit}^{commit}`])))
-    throw new ConfigError(
-      `commit ${commit}, recorded for deployment ${source.id}, is not in the repository at ${root}`,
-      {
-        hint: 'a shallow CI clone lacks older commits: fetch the full history (GitLab GIT_DEPTH: 0, GitHub fetch-depth: 0, git fetch --unshallow)',
-      },
-    );
-  const dir = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'ci-connect-promote-'));
-  try {
-    const index = join(dir, 'index');
-    const treeDir = join(dir, 'tree');
-    // git's own answer, not path.relative: the temp or checkout path may be reached via a symlink.
-    const configPath = (
-      await inConfigDir(['rev-parse', '--show-prefix'], 'find the config directory')
-    ).trim();
-    const stageValuesPath = posix.join(configPath, 'stages', setup.stage, setup.service, 'values.yaml');
-    const paths = [chart.path, ...source.values.map((v) => v.path), stageValuesPath];
-    const withIndex = gitRunner(root, deps, { GIT_INDEX_FILE: index });
-    await withIndex(['read-tree', commit], 'read the commit');
-    const files = (
-      await withIndex(
-        ['--literal-pathspecs', 'ls-files', '-z', '--', ...paths.map((p) => (p === '' ? '.' : p))],
-        'list the files',
-      )
-    )
-      .split('\0')
-      .filter((f) => f !== '');
-    if (files.length > 0)
-      await withIndex(
-        ['checkout-index', '-f', `--prefix=${treeDir}${sep}`, '--', ...files],
-        'check out the files',
-      );
-    const release: PromotedRelease = {
-      fromDeploymentId: source.id,
-      gitCommit: commit,
-      treeDir,
-      chartDir: join(treeDir, chart.path),
-    };
-    await verifyDigests(source, release);
-    const stageValues = join(treeDir, stageValuesPath);
-    if (existsSync(stageValues)) release.stageValuesFile = stageValues;
-    return { dir, release };
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-/** The files at the commit must be the ones the deployment digested; a mismatch names both digests. */
-async function verifyDigests(source: DeploymentRecord, release: PromotedRelease): Promise<void> {
-  const recorded = [
-    { path: source.chart!.path, digest: source.chart!.digest, read: digestDirectory },
-    ...source.values.map((v) => ({ ...v, read: digestFile })),
-  ];
-  for (const { path, digest, read } of recorded) {
-    const file = join(release.treeDir, path);
-    const found = existsSync(file) ? await read(file) : 'nothing (missing at that commit)';
-    if (found !== digest)
-      throw new ConfigError(
-        `${path || '.'} at commit ${release.gitCommit} does not match deployment ${source.id}: recorded ${digest}, found ${found}`,
-        {
-          hint:
-            'the history record or the repository changed since the deployment (a rewritten commit, or files git ignores such as charts/*.tgz that were in the chart directory); ' +
-            'deploy the earlier stage again, then promote',
-        },
-      );
-  }
-}
-
-type Git = (args: string[], purpose: string) => Promise<string>;
-
-/** git with argv and a timeout in `cwd`; a failure is a ConfigError quoting git's own message. */
-function gitRunner(
-  cwd: string,
-  deps: Pick<PromoteDependencies, 'runProcess' | 'env' | 'signal'>,
-  extraEnv: Record<string, string> = {},
-): Git & { succeeds: (args: string[]) => Promise<boolean> } {
-  const run = (args: string[]) =>
-    deps.runProcess({
-      argv: ['git', ...args],
-      cwd,
-      env: { ...deps.env, ...extraEnv },
-      timeoutMs: GIT_TIMEOUT_MS,
-      signal: deps.signal,
-      tailBytes: LIST_TAIL_BYTES,
-      notFoundHint: 'promote reads the recorded commit with git: install git and put it on PATH',
-    });
-  const git = async (args: string[], purpose: string) => {
-    const result = await run(args);
-    if (result.exitCode === 0) return result.stdoutTail;
-    const why = result.timedOut
-      ? 'timed out'
-      : result.aborted
-        ? 'stopped'
-        : result.stderrTail.trim() || `exit code ${String(result.exitCode)}`;
-    throw new ConfigError(`promote could not ${purpose} with git in ${cwd}: ${why}`, {
-      hint: 'run promote in a clone of the repository that holds the config directory',
-    });
-  };
-  return Object.assign(git, { succeeds: async (args: string[]) => (await run(args)).exitCode === 0 });
 }
