@@ -5,50 +5,10 @@ import type { SliValue } from '../../gate/types.js';
 import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient } from '../../http/http-client.js';
 import { createRedactor } from '../../http/redaction.js';
-import type { SliContext } from '../provider.js';
 import type { DynatraceProviderOptions } from './dynatrace-provider.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
+import { CLASSIC, CONTEXT, FROM, PLATFORM, TO, startStandIn, type StandIn } from './test-support/stand-in.js';
 
-// test/support lies outside this package's rootDir, so the stand-in is loaded at run time and
-// typed here by the part these tests use.
-interface StandIn {
-  url: string;
-  requests: {
-    method: string;
-    path: string;
-    query: Record<string, string>;
-    authorization: string | undefined;
-    body?: unknown;
-  }[];
-  violations: string[];
-  expect(e: {
-    method?: 'GET' | 'POST';
-    path: string;
-    query: Record<string, string>;
-    respond: string | { status: number; body: unknown };
-    times?: number;
-  }): StandIn;
-  unusedExpectations(): string[];
-  close(): Promise<void>;
-}
-const STAND_IN = new URL('../../../../../test/support/dynatrace-stand-in.ts', import.meta.url).href;
-const { startDynatraceStandIn } = (await import(STAND_IN)) as {
-  startDynatraceStandIn: (options: { token: string }) => Promise<StandIn>;
-};
-
-const CLASSIC =
-  'dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM';
-const PLATFORM = 'dt0s16.SAMPLEPLATFORM.abcdefghijklmnopqrstuvwxyz0123456789';
-const FROM = 1664323200000;
-const TO = 1664409600000;
-const CONTEXT: SliContext = {
-  project: 'sockshop',
-  stage: 'staging',
-  service: 'carts',
-  labels: {},
-  filter: {},
-  window: { start: new Date(FROM), end: new Date(TO) },
-};
 const RT_DQL =
   'DQL;timeseries rt = avg(dt.service.request.response_time), filter: {k8s.deployment.name == "$SERVICE"}\n| fields value = arrayAvg(rt)';
 const RT_SENT =
@@ -127,7 +87,7 @@ async function caught(promise: Promise<unknown>): Promise<ConfigError> {
 
 describe('DQL SLIs', () => {
   beforeEach(async () => {
-    standIn = await startDynatraceStandIn({ token: PLATFORM });
+    standIn = await startStandIn(PLATFORM);
   });
 
   it('answered at once (200 SUCCEEDED): the window, UTC and the substituted query go to Grail', async () => {
@@ -329,7 +289,7 @@ describe('DQL SLIs', () => {
 
 describe('DQL setup errors come before any request or wait', () => {
   beforeEach(async () => {
-    standIn = await startDynatraceStandIn({ token: CLASSIC });
+    standIn = await startStandIn(CLASSIC);
   });
 
   it.each([
@@ -381,7 +341,7 @@ describe('SaaS hosts: .live. and .apps.', () => {
   };
 
   it('a .live. URL with a platform token: DQL and classic calls go to the .apps. host', async () => {
-    standIn = await startDynatraceStandIn({ token: PLATFORM });
+    standIn = await startStandIn(PLATFORM);
     standIn
       .expect({
         method: 'POST',
@@ -409,7 +369,7 @@ describe('SaaS hosts: .live. and .apps.', () => {
   });
 
   it('a 403 on a classic call with a platform token names the platform scope', async () => {
-    standIn = await startDynatraceStandIn({ token: PLATFORM });
+    standIn = await startStandIn(PLATFORM);
     standIn.expect({
       path: '/platform/classic/environment-api/v2/metrics/query',
       query: metricsParams,
@@ -425,7 +385,7 @@ describe('SaaS hosts: .live. and .apps.', () => {
   });
 
   it('an .apps. URL with a classic token: classic calls go to the .live. host with Api-Token', async () => {
-    standIn = await startDynatraceStandIn({ token: CLASSIC });
+    standIn = await startStandIn(CLASSIC);
     standIn.expect({
       path: '/api/v2/metrics/query',
       query: metricsParams,
@@ -444,7 +404,7 @@ describe('SaaS hosts: .live. and .apps.', () => {
 
 describe('the stand-in is strict about Grail', () => {
   beforeEach(async () => {
-    standIn = await startDynatraceStandIn({ token: CLASSIC });
+    standIn = await startStandIn(CLASSIC);
   });
 
   it.each([
@@ -477,7 +437,7 @@ describe('the stand-in is strict about Grail', () => {
 
 describe('the stand-in is strict about Grail bodies', () => {
   beforeEach(async () => {
-    standIn = await startDynatraceStandIn({ token: PLATFORM });
+    standIn = await startStandIn(PLATFORM);
   });
 
   it.each([

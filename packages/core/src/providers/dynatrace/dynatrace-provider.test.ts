@@ -3,50 +3,15 @@ import { createMemoryLogger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
 import { createRedactor } from '../../http/redaction.js';
-import type { SliContext } from '../provider.js';
 import { dynatraceDefinition } from './dynatrace-definition.js';
 import type { DynatraceProviderOptions } from './dynatrace-provider.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
+import { CLASSIC, CONTEXT, FROM, PLATFORM, TO, startStandIn, type StandIn } from './test-support/stand-in.js';
 
-// test/support lies outside this package's rootDir, so the stand-in is loaded at run time and
-// typed here by the part these tests use.
-interface StandIn {
-  url: string;
-  requests: { path: string; query: Record<string, string>; authorization: string | undefined }[];
-  violations: string[];
-  maxInFlight: number;
-  expect(e: {
-    path: string;
-    query: Record<string, string>;
-    respond: string | { status: number; body: unknown };
-    delayMs?: number;
-    times?: number;
-  }): StandIn;
-  unusedExpectations(): string[];
-  close(): Promise<void>;
-}
-const STAND_IN = new URL('../../../../../test/support/dynatrace-stand-in.ts', import.meta.url).href;
-const { startDynatraceStandIn } = (await import(STAND_IN)) as {
-  startDynatraceStandIn: (options: { token: string }) => Promise<StandIn>;
-};
-
-const CLASSIC =
-  'dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM';
-const PLATFORM = 'dt0s16.SAMPLE.abcdefghijklmnopqrstuvwxyz0123456789';
-const FROM = 1664323200000;
-const TO = 1664409600000;
 const RT = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
 const SOCKSHOP = 'type(SERVICE),tag(keptn_project:sockshop),tag(keptn_stage:staging)';
 const RT_QUERY =
   'metricSelector=builtin:service.response.time:merge("dt.entity.service"):percentile(95)&entitySelector=type(SERVICE),tag(keptn_project:$PROJECT),tag(keptn_stage:$STAGE)';
-const CONTEXT: SliContext = {
-  project: 'sockshop',
-  stage: 'staging',
-  service: 'carts',
-  labels: {},
-  filter: {},
-  window: { start: new Date(FROM), end: new Date(TO) },
-};
 const rtRequest = (extra: Record<string, string> = { resolution: 'Inf' }) => ({
   metricSelector: RT,
   entitySelector: SOCKSHOP,
@@ -61,7 +26,7 @@ let logger: ReturnType<typeof createMemoryLogger>;
 let sleeps: number[];
 
 async function start(token = CLASSIC): Promise<void> {
-  standIn = await startDynatraceStandIn({ token });
+  standIn = await startStandIn(token);
 }
 beforeEach(() => {
   logger = createMemoryLogger();
