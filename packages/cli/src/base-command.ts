@@ -2,7 +2,7 @@ import { Command } from '@oclif/core/command';
 import {
   CiConnectError,
   ConfigError,
-  createRedactor,
+  createProcessRedactor,
   ExitCode,
   type Logger,
   type Redactor,
@@ -22,10 +22,11 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
-   * DESIGN.md section 9: tokens never reach any output. Every secret a command reads is
-   * registered here, and everything printed passes through it.
+   * DESIGN.md section 9: tokens never reach any output. It knows every credential in the
+   * environment from the start; every secret a command reads later is registered here too, and
+   * everything printed passes through it.
    */
-  protected readonly redactor: Redactor = createRedactor();
+  protected readonly redactor: Redactor = createProcessRedactor(process.env);
 
   protected get logger(): Logger {
     return createStderrLogger(createPalette(process.stderr, process.env), process.env, this.redactor);
@@ -37,7 +38,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override toSuccessJson(result: unknown): unknown {
-    return JSON.parse(this.redactor.redact(JSON.stringify(result))) as unknown;
+    return this.redactor.redactJson(result);
   }
 
   /** Sets the exit code without ending the process early (output is flushed first). */

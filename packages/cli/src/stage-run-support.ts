@@ -135,6 +135,7 @@ export function stageRunDependencies(flags: RunnerFlags, tools: CommandTools) {
     runProcess,
     newId: randomUUID,
     listener: tools.listener,
+    redactor,
     events: {
       redactor,
       ...(flags['ca-file'] === undefined ? {} : { caFile: flags['ca-file'] }),

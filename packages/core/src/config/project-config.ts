@@ -8,6 +8,8 @@ import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../environment.js';
+import { registerNamedSecrets, type SecretEnvNames } from '../http/credential-sources.js';
+import type { Redactor } from '../http/redaction.js';
 import { requireConfig } from './config-errors.js';
 import { formatDiagnostic } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -309,8 +311,30 @@ async function exists(path: string): Promise<boolean> {
  * The ci-connect.yaml of a config directory (missing: the defaults), its warnings logged, its
  * errors thrown as one ConfigError: what every command that reads project settings needs.
  */
-export async function loadProjectSettings(configDir: string, logger: Logger): Promise<ProjectConfig> {
+export async function loadProjectSettings(
+  configDir: string,
+  logger: Logger,
+  secrets?: { redactor: Redactor; env: Readonly<Record<string, string | undefined>> },
+): Promise<ProjectConfig> {
   const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), { optional: true });
+  // The env vars the file names are credentials entering the process: registered before any output.
+  if (loaded.config !== undefined && secrets !== undefined)
+    registerNamedSecrets(secrets.redactor, secrets.env, secretEnvNamesOf(loaded.config));
   for (const d of loaded.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
   return requireConfig(loaded.config, loaded.diagnostics);
+}
+
+/** The env vars ci-connect.yaml names for credentials and endpoints (defaults where it names none). */
+export function secretEnvNamesOf(config: ProjectConfig): SecretEnvNames {
+  const { prometheus, dynatrace } = config.providers;
+  const secrets = [prometheus?.tokenEnv, prometheus?.passwordEnv, dynatrace?.tokenEnv]
+    .concat(config.events.cloudevents?.tokenEnv)
+    .filter((name): name is string => name !== undefined);
+  return {
+    secrets,
+    urls: [prometheus?.urlEnv ?? 'PROMETHEUS_URL', dynatrace?.urlEnv ?? 'DT_URL'],
+    basicPairs: [
+      [prometheus?.userEnv ?? 'PROMETHEUS_USER', prometheus?.passwordEnv ?? 'PROMETHEUS_PASSWORD'],
+    ],
+  };
 }

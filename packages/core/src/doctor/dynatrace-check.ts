@@ -11,6 +11,7 @@
 
 import type { HttpResponse } from '../http/http-client.js';
 import { extractServerMessage } from '../http/http-errors.js';
+import type { Redactor } from '../http/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
 import type { DynatraceEndpoint } from '../providers/dynatrace/dynatrace-api.js';
@@ -115,7 +116,7 @@ async function probePlatform(
     hints: { 401: TOKEN_REFUSED_HINT },
     acceptStatuses: [400, 403, 404],
   });
-  const answered = describeAnswer(response);
+  const answered = describeAnswer(response, deps.redactor);
   const hint =
     response.status < 300
       ? 'make sure the token has the scopes the SLI queries need; the gate will report a missing one'
@@ -130,10 +131,12 @@ async function probePlatform(
   );
 }
 
-function describeAnswer(response: HttpResponse): string {
+function describeAnswer(response: HttpResponse, redactor: Redactor): string {
   if (response.status < 300) return 'the platform query API accepted the token';
   const said = extractServerMessage(
     typeof response.data === 'string' ? response.data : JSON.stringify(response.data),
+    response.headers['content-type'],
+    redactor,
   );
   return `the platform query API answered HTTP ${response.status}${said === '' ? '' : ` (${said})`}`;
 }

@@ -9,7 +9,8 @@ import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.
 import type { OnWarning } from '../config/project-config.js';
 import { reportEvaluationToDynatrace } from '../events/evaluation-event.js';
 import type { HttpClient } from '../http/http-client.js';
-import { createRedactor, type Redactor } from '../http/redaction.js';
+import { createProcessRedactor } from '../http/credential-sources.js';
+import type { Redactor } from '../http/redaction.js';
 import { planIndicators } from './resolve-indicators.js';
 import { loadEvaluationSetup, type EvaluationSetupRequest } from './setup.js';
 import { resolveTimeWindow, type WindowFlags } from './time-window.js';
@@ -50,7 +51,7 @@ export async function runEvaluation(
   request: EvaluateRequest,
   deps: EvaluateDependencies,
 ): Promise<EvaluationOutcome> {
-  const redactor = deps.redactor ?? createRedactor();
+  const redactor = deps.redactor ?? createProcessRedactor(deps.env);
   const setup = await loadEvaluationSetup(request, {
     env: deps.env,
     clock: deps.clock,
@@ -74,7 +75,7 @@ export async function runEvaluation(
   }));
   failWhenEverySystemIsDown(values);
 
-  const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger });
+  const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger, redactor });
   let record: EvaluationRecord;
   try {
     const previous = await store.query({ kind: 'evaluation', ...target });
@@ -98,7 +99,7 @@ export async function runEvaluation(
       invalidated: false,
     };
     // Provider messages end up in the record: the last line of defence before history and reports.
-    record = JSON.parse(redactor.redact(JSON.stringify(unredacted))) as EvaluationRecord;
+    record = redactor.redactJson(unredacted);
     await store.append(record);
   } finally {
     await store.close();

@@ -78,7 +78,7 @@ export async function loadEvaluationSetup(
   if (!hasConfigDir && request.sloFile === undefined) {
     throw new ConfigError(`no config directory ${request.configDir}`, { hint: CONFIG_DIR_HINT });
   }
-  const config = hasConfigDir ? await loadProjectSettings(request.configDir, logger) : undefined;
+  const config = hasConfigDir ? await loadProjectSettings(request.configDir, logger, environment) : undefined;
   const target: EvaluationTarget = {
     project: request.project ?? config?.project ?? FALLBACK_NAME,
     stage: request.stage ?? config?.defaults.stage ?? FALLBACK_NAME,

@@ -53,7 +53,7 @@ export async function runSendEvent(
   deps: SendEventDependencies,
 ): Promise<EventRecord> {
   const { env, logger, redactor } = deps;
-  const config = await loadProjectSettings(request.configDir, logger);
+  const config = await loadProjectSettings(request.configDir, logger, { redactor, env });
   const settings = config.providers.dynatrace;
   // Registered before anything can print: the token may appear in any later message.
   redactor.add(env[settings?.tokenEnv ?? 'DT_API_TOKEN']?.trim());

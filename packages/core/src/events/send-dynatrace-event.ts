@@ -74,7 +74,8 @@ export async function sendDynatraceEvent(
         'Content-Type': 'application/json; charset=utf-8',
         Accept: 'application/json',
       },
-      body: event,
+      // Labels and messages in it come from the pipeline: no token may ride along to Dynatrace.
+      body: redactor.redactJson(event),
       hints: {
         400: 'Dynatrace rejected the event body: check --property keys and values and --entity-selector',
         401: 'the token is missing, invalid or expired: check the token env var (default DT_API_TOKEN)',
@@ -97,7 +98,7 @@ export function checkIngestReply(
   const reply = parseReply(data);
   if (reply === undefined)
     throw new ExternalSystemError(
-      redactor.redact(`Dynatrace answered the event ingest with an unexpected body: ${preview(data)}`),
+      `Dynatrace answered the event ingest with an unexpected body: ${preview(data, redactor)}`,
       { hint: 'check DT_URL points at the environment API (https://<env>.live.dynatrace.com)' },
     );
   const ok = reply.results.filter((r) => r.status === 'OK');
@@ -184,7 +185,7 @@ function describeResults(results: readonly EventIngestResult[]): string {
     .join(', ');
 }
 
-function preview(data: unknown): string {
+function preview(data: unknown, redactor: Redactor): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data);
-  return (text ?? '').replace(/\s+/g, ' ').slice(0, 200);
+  return redactor.clip((text ?? '').replace(/\s+/g, ' '), 200);
 }

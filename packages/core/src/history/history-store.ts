@@ -9,6 +9,7 @@ import type { Clock, Logger } from '../environment.js';
 import type { EvaluationRecord } from '../gate/types.js';
 import { findEvaluationShapeProblem } from './evaluation-shape.js';
 import type { FileLockOptions } from './file/file-lock.js';
+import type { Redactor } from '../http/redaction.js';
 
 /** The history store used when neither `--history` nor `CI_CONNECT_HISTORY` names one. */
 export const DEFAULT_HISTORY_URL = 'file:.ci-connect/history.jsonl';
@@ -67,6 +68,8 @@ export interface OpenHistoryStoreOptions {
   clock?: Clock;
   /** Lock timing of the `file:` store (tests shorten the stale timeout). */
   fileLock?: Partial<FileLockOptions>;
+  /** Every record appended passes through it (DESIGN.md section 9: no token in history). */
+  redactor?: Redactor;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import { ConfigError } from '../errors.js';
 import { openFileHistoryStore } from './file/open-file-history-store.js';
+import type { Redactor } from '../http/redaction.js';
 import type { HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
 
 /**
@@ -33,7 +34,21 @@ export function openHistoryStore(url: string, options: OpenHistoryStoreOptions):
       hint: HINT,
     });
   }
-  return factory(url.trim(), options);
+  const store = factory(url.trim(), options);
+  return options.redactor === undefined ? store : redactingStore(store, options.redactor);
+}
+
+/** The store with every appended record redacted: one place for every writer of history. */
+function redactingStore(store: HistoryStore, redactor: Redactor): HistoryStore {
+  return {
+    location: store.location,
+    append: (record) => store.append(redactor.redactJson(record)),
+    query: (query) => store.query(query),
+    get: (id) => store.get(id),
+    invalidate: (id, reason) =>
+      store.invalidate(id, reason === undefined ? undefined : redactor.redact(reason)),
+    close: () => store.close(),
+  };
 }
 
 /** The URL with any `user:password@` masked, so a database password never reaches a message. */

@@ -131,12 +131,13 @@ async function sendWithRetries(
 ): Promise<HttpResponse> {
   const url = buildUrl(request, s.redactor);
   registerRequestSecrets(s.redactor, { url, headers: request.headers });
+  const sent: HttpRequest = { ...request, headers: moveUrlCredentials(url, request.headers, s.redactor) };
   const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'HEAD');
   const maxAttempts = idempotent ? s.retries + 1 : 1;
   const target = `${request.method} ${describeTarget(url.href, s.redactor)}`;
   for (let attempt = 1; ; attempt++) {
     s.logger.debug(`${target} (attempt ${attempt} of ${maxAttempts})`);
-    const outcome = await attemptOnce(instance, s, request, url);
+    const outcome = await attemptOnce(instance, s, sent, url);
     if (attempt >= maxAttempts || !isRetryable(outcome, request.signal)) {
       const context = { method: request.method, url: url.href, redactor: s.redactor, hints: request.hints };
       return settle(outcome, request, { ...context, attempts: attempt });
@@ -161,6 +162,42 @@ function buildUrl(request: HttpRequest, redactor: Redactor): URL {
     if (value !== undefined) url.searchParams.append(key, String(value));
   }
   return url;
+}
+
+/**
+ * user:password in a URL becomes an explicit, registered Basic header, and leaves the URL: axios
+ * would otherwise build that header itself, unseen, and let it silently replace the caller's
+ * credentials. Credentials given both ways are a ConfigError: which one was meant is unknowable.
+ */
+function moveUrlCredentials(
+  url: URL,
+  headers: Readonly<Record<string, string>> | undefined,
+  redactor: Redactor,
+): Readonly<Record<string, string>> {
+  if (url.username === '' && url.password === '') return headers ?? {};
+  const user = decodeUserInfo(url.username);
+  const password = decodeUserInfo(url.password);
+  url.username = '';
+  url.password = '';
+  if (Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'authorization')) {
+    throw new ConfigError(
+      redactor.redact(
+        `the URL ${url.origin} has user:password in it, and the request carries credentials too`,
+      ),
+      { hint: 'remove user:password@ from the URL: give the credentials only through their env vars' },
+    );
+  }
+  const basic = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+  redactor.add(basic);
+  return { ...headers, Authorization: `Basic ${basic}` };
+}
+
+function decodeUserInfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 async function attemptOnce(

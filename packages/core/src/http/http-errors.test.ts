@@ -141,6 +141,6 @@ describe('extractServerMessage', () => {
     ['', undefined, ''],
     ['x'.repeat(400), undefined, `${'x'.repeat(300)}…`],
   ])('%#: finds the message', (body, type, expected) => {
-    expect(extractServerMessage(body, type)).toBe(expected);
+    expect(extractServerMessage(body, type, createRedactor())).toBe(expected);
   });
 });

@@ -62,10 +62,15 @@ export function toHttpError(error: unknown, context: HttpErrorContext): CiConnec
 function statusError(failure: HttpStatusFailure, context: HttpErrorContext): CiConnectError {
   const { redactor } = context;
   const target = describeTarget(context.url, redactor);
-  const server = extractServerMessage(failure.body, failure.contentType);
+  const server = extractServerMessage(failure.body, failure.contentType, redactor);
   const said = server === '' ? '' : `: ${server}`;
   const callerHint = context.hints?.[failure.status];
   const status = failure.status;
+  // The proxy's own refusal: the caller's hints are about the API's credentials, not the proxy's.
+  if (status === 407) {
+    const message = `${context.method} ${target}: the proxy refused the proxy credentials (HTTP 407)${said}`;
+    return new ConfigError(redactor.redact(message), { hint: PROXY_AUTH_HINT });
+  }
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
     const message = `${context.method} ${target} was refused with HTTP ${status}${said}`;
     const hint = callerHint ?? DEFAULT_CLIENT_HINTS[status];
@@ -83,20 +88,30 @@ function statusError(failure: HttpStatusFailure, context: HttpErrorContext): CiC
   return new ExternalSystemError(redactor.redact(message), { hint: redactor.redact(hint) });
 }
 
+const PROXY_AUTH_HINT =
+  'check the user:password in HTTPS_PROXY / HTTP_PROXY (or their lower-case forms), or list the host in NO_PROXY';
+
 const DEFAULT_CLIENT_HINTS: Readonly<Record<number, string>> = {
   401: 'the token is missing, invalid or expired',
   403: 'the token lacks a permission this call needs',
   404: 'check the URL (base URL and path)',
 };
 
-/** The server's own explanation: Dynatrace `error.message`, Prometheus `error`, `message`, or the text. */
-export function extractServerMessage(body: string, contentType?: string): string {
+/**
+ * The server's own explanation: Dynatrace `error.message`, Prometheus `error`, `message`, or the
+ * text; redacted before it is cut short, so a token the server echoes back never survives in part.
+ */
+export function extractServerMessage(
+  body: string,
+  contentType: string | undefined,
+  redactor: Redactor,
+): string {
   const text = body.trim();
   if (text === '') return '';
   const fromJson = messageFromJson(text);
   const plain = fromJson ?? (isHtml(text, contentType) ? htmlToText(text) : text);
   const oneLine = plain.replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_SERVER_MESSAGE ? `${oneLine.slice(0, MAX_SERVER_MESSAGE)}…` : oneLine;
+  return redactor.clip(oneLine, MAX_SERVER_MESSAGE);
 }
 
 function messageFromJson(text: string): string | undefined {

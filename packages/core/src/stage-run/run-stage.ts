@@ -14,6 +14,8 @@ import { listServices } from '../config/service-files.js';
 import type { Clock, Logger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
+import { createProcessRedactor } from '../http/credential-sources.js';
+import type { Redactor } from '../http/redaction.js';
 import { openHistoryStore } from '../history/open-store.js';
 import type { ProcessRunner } from '../runners/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
@@ -56,6 +58,11 @@ export interface StageRunDependencies {
   listener?: StageRunListener;
   /** How the events the project's `events:` asks for are sent (CloudEvents, Dynatrace). */
   events?: StageEventOptions;
+  /**
+   * Every record, event and message of the run passes through it; the front end's, so secrets
+   * registered here never reach its output either. By default one that knows the process env.
+   */
+  redactor?: Redactor;
   newId?: () => string;
 }
 
@@ -100,10 +107,15 @@ export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = {
 /** Loads the configuration, the shipyard and the names the run is for. */
 export async function loadStageSetup(
   request: StageRunRequest,
-  deps: Pick<StageRunDependencies, 'cwd' | 'logger'>,
+  deps: Pick<StageRunDependencies, 'cwd' | 'logger'> &
+    Partial<Pick<StageRunDependencies, 'env' | 'redactor'>>,
 ): Promise<StageSetup> {
   const configDir = resolve(deps.cwd, request.configDir);
-  const config = await loadProjectSettings(configDir, deps.logger);
+  const secrets =
+    deps.redactor === undefined || deps.env === undefined
+      ? undefined
+      : { redactor: deps.redactor, env: deps.env };
+  const config = await loadProjectSettings(configDir, deps.logger, secrets);
   const loaded = await loadShipyardFile(join(configDir, 'shipyard.yaml'));
   for (const d of loaded.diagnostics) if (d.severity === 'warning') deps.logger.warn(formatDiagnostic(d));
   const shipyard = requireConfig(loaded.shipyard, loaded.diagnostics);
@@ -135,7 +147,11 @@ export function taskSetting(config: ProjectConfig, task: ShipyardTask): TaskSett
 }
 
 /** The plan of `--dry-run`: reads config, shipyard and history; runs and changes nothing. */
-export async function planStage(request: StageRunRequest, deps: StageRunDependencies): Promise<StagePlan> {
+export async function planStage(
+  request: StageRunRequest,
+  dependencies: StageRunDependencies,
+): Promise<StagePlan> {
+  const deps = withRedactor(dependencies);
   const setup = await loadStageSetup(request, deps);
   const factory = deps.runnerFactory(setup);
   const context = planContext(setup, request, deps);
@@ -172,8 +188,9 @@ export async function planStage(request: StageRunRequest, deps: StageRunDependen
 /** Runs the stage; every sequence run is recorded, also when a runner's error ends it. */
 export async function runStage(
   request: StageRunRequest,
-  deps: StageRunDependencies,
+  dependencies: StageRunDependencies,
 ): Promise<StageRunOutcome> {
+  const deps = withRedactor(dependencies);
   const setup = await loadStageSetup(request, deps);
   const factory = deps.runnerFactory(setup);
   const newId = deps.newId ?? randomUUID;
@@ -189,6 +206,7 @@ export async function runStage(
       logger: deps.logger,
       newId,
       ...deps.events,
+      redactor: deps.redactor,
     }),
   );
   const store = openStore(setup, deps);
@@ -321,8 +339,21 @@ function triggerRequest(
   };
 }
 
-function openStore(setup: StageSetup, deps: Pick<StageRunDependencies, 'cwd' | 'logger'>): HistoryStore {
-  return openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger });
+function openStore(
+  setup: StageSetup,
+  deps: Pick<StageRunDependencies, 'cwd' | 'logger' | 'redactor'>,
+): HistoryStore {
+  const { cwd: baseDir, logger, redactor } = deps;
+  return openHistoryStore(setup.historyUrl, {
+    baseDir,
+    logger,
+    ...(redactor === undefined ? {} : { redactor }),
+  });
+}
+
+/** The dependencies with the redactor every output of the run goes through (the events' if given). */
+function withRedactor(deps: StageRunDependencies): StageRunDependencies & { redactor: Redactor } {
+  return { ...deps, redactor: deps.redactor ?? deps.events?.redactor ?? createProcessRedactor(deps.env) };
 }
 
 function stageOf(request: StageRunRequest, config: ProjectConfig): { stage?: string } {

@@ -11,8 +11,8 @@ import type { ProjectConfig } from '../config/project-config.js';
 import type { Clock, Logger } from '../environment.js';
 import { openCloudEventSink } from '../events/cloudevents/open-sink.js';
 import type { CloudEventSink } from '../events/cloudevents/sink.js';
-import type { KeptnCloudEvent } from '../events/cloudevents/types.js';
-import { createRedactor, type Redactor } from '../http/redaction.js';
+import { createProcessRedactor } from '../http/credential-sources.js';
+import type { Redactor } from '../http/redaction.js';
 import { createCloudEventListener } from './stage-cloudevents.js';
 import { createDynatraceStageListener } from './stage-dynatrace-events.js';
 import type { StageRunListener } from './run-sequence.js';
@@ -42,7 +42,7 @@ export function createStageEventListener(
   config: ProjectConfig,
   deps: StageEventDependencies,
 ): StageRunListener | undefined {
-  const redactor = deps.redactor ?? createRedactor();
+  const redactor = deps.redactor ?? createProcessRedactor(deps.env);
   const listeners: StageRunListener[] = [];
   const cloudevents = config.events.cloudevents;
   if (cloudevents !== undefined) {
@@ -111,6 +111,6 @@ export function combineListeners(...listeners: readonly (StageRunListener | unde
 function redactedSink(sink: CloudEventSink, redactor: Redactor): CloudEventSink {
   return {
     target: sink.target,
-    send: (event) => sink.send(JSON.parse(redactor.redact(JSON.stringify(event))) as KeptnCloudEvent),
+    send: (event) => sink.send(redactor.redactJson(event)),
   };
 }

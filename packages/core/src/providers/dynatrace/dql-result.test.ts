@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeGrailError, missingScopesOf, reduceDqlResult } from './dql-result.js';
+import { createRedactor } from '../../http/redaction.js';
 
 const FIXTURES = new URL('../../../../../fixtures/dynatrace/', import.meta.url);
 const fixture = (name: string): Record<string, unknown> =>
@@ -140,7 +141,7 @@ describe('reduceDqlResult rules', () => {
 
 describe('describeGrailError', () => {
   it('reads the envelope: message, details.errorMessage and the position', () => {
-    expect(describeGrailError(fixture('grail-query-execute_400_parse-error'))).toBe(
+    expect(describeGrailError(fixture('grail-query-execute_400_parse-error'), createRedactor())).toBe(
       "UNEXPECTED_TOKEN: There's an unexpected token `fieldz`. Please check the syntax. (at line 2, column 3 of the query)",
     );
   });
@@ -152,7 +153,7 @@ describe('describeGrailError', () => {
     [{ unexpected: true }, ''],
     [null, ''],
   ])('%j → %j', (body, text) => {
-    expect(describeGrailError(body)).toBe(text);
+    expect(describeGrailError(body, createRedactor())).toBe(text);
   });
 
   it('reads missingScopes from a 403', () => {

@@ -7,6 +7,8 @@
  * https://docs.dynatrace.com/docs/dynatrace-api/platform-api/platform-storage-query-v1/query-execute-post
  */
 
+import type { Redactor } from '../../http/redaction.js';
+
 /** What one Grail result amounts to. */
 export type DqlReduction =
   | { kind: 'value'; value: number }
@@ -111,8 +113,9 @@ export function notificationsOf(result: unknown): string {
  * The text of a Grail error envelope, `{"error":{"code","message","details":{"errorType",
  * "errorMessage","syntaxErrorPosition",...}}}`, or of a non-JSON body.
  */
-export function describeGrailError(body: unknown): string {
-  if (typeof body === 'string') return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+export function describeGrailError(body: unknown, redactor: Redactor): string {
+  // Redacted before the cut: a token the server echoed must not survive in part.
+  if (typeof body === 'string') return redactor.clip(body.replace(/\s+/g, ' ').trim(), 300);
   const error = isRecord(body) ? body['error'] : undefined;
   if (!isRecord(error)) return '';
   const message = typeof error['message'] === 'string' ? error['message'] : '';

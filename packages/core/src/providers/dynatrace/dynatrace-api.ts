@@ -201,7 +201,7 @@ export class DynatraceApi {
   }
 
   private tokenRefused(answer: Answer, path: string, scope: string): ConfigError {
-    const said = describeApiError(answer.body);
+    const said = describeApiError(answer.body, this.redactor);
     // Platform tokens name the same permission `environment-api:<area>:read` (metrics.read → …:metrics:read).
     const scopeForToken = isClassicToken(this.endpoint.token)
       ? scope
@@ -216,7 +216,7 @@ export class DynatraceApi {
   }
 
   private refused(answer: Answer, described: string): QueryOutcome {
-    const said = describeApiError(answer.body);
+    const said = describeApiError(answer.body, this.redactor);
     return this.failed('error', `${described} was refused with HTTP ${answer.status}: ${said}`);
   }
 

@@ -40,7 +40,7 @@ export async function fetchDqlValue(
   where: string,
   context: DqlContext,
 ): Promise<QueryOutcome> {
-  const described = `${where}: DQL query "${abbreviate(query)}"`;
+  const described = `${where}: DQL query "${abbreviate(query, context.redactor)}"`;
   const outcome = await runGrailQuery(query, window, context);
   const failed = (failure: 'no-data' | 'error' | 'unavailable', message: string): QueryOutcome => ({
     value: null,
@@ -56,8 +56,11 @@ export async function fetchDqlValue(
     }
     case 'failed':
       return outcome.state === 'FAILED'
-        ? failed('error', `failed in Grail${reasonOf(outcome.body)}`)
-        : failed('unavailable', `ended in the state ${outcome.state}${reasonOf(outcome.body)}`);
+        ? failed('error', `failed in Grail${reasonOf(outcome.body, context.redactor)}`)
+        : failed(
+            'unavailable',
+            `ended in the state ${outcome.state}${reasonOf(outcome.body, context.redactor)}`,
+          );
     case 'timed-out':
       return failed(
         'unavailable',
@@ -75,7 +78,7 @@ function refused(
   context: DqlContext,
 ): QueryOutcome {
   const { redactor } = context;
-  const said = describeGrailError(outcome.body);
+  const said = describeGrailError(outcome.body, redactor);
   const what = `${described} was refused by Grail with HTTP ${outcome.status}${said === '' ? '' : `: ${said}`}`;
   if (outcome.status === 401 || outcome.status === 403) {
     const missing = missingScopesOf(outcome.body);
@@ -96,16 +99,15 @@ function refused(
   return { value: null, failure: 'unavailable', message: redactor.redact(what) };
 }
 
-function reasonOf(body: unknown): string {
-  const said = describeGrailError(body);
+function reasonOf(body: unknown, redactor: Redactor): string {
+  const said = describeGrailError(body, redactor);
   const result =
     typeof body === 'object' && body !== null ? (body as { result?: unknown }).result : undefined;
   const notes = notificationsOf(result);
   return `${said === '' ? '' : `: ${said}`}${notes}`;
 }
 
-/** One line, at most 200 characters: queries span lines and can be long. */
-function abbreviate(query: string): string {
-  const line = query.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+/** One line, at most 200 characters: queries span lines and can be long ($ENV secrets redacted first). */
+function abbreviate(query: string, redactor: Redactor): string {
+  return redactor.clip(query.replace(/\s+/g, ' ').trim(), 199);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MetricReduction } from './metric-data.js';
 import { describeApiError, reduceMetricData, rejectsResolutionInf } from './metric-data.js';
+import { createRedactor } from '../../http/redaction.js';
 
 const FIXTURES = new URL('../../../../../fixtures/dynatrace/', import.meta.url);
 const fixture = (name: string): unknown =>
@@ -52,7 +53,7 @@ describe('describeApiError', () => {
       'Token is missing required scope. Use one of: problems.read (Read problems)',
     ],
   ])('%s', (name, text) => {
-    expect(describeApiError(fixture(name))).toBe(text);
+    expect(describeApiError(fixture(name), createRedactor())).toBe(text);
   });
 
   it('detects a refused resolution=Inf only when the error is about resolution', () => {

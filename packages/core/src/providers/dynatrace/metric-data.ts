@@ -4,6 +4,8 @@
  * https://docs.dynatrace.com/docs/dynatrace-api/environment-api/metric-v2/get-data-points
  */
 
+import type { Redactor } from '../../http/redaction.js';
+
 /** What one metrics answer amounts to. `several-values`: the caller may fold and ask again. */
 export type MetricReduction =
   | { kind: 'value'; value: number }
@@ -59,9 +61,16 @@ function collectWarnings(body: Record<string, unknown>, collections: Collection[
   return unique.length === 0 ? '' : `; Dynatrace warns: ${unique.join(' ')}`;
 }
 
-/** The text of a Dynatrace error body: `error.message` and any constraint violations. */
-export function describeApiError(body: unknown): string {
-  if (typeof body === 'string') return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+/**
+ * The text of a Dynatrace error body: `error.message` and any constraint violations; a body that
+ * is not JSON is redacted, then cut to 300 characters.
+ */
+export function describeApiError(body: unknown, redactor: Redactor): string {
+  if (typeof body === 'string') return redactor.clip(body.replace(/\s+/g, ' ').trim(), 300);
+  return apiErrorText(body);
+}
+
+function apiErrorText(body: unknown): string {
   const error = isRecord(body) ? body['error'] : undefined;
   if (!isRecord(error)) return '';
   const message = typeof error['message'] === 'string' ? error['message'] : '';
@@ -75,7 +84,7 @@ export function describeApiError(body: unknown): string {
 
 /** True when a 400 says the metric cannot be read with `resolution=Inf` (use `:fold` instead). */
 export function rejectsResolutionInf(body: unknown): boolean {
-  return /resolution/i.test(describeApiError(body));
+  return /resolution/i.test(typeof body === 'string' ? body : apiErrorText(body));
 }
 
 function textOf(value: unknown): string {

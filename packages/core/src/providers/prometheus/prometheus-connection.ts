@@ -6,7 +6,7 @@
  */
 import type { PrometheusSettings } from '../../config/project-config.js';
 import { ConfigError } from '../../errors.js';
-import type { Redactor } from '../../http/redaction.js';
+import { registerUrlCredentials, type Redactor } from '../../http/redaction.js';
 
 /** The endpoint and the headers every query carries. */
 export interface PrometheusConnection {
@@ -54,12 +54,37 @@ export function resolvePrometheusConnection(
       hint: `set ${urlEnv} (e.g. https://prometheus.example.com), or providers.prometheus.url in ci-connect.yaml`,
     });
   }
-  const refused = `Prometheus refused the credentials: check ${tokenEnv} (bearer token) or ${userEnv}/${passwordEnv} (basic auth)`;
+  const urlCredentials = credentialsIn(url, redactor);
+  if (urlCredentials && headers['Authorization'] !== undefined) {
+    const given = token !== undefined ? tokenEnv : `${userEnv}/${passwordEnv}`;
+    const source = nonEmpty(settings.url) === undefined ? urlEnv : 'providers.prometheus.url';
+    throw new ConfigError(
+      `Prometheus credentials are given twice: in ${source} (user:password@) and in ${given}`,
+      {
+        hint: `remove user:password@ from ${source}, or unset ${given}: one of them would silently win`,
+      },
+    );
+  }
+  const refused = urlCredentials
+    ? `Prometheus refused the user:password in ${urlEnv}`
+    : `Prometheus refused the credentials: check ${tokenEnv} (bearer token) or ${userEnv}/${passwordEnv} (basic auth)`;
   return {
     queryUrl: `${url.replace(/\/+$/, '')}/api/v1/query`,
     headers,
     authHints: { 401: refused, 403: `${refused}; the account may lack access to this server` },
   };
+}
+
+/** Whether the URL has user-info; its password (and the Basic header made of it) is registered. */
+function credentialsIn(url: string, redactor: Redactor): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  registerUrlCredentials(redactor, parsed);
+  return parsed.username !== '' || parsed.password !== '';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -63,7 +63,7 @@ describe('helm output lines', () => {
     ['Error: one\nError: two\n', 'one / two'],
     ['a\nb\nc\nd\ne\nf\n', 'b / c / d / e / f'],
     ['', 'helm printed no error message'],
-    [`Error: ${'x'.repeat(2000)}`, `${'x'.repeat(1000)}...`],
+    [`Error: ${'x'.repeat(2000)}`, `${'x'.repeat(1000)}…`],
   ])('helmErrorMessage of %j', (stderr, expected) => {
     expect(helmErrorMessage(stderr)).toBe(expected);
   });

@@ -6,6 +6,7 @@
 import { ExternalSystemError } from '../../errors.js';
 import type { HelmRevision } from './decide.js';
 import type { BlueGreenColor, BlueGreenState } from './types.js';
+import { clipText } from '../../http/redaction.js';
 
 const HELM3_HINT = 'ci-connect needs Helm 3 (helm version should print v3.x)';
 /** Helm's message is kept to this many characters in a step result. */
@@ -53,7 +54,7 @@ export function helmErrorMessage(stderr: string): string {
     .map((line) => line.slice('Error:'.length).trim());
   const text = (errors.length > 0 ? errors : lines.slice(-5)).join(' / ');
   if (text === '') return 'helm printed no error message';
-  return text.length > MESSAGE_MAX ? `${text.slice(0, MESSAGE_MAX)}...` : text;
+  return clipText(text, MESSAGE_MAX);
 }
 
 /** Helm 3's answer when a release does not exist. */

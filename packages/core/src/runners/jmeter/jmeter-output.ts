@@ -10,6 +10,7 @@
  */
 
 import type { Logger } from '../../environment.js';
+import { clipText } from '../../http/redaction.js';
 
 /** Facts gathered from the output lines of one run. */
 export interface JmeterOutputFacts {
@@ -55,7 +56,7 @@ export class JmeterOutputWatcher {
     }
     if (this.facts.planError === undefined && PLAN_ERRORS.some((pattern) => pattern.test(line))) {
       const text = line.trim();
-      this.facts.planError = text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}...` : text;
+      this.facts.planError = clipText(text, MAX_ERROR_CHARS);
       return;
     }
     const xmlLine = XML_LINE.exec(line);

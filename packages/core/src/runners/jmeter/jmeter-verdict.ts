@@ -8,6 +8,7 @@
 import { FUNCTIONAL_STRATEGY } from './jmeter-workload.js';
 import type { JmeterWorkload } from './jmeter-workload.js';
 import type { JmeterOutputFacts } from './jmeter-output.js';
+import { clipText } from '../../http/redaction.js';
 
 /** Why a run passed or failed; the first rule that applies wins, in this order. */
 export type JmeterTestReason =
@@ -139,5 +140,5 @@ function lastLine(text: string): string {
     .map((line) => line.trim())
     .filter((line) => line !== '');
   const line = lines.at(-1) ?? '';
-  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+  return clipText(line, 300);
 }

@@ -12,6 +12,7 @@ import { ExitCode } from '../../errors.js';
 import type { ProcessRunner } from '../../runners/process.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
+import { clipText } from '../../http/redaction.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 
@@ -115,5 +116,5 @@ function substitute(arg: string, context: PlanContext): string {
 function lastNonEmptyLine(text: string): string | undefined {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const last = lines.at(-1)?.trim();
-  return last === undefined ? undefined : last.slice(0, 300);
+  return last === undefined ? undefined : clipText(last, 300);
 }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createProcessRedactor, registerNamedSecrets } from './credential-sources.js';
+import { createRedactor } from './redaction.js';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+describe('createProcessRedactor: credentials in the environment', () => {
+  it('knows the default token variables, whatever their value looks like', () => {
+    const redactor = createProcessRedactor({
+      DT_API_TOKEN: 'dt0c01.A.B',
+      PROMETHEUS_PASSWORD: 'pw',
+      PGPASSWORD: 'pg',
+    });
+    expect(redactor.redact('dt0c01.A.B pw pg')).toBe('*** *** ***');
+  });
+
+  it.each([
+    ['CI_JOB_TOKEN', 'glcbt-64_aB3dE5fG7hJ9kL'],
+    ['GITHUB_TOKEN', 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'],
+    ['CI_REGISTRY_PASSWORD', 'r3gistry-Passw0rd'],
+    ['MY_APP_SECRET', 'appSecret-3Mn6Bv9Cx2'],
+    ['SIGNING_KEY', 'sk-Zq8vN3xR7pL2'],
+    ['client_secret', 'lower-case-Secret-9'],
+  ])('knows %s, whose name says it holds a secret', (name, value) => {
+    expect(createProcessRedactor({ [name]: value }).redact(`x ${value} y`)).toBe('x *** y');
+  });
+
+  it.each([
+    ['TOKENIZERS_PARALLELISM', 'false'],
+    ['GIT_TERMINAL_PROMPT_TOKEN_COUNT', '12'],
+    ['CI_CONNECT_TOKEN_ENV', 'DT_API_TOKEN'],
+    ['SORT_KEY', 'short'],
+    ['SERVICE', 'carts-service-long'],
+  ])('leaves %s=%s alone: a setting, not a secret', (name, value) => {
+    expect(createProcessRedactor({ [name]: value }).redact(`x ${value} y`)).toBe(`x ${value} y`);
+  });
+
+  it('knows the user-info of any URL in the environment, proxies included, and its Basic header', () => {
+    const redactor = createProcessRedactor({
+      HTTPS_PROXY: 'http://egress:Px9%25Wq2%40Lm7@proxy.corp:3128',
+      DATABASE_URL: 'postgres://ci:db-Pa55@db:5432/x',
+      GIT_REMOTE: 'https://ghp_abcdefghijklmnop1234@github.com/o/r.git',
+    });
+    const shown = redactor.redact(
+      [
+        'Px9%25Wq2%40Lm7',
+        'Px9%Wq2@Lm7',
+        b64('egress:Px9%25Wq2%40Lm7'),
+        b64('egress:Px9%Wq2@Lm7'),
+        'db-Pa55',
+        'ghp_abcdefghijklmnop1234',
+      ].join(' '),
+    );
+    expect(shown).toBe('*** *** *** *** *** ***');
+  });
+
+  it("knows PROMETHEUS_USER/PROMETHEUS_PASSWORD's Basic header", () => {
+    const redactor = createProcessRedactor({
+      PROMETHEUS_USER: 'gate',
+      PROMETHEUS_PASSWORD: 'pw-long-enough',
+    });
+    expect(redactor.redact(`Basic ${b64('gate:pw-long-enough')}`)).toBe('Basic ***');
+  });
+});
+
+describe('registerNamedSecrets: the env vars ci-connect.yaml names', () => {
+  it('registers them whatever their names and values look like', () => {
+    const redactor = createRedactor();
+    registerNamedSecrets(
+      redactor,
+      { PROM_CREDS: 'abc', METRICS_URL: 'https://u:url-pw@m.corp', PUSER: 'gate', PPASS: 'pp-secret' },
+      { secrets: ['PROM_CREDS'], urls: ['METRICS_URL'], basicPairs: [['PUSER', 'PPASS']] },
+    );
+    expect(redactor.redact(`abc url-pw ${b64('gate:pp-secret')}`)).toBe('*** *** ***');
+  });
+});
