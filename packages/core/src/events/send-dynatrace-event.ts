@@ -75,6 +75,8 @@ export async function sendDynatraceEvent(
         Accept: 'application/json',
       },
       body: event,
+      // A 2xx page from a proxy or SSO is no proof the event exists: unavailable, may have been created.
+      expect: 'json',
       hints: {
         400: 'Dynatrace rejected the event body: check --property keys and values and --entity-selector',
         401: 'the token is missing, invalid or expired: check the token env var (default DT_API_TOKEN)',
@@ -97,7 +99,7 @@ export function checkIngestReply(
   const reply = parseReply(data);
   if (reply === undefined)
     throw new ExternalSystemError(
-      redactor.redact(`Dynatrace answered the event ingest with an unexpected body: ${preview(data)}`),
+      `Dynatrace answered the event ingest with an unexpected body: ${preview(data, redactor)}`,
       { hint: 'check DT_URL points at the environment API (https://<env>.live.dynatrace.com)' },
     );
   const ok = reply.results.filter((r) => r.status === 'OK');
@@ -184,7 +186,11 @@ function describeResults(results: readonly EventIngestResult[]): string {
     .join(', ');
 }
 
-function preview(data: unknown): string {
+/** Redacted before it is cut short: a token cut in half would no longer be recognised. */
+function preview(data: unknown, redactor: Redactor): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data);
-  return (text ?? '').replace(/\s+/g, ' ').slice(0, 200);
+  return redactor
+    .redact(text ?? '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
 }
