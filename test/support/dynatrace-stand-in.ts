@@ -82,8 +82,11 @@ const ROUTES: readonly Route[] = [
   },
 ];
 
-/** A fixture file name (without `.json`; status taken from `_<status>_` in it) or an explicit answer. */
-export type StandInResponse = string | { status: number; body: unknown };
+/**
+ * A fixture file name (without `.json`; status taken from `_<status>_` in it) or an explicit answer;
+ * a string body is sent as it is, with `contentType` (default application/json, as Dynatrace).
+ */
+export type StandInResponse = string | { status: number; body: unknown; contentType?: string };
 
 /** One request a test expects, and what to answer it with. */
 export interface StandInExpectation {
@@ -182,10 +185,10 @@ export async function startDynatraceStandIn(options: { token: string }): Promise
     match.left--;
     inFlight++;
     standIn.maxInFlight = Math.max(standIn.maxInFlight, inFlight);
-    const { status, body } = answerOf(match.respond);
+    const { status, body, contentType } = answerOf(match.respond);
     setTimeout(() => {
       inFlight--;
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': contentType });
       res.end(body);
     }, match.delayMs ?? 0);
   }
@@ -238,10 +241,11 @@ function matches(expectation: StandInExpectation, seen: StandInRequest): boolean
   );
 }
 
-function answerOf(respond: StandInResponse): { status: number; body: string } {
-  if (typeof respond === 'string') return readDynatraceFixture(respond);
+function answerOf(respond: StandInResponse): { status: number; body: string; contentType: string } {
+  const contentType = (typeof respond === 'string' ? undefined : respond.contentType) ?? 'application/json';
+  if (typeof respond === 'string') return { ...readDynatraceFixture(respond), contentType };
   const body = typeof respond.body === 'string' ? respond.body : JSON.stringify(respond.body);
-  return { status: respond.status, body };
+  return { status: respond.status, body, contentType };
 }
 
 /** The JSON body of a POST, or what is wrong with it. */

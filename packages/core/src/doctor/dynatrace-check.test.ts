@@ -24,8 +24,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A server answering every request with `status` and `body`, recording what it got. */
-async function serve(status: number, body: unknown): Promise<{ url: string; seen: Seen[] }> {
+/** A server answering every request with `status` and `body` (as JSON unless `contentType` is given), recording what it got. */
+async function serve(
+  status: number,
+  body: unknown,
+  contentType?: string,
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = await startTestServer((req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -38,8 +42,8 @@ async function serve(status: number, body: unknown): Promise<{ url: string; seen
         authorization: req.headers.authorization,
         body: text === '' ? undefined : (JSON.parse(text) as unknown),
       });
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      res.writeHead(status, { 'content-type': contentType ?? 'application/json' });
+      res.end(contentType === undefined ? JSON.stringify(body) : String(body));
     });
   });
   return { url: server.url, seen };
@@ -62,6 +66,7 @@ const SLO_AND_METRICS = [
   '',
 ].join('\n');
 const NOTHING: ProjectSurvey = { configUnusable: false, sliFiles: new Map() };
+const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>';
 
 function everything(value: unknown): string {
   return JSON.stringify(value);
@@ -242,4 +247,23 @@ describe('checkDynatrace on a SaaS environment URL', () => {
     await checkDynatrace(surveyWith(SLO_AND_METRICS), deps);
     expect(urls).toEqual([`https://abc12345.apps.dynatrace.com${PLATFORM_QUERY_PATH}`]);
   });
+});
+
+// A 200 that is not JSON says nothing about the token: the API is not usable from here (exit 3 class).
+describe('checkDynatrace behind a login page', () => {
+  it.each([
+    ['classic', CLASSIC, LOOKUP_PATH],
+    ['platform', PLATFORM, PLATFORM_QUERY_PATH],
+  ])(
+    'fails as unavailable when a login page answers instead of the API (%s token)',
+    async (_kind, token, path) => {
+      const dt = await serve(200, LOGIN_PAGE, 'text/html');
+      const result = await checkDynatrace(NOTHING, doctorDeps({ DT_URL: dt.url, DT_API_TOKEN: token }));
+      expect(result).toMatchObject({ status: 'fail', failure: 'unavailable' });
+      expect(result.detail).toBe(
+        `POST ${dt.url}${path} answered HTTP 200 with an HTML page titled "Sign in" (a login page or a proxy?) instead of JSON`,
+      );
+      expect(everything(result)).not.toContain('SECRET');
+    },
+  );
 });

@@ -78,6 +78,7 @@ async function lookUpToken(
     idempotent: true,
     headers: jsonHeaders(authorization),
     body: { token: endpoint.token },
+    expect: 'json',
     hints: {
       401: TOKEN_REFUSED_HINT,
       403: 'the token may not call this environment: is it from another environment, or limited to other IP addresses?',
@@ -115,6 +116,8 @@ async function probePlatform(
     body: { query: 'data record(reachable = true)', requestTimeoutMilliseconds: 5000 },
     hints: { 401: TOKEN_REFUSED_HINT },
     acceptStatuses: [400, 403, 404],
+    // A login page at 200 is not "the platform accepted the token".
+    expect: 'json',
   });
   const answered = describeAnswer(response, deps.redactor);
   const hint =

@@ -23,13 +23,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-type Route = (url: URL) => { status: number; body: unknown };
+/** An answer; a `contentType` sends the string `body` as it is instead of as JSON. */
+type Route = (url: URL) => { status: number; body: unknown; contentType?: string };
 
 async function serve(route: Route): Promise<TestServer> {
   server = await startTestServer((req: http.IncomingMessage, res: http.ServerResponse) => {
-    const { status, body } = route(new URL(req.url ?? '/', 'http://x'));
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+    const { status, body, contentType } = route(new URL(req.url ?? '/', 'http://x'));
+    res.writeHead(status, { 'content-type': contentType ?? 'application/json' });
+    res.end(contentType === undefined ? JSON.stringify(body) : String(body));
   });
   return server;
 }
@@ -113,6 +114,20 @@ describe('checkPrometheus', () => {
     expect(result).toMatchObject({ status: 'fail', failure: 'unavailable' });
     expect(result.detail).toContain('refused the connection (ECONNREFUSED)');
     expect(result.hint).toContain('check the port in the URL');
+  });
+
+  it('fails as unavailable, saying what came back, when a login page answers instead of the API', async () => {
+    const sso = await serve(() => ({
+      status: 200,
+      body: '<html><head><title>Company SSO</title></head><body>Log in</body></html>',
+      contentType: 'text/html',
+    }));
+    const result = await checkPrometheus(NOTHING, doctorDeps({ PROMETHEUS_URL: sso.url }));
+    expect(result).toMatchObject({ status: 'fail', failure: 'unavailable' });
+    expect(result.detail).toBe(
+      `GET ${sso.url}/api/v1/status/buildinfo answered HTTP 200 with an HTML page titled "Company SSO" (a login page or a proxy?) instead of JSON`,
+    );
+    expect(result.hint).toContain('single sign-on');
   });
 
   it('fails as unavailable when Prometheus answers 503', async () => {

@@ -51,6 +51,7 @@ async function probe(connection: PrometheusConnection, deps: PrometheusDependenc
     headers: { ...connection.headers, Accept: 'application/json' },
     hints: connection.authHints,
     acceptStatuses: [404],
+    expect: 'json' as const,
   };
   const buildInfo = await deps.http.request({ ...request, url: `${base}/api/v1/status/buildinfo` });
   if (buildInfo.status === 200 && isPrometheusAnswer(buildInfo.data)) {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger, silentLogger } from '../environment.js';
 import { ConfigError, ExternalSystemError } from '../errors.js';
+import { createHttpClient } from '../http/http-client.js';
 import type { HttpClient, HttpRequest } from '../http/http-client.js';
 import { createRedactor } from '../http/redaction.js';
+import { startTestServer } from '../http/test-support/test-server.js';
 import type { DynatraceEvent } from './dynatrace-event.js';
 import { checkIngestReply, sendDynatraceEvent } from './send-dynatrace-event.js';
 
@@ -45,7 +47,41 @@ describe('sendDynatraceEvent', () => {
       idempotent: false,
       body: event,
       headers: { Authorization: `Api-Token ${TOKEN}` },
+      expect: 'json',
     });
+  });
+
+  it('says a 201 login page is no proof of an event: unavailable, may or may not have been created', async () => {
+    const server = await startTestServer((_req, res) =>
+      res
+        .writeHead(201, { 'content-type': 'text/html' })
+        .end('<html><head><title>Proxy login</title></head><body></body></html>'),
+    );
+    try {
+      const redactor = createRedactor();
+      const http = createHttpClient({
+        timeoutMs: 2_000,
+        retries: 0,
+        logger: silentLogger,
+        redactor,
+        userAgent: 't',
+      });
+      const sending = sendDynatraceEvent(event, {
+        env: { DT_URL: server.url, DT_API_TOKEN: TOKEN },
+        redactor,
+        logger: silentLogger,
+        http,
+      });
+      const error = (await sending.catch((e: unknown) => e)) as ExternalSystemError;
+      expect(error).toBeInstanceOf(ExternalSystemError);
+      expect(error.message).toMatch(
+        /^POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/events\/ingest answered HTTP 201 with an HTML page titled "Proxy login" \(a login page or a proxy\?\) instead of JSON; the event may or may not have been created/,
+      );
+      expect(`${error.message} ${error.hint}`).not.toContain(TOKEN);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('uses ci-connect.yaml url and tokenEnv, and Bearer for platform tokens', async () => {
@@ -200,5 +236,14 @@ describe('checkIngestReply', () => {
     { reply: { reportCount: 1, eventIngestResults: [{}] } },
   ])('throws ExternalSystemError for an unexpected body $reply', ({ reply }) => {
     expect(() => checkIngestReply(reply, selector, deps)).toThrow(ExternalSystemError);
+  });
+
+  it('redacts the body before cutting its preview short, so no piece of a token is left', () => {
+    const redactor = createRedactor([TOKEN]);
+    const reply = { note: `${'x'.repeat(180)}${TOKEN}` };
+    expect(() => checkIngestReply(reply, selector, { redactor, logger: silentLogger })).toThrow(
+      /unexpected body: \{"note":"x{180}\*\*\*/,
+    );
+    expect(() => checkIngestReply(reply, selector, { redactor, logger: silentLogger })).not.toThrow(/dt0c/);
   });
 });

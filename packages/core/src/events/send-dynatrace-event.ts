@@ -76,6 +76,8 @@ export async function sendDynatraceEvent(
       },
       // Labels and messages in it come from the pipeline: no token may ride along to Dynatrace.
       body: redactor.redactJson(event),
+      // A 2xx page from a proxy or SSO is no proof the event exists: unavailable, may have been created.
+      expect: 'json',
       hints: {
         400: 'Dynatrace rejected the event body: check --property keys and values and --entity-selector',
         401: 'the token is missing, invalid or expired: check the token env var (default DT_API_TOKEN)',
@@ -185,6 +187,7 @@ function describeResults(results: readonly EventIngestResult[]): string {
     .join(', ');
 }
 
+/** Redacted before it is cut short: a token cut in half would no longer be recognised. */
 function preview(data: unknown, redactor: Redactor): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data);
   return redactor.clip((text ?? '').replace(/\s+/g, ' '), 200);

@@ -12,6 +12,9 @@
  *   lower-case forms) itself, tunnelling HTTPS targets through CONNECT with our TLS options.
  * - Every status comes back from axios (validateStatus); 2xx and `acceptStatuses` are returned,
  *   anything else is thrown as a redacted ConfigError or ExternalSystemError (http-errors.ts).
+ * - With `expect: 'json'`, a 2xx body that is not JSON is thrown as an ExternalSystemError
+ *   (json-answer.ts). It is not retried: a login page or a proxy's page does not go away in the
+ *   seconds a retry waits, and the gate should say so at once.
  */
 
 import type { AxiosInstance, AxiosResponse } from 'axios';
@@ -20,6 +23,7 @@ import { ConfigError } from '../errors.js';
 import { createHttpsAgent, readCaFile } from './https-agent.js';
 import { HttpStatusFailure, describeTarget, errorCode, toHttpError } from './http-errors.js';
 import type { HttpErrorContext, StatusHints } from './http-errors.js';
+import { readJsonAnswer } from './json-answer.js';
 import { registerRequestSecrets } from './redaction.js';
 import type { Redactor } from './redaction.js';
 import { RETRYABLE_NETWORK_CODES, computeRetryWait, isRetryableStatus } from './retry-policy.js';
@@ -59,6 +63,11 @@ export interface HttpRequest {
   hints?: StatusHints;
   /** Non-2xx statuses that are an answer rather than a failure (e.g. 404 for "not there"). */
   acceptStatuses?: readonly number[];
+  /**
+   * `json`: a 2xx body must be JSON, else the call throws ExternalSystemError (a login page or a
+   * proxy answered, json-answer.ts). Bodies of `acceptStatuses` stay as parsed by default.
+   */
+  expect?: 'json';
   signal?: AbortSignal;
 }
 
@@ -245,7 +254,12 @@ function isRetryable(outcome: Outcome, signal: AbortSignal | undefined): boolean
 function settle(outcome: Outcome, request: HttpRequest, context: HttpErrorContext): HttpResponse {
   if (outcome.kind === 'error') throw toHttpError(outcome.error, context);
   const { status, headers } = outcome.response;
-  if ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status)) return outcome.response;
+  if (status >= 200 && status < 300) {
+    if (request.expect !== 'json') return outcome.response;
+    const data = readJsonAnswer(status, outcome.text, headers['content-type'], context);
+    return { ...outcome.response, data };
+  }
+  if (request.acceptStatuses?.includes(status)) return outcome.response;
   throw toHttpError(new HttpStatusFailure(status, outcome.text, headers['content-type']), context);
 }
 

@@ -2,7 +2,8 @@
  * The Dynatrace calls the provider makes, each answering one SLI: metrics query, SLO and
  * problems (Environment API v2), and DQL (Grail, dynatrace-dql.ts). A refused classic query
  * (400, 404) fails that SLI only; a refused token (401, 403) is a ConfigError for the whole gate;
- * an unreachable server (5xx, timeouts, after the client's retries) makes the SLI 'unavailable'.
+ * an unreachable server (5xx, timeouts, after the client's retries) or a 200 that is not JSON (a
+ * login page, a proxy) makes the SLI 'unavailable'; JSON of the wrong shape is that SLI's 'error'.
  * https://docs.dynatrace.com/docs/dynatrace-api/environment-api
  */
 
@@ -154,8 +155,14 @@ export class DynatraceApi {
     const path = `/slo/${encodeURIComponent(id)}`;
     const answer = await this.get(path, { ...timeRange(window), timeFrame: 'GTF' }, 'slo.read');
     if (answer.status !== 200) return this.refused(answer, `SLO;${id}`);
-    const value = (answer.body as { evaluatedPercentage?: unknown } | null)?.evaluatedPercentage;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    const value = isRecord(answer.body) ? answer.body['evaluatedPercentage'] : undefined;
+    // Dynatrace sends -1 when the SLO has no data for the window; a body without the field is no SLO.
+    if (typeof value !== 'number')
+      return this.failed(
+        'error',
+        `SLO;${id}: the answer has no evaluatedPercentage (not an SLO API v2 answer)`,
+      );
+    if (!Number.isFinite(value) || value < 0)
       return this.failed('no-data', `SLO;${id} has no evaluatedPercentage for this window`);
     return { value };
   }
@@ -167,7 +174,7 @@ export class DynatraceApi {
     const answer = await this.get('/problems', { ...params, ...timeRange(window) }, 'problems.read');
     const described = `PV2;${describeMetricsQuery(params)}`;
     if (answer.status !== 200) return this.refused(answer, described);
-    const count = (answer.body as { totalCount?: unknown } | null)?.totalCount;
+    const count = isRecord(answer.body) ? answer.body['totalCount'] : undefined;
     if (typeof count !== 'number') return this.failed('error', `${described}: the answer has no totalCount`);
     return { value: count };
   }
@@ -194,6 +201,8 @@ export class DynatraceApi {
       query,
       headers: { Authorization: authorizationHeader(this.endpoint.token), Accept: 'application/json' },
       acceptStatuses: [400, 401, 403, 404],
+      // A 200 that is not JSON (SSO login page, proxy) makes the SLI unavailable, not "no data".
+      expect: 'json',
     });
     const answer = { status: response.status, body: response.data };
     if (answer.status === 401 || answer.status === 403) throw this.tokenRefused(answer, path, scope);
@@ -240,4 +249,8 @@ function describeMetricsQuery(params: object): string {
     .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
     .map(([key, value]) => `${key}=${value}`)
     .join('&');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,8 +1,9 @@
 /**
  * One `DQL;` SLI: runs the query (grail-query.ts), reads its number (dql-result.ts) and says what
  * went wrong in the words of DESIGN.md section 4. A query Grail rejects (400, 404) or a token it
- * refuses (401, 403) is a ConfigError, exit 2: rerunning the gate cannot help. A FAILED query
- * fails its SLI; a cancelled, expired or timed-out one, or 429/5xx after retries, is 'unavailable'.
+ * refuses (401, 403) is a ConfigError, exit 2: rerunning the gate cannot help. A FAILED query,
+ * or a JSON answer of the wrong shape, fails its SLI; a cancelled, expired or timed-out one,
+ * 429/5xx after retries, or a 2xx that is not JSON at all (a login page), is 'unavailable'.
  */
 
 import type { Logger } from '../../environment.js';
@@ -61,6 +62,8 @@ export async function fetchDqlValue(
             'unavailable',
             `ended in the state ${outcome.state}${reasonOf(outcome.body, context.redactor)}`,
           );
+    case 'malformed':
+      return failed('error', outcome.message);
     case 'timed-out':
       return failed(
         'unavailable',

@@ -16,6 +16,7 @@ const RT_SENT =
 const EXECUTE = '/platform/storage/query/v1/query:execute';
 const POLL = '/platform/storage/query/v1/query:poll';
 const CANCEL = '/platform/storage/query/v1/query:cancel';
+const LOGIN_PAGE = '<html><head><title>Dynatrace SSO</title></head><body>Log in</body></html>';
 const REQUEST_TOKEN = 'fHNlY3JldC1yZXF1ZXN0LXRva2VuLTAwMDE';
 const executeBody = (query: string, requestTimeoutMilliseconds = 10_000) => ({
   query,
@@ -173,6 +174,47 @@ describe('DQL SLIs', () => {
     expect(await fetchOne(RT_DQL)).toMatchObject({
       failure: 'unavailable',
       message: expect.stringContaining('ended in the state CANCELLED'),
+    });
+  });
+
+  it.each([
+    [
+      'execute answers a login page',
+      { status: 200, body: LOGIN_PAGE, contentType: 'text/html' },
+      /an HTML page titled "Dynatrace SSO"/,
+    ],
+    ['execute answers JSON cut short', { status: 200, body: '{"state":"SUCC' }, /JSON that does not parse/],
+  ])('%s → unavailable, saying what came back', async (_name, respond, said) => {
+    standIn.expect({ method: 'POST', path: EXECUTE, query: {}, respond });
+    const value = await fetchOne(RT_DQL);
+    expect(value).toMatchObject({ value: null, failure: 'unavailable' });
+    if (value.value !== null) throw new Error('expected no value');
+    expect(value.message).toMatch(said);
+  });
+
+  it('a poll answering a login page → unavailable', async () => {
+    standIn
+      .expect({ method: 'POST', path: EXECUTE, query: {}, respond: 'grail-query-execute_202_running' })
+      .expect({
+        path: POLL,
+        query: pollQuery(),
+        respond: { status: 200, body: LOGIN_PAGE, contentType: 'text/html' },
+      });
+    expect(await fetchOne(RT_DQL)).toMatchObject({
+      failure: 'unavailable',
+      message: expect.stringMatching(/query:poll answered HTTP 200 with an HTML page/),
+    });
+  });
+
+  it.each([
+    ['no state', { records: [] }, /the answer has no state \(not a Grail query answer\)$/],
+    ['RUNNING without a requestToken', { state: 'RUNNING' }, /says RUNNING but has no requestToken/],
+  ])('JSON of the wrong shape (%s) → error, not unavailable', async (_name, body, message) => {
+    standIn.expect({ method: 'POST', path: EXECUTE, query: {}, respond: { status: 200, body } });
+    expect(await fetchOne(RT_DQL)).toMatchObject({
+      value: null,
+      failure: 'error',
+      message: expect.stringMatching(message),
     });
   });
 

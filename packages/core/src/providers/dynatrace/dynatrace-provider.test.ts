@@ -20,6 +20,8 @@ const rtRequest = (extra: Record<string, string> = { resolution: 'Inf' }) => ({
   ...extra,
 });
 const METRICS = '/api/v2/metrics/query';
+const LOGIN_PAGE =
+  '<!doctype html><html><head><title>Sign in</title></head><body><form></form></body></html>';
 
 let standIn: StandIn;
 let logger: ReturnType<typeof createMemoryLogger>;
@@ -194,6 +196,35 @@ describe('DynatraceProvider metrics v2 SLIs', () => {
     });
   });
 
+  it.each([
+    [
+      'a login page',
+      { status: 200, body: LOGIN_PAGE, contentType: 'text/html' },
+      /an HTML page titled "Sign in" \(a login page or a proxy\?\)/,
+    ],
+    [
+      'JSON cut short',
+      { status: 200, body: '{"totalCount":1,"resolution":"Inf","result":[{"met' },
+      /JSON that does not parse/,
+    ],
+  ])(
+    '200 with %s → unavailable (not "no data"), naming the URL, not retried',
+    async (_name, respond, said) => {
+      standIn.expect({ path: METRICS, query: rtRequest(), respond });
+      const value = await fetchOne(RT_QUERY);
+      expect(value).toMatchObject({ value: null, failure: 'unavailable' });
+      if (value.value !== null) throw new Error('expected no value');
+      expect(value.message).toMatch(
+        /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/metrics\/query answered HTTP 200 with /,
+      );
+      expect(value.message).toMatch(said);
+      expect(value.message).toContain('single sign-on');
+      expect(value.message).not.toContain(CLASSIC.slice(7));
+      // Not retried: the stand-in declared one answer.
+      expect(standIn.requests).toHaveLength(1);
+    },
+  );
+
   it('keeps at most `concurrency` requests in flight', async () => {
     standIn.expect({
       path: METRICS,
@@ -234,6 +265,55 @@ describe('DynatraceProvider SLO and problems', () => {
     expect(await fetchOne('SLO;7d07efde-b714-3e6e-ad95-08490e2540c5')).toMatchObject({
       failure: 'error',
       message: expect.stringContaining("SLO with ID '7d07efde-b714-3e6e-ad95-08490e2540c5' not found."),
+    });
+  });
+
+  it.each([
+    [
+      'an answer without evaluatedPercentage → error',
+      { id: 'x' },
+      'error',
+      /no evaluatedPercentage \(not an SLO API v2 answer\)/,
+    ],
+    [
+      'evaluatedPercentage -1 → no data',
+      { evaluatedPercentage: -1 },
+      'no-data',
+      /no evaluatedPercentage for this window/,
+    ],
+  ])('SLO: %s', async (_name, body, failure, message) => {
+    standIn.expect({ path: '/api/v2/slo/s1', query: range, respond: { status: 200, body } });
+    expect(await fetchOne('SLO;s1')).toMatchObject({
+      value: null,
+      failure,
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('PV2: a login page → unavailable; JSON without totalCount → error', async () => {
+    const problems = { problemSelector: 'status("open")', from: String(FROM), to: String(TO) };
+    standIn
+      .expect({
+        path: '/api/v2/problems',
+        query: problems,
+        respond: { status: 200, body: LOGIN_PAGE, contentType: 'text/html' },
+      })
+      .expect({
+        path: '/api/v2/problems',
+        query: problems,
+        respond: { status: 200, body: { problems: [] } },
+      });
+    const p = provider(
+      { a: 'PV2;problemSelector=status("open")', b: 'PV2;problemSelector=status("open")' },
+      {
+        settings: { url: standIn.url, concurrency: 1 },
+      },
+    );
+    const [a, b] = await p.fetch(['a', 'b'], CONTEXT);
+    expect(a).toMatchObject({ failure: 'unavailable', message: expect.stringContaining('an HTML page') });
+    expect(b).toMatchObject({
+      failure: 'error',
+      message: expect.stringContaining('the answer has no totalCount'),
     });
   });
 

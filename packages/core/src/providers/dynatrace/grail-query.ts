@@ -21,10 +21,14 @@ export const MAX_LONG_POLL_MS = 10_000;
 /** Pause between polls, in case a server answers RUNNING without holding the call. */
 export const POLL_PAUSE_MS = 250;
 
-/** How a Grail query ended. `refused`: an HTTP answer other than 200/202, for the caller to map. */
+/**
+ * How a Grail query ended. `refused`: an HTTP answer other than 200/202, for the caller to map;
+ * `malformed`: a JSON answer that is not a query state (no `state`, RUNNING without a token).
+ */
 export type GrailOutcome =
   | { kind: 'succeeded'; result: unknown }
   | { kind: 'failed'; state: string; body: unknown }
+  | { kind: 'malformed'; message: string }
   | { kind: 'timed-out'; waitedMs: number }
   | { kind: 'refused'; call: 'execute' | 'poll'; status: number; body: unknown };
 
@@ -59,11 +63,14 @@ export async function runGrailQuery(
     if (answer.status !== 200 && answer.status !== 202)
       return { kind: 'refused', call: requestToken === undefined ? 'execute' : 'poll', ...answer };
     const body = isRecord(answer.body) ? answer.body : {};
-    const state = typeof body['state'] === 'string' ? body['state'] : 'a missing state';
+    const state = body['state'];
+    if (typeof state !== 'string')
+      return { kind: 'malformed', message: 'the answer has no state (not a Grail query answer)' };
     if (state === 'SUCCEEDED') return { kind: 'succeeded', result: body['result'] };
     if (state !== 'RUNNING' && state !== 'NOT_STARTED') return { kind: 'failed', state, body: answer.body };
     if (typeof body['requestToken'] === 'string') requestToken = body['requestToken'];
-    if (requestToken === undefined) return { kind: 'failed', state: `${state} without a requestToken`, body };
+    if (requestToken === undefined)
+      return { kind: 'malformed', message: `the answer says ${state} but has no requestToken to poll with` };
     await options.sleep(POLL_PAUSE_MS);
     const remaining = deadline - options.now();
     if (remaining <= 0) {
@@ -89,6 +96,7 @@ function execute(
     method: 'POST',
     url: `${options.platformUrl}${QUERY_API}/query:execute`,
     idempotent: true,
+    expect: 'json',
     body: {
       query,
       defaultTimeframeStart: window.start.toISOString(),
@@ -106,6 +114,7 @@ function poll(requestToken: string, requestTimeoutMs: number, options: GrailQuer
   return send(options, {
     method: 'GET',
     url: `${options.platformUrl}${QUERY_API}/query:poll`,
+    expect: 'json',
     query: { 'request-token': requestToken, 'request-timeout-milliseconds': requestTimeoutMs },
   });
 }
@@ -132,6 +141,8 @@ async function send(
     query?: Record<string, string | number>;
     body?: unknown;
     idempotent?: boolean;
+    /** execute and poll: a 2xx that is not JSON throws (Grail unavailable); cancel's body is unread. */
+    expect?: 'json';
   },
 ): Promise<Answer> {
   const response = await options.http.request({

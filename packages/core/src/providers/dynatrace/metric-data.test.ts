@@ -39,6 +39,19 @@ describe('reduceMetricData (recorded Metrics API v2 answers)', () => {
   it('says so when the answer is not metric data', () => {
     expect(reduceMetricData('<html>')).toMatchObject({ kind: 'error' });
   });
+
+  // A JSON answer of the wrong shape is an error, never "no data" (which would read as a quiet service).
+  it.each<[string, unknown, RegExp]>([
+    ['no result', { totalCount: 1 }, /no "result" array/],
+    ['a collection without data', { result: [{ metricId: 'm' }] }, /a series collection has no "data" array/],
+    [
+      'a series without values',
+      { result: [{ data: [{ dimensionMap: {} }] }] },
+      /a series has no "values" array/,
+    ],
+  ])('%s → error', (_name, body, message) => {
+    expect(reduceMetricData(body)).toEqual({ kind: 'error', message: expect.stringMatching(message) });
+  });
 });
 
 describe('describeApiError', () => {

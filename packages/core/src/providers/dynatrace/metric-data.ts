@@ -35,7 +35,12 @@ export function reduceMetricData(body: unknown): MetricReduction {
       kind: 'error',
       message: `returned ${collections.length} metric series collections, but only one is supported (select one metric)`,
     };
-  const series = collections[0]?.data ?? [];
+  const series = collections[0]?.data;
+  if (!Array.isArray(series))
+    return {
+      kind: 'error',
+      message: 'the answer is not Metrics API v2 data (a series collection has no "data" array)',
+    };
   if (series.length === 0) return { kind: 'no-data', message: `returned zero metric series${warnings}` };
   if (series.length > 1)
     return {
@@ -44,7 +49,12 @@ export function reduceMetricData(body: unknown): MetricReduction {
         `returned ${series.length} metric series, but only one is supported ` +
         '(aggregate them with :merge("<dimension>") or :splitBy() in the metricSelector, or narrow the entitySelector)',
     };
-  const values = series[0]?.values ?? [];
+  const values = series[0]?.values;
+  if (!Array.isArray(values))
+    return {
+      kind: 'error',
+      message: 'the answer is not Metrics API v2 data (a series has no "values" array)',
+    };
   if (values.length === 0) return { kind: 'no-data', message: `returned no values${warnings}` };
   if (values.length > 1) return { kind: 'several-values', count: values.length };
   const value = values[0];

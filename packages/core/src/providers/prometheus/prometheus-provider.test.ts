@@ -24,7 +24,14 @@ interface Answer {
   status?: number;
   body: unknown;
   delayMs?: number;
+  /** Sent as it is, with this content type, instead of `body` as JSON. */
+  raw?: { text: string; contentType: string };
 }
+
+const LOGIN_PAGE = {
+  text: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form></form></body></html>',
+  contentType: 'text/html; charset=utf-8',
+};
 
 const ok = (value: string): Answer => ({
   body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, value] }] } },
@@ -52,8 +59,8 @@ async function startPrometheus(answers: Record<string, Answer>): Promise<TestSer
     mostInFlight = Math.max(mostInFlight, ++inFlight);
     setTimeout(() => {
       inFlight--;
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
+      res.writeHead(answer.status ?? 200, { 'content-type': answer.raw?.contentType ?? 'application/json' });
+      res.end(answer.raw?.text ?? JSON.stringify(answer.body));
     }, answer.delayMs ?? 0);
   });
   return server;
@@ -151,6 +158,53 @@ describe('PrometheusProvider', () => {
       message: expect.stringContaining('HTTP 503'),
     });
     expect(server?.requests).toHaveLength(3);
+  });
+
+  it('marks an SLI unavailable, not "no data", when Prometheus answers 200 with a login page or broken JSON', async () => {
+    await startPrometheus({
+      login: { body: undefined, raw: LOGIN_PAGE },
+      cut: {
+        body: undefined,
+        raw: { text: '{"status":"success","data":{"resu', contentType: 'application/json' },
+      },
+      good: ok('2'),
+    });
+    const { p } = provider({ login: 'login', cut: 'cut', good: 'good' });
+    const values = await p.fetch(['login', 'cut', 'good'], CONTEXT);
+    expect(values).toEqual([
+      {
+        sli: 'login',
+        provider: 'prometheus',
+        value: null,
+        failure: 'unavailable',
+        message: expect.stringMatching(
+          /^GET http:\/\/127\.0\.0\.1:\d+\/prom\/api\/v1\/query answered HTTP 200 with an HTML page titled "Sign in" \(a login page or a proxy\?\) instead of JSON \(check that the URL .*single sign-on/,
+        ),
+      },
+      {
+        sli: 'cut',
+        provider: 'prometheus',
+        value: null,
+        failure: 'unavailable',
+        message: expect.stringContaining('with JSON that does not parse'),
+      },
+      { sli: 'good', provider: 'prometheus', value: 2 },
+    ]);
+    // Not retried: a login page does not go away in the seconds a retry waits.
+    expect(server?.requests).toHaveLength(3);
+  });
+
+  it('fails an SLI with an error, not "no data", when the JSON is not a Prometheus answer', async () => {
+    await startPrometheus({
+      bare: { body: { status: 'success' } },
+      list: { body: { status: 'success', data: { resultType: 'vector' } } },
+    });
+    const { p } = provider({ bare: 'bare', list: 'list' });
+    const values = await p.fetch(['bare', 'list'], CONTEXT);
+    expect(values.map((v) => (v.value === null ? [v.failure, v.message] : v.value))).toEqual([
+      ['error', 'query "bare": the answer is not a Prometheus API response'],
+      ['error', 'query "list": the answer has no result list'],
+    ]);
   });
 
   it('marks every SLI unavailable when nothing listens', async () => {

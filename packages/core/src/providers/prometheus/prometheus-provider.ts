@@ -1,8 +1,9 @@
 /**
  * The `prometheus` SLI provider, compatible with keptn prometheus-service: one instant query per
  * SLI at the window's end, the window baked into the PromQL as `[$DURATION_SECONDS]`.
- * A broken query, an empty answer or an unreachable server is that SLI's failure; refused
- * credentials or a missing URL are the configuration's, and abort the fetch (exit 2).
+ * A broken query, an empty answer or an unreachable server is that SLI's failure (a server that
+ * answers 200 with a login page instead of JSON counts as unreachable); refused credentials or a
+ * missing URL are the configuration's, and abort the fetch (exit 2).
  */
 import type { PrometheusSettings } from '../../config/project-config.js';
 import type { Logger } from '../../environment.js';
@@ -111,6 +112,8 @@ export class PrometheusProvider implements SliProvider {
         hints: connection.authHints,
         // Prometheus answers a bad query with its error envelope: 400 bad_data, 422 execution.
         acceptStatuses: [400, 422],
+        // A login page or a proxy's page at 200 is the server unavailable, not a query's failure.
+        expect: 'json',
       });
       return readInstantResult(response.data, query);
     } catch (error) {

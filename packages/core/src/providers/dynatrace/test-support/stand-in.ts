@@ -18,7 +18,7 @@ export interface StandIn {
     method?: 'GET' | 'POST';
     path: string;
     query: Record<string, string>;
-    respond: string | { status: number; body: unknown };
+    respond: string | { status: number; body: unknown; contentType?: string };
     delayMs?: number;
     times?: number;
   }): StandIn;
