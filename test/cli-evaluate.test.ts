@@ -308,6 +308,27 @@ describe('sources and reports', () => {
     expect(evaluation.objectives.find((o) => o.sli === 'error_rate')).toMatchObject({ provider: 'jmeter' });
   });
 
+  it('exits 2 for a value beyond the range of a number in --values, naming the file and key', async () => {
+    const { dir, args } = flagsOnlyGate({});
+    writeFileSync(path.join(dir, 'values.json'), '{"response_time_p95": 1e309, "error_rate": 0}');
+    const run = await runCli(args, { cwd: dir });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'values file values.json: "response_time_p95" is out of range (not a finite number)',
+    );
+    expect(run.stderr).not.toContain('is null');
+  });
+
+  it('exits 2 when --start is after --end, showing both and how to fix it', async () => {
+    const { dir, args } = flagsOnlyGate({ response_time_p95: 300, error_rate: 0 });
+    const window = ['--start', '2026-11-22T10:00:00Z', '--end', '2026-11-22T09:00:00Z'];
+    const run = await runCli([...args, ...window], { cwd: dir });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain('--start 2026-11-22T10:00:00.000Z is after --end 2026-11-22T09:00:00.000Z');
+    expect(run.stderr).toContain('hint: swap');
+    expect(run.stderr).not.toContain('shorter than one minute');
+  });
+
   it('refuses a --report-dir that is a file before evaluating, recording nothing', async () => {
     const gate = flagsOnlyGate({ response_time_p95: 300, error_rate: 0.5 });
     const run = await runCli([...gate.args, '--report-dir', 'slo.yaml'], { cwd: gate.dir });

@@ -110,15 +110,52 @@ describe.skipIf(!openssl.available)('monitoring APIs through a proxy (needs open
     expect(apiSaw).toHaveLength(1);
   });
 
-  it('says the proxy is unreachable when it is (exit 3)', async () => {
-    const closed = proxy.url;
+  it('names the unreachable proxy and its env var, not the healthy server, never its password (exit 3)', async () => {
+    const closed = new URL(proxy.url);
     await proxy.close();
-    const run = await evaluate('no-proxy.jsonl', { PROMETHEUS_URL: httpsUrl, HTTPS_PROXY: closed }, [
+    // The server behind it is up; only the proxy is gone.
+    const withCredentials = `http://proxyuser:PROXYPASSWORD@${closed.host}`;
+    const run = await evaluate('no-proxy.jsonl', { PROMETHEUS_URL: httpsUrl, HTTPS_PROXY: withCredentials }, [
       '--ca-file',
       'ca.pem',
     ]);
     expect(run.exitCode, run.stderr).toBe(3);
-    expect(run.stderr).toMatch(/refused|ECONNREFUSED/);
+    expect(run.stderr).toContain(`the proxy ${closed.host} (from HTTPS_PROXY) refused the connection`);
+    expect(run.stderr).not.toContain(`${new URL(httpsUrl).host} refused`);
+    expect(run.stderr).toMatch(/hint: check HTTPS_PROXY/);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/PROXYPASSWORD|proxyuser/);
     proxy = await startForwardProxy(); // afterEach closes it
+  });
+
+  it('names the proxy from the lower-case https_proxy as such', async () => {
+    const closed = new URL(proxy.url);
+    await proxy.close();
+    const run = await evaluate('lower-case.jsonl', { PROMETHEUS_URL: httpsUrl, https_proxy: closed.host }, [
+      '--ca-file',
+      'ca.pem',
+    ]);
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`the proxy ${closed.host} (from https_proxy) refused the connection`);
+    proxy = await startForwardProxy();
+  });
+
+  it("does not blame a proxy that NO_PROXY bypasses: the refusal is the server's", async () => {
+    const closed = new URL(proxy.url);
+    await proxy.close();
+    // A closed port on the API's host, reached directly because NO_PROXY lists localhost
+    // (axios treats 127.0.0.1 as localhost).
+    const run = await evaluate(
+      'bypassed.jsonl',
+      {
+        PROMETHEUS_URL: `https://${closed.host}`,
+        HTTPS_PROXY: `http://${closed.host}`,
+        NO_PROXY: 'localhost',
+      },
+      ['--ca-file', 'ca.pem'],
+    );
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stderr).toContain(`${closed.host} refused the connection`);
+    expect(run.stderr).not.toContain('proxy');
+    proxy = await startForwardProxy();
   });
 });

@@ -63,6 +63,9 @@ describe.skipIf(!openssl.available)('commands against HTTPS APIs with a private 
     });
     expect(run.exitCode, run.stderr).toBe(3);
     expect(run.stderr).toMatch(/certificate/i);
+    // Retrying cannot fix an unknown CA: the hint says what does, and that nothing was recorded.
+    expect(run.stderr).toMatch(/hint: .*--ca-file or set NODE_EXTRA_CA_CERTS.*nothing was recorded/);
+    expect(run.stderr).not.toContain('retry the job when');
     expect(() => readFileSync(path.join(dir, 'refused.jsonl'))).toThrow();
   });
 
@@ -91,6 +94,21 @@ describe.skipIf(!openssl.available)('commands against HTTPS APIs with a private 
     expect(run.stderr).toMatch(/certificate/i);
     // The handshake failed, so the event surely does not exist: no "may have been created" doubt.
     expect(run.stderr).not.toContain('may or may not');
+    expect(run.stderr).toMatch(/hint: .*--ca-file or set NODE_EXTRA_CA_CERTS/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('TLSSECRET');
+  });
+
+  it('doctor names --ca-file for both endpoints behind the unknown certificate', async () => {
+    const run = await runCli(['doctor', '--config-dir', 'none'], {
+      cwd: dir,
+      env: { PROMETHEUS_URL: url, DT_URL: url, DT_API_TOKEN: TOKEN },
+    });
+    expect(run.exitCode, run.stderr).not.toBe(0);
+    for (const check of ['prometheus', 'dynatrace']) {
+      expect(run.stdout).toMatch(
+        new RegExp(`✗ ${check} .*certificate.*\\n\\s+hint: .*--ca-file or set NODE_EXTRA_CA_CERTS`),
+      );
+    }
     expect(`${run.stdout}${run.stderr}`).not.toContain('TLSSECRET');
   });
 });

@@ -1,4 +1,5 @@
 import { Command } from '@oclif/core/command';
+import type { Input, ParserOutput } from '@oclif/core/interfaces';
 import {
   CiConnectError,
   ConfigError,
@@ -7,8 +8,12 @@ import {
   type Logger,
   type Redactor,
 } from '@ci-connect/core';
+import { refuseControlCharactersInFlags } from './flags.js';
 import { createStderrLogger } from './output/logger.js';
 import { createPalette, type Palette } from './output/palette.js';
+
+/** oclif's FlagOutput and ArgOutput, which its public entry points do not export. */
+type ParsedValues = Record<string, unknown>;
 
 /**
  * What every ci-connect command shares: stdout carries only the result (human text or one JSON
@@ -30,6 +35,17 @@ export abstract class BaseCommand extends Command {
 
   protected get logger(): Logger {
     return createStderrLogger(createPalette(process.stderr, process.env), process.env, this.redactor);
+  }
+
+  /** oclif's parse, then one check of every flag value for every command (flags.ts). */
+  protected override async parse<F extends ParsedValues, B extends ParsedValues, A extends ParsedValues>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const output = await super.parse(options, argv);
+    const definitions = { ...(options ?? this.ctor).flags, ...(options ?? this.ctor).baseFlags };
+    refuseControlCharactersInFlags({ flags: output.flags, raw: output.raw, definitions }, process.env);
+    return output;
   }
 
   /** Writes the human result to stdout, redacted. */

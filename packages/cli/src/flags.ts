@@ -1,4 +1,5 @@
 import * as Flags from '@oclif/core/flags';
+import { refuseControlCharacters } from '@ci-connect/core';
 
 /**
  * Flags shared by the commands. Each reads an env var too (DESIGN.md section 4), so a CI
@@ -55,3 +56,28 @@ export const caFileFlag = {
     env: 'CI_CONNECT_CA_FILE',
   }),
 };
+
+/** What the flag check needs from oclif's parse output and flag definitions. */
+export interface ParsedFlagText {
+  flags: Readonly<Record<string, unknown>>;
+  /** Flags the user typed (oclif's raw tokens); the others came from an env var or a default. */
+  raw: readonly { type: string; flag?: string }[];
+  definitions: Readonly<Record<string, { env?: string | undefined }>>;
+}
+
+/**
+ * Refuses control characters in every text flag of every command, whether typed or read from
+ * its CI_CONNECT_* env var (DESIGN.md section 9): flag values are printed and recorded, and a
+ * newline in `--version` would forge a line of the result. Runs once, in BaseCommand.parse.
+ */
+export function refuseControlCharactersInFlags(parsed: ParsedFlagText, env: NodeJS.ProcessEnv): void {
+  const typed = new Set(parsed.raw.flatMap((token) => (token.type === 'flag' ? [token.flag] : [])));
+  for (const [name, value] of Object.entries(parsed.flags)) {
+    const texts = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    if (texts.length === 0) continue;
+    const envVar = parsed.definitions[name]?.env;
+    const fromEnv = !typed.has(name) && envVar !== undefined && env[envVar] !== undefined;
+    const source = fromEnv ? `${envVar} (for --${name})` : `--${name}`;
+    for (const text of texts) refuseControlCharacters(text, source);
+  }
+}

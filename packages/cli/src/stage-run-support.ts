@@ -19,7 +19,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createStageProgress } from './output/stage-progress.js';
-import { parseKeyValues } from './parse-key-values.js';
+import { parseLabels } from './parse-key-values.js';
 
 /** 128 + the signal's number: what a shell reports for a job a signal stopped. */
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -169,7 +169,7 @@ export function stageRequestFlags(flags: StageRequestFlags) {
     version: flags.version,
     image: flags.image,
     sequence: flags.sequence,
-    labels: parseKeyValues(flags.label ?? [], '--label', 'buildId=812'),
+    labels: parseLabels(flags.label, process.env),
     history: flags.history,
     approvedBy: flags['approved-by'],
     force: flags.force,

@@ -1,5 +1,6 @@
 /** @ci-connect/core: the domain logic of ci-connect, with no CLI or CI-system code. */
 export * from './errors.js';
+export { findControlCharacter, quoteEscaped, refuseControlCharacters } from './control-characters.js';
 export * from './environment.js';
 export * from './config/diagnostics.js';
 export * from './config/index.js';

@@ -10,7 +10,7 @@ import {
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
 import { renderEvaluation } from '../output/evaluation-table.js';
-import { parseKeyValues } from '../parse-key-values.js';
+import { parseKeyValues, parseLabels } from '../parse-key-values.js';
 
 export default class Evaluate extends BaseCommand {
   static override summary = 'Run the quality gate: score SLIs against the SLO, record and report the result';
@@ -92,11 +92,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
 
   async run(): Promise<EvaluationRecord> {
     const { flags } = await this.parse(Evaluate);
-    const labels = parseKeyValues(
-      flags.label ?? splitList(process.env.CI_CONNECT_LABELS),
-      '--label',
-      'buildId=812',
-    );
+    const labels = parseLabels(flags.label, process.env);
     const sliFiles = Object.entries(parseKeyValues(flags.sli ?? [], '--sli', 'prometheus=sli.yaml')).map(
       ([provider, file]) => ({ provider, file }),
     );
@@ -156,12 +152,4 @@ function exitCodeFor(evaluation: EvaluationRecord, onWarning: 'pass' | 'warn' | 
     case 'warning':
       return onWarning === 'pass' ? ExitCode.pass : onWarning === 'warn' ? ExitCode.warning : ExitCode.fail;
   }
-}
-
-function splitList(value: string | undefined): string[] {
-  if (value === undefined || value.trim() === '') return [];
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }

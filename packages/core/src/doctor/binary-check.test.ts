@@ -110,12 +110,47 @@ describe('checkBinaries', () => {
       });
     };
     const [helm, jmeter] = await checkBinaries({ env: env(dir), cwd: dir, runProcess: hanging });
-    expect(specs.map((s) => [s.argv, s.timeoutMs])).toEqual([
+    // Both are looked up and started concurrently: the order of the calls is not the point (it
+    // varied between runs), each binary's arguments and timeout are.
+    const started = specs
+      .map((s) => [s.argv, s.timeoutMs])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+    expect(started).toEqual([
       [[`${dir}/helm`, 'version', '--short'], 15_000],
       [[`${dir}/jmeter`, '--version'], 60_000],
     ]);
     expect(helm?.detail).toBe(`${dir}/helm: \`helm version --short\` did not finish within 15 s`);
     expect(jmeter?.status).toBe('warning');
+  });
+
+  it('lists helm before jmeter whichever finishes first', async () => {
+    const dir = stubDir({ helm: 'exit 0', jmeter: 'exit 0' });
+    const finished: string[] = [];
+    // helm answers only after jmeter has: the report keeps its order, not the finishing order.
+    let jmeterDone: () => void = () => undefined;
+    const jmeterAnswered = new Promise<void>((resolve) => (jmeterDone = resolve));
+    const answer = (stdoutTail: string) => ({
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      durationMs: 1,
+      stdoutTail,
+      stderrTail: '',
+    });
+    const runProcess: ProcessRunner = async (spec) => {
+      if (spec.argv[0]?.endsWith('/helm') === true) {
+        await jmeterAnswered;
+        finished.push('helm');
+        return answer('v3.14.4');
+      }
+      finished.push('jmeter');
+      jmeterDone();
+      return answer('Version 5.6.3');
+    };
+    const results = await checkBinaries({ env: env(dir), cwd: dir, runProcess });
+    expect(finished).toEqual(['jmeter', 'helm']);
+    expect(results.map((r) => r.name)).toEqual(['helm', 'jmeter']);
   });
 });
 

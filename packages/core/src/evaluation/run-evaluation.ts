@@ -154,8 +154,15 @@ function failWhenEverySystemIsDown(values: readonly SliValue[]): void {
   const down = values.filter((v) => v.value === null && v.failure === 'unavailable');
   if (down.length === values.length) {
     const reasons = [...new Set(down.map((v) => (v.value === null ? `${v.provider}: ${v.message}` : '')))];
+    // The providers' own hints say how to fix what failed (e.g. --ca-file for an unknown
+    // certificate, HTTPS_PROXY for a dead proxy); "retry" is only the fallback.
+    const hints = [
+      ...new Set(down.flatMap((v) => (v.value === null && v.hint !== undefined ? [v.hint] : []))),
+    ];
+    const fix =
+      hints.length === 0 ? 'retry the job when the monitoring system is reachable' : hints.join('; ');
     throw new ExternalSystemError(`no SLI could be fetched: ${reasons.join('; ')}`, {
-      hint: 'nothing was recorded; retry the job when the monitoring system is reachable',
+      hint: `${fix}; nothing was recorded`,
     });
   }
 }

@@ -30,7 +30,11 @@ describe('resolveTimeWindow', () => {
     [{ end: '2026-11-22T10:00:00Z', timeframe: '5m' }, 'cannot be used together'],
     [{ end: '2026-11-22T10:00:00Z' }, '--end needs --start'],
     [{ timeframe: '30s' }, 'shorter than one minute'],
-    [{ start: '2026-11-22T10:00:00Z', end: '2026-11-22T09:00:00Z' }, 'shorter than one minute'],
+    [
+      { start: '2026-11-22T10:00:00Z', end: '2026-11-22T09:00:00Z' },
+      '--start 2026-11-22T10:00:00.000Z is after --end 2026-11-22T09:00:00.000Z',
+    ],
+    [{ start: '2026-11-22T10:00:00Z', end: '2026-11-22T10:00:30Z' }, 'shorter than one minute'],
     [{ start: 'yesterday', timeframe: '5m' }, 'is not a time'],
     [{ timeframe: '5 minutes' }, 'is not a duration'],
     [{ timeframe: '99999999999999999999999h' }, 'longer than 10 years'],

@@ -43,6 +43,12 @@ export function resolveTimeWindow(flags: WindowFlags, now: Date): TimeWindow {
             end: new Date(parseInstant(start, '--start').getTime() + length),
           };
   }
+  if (window.end.getTime() < window.start.getTime()) {
+    // Only --start with --end can come out reversed; "shorter than one minute" would mislead.
+    throw new UsageError(`--start ${window.start.toISOString()} is after --end ${window.end.toISOString()}`, {
+      hint: 'swap the two values: --start is the earlier time, --end the later one (the window must be at least 1 minute)',
+    });
+  }
   if (window.end.getTime() - window.start.getTime() < MINUTE) {
     throw new UsageError(
       `the evaluation window ${window.start.toISOString()} .. ${window.end.toISOString()} is shorter than one minute`,

@@ -83,7 +83,7 @@ function scoreObjective(
     const why =
       sliValue === undefined
         ? 'error: no value received from any SLI provider'
-        : `${sliValue.failure === 'no-data' ? 'no data' : 'error'}: ${sliValue.message}`;
+        : `${sliValue.failure === 'no-data' ? 'no data' : 'error'}: ${sliValue.message}${hintOf(sliValue)}`;
     return {
       ...base,
       status: 'fail',
@@ -135,6 +135,11 @@ function evaluateAlternatives(
     outcome.met ||= all;
   }
   return outcome;
+}
+
+/** A failure's hint, kept in the recorded message: whoever reads the record learns the fix too. */
+function hintOf(value: SliValue): string {
+  return value.value === null && value.hint !== undefined ? ` (${value.hint})` : '';
 }
 
 function unevaluatedTargets(entries: readonly CriteriaSet[], baseline: number | null): TargetResult[] {

@@ -56,10 +56,14 @@ export type ObjectiveStatus = 'pass' | 'warning' | 'fail' | 'info';
 /** Why an SLI has no value: the system had no data, or fetching it went wrong. */
 export type SliFailure = 'no-data' | 'error' | 'unavailable';
 
-/** What a provider delivered for one SLI. */
+/**
+ * What a provider delivered for one SLI. A failure's `hint` says how to fix it (e.g. --ca-file
+ * for an unknown certificate); it travels apart from the message so that the error raised when
+ * every system is down can show it as its hint.
+ */
 export type SliValue =
   | { sli: string; provider: string; value: number }
-  | { sli: string; provider: string; value: null; failure: SliFailure; message: string };
+  | { sli: string; provider: string; value: null; failure: SliFailure; message: string; hint?: string };
 
 export interface TargetResult {
   criteria: string;

@@ -21,6 +21,8 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from '../environment.js';
 import { ConfigError } from '../errors.js';
 import { createHttpsAgent, readCaFile } from './https-agent.js';
+import { loadProxyResolver } from './proxy-in-use.js';
+import type { ProxyResolver } from './proxy-in-use.js';
 import { HttpStatusFailure, describeTarget, errorCode, toHttpError } from './http-errors.js';
 import type { HttpErrorContext, StatusHints } from './http-errors.js';
 import { readJsonAnswer } from './json-answer.js';
@@ -95,6 +97,12 @@ interface Settings {
   now: () => number;
 }
 
+/** The axios instance, and axios' choice of proxy per URL (for naming the proxy in errors). */
+interface Transport {
+  instance: AxiosInstance;
+  proxyFor: ProxyResolver;
+}
+
 type Outcome = { kind: 'response'; response: HttpResponse; text: string } | { kind: 'error'; error: unknown };
 
 /** Creates the HTTP client; throws ConfigError when `caFile` cannot be read. */
@@ -102,11 +110,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const pem = readCaFile(options.caFile, options.redactor);
   // axios is imported on the first request: a gate on JMeter results or --values never pays
   // for loading it (start-up time, bench/startup.js).
-  let instance: Promise<AxiosInstance> | undefined;
-  const axiosInstance = () =>
-    (instance ??= Promise.all([import('axios'), createHttpsAgent(pem)]).then(
-      ([{ default: axios }, httpsAgent]) =>
-        axios.create({
+  let transport: Promise<Transport> | undefined;
+  const loadTransport = () =>
+    (transport ??= Promise.all([import('axios'), createHttpsAgent(pem), loadProxyResolver()]).then(
+      ([{ default: axios }, httpsAgent, proxyFor]) => ({
+        proxyFor,
+        instance: axios.create({
           timeout: options.timeoutMs,
           validateStatus: () => true,
           responseType: 'text',
@@ -118,6 +127,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           maxContentLength: 64 * 1024 * 1024,
           headers: { 'User-Agent': options.userAgent },
         }),
+      }),
     ));
   const settings: Settings = {
     timeoutMs: options.timeoutMs,
@@ -130,11 +140,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
   };
-  return { request: async (request) => sendWithRetries(await axiosInstance(), settings, request) };
+  return { request: async (request) => sendWithRetries(await loadTransport(), settings, request) };
 }
 
 async function sendWithRetries(
-  instance: AxiosInstance,
+  { instance, proxyFor }: Transport,
   s: Settings,
   request: HttpRequest,
 ): Promise<HttpResponse> {
@@ -149,7 +159,7 @@ async function sendWithRetries(
     const outcome = await attemptOnce(instance, s, sent, url);
     if (attempt >= maxAttempts || !isRetryable(outcome, request.signal)) {
       const context = { method: request.method, url: url.href, redactor: s.redactor, hints: request.hints };
-      return settle(outcome, request, { ...context, attempts: attempt });
+      return settle(outcome, request, { ...context, attempts: attempt, proxy: proxyFor(url.href) });
     }
     const headers = outcome.kind === 'response' ? outcome.response.headers : {};
     const wait = computeRetryWait(attempt - 1, headers, { ...s, nowMs: s.now() });

@@ -9,6 +9,7 @@
 import { CiConnectError, ConfigError, ExternalSystemError, InternalError } from '../errors.js';
 import type { Redactor } from './redaction.js';
 import { describeNetworkError } from './network-errors.js';
+import type { ProxyInUse } from './proxy-in-use.js';
 
 const MAX_SERVER_MESSAGE = 300;
 
@@ -22,6 +23,8 @@ export interface HttpErrorContext {
   redactor: Redactor;
   hints?: StatusHints;
   attempts?: number;
+  /** The proxy the request went through, when one did: network errors may be the proxy's. */
+  proxy?: ProxyInUse | undefined;
 }
 
 /** A response whose status the caller did not accept; thrown inside the client, mapped by toHttpError. */
@@ -48,7 +51,7 @@ export function toHttpError(error: unknown, context: HttpErrorContext): CiConnec
       cause: sanitizeCause(error, context.redactor),
     });
   }
-  const words = describeNetworkError(code, hostOf(context.url));
+  const words = describeNetworkError(code, hostOf(context.url), context.proxy);
   const tries = context.attempts && context.attempts > 1 ? ` (after ${context.attempts} attempts)` : '';
   return new ExternalSystemError(
     context.redactor.redact(`${context.method} ${target}: ${words.message}${tries}`),

@@ -2,6 +2,8 @@
  * Network failure codes from Node, axios and OpenSSL, said in words with a way to fix them.
  */
 
+import type { ProxyInUse } from './proxy-in-use.js';
+
 /** A failure said in words, with a hint when there is one. */
 export interface NetworkErrorWords {
   message: string;
@@ -30,8 +32,41 @@ export function isTlsErrorCode(code: string): boolean {
   return TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
 }
 
-/** Describes a network error code for a host in words. */
-export function describeNetworkError(code: string, host: string): NetworkErrorWords {
+// Behind a proxy, the client's own socket goes only to the proxy (the proxy resolves and
+// connects to the server, and reports that in its answer), so these failures are the proxy's.
+const PROXY_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Describes a network error code for a host in words; `proxy`: the request went through one. */
+export function describeNetworkError(code: string, host: string, proxy?: ProxyInUse): NetworkErrorWords {
+  if (proxy === undefined) return describeDirect(code, host);
+  if (PROXY_CONNECT_CODES.has(code)) return describeProxyFailure(code, proxy);
+  // Anything else may be the server's (TLS is checked end to end through the tunnel): said as
+  // for a direct call, with the proxy named for context.
+  const words = describeDirect(code, host);
+  return { ...words, message: `${words.message}, through the proxy ${proxy.address} (${proxy.envVar})` };
+}
+
+function describeProxyFailure(code: string, proxy: ProxyInUse): NetworkErrorWords {
+  const the = `the proxy ${proxy.address} (from ${proxy.envVar})`;
+  const hint = `check ${proxy.envVar}: the proxy must run and be reachable from this runner; a host that needs no proxy goes in NO_PROXY`;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return { message: `${the} refused the connection (ECONNREFUSED)`, hint };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { message: `the host name of ${the} could not be resolved (DNS lookup failed, ${code})`, hint };
+    default:
+      return { message: `${the} could not be reached (${code})`, hint };
+  }
+}
+
+function describeDirect(code: string, host: string): NetworkErrorWords {
   if (isTlsErrorCode(code)) {
     return { message: `the TLS certificate of ${host} could not be verified (${code})`, hint: CA_HINT };
   }

@@ -111,8 +111,12 @@ export class DynatraceApi {
       }
     } catch (error) {
       if (!(error instanceof ExternalSystemError)) throw error;
-      const hint = error.hint === undefined ? '' : ` (${error.hint})`;
-      return { value: null, failure: 'unavailable', message: this.redactor.redact(error.message + hint) };
+      return {
+        value: null,
+        failure: 'unavailable',
+        message: this.redactor.redact(error.message),
+        ...(error.hint === undefined ? {} : { hint: this.redactor.redact(error.hint) }),
+      };
     }
   }
 

@@ -211,6 +211,11 @@ describe('PrometheusProvider', () => {
     const { p } = provider({ a: 'a', b: 'b' }, { PROMETHEUS_URL: 'http://127.0.0.1:9' }, {});
     const values = await p.fetch(['a', 'b'], CONTEXT);
     expect(values.map((v) => v.value === null && v.failure)).toEqual(['unavailable', 'unavailable']);
+    // The client's hint travels apart from the message, for the error when every system is down.
+    expect(values[0]).toMatchObject({
+      message: expect.not.stringContaining('check the port'),
+      hint: expect.stringContaining('check the port'),
+    });
   });
 
   it.each([401, 403])('throws a ConfigError naming the token env var on %i', async (status) => {

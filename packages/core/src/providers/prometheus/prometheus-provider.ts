@@ -119,8 +119,12 @@ export class PrometheusProvider implements SliProvider {
     } catch (error) {
       // Unreachable, 5xx or timed out after retries: this SLI is unavailable; other errors abort.
       if (!(error instanceof ExternalSystemError)) throw error;
-      const hint = error.hint === undefined ? '' : ` (${error.hint})`;
-      return { value: null, failure: 'unavailable', message: `${error.message}${hint}` };
+      return {
+        value: null,
+        failure: 'unavailable',
+        message: error.message,
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+      };
     }
   }
 }

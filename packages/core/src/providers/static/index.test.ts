@@ -40,6 +40,9 @@ describe('StaticProvider', () => {
     [file('array.json', '[1, 2]'), 'must hold a JSON object'],
     [file('string.json', '{"rt": "412ms"}'), '"rt" is "412ms", not a number'],
     [file('big.json', Buffer.alloc(2 * 1024 * 1024, 0x20)), 'a values file is a small JSON object'],
+    // JSON.parse reads these as ±Infinity, which JSON.stringify would have shown as "null".
+    [file('huge.json', '{"rt": 1e309}'), `huge.json: "rt" is out of range (not a finite number)`],
+    [file('tiny.json', '{"rt": -1e309}'), `tiny.json: "rt" is out of range (not a finite number)`],
   ])('rejects %s', async (path, message) => {
     const load = StaticProvider.fromFile(path);
     await expect(load).rejects.toThrow(InputError);

@@ -87,15 +87,21 @@ function parseValues(text: string, file: string): Map<string, number | null> {
   }
   const values = new Map<string, number | null>();
   for (const [sli, value] of Object.entries(data as Record<string, unknown>)) {
-    if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
-      throw new InputError(
-        `values file ${file}: "${sli}" is ${JSON.stringify(value)}, not a number or null`,
-        {
-          hint: 'write numbers without quotes or units; null means "no data"',
-        },
-      );
-    }
-    values.set(sli, value);
+    values.set(sli, checkValue(value, sli, file));
   }
   return values;
+}
+
+function checkValue(value: unknown, sli: string, file: string): number | null {
+  if (value === null || (typeof value === 'number' && Number.isFinite(value))) return value;
+  if (typeof value === 'number') {
+    // JSON.parse turns a number beyond ±1.8e308 (e.g. 1e309) into Infinity; JSON.stringify
+    // would then print it as null, so it is described, not quoted.
+    throw new InputError(`values file ${file}: "${sli}" is out of range (not a finite number)`, {
+      hint: 'write a number between -1.7976931348623157e308 and 1.7976931348623157e308, or null for "no data"',
+    });
+  }
+  throw new InputError(`values file ${file}: "${sli}" is ${JSON.stringify(value)}, not a number or null`, {
+    hint: 'write numbers without quotes or units; null means "no data"',
+  });
 }
