@@ -183,7 +183,7 @@ describe('FileHistoryStore on disk', () => {
     it.skipIf(!available)(
       `refuses to read or append, with a ConfigError naming the path (needs ${needs})`,
       async () => {
-        const special = await makePath();
+        const special = makePath();
         const store = openAt(special);
         for (const [operation, run] of [
           ['read', () => store.query(carts)],
