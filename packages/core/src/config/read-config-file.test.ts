@@ -79,7 +79,9 @@ describe('readConfigText', () => {
   });
 
   it('refuses what is not a regular file', async () => {
-    expect((await readConfigText('/dev/null')).diagnostics[0]?.message).toBe('not a regular file');
+    expect((await readConfigText('/dev/null')).diagnostics[0]?.message).toBe(
+      'is a character device, not a regular file',
+    );
   });
 });
 

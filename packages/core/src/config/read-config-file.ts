@@ -1,11 +1,10 @@
 /**
  * Reads a configuration file as text, refusing what is not one: missing files, directories,
- * files over the size limit (checked with stat before reading, DESIGN.md section 9) and
- * binary data. Every refusal is a Diagnostic, never an exception.
+ * devices and pipes, files over the size limit (the shared guard of files/regular-file.ts,
+ * DESIGN.md section 9) and binary data. Every refusal is a Diagnostic, never an exception.
  */
 
-import { open, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { FileRefusedError, formatBytes, readRegularFile, type FileProblem } from '../files/regular-file.js';
 import type { Diagnostic } from './diagnostics.js';
 
 /** Configuration files larger than this are refused (DESIGN.md section 9: file size is bounded). */
@@ -16,31 +15,48 @@ export interface ReadOptions {
   maxFileBytes?: number;
   /** Said when the file does not exist: which flag, env var or directory changes the path. */
   notFoundHint?: string;
+  /** The flag that named the file (e.g. "--slo"), for the hint when it is a pipe or device. */
+  flag?: string;
 }
 
 export type ReadResult = { text: string; diagnostics: [] } | { text?: undefined; diagnostics: Diagnostic[] };
 
 /** Reads `file` as UTF-8 text, or explains why it cannot be used as a configuration file. */
 export async function readConfigText(file: string, options: ReadOptions = {}): Promise<ReadResult> {
-  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let info: Stats;
-  try {
-    info = await stat(file);
-  } catch (error) {
-    return refuse(describeFsError(error, file, options.notFoundHint));
-  }
-  const kind = describeNonFile(info, file);
-  if (kind !== undefined) return refuse(kind);
-  if (info.size > limit) return refuse(tooLarge(file, info.size, limit));
   let buffer: Buffer;
   try {
-    buffer = await readAtMost(file, limit + 1);
+    buffer = await readRegularFile(file, { maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES });
   } catch (error) {
-    return refuse(describeFsError(error, file, options.notFoundHint));
+    if (!(error instanceof FileRefusedError)) throw error;
+    return refuse(describeRefusal(error.problem, error.cause, file, options));
   }
-  // The file may have grown between stat and read: the bounded read notices.
-  if (buffer.length > limit) return refuse(tooLarge(file, buffer.length, limit));
   return decodeText(file, buffer);
+}
+
+function describeRefusal(
+  refused: FileProblem,
+  cause: unknown,
+  file: string,
+  options: ReadOptions,
+): Diagnostic {
+  switch (refused.kind) {
+    case 'system':
+      return describeFsError(cause, file, options.notFoundHint);
+    case 'too-large':
+      return tooLarge(file, refused.size, refused.limit);
+    case 'symbolic-link':
+      return problem(file, 'is a symbolic link', 'name the configuration file itself');
+    case 'not-regular':
+      if (refused.fileType === 'a directory') {
+        return problem(file, 'is a directory, not a file', 'name a file inside it');
+      }
+      // A FIFO or device never ends, or blocks: it cannot hold a configuration.
+      return problem(
+        file,
+        `is ${refused.fileType}, not a regular file`,
+        `name the configuration file itself${options.flag === undefined ? '' : ` with ${options.flag}`}`,
+      );
+  }
 }
 
 /** Turns a failed stat/open into a message that names the path and what to do. */
@@ -99,43 +115,12 @@ export function findInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-function describeNonFile(info: Stats, file: string): Diagnostic | undefined {
-  if (info.isDirectory()) return problem(file, 'is a directory, not a file', 'name a file inside it');
-  // FIFOs and devices could block forever or never end.
-  if (!info.isFile()) return problem(file, 'not a regular file');
-  return undefined;
-}
-
-async function readAtMost(file: string, maxBytes: number): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total < maxBytes) {
-      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    await handle.close();
-  }
-}
-
 function tooLarge(file: string, size: number, limit: number): Diagnostic {
   return problem(
     file,
     `the file is ${formatBytes(size)}, more than the ${formatBytes(limit)} a configuration file may have`,
     'is this the right file? SLO, SLI and ci-connect.yaml files are a few kilobytes',
   );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function lineOf(buffer: Buffer, offset: number): { line: number; column: number } {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from './history-check.js';
@@ -48,6 +48,18 @@ describe('checkHistory', () => {
       depsIn(dir),
     );
     expect(flagged.detail).toContain(`file:${dir}/b.jsonl`);
+  });
+
+  // The store refuses a link (it never appends through one); doctor said "ok" for it.
+  it('fails as a config problem when the path is a symbolic link, even to a history file', async () => {
+    const dir = writeTree({ 'real.jsonl': '{"schemaVersion":1,"id":"a","kind":"note"}\n' });
+    symlinkSync(join(dir, 'real.jsonl'), join(dir, 'history.jsonl'));
+    const result = await checkHistory({ configDir: '.', flag: 'file:history.jsonl' }, depsIn(dir));
+    expect(result).toMatchObject({
+      status: 'fail',
+      failure: 'config',
+      detail: `file:${dir}/history.jsonl is a symbolic link; name the history file itself`,
+    });
   });
 
   it('fails as a config problem when the path is a directory', async () => {

@@ -6,7 +6,7 @@
 
 import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, lstat, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { resolveFileHistoryPath } from '../history/file/open-file-history-store.js';
 import { openHistoryStore, redactCredentials } from '../history/open-store.js';
@@ -47,12 +47,14 @@ export async function checkHistory(
 
 async function checkHistoryFile(path: string): Promise<CheckResult> {
   const shown = `file:${path}`;
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+  // lstat: the store refuses a link (it never appends through one), so doctor must say so too.
+  const info = await lstat(path).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
     if (info.code !== 'ENOENT' && info.code !== 'ENOTDIR')
       return failed(`${shown}: cannot be read (${info.code})`);
     return checkFutureFile(path);
   }
+  if (info.isSymbolicLink()) return failed(`${shown} is a symbolic link; name the history file itself`);
   if (!info.isFile())
     return failed(`${shown} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}`);
   const problem =

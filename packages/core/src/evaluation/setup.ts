@@ -97,7 +97,8 @@ export async function loadEvaluationSetup(
   const sliPaths: Record<string, string> = { ...files.sli };
   for (const { provider, file } of request.sliFiles) sliPaths[provider] = file;
 
-  const slo = await load(loadSloFile(files.slo), (r) => r.slo, logger);
+  const sloOptions = request.sloFile === undefined ? {} : { flag: '--slo' };
+  const slo = await load(loadSloFile(files.slo, sloOptions), (r) => r.slo, logger);
   const providers = await buildProviders(sliPaths, request, {
     ...environment,
     settings: withSettle(config?.providers ?? {}, request.settleSeconds),
@@ -136,10 +137,10 @@ async function buildProviders(
       path === undefined
         ? undefined
         : await load(
-            loadSliFile(
-              path,
-              definition.checkQuery === undefined ? {} : { checkQuery: definition.checkQuery },
-            ),
+            loadSliFile(path, {
+              ...(definition.checkQuery === undefined ? {} : { checkQuery: definition.checkQuery }),
+              ...(request.sliFiles.some((f) => f.provider === definition.name) ? { flag: '--sli' } : {}),
+            }),
             (r) => r.sli,
             logger,
           );

@@ -194,7 +194,7 @@ describe('createHttpClient', () => {
     const error = await expectFailure(harness, { method: 'GET', url: `not a url ${TOKEN}`, headers: {} });
     expect(error).toBeInstanceOf(ConfigError);
     expect(() => createHarness({ caFile: '/nonexistent/ca.pem' })).toThrow(
-      /cannot read the CA file .*ENOENT/,
+      '--ca-file /nonexistent/ca.pem does not exist',
     );
   });
 });

@@ -2,25 +2,28 @@
  * The TLS side of the HTTP client: verification always on, plus an optional private CA.
  */
 
-import { readFileSync } from 'node:fs';
 import type https from 'node:https';
 import { ConfigError } from '../errors.js';
-import { errorCode } from './http-errors.js';
+import { FileRefusedError, readRegularFileSync } from '../files/regular-file.js';
 import type { Redactor } from './redaction.js';
+
+/** A CA bundle is a few hundred kilobytes even with every public root in it. */
+const MAX_CA_FILE_BYTES = 10 * 1024 * 1024;
 
 /** Reads the CA file now (so a bad --ca-file fails before any work); undefined without one. */
 export function readCaFile(caFile: string | undefined, redactor: Redactor): string | undefined {
   if (caFile === undefined) return undefined;
-  let pem: string;
   try {
-    pem = readFileSync(caFile, 'utf8');
+    return readRegularFileSync(caFile, {
+      label: '--ca-file',
+      maxBytes: MAX_CA_FILE_BYTES,
+      hint: 'pass a readable PEM file with --ca-file (env CI_CONNECT_CA_FILE)',
+    }).toString('utf8');
   } catch (error) {
-    const code = errorCode(error) ?? 'unreadable';
-    throw new ConfigError(redactor.redact(`cannot read the CA file ${caFile} (${code})`), {
-      hint: 'pass a readable PEM file with --ca-file',
-    });
+    if (!(error instanceof FileRefusedError)) throw error;
+    // The path came from the user's environment: it is redacted like any text we print.
+    throw new ConfigError(redactor.redact(error.message), { hint: error.hint, cause: error });
   }
-  return pem;
 }
 
 /**

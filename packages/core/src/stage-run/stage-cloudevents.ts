@@ -6,8 +6,8 @@
  * tasks before it reported (a test's trigger has the deployment's `data.deployment`).
  */
 
-import { readFile } from 'node:fs/promises';
 import type { Clock } from '../environment.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../config/read-config-file.js';
 import {
   sequenceFinished,
   sequenceTriggered,
@@ -24,6 +24,7 @@ import type {
   TaskEventDetails,
 } from '../events/cloudevents/types.js';
 import { isEvaluationRecord } from '../history/history-store.js';
+import { readRegularFile } from '../files/regular-file.js';
 import type { ShipyardTask } from '../shipyard/types.js';
 import type { SequenceRunInput, StageRunListener } from './run-sequence.js';
 import { serviceFile } from './runners/service-file.js';
@@ -179,7 +180,13 @@ async function taskEventDetails(
       const evaluationId = text(details.evaluationId);
       const record = evaluationId === undefined ? undefined : await context.history.get(evaluationId);
       if (record === undefined || !isEvaluationRecord(record)) break;
-      const slo = await readFile(serviceFile(context, 'slo.yaml'), 'utf8').catch(() => undefined);
+      // Optional in the event: a file the guard refuses is left out, like a missing one.
+      const slo = await readRegularFile(serviceFile(context, 'slo.yaml'), {
+        maxBytes: DEFAULT_MAX_FILE_BYTES,
+      }).then(
+        (buffer) => buffer.toString('utf8'),
+        () => undefined,
+      );
       return {
         kind: 'evaluation',
         evaluation: record,

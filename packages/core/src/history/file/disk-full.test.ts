@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,10 +10,18 @@ import { FileHistoryStore } from './file-history-store.js';
 import type * as JsonLines from './json-lines.js';
 
 // /dev/full answers every write with ENOSPC, like a full disk. The store refuses devices as
-// history files, so the device goes in below the store: every append writes to it instead.
+// history files, so the device goes in below the guard: every append writes to it instead.
 vi.mock('./json-lines.js', async (importOriginal) => {
   const actual = await importOriginal<typeof JsonLines>();
-  return { ...actual, appendLine: (_path: string, line: string) => actual.appendLine('/dev/full', line) };
+  const appendToDevFull = async (_path: string, line: string) => {
+    const handle = await open('/dev/full', 'a');
+    try {
+      await actual.writeLine(handle, line);
+    } finally {
+      await handle.close();
+    }
+  };
+  return { ...actual, appendLine: appendToDevFull };
 });
 
 describe('FileHistoryStore on a full disk', () => {

@@ -178,13 +178,12 @@ describe('FileHistoryStore on disk', () => {
   const hasDevZero = existsSync('/dev/zero');
   describe.each([
     ['/dev/zero', () => '/dev/zero', 'a character device', hasDevZero, '/dev/zero'],
-    ['a link to /dev/zero', () => linkTo('/dev/zero'), 'a character device', hasDevZero, '/dev/zero'],
     ['a FIFO', makeFifo, 'a named pipe (FIFO)', hasMkfifo, 'the mkfifo command'],
   ])('when the history path is %s', (_name, makePath, kind, available, needs) => {
     it.skipIf(!available)(
       `refuses to read or append, with a ConfigError naming the path (needs ${needs})`,
       async () => {
-        const special = await makePath();
+        const special = makePath();
         const store = openAt(special);
         for (const [operation, run] of [
           ['read', () => store.query(carts)],
@@ -204,6 +203,94 @@ describe('FileHistoryStore on disk', () => {
       },
       2000,
     );
+  });
+
+  // A planted link used to send the record into its target (an /etc/passwd copy got a line).
+  it.each([
+    ['a non-history file', 'root:x:0:0:root:/root:/bin/bash\n'],
+    ['a history file', `${JSON.stringify(sampleEvaluation('a'))}\n`],
+  ])('refuses a history path that is a symbolic link to %s, changing nothing', async (_name, content) => {
+    const target = join(dir, 'target');
+    await writeFile(target, content);
+    const link = await linkTo(target);
+    const store = openAt(link);
+    for (const [operation, run] of [
+      ['write', () => store.append(sampleEvaluation('b'))],
+      ['read', () => store.query(carts)],
+    ] as const) {
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toBe(
+        `cannot ${operation} the history file ${link}: the path is a symbolic link, and ci-connect does not follow links for its history`,
+      );
+    }
+    expect(await readFile(target, 'utf8')).toBe(content);
+  });
+
+  it('refuses a dangling link instead of creating its target (exit 2, not 3)', async () => {
+    const link = await linkTo(join(dir, 'nowhere.jsonl'));
+    await expect(openAt(link).append(sampleEvaluation('a'))).rejects.toBeInstanceOf(ConfigError);
+    expect(existsSync(join(dir, 'nowhere.jsonl'))).toBe(false);
+    const under = join(dir, 'gone', 'history.jsonl');
+    await symlink(join(dir, 'no-such-dir'), join(dir, 'gone'));
+    const error = await openAt(under)
+      .append(sampleEvaluation('a'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/symbolic link that points nowhere/);
+  });
+
+  it('refuses to read or append to a non-empty file in which no line is a history record', async () => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    const content = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/usr/sbin/nologin\n';
+    await writeFile(path, content);
+    const store = openAt(path);
+    for (const [operation, run] of [
+      ['write', () => store.append(sampleEvaluation('a'))],
+      ['read', () => store.query(carts)],
+    ] as const) {
+      await expect(run()).rejects.toThrow(
+        `cannot ${operation} the history file ${path}: it is not a ci-connect history (line 1 is not a history record, and no line is)`,
+      );
+    }
+    expect(await readFile(path, 'utf8')).toBe(content);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['blank lines only', '\n\n'],
+    ['the fragment of a first write cut short', JSON.stringify(sampleEvaluation('torn')).slice(0, 40)],
+    ['records of a newer ci-connect only', '{"schemaVersion":2,"id":"x","kind":"evaluation"}\n'],
+    ['damage before the first record', `garbage\n${JSON.stringify(sampleEvaluation('a'))}\n`],
+  ])('appends to a file holding %s', async (_name, content) => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    await writeFile(path, content);
+    await openAt(path).append(sampleEvaluation('b'));
+    expect(await readFile(path, 'utf8')).toMatch(/"id":"b".*\n$/);
+  });
+
+  // Each skipped line used to get its own warning: 100,000 lines of stderr.
+  it('warns once, with the count and the first line, for many lines it cannot read', async () => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    const newer = '{"schemaVersion":2,"id":"x","kind":"evaluation"}\n'.repeat(1000);
+    await writeFile(path, `${JSON.stringify(sampleEvaluation('a'))}\n\n${newer}`);
+    const store = openAt(path);
+    expect((await store.query(carts)).map((r) => r.id)).toEqual(['a']);
+    await store.get('a');
+    expect(warnings()).toEqual([
+      `${path}: skipped 1000 lines that are not ci-connect records this version can read (first at line 3: ` +
+        'skipped a record with schemaVersion 2, written by a newer ci-connect (upgrade ci-connect to read it)); ' +
+        'the other records were read',
+    ]);
+  });
+
+  it('skips a 20 MB line with one warning and reads the records after it', async () => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    const huge = `{"schemaVersion":1,"id":"big","kind":"note","text":"${'x'.repeat(20 * 1024 * 1024)}"}`;
+    const records = ['a', 'b'].map((id) => JSON.stringify(sampleEvaluation(id))).join('\n');
+    await writeFile(path, `${huge}\n${records}\n`);
+    expect((await openAt(path).query(carts)).map((r) => r.id)).toEqual(['b', 'a']);
+    expect(warnings()).toEqual([`${path}:1: skipped a line of 20.0 MiB, far longer than any history record`]);
   });
 
   it('fails with a ConfigError when a parent of the path is a file', async () => {

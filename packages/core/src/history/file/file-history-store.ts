@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import { InternalError, UsageError } from '../../errors.js';
@@ -18,9 +18,9 @@ import {
   selectNewest,
 } from '../invalidation.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from './file-lock.js';
-import { appendLine, readTextLines, type TextLine } from './json-lines.js';
-import { isHistoryRecord, parseRecordLine } from './parse-record.js';
-import { refuseIrregularFile } from './regular-file.js';
+import { HistoryTally, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
+import { appendLine, readLinesOf, readTextLines, type TextLine } from './json-lines.js';
+import { isHistoryRecord } from './parse-record.js';
 import { toHistoryFileError } from './system-errors.js';
 
 /** Where the file is and what the store may use. */
@@ -45,8 +45,8 @@ export class FileHistoryStore implements HistoryStore {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly lockOptions: FileLockOptions;
-  /** Line numbers already warned about: a file is append-only, so they keep their meaning. */
-  private readonly warnedLines = new Set<number>();
+  /** Skipped lines already warned about: a file is append-only, so only new ones are news. */
+  private warnedSkipped = 0;
 
   constructor(options: FileHistoryStoreOptions) {
     this.location = options.path;
@@ -65,11 +65,10 @@ export class FileHistoryStore implements HistoryStore {
     // JSON.stringify escapes every newline inside strings, so this is exactly one line.
     const line = `${JSON.stringify(record)}\n`;
     try {
-      await refuseIrregularFile(this.location, 'write');
       await mkdir(dirname(this.location), { recursive: true });
       const lock = await acquireFileLock(this.location, this.lockOptions, this.logger);
       try {
-        await appendLine(this.location, line);
+        await appendLine(this.location, line, (handle) => this.refuseForeignContent(handle));
       } finally {
         await lock.release();
       }
@@ -108,37 +107,51 @@ export class FileHistoryStore implements HistoryStore {
   /** Reads the whole file once, keeping records `keep` accepts and noting invalidations. */
   private async scan(keep: (record: HistoryRecord) => boolean): Promise<ScanResult> {
     const result: ScanResult = { matches: [], invalidated: new Set() };
+    const tally = new HistoryTally();
     try {
-      await refuseIrregularFile(this.location, 'read');
       for await (const line of readTextLines(this.location)) {
-        const record = this.recordOf(line);
+        const record = this.recordOf(line, tally);
         if (record === undefined) continue;
         if (isInvalidation(record)) result.invalidated.add(record.target);
         else if (keep(record)) result.matches.push(record);
       }
+      refuseForeignFile(tally, this.location, 'read');
     } catch (error) {
       throw toHistoryFileError(error, this.location, 'read');
     }
+    this.reportSkipped(tally);
     return result;
   }
 
-  private recordOf(line: TextLine): HistoryRecord | undefined {
-    const parsed = parseRecordLine(line.text);
+  private recordOf(line: TextLine, tally: HistoryTally): HistoryRecord | undefined {
+    const parsed = parseTextLine(line);
+    tally.count(line, parsed);
     if (parsed.status === 'record') return parsed.record;
-    if (parsed.status === 'skipped') this.reportSkipped(line, parsed.reason);
+    if (parsed.status === 'skipped' && !line.terminated) {
+      // The last line without "\n" is usually a write in progress, not damage: it is complete
+      // by the next read, or the next append moves on to a new line and it is counted then.
+      this.logger.debug(`${this.location}:${line.number}: ignored the unfinished last line`);
+    }
     return undefined;
   }
 
-  private reportSkipped(line: TextLine, reason: string): void {
-    const where = `${this.location}:${line.number}`;
-    if (!line.terminated) {
-      // The last line without "\n" is usually a write in progress, not damage: it is complete
-      // by the next read, or the next append moves on to a new line and it gets its warning then.
-      this.logger.debug(`${where}: ignored the unfinished last line`);
-      return;
+  /** One warning per pass, and only when lines were skipped that no earlier warning counted. */
+  private reportSkipped(tally: HistoryTally): void {
+    if (tally.skipped <= this.warnedSkipped) return;
+    this.warnedSkipped = tally.skipped;
+    warnSkipped(tally, this.location, this.logger);
+  }
+
+  /**
+   * Called with the file open for appending, under the lock: refuses to append to a file with
+   * content and no history record in it. Stops at the first record, usually line 1.
+   */
+  private async refuseForeignContent(handle: FileHandle): Promise<void> {
+    const tally = new HistoryTally();
+    for await (const line of readLinesOf(handle)) {
+      tally.count(line, parseTextLine(line));
+      if (tally.records > 0) return;
     }
-    if (this.warnedLines.has(line.number)) return;
-    this.warnedLines.add(line.number);
-    this.logger.warn(`${where}: ${reason}`);
+    refuseForeignFile(tally, this.location, 'write');
   }
 }

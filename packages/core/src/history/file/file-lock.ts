@@ -9,12 +9,13 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../environment.js';
 import { ExternalSystemError } from '../../errors.js';
+import { readRegularFile } from '../../files/regular-file.js';
 import { errorCode } from './system-errors.js';
 
 /** How long to trust a lock and how long to wait for it. */
@@ -142,7 +143,9 @@ async function ageOf(path: string): Promise<number | undefined> {
 
 async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
   try {
-    return JSON.parse(await readFile(join(lockPath, 'owner.json'), 'utf8')) as LockOwner;
+    // Through the shared guard: a FIFO planted there must not hang the wait for the lock.
+    const text = await readRegularFile(join(lockPath, 'owner.json'), { maxBytes: 64 * 1024 });
+    return JSON.parse(text.toString('utf8')) as LockOwner;
   } catch {
     // Missing (the holder died between mkdir and writeFile) or unreadable: owner unknown.
     return undefined;

@@ -1,56 +1,140 @@
 /**
  * The two file operations of the JSON Lines history: stream its lines, and append one line so
- * that a crash can at worst leave a fragment that readers skip.
+ * that a crash can at worst leave a fragment that readers skip. Both open the file through the
+ * shared guard (files/regular-file.ts) without following a symbolic link: the history path is
+ * the file itself, so a planted link cannot send a record into another file (DESIGN.md section 9).
  */
 
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openRegularFile } from '../../files/regular-file.js';
 import { errorCode } from './system-errors.js';
+
+/**
+ * The longest line read as a record. An evaluation is a few kilobytes per objective; a longer
+ * line is damage or not history, and keeping it whole would let one line take the memory.
+ */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** Bytes per read. */
+const CHUNK_BYTES = 256 * 1024;
 
 /** One line of the file, without its "\n". */
 export interface TextLine {
   /** 1-based, as editors count. */
   number: number;
+  /** Empty for a line over the bound, whose bytes were not kept. */
   text: string;
   /** False only for a last line with no "\n": a write in progress, or one cut off by a crash. */
   terminated: boolean;
+  /** The length in bytes of a line over the bound; absent for lines read whole. */
+  overlongBytes?: number;
 }
 
-/** Streams the file's lines; a missing file has none. */
-export async function* readTextLines(path: string): AsyncGenerator<TextLine> {
-  let pending = '';
-  let number = 0;
+export interface ReadLinesOptions {
+  /** Longest line kept, in bytes; tests pass small values. */
+  maxLineBytes?: number;
+}
+
+/** Streams the lines of the history file; a missing file has none. */
+export async function* readTextLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<TextLine> {
+  let handle: FileHandle;
   try {
-    // The utf8 decoder of the stream keeps characters split across chunks whole.
-    for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
-      const parts = (pending + (chunk as string)).split('\n');
-      pending = parts.pop() ?? '';
-      for (const text of parts) yield { number: ++number, text, terminated: true };
-    }
+    handle = await openRegularFile(path, { noFollow: true });
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return;
     throw error;
   }
-  if (pending !== '') yield { number: ++number, text: pending, terminated: false };
+  try {
+    yield* readLinesOf(handle, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Streams the lines of an open file from its start, in bytes: each chunk is searched once for
+ * "\n", so time grows with the file, not with the square of its longest line, and a line over
+ * the bound keeps no bytes at all. Lines are decoded whole, so no character is split.
+ */
+export async function* readLinesOf(
+  handle: FileHandle,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<TextLine> {
+  const line = new LineBuffer(options.maxLineBytes ?? MAX_LINE_BYTES);
+  let position = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const data = chunk.subarray(0, bytesRead);
+    let start = 0;
+    for (let end = data.indexOf(0x0a); end >= 0; end = data.indexOf(0x0a, start)) {
+      line.add(data.subarray(start, end));
+      yield line.take(true);
+      start = end + 1;
+    }
+    line.add(data.subarray(start));
+  }
+  if (line.bytes > 0) yield line.take(false);
+}
+
+/** The bytes of the line being read, dropped as soon as it is over the bound. */
+class LineBuffer {
+  private parts: Buffer[] = [];
+  /** Bytes of the line so far, kept or not. */
+  bytes = 0;
+  private number = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  add(part: Buffer): void {
+    this.bytes += part.length;
+    if (this.bytes > this.maxBytes) this.parts = [];
+    else if (part.length > 0) this.parts.push(part);
+  }
+
+  take(terminated: boolean): TextLine {
+    const number = ++this.number;
+    const line: TextLine =
+      this.bytes > this.maxBytes
+        ? { number, text: '', terminated, overlongBytes: this.bytes }
+        : { number, text: Buffer.concat(this.parts).toString('utf8'), terminated };
+    this.parts = [];
+    this.bytes = 0;
+    return line;
+  }
 }
 
 /**
  * Appends `line` (which ends with "\n") with one write call, then fsyncs. The caller holds the
- * lock. If the file does not end with "\n" (a writer was killed mid-line), a "\n" goes first, so
- * the fragment stays alone on its line instead of spoiling this one. Nothing existing is changed.
+ * lock. `check` sees the open file first and may refuse it (a file that is not history). If the
+ * file does not end with "\n" (a writer was killed mid-line), a "\n" goes first, so the fragment
+ * stays alone on its line instead of spoiling this one. Nothing existing is changed.
  */
-export async function appendLine(path: string, line: string): Promise<void> {
-  const handle = await open(path, 'a+');
+export async function appendLine(
+  path: string,
+  line: string,
+  check?: (handle: FileHandle) => Promise<void>,
+): Promise<void> {
+  // O_NOFOLLOW on the open itself: no window between a check of the path and the write.
+  const handle = await openRegularFile(path, { append: true, noFollow: true });
   try {
-    const { size } = await handle.stat();
-    const data = Buffer.from((await endsInNewline(handle, size)) ? line : `\n${line}`);
-    const { bytesWritten } = await handle.write(data, 0, data.length);
-    // A short write on a regular file means the disk filled up; the next append repairs the line.
-    if (bytesWritten !== data.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
-    await handle.sync();
+    await check?.(handle);
+    await writeLine(handle, line);
   } finally {
     await handle.close();
   }
+}
+
+/** Writes `line` at the end of the open file, after a "\n" if the last line is unfinished. */
+export async function writeLine(handle: FileHandle, line: string): Promise<void> {
+  const { size } = await handle.stat();
+  const data = Buffer.from((await endsInNewline(handle, size)) ? line : `\n${line}`);
+  const { bytesWritten } = await handle.write(data, 0, data.length);
+  // A short write on a regular file means the disk filled up; the next append repairs the line.
+  if (bytesWritten !== data.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+  await handle.sync();
 }
 
 async function endsInNewline(handle: FileHandle, size: number): Promise<boolean> {

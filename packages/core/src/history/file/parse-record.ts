@@ -10,9 +10,14 @@ import type { HistoryRecord } from '../history-store.js';
 /** The newest record layout this version of ci-connect understands. */
 export const SUPPORTED_SCHEMA_VERSION = 1;
 
-/** What a line holds. */
+/**
+ * What a line holds. A skipped line is `recognised` when it is a ci-connect record this version
+ * cannot use (newer, or a damaged evaluation): it still shows that the file is a history.
+ */
 export type ParsedLine =
-  { status: 'record'; record: HistoryRecord } | { status: 'blank' } | { status: 'skipped'; reason: string };
+  | { status: 'record'; record: HistoryRecord }
+  | { status: 'blank' }
+  | { status: 'skipped'; reason: string; recognised: boolean };
 
 const INCOMPLETE = 'skipped a line that is not a complete history record (a writer was probably interrupted)';
 
@@ -23,13 +28,14 @@ export function parseRecordLine(text: string): ParsedLine {
   try {
     value = JSON.parse(text);
   } catch {
-    return { status: 'skipped', reason: INCOMPLETE };
+    return { status: 'skipped', reason: INCOMPLETE, recognised: false };
   }
-  if (!isHistoryRecord(value)) return { status: 'skipped', reason: INCOMPLETE };
+  if (!isHistoryRecord(value)) return { status: 'skipped', reason: INCOMPLETE, recognised: false };
   if (value.schemaVersion > SUPPORTED_SCHEMA_VERSION) {
     return {
       status: 'skipped',
       reason: `skipped a record with schemaVersion ${value.schemaVersion}, written by a newer ci-connect (upgrade ci-connect to read it)`,
+      recognised: true,
     };
   }
   const problem = findEvaluationShapeProblem(value);
@@ -37,6 +43,7 @@ export function parseRecordLine(text: string): ParsedLine {
     return {
       status: 'skipped',
       reason: `skipped the evaluation record ${JSON.stringify(value.id)}: ${problem}`,
+      recognised: true,
     };
   }
   return { status: 'record', record: value };

@@ -4,6 +4,7 @@
  */
 
 import { CiConnectError, ConfigError, ExternalSystemError } from '../../errors.js';
+import { FileRefusedError } from '../../files/regular-file.js';
 
 /** The `code` of a Node.js system error, e.g. ENOENT. */
 export function errorCode(error: unknown): string | undefined {
@@ -19,16 +20,20 @@ const CONFIG_PROBLEMS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'the file system is read-only',
-  EISDIR: 'the path is a directory',
+  EISDIR: 'the path is a directory, not a regular file',
   ENOTDIR: 'a parent of the path is not a directory',
   ELOOP: 'too many symbolic links',
   ENAMETOOLONG: 'the path is too long',
+  // Only a write gets here (reading a missing file is an empty history): the directories were
+  // just created, so a part of the path is a symbolic link that points nowhere.
+  ENOENT: 'a directory on the path cannot be created (is it a symbolic link that points nowhere?)',
 };
 
 const SPACE_CODES = new Set(['ENOSPC', 'EDQUOT']);
 
 /** Wraps `error` from reading or writing the history file at `path`; other errors pass through. */
 export function toHistoryFileError(error: unknown, path: string, operation: 'read' | 'write'): unknown {
+  if (error instanceof FileRefusedError) return refusedHistoryFile(error, path, operation);
   if (error instanceof CiConnectError) return error;
   const code = errorCode(error);
   if (code === undefined) return error;
@@ -49,4 +54,22 @@ export function toHistoryFileError(error: unknown, path: string, operation: 'rea
     `cannot ${operation} the history file ${path}: ${(error as Error).message}`,
     { hint: 'retrying may help; the records already in the file are unchanged', cause: error },
   );
+}
+
+/** The shared file guard's refusal, said as the history's: which operation, and --history. */
+function refusedHistoryFile(error: FileRefusedError, path: string, operation: 'read' | 'write'): ConfigError {
+  const { problem } = error;
+  const what =
+    problem.kind === 'not-regular'
+      ? `the path is ${problem.fileType}, not a regular file`
+      : problem.kind === 'symbolic-link'
+        ? 'the path is a symbolic link, and ci-connect does not follow links for its history'
+        : error.message;
+  return new ConfigError(`cannot ${operation} the history file ${path}: ${what}`, {
+    hint:
+      problem.kind === 'symbolic-link'
+        ? 'point --history (or CI_CONNECT_HISTORY) at the history file itself, not at a link to it'
+        : FLAG_HINT,
+    cause: error,
+  });
 }

@@ -5,7 +5,7 @@
  * CSVSaveService writes (RFC 4180): a field holding a comma, a quote or a line break is quoted,
  * quotes inside it are doubled, and a quoted field may span lines.
  */
-import { open } from 'node:fs/promises';
+import { openRegularFile } from '../../files/regular-file.js';
 import { CsvRow, CsvSyntaxError } from './csv-row.js';
 
 /** Bytes read per call; large enough that syscalls cost nothing next to scanning. */
@@ -41,7 +41,8 @@ export async function scanCsvFile(
   const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const maxRowBytes = options.maxRowBytes ?? MAX_ROW_BYTES;
   const scanner = new RowScanner(onRow);
-  const handle = await open(path, 'r');
+  // The shared guard: a path swapped for a FIFO since checkJtlFile cannot block the read.
+  const handle = await openRegularFile(path);
   try {
     let buf: Buffer = Buffer.allocUnsafe(chunkSize);
     let filled = 0;

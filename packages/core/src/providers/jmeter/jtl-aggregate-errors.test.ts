@@ -179,7 +179,7 @@ describe('aggregateJtl refuses files it cannot use', () => {
   it.skipIf(!existsSync('/dev/zero'))('a device (/dev/zero; skipped where there is none)', async () => {
     const error = await aggregateJtl('/dev/zero').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toBe('/dev/zero is a device, not a JMeter results file');
+    expect((error as InputError).message).toBe('/dev/zero is a character device, not a JMeter results file');
   });
 
   it.skipIf(process.platform === 'win32')('a named pipe (skipped on Windows: no mkfifo)', async () => {

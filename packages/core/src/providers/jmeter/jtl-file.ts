@@ -3,10 +3,10 @@
  * device, empty file, XML results, a compressed or binary file) get a message that says how to
  * fix them instead of a parse error on line 1 or an internal error.
  */
-import type { Stats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { getSystemErrorMap } from 'node:util';
 import { InputError } from '../../errors.js';
+import { FileRefusedError, openRegularFile } from '../../files/regular-file.js';
 
 const PROBE_BYTES = 4096;
 const XML_HINT =
@@ -17,21 +17,29 @@ const DIRECTORY_HINT = 'pass the results file JMeter wrote with -l, e.g. --jtl r
 
 /** Throws an InputError when `path` is not a readable, non-empty CSV results file. */
 export async function checkJtlFile(path: string): Promise<void> {
-  const info = await statOf(path);
-  if (!info.isFile()) {
-    // A pipe or a device never ends (or blocks in open), so reading one would hang the gate.
-    throw new InputError(`${path} is ${describeKind(info)}, not a JMeter results file`, {
-      hint: info.isDirectory()
-        ? DIRECTORY_HINT
-        : 'pass the results file JMeter wrote with -l; save the results to a file first',
-    });
+  let handle: FileHandle;
+  try {
+    // No size bound: results files are streamed (csv-scanner.ts bounds the row length instead).
+    handle = await openRegularFile(path);
+  } catch (error) {
+    throw asInputError(path, error);
   }
-  if (info.size === 0) {
+  try {
+    await checkContent(path, handle);
+  } catch (error) {
+    throw asInputError(path, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function checkContent(path: string, handle: FileHandle): Promise<void> {
+  if ((await handle.stat()).size === 0) {
     throw new InputError(`${path} is empty: JMeter wrote nothing; did the test run?`, {
       hint: 'check the JMeter log (jmeter.log) and that -l names this file',
     });
   }
-  const head = await readHead(path);
+  const head = await readHead(handle);
   const text = head
     .toString('latin1')
     .replace(/^\xef\xbb\xbf/, '')
@@ -52,35 +60,23 @@ export async function checkJtlFile(path: string): Promise<void> {
   }
 }
 
-async function statOf(path: string): Promise<Stats> {
-  try {
-    return await stat(path);
-  } catch (error) {
-    throw asInputError(path, error);
-  }
+/** A pipe or a device never ends (or blocks in open), so reading one would hang the gate. */
+function refusedAsJtl(path: string, refused: FileRefusedError): InputError {
+  if (refused.problem.kind !== 'not-regular') return refused;
+  const { fileType } = refused.problem;
+  return new InputError(`${path} is ${fileType}, not a JMeter results file`, {
+    hint:
+      fileType === 'a directory'
+        ? DIRECTORY_HINT
+        : 'pass the results file JMeter wrote with -l; save the results to a file first',
+    cause: refused,
+  });
 }
 
-function describeKind(info: Stats): string {
-  if (info.isDirectory()) return 'a directory';
-  if (info.isFIFO()) return 'a named pipe (FIFO)';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
-async function readHead(path: string): Promise<Buffer> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(PROBE_BYTES);
-      const { bytesRead } = await handle.read(buf, 0, PROBE_BYTES, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw asInputError(path, error);
-  }
+async function readHead(handle: FileHandle): Promise<Buffer> {
+  const buf = Buffer.alloc(PROBE_BYTES);
+  const { bytesRead } = await handle.read(buf, 0, PROBE_BYTES, 0);
+  return buf.subarray(0, bytesRead);
 }
 
 const PERMISSION_DENIED = {
@@ -110,6 +106,7 @@ const SYSTEM_ERRORS: Readonly<Partial<Record<string, { reason: string; hint: str
  * path and says why in words; keeps our own errors, and anything else, as they are.
  */
 export function asInputError(path: string, error: unknown): unknown {
+  if (error instanceof FileRefusedError) return refusedAsJtl(path, error);
   if (error instanceof InputError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== 'string') return error;

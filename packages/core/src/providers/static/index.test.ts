@@ -39,7 +39,7 @@ describe('StaticProvider', () => {
     [file('broken.json', '{"rt": 4'), 'is not valid JSON'],
     [file('array.json', '[1, 2]'), 'must hold a JSON object'],
     [file('string.json', '{"rt": "412ms"}'), '"rt" is "412ms", not a number'],
-    [file('big.json', Buffer.alloc(2 * 1024 * 1024, 0x20)), 'a values file is a small JSON object'],
+    [file('big.json', Buffer.alloc(2 * 1024 * 1024, 0x20)), 'is 2.0 MiB, more than the 1.0 MiB allowed'],
     // JSON.parse reads these as ±Infinity, which JSON.stringify would have shown as "null".
     [file('huge.json', '{"rt": 1e309}'), `huge.json: "rt" is out of range (not a finite number)`],
     [file('tiny.json', '{"rt": -1e309}'), `tiny.json: "rt" is out of range (not a finite number)`],

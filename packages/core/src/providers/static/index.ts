@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
+import { readRegularFile } from '../../files/regular-file.js';
 import type { SliValue } from '../../gate/types.js';
 import type { IndicatorDefinition, SliProvider } from '../provider.js';
 
@@ -45,29 +45,12 @@ export class StaticProvider implements SliProvider {
 }
 
 async function readValuesFile(file: string): Promise<string> {
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : `cannot be read (${code})`;
-    throw new InputError(`values file ${file} ${why}`, {
-      hint: 'pass a JSON file such as {"response_time_p95": 412} with --values',
-    });
-  }
-  if (buffer.length > MAX_BYTES) {
-    throw new InputError(
-      `values file ${file} is ${buffer.length} bytes; a values file is a small JSON object`,
-      {
-        hint: 'a JMeter results file goes to --jtl, not --values',
-      },
-    );
-  }
+  const buffer = await readRegularFile(file, {
+    label: '--values',
+    maxBytes: MAX_BYTES,
+    // Most often a JMeter results file given to the wrong flag.
+    hint: 'pass a small JSON file such as {"response_time_p95": 412} with --values; a JMeter results file goes to --jtl',
+  });
   return buffer.toString('utf8');
 }
 

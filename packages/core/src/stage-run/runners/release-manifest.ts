@@ -4,9 +4,10 @@
  * to the next stage instead of whatever the chart is at HEAD.
  */
 
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { openRegularFile } from '../../files/regular-file.js';
 import type { DeploymentStrategy } from '../../shipyard/types.js';
 import type { ProcessRunner } from '../../runners/process.js';
 
@@ -61,16 +62,34 @@ export async function digestDirectory(dir: string): Promise<string> {
   for (const file of await listFiles(dir)) {
     hash.update(relative(dir, file).split(sep).join('/'));
     hash.update('\0');
-    hash.update(await readFile(file));
+    await hashFile(hash, file);
     hash.update('\0');
   }
   return `sha256:${hash.digest('hex')}`;
 }
 
 export async function digestFile(file: string): Promise<string> {
-  return `sha256:${createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex')}`;
+  const hash = createHash('sha256');
+  await hashFile(hash, file);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * Feeds a file to `hash` in chunks, through the shared guard: a values file that is a FIFO or a
+ * device is refused instead of hanging the deployment, and memory does not grow with the file.
+ */
+async function hashFile(hash: Hash, file: string): Promise<void> {
+  const handle = await openRegularFile(file);
+  try {
+    const chunk = Buffer.allocUnsafe(1024 * 1024);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return;
+      hash.update(chunk.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Every regular file under `dir`, sorted; helm's own `charts/` cache and `.git` left out. */

@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readTextLines, type TextLine } from './json-lines.js';
+
+let dir = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ci-connect-lines-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+async function linesOf(content: string | Buffer, maxLineBytes?: number): Promise<TextLine[]> {
+  const path = join(dir, 'h.jsonl');
+  await writeFile(path, content);
+  const lines: TextLine[] = [];
+  for await (const line of readTextLines(path, maxLineBytes === undefined ? {} : { maxLineBytes })) {
+    lines.push(line);
+  }
+  return lines;
+}
+
+describe('readTextLines', () => {
+  it('numbers lines, keeps multi-byte characters whole and marks an unfinished last line', async () => {
+    expect(await linesOf('a\n\ncafé ☕\nhalf')).toEqual([
+      { number: 1, text: 'a', terminated: true },
+      { number: 2, text: '', terminated: true },
+      { number: 3, text: 'café ☕', terminated: true },
+      { number: 4, text: 'half', terminated: false },
+    ]);
+  });
+
+  it('reads nothing from a missing file', async () => {
+    const lines: TextLine[] = [];
+    for await (const line of readTextLines(join(dir, 'missing.jsonl'))) lines.push(line);
+    expect(lines).toEqual([]);
+  });
+
+  it('gives a line over the bound as its length only, then reads on', async () => {
+    expect(await linesOf(`ok\n${'x'.repeat(11)}\nnext\n${'y'.repeat(12)}`, 10)).toEqual([
+      { number: 1, text: 'ok', terminated: true },
+      { number: 2, text: '', terminated: true, overlongBytes: 11 },
+      { number: 3, text: 'next', terminated: true },
+      { number: 4, text: '', terminated: false, overlongBytes: 12 },
+    ]);
+  });
+
+  // Before the bound, each chunk was appended to the pending line as a string: time grew with the
+  // square of a line's length (100 MB: minutes) and memory with the line.
+  it('skips a 20 MB line spanning many reads and reads the lines after it', async () => {
+    const huge = Buffer.alloc(20 * 1024 * 1024, 0x61);
+    const lines = await linesOf(Buffer.concat([huge, Buffer.from('\n{"after":1}\n')]));
+    expect(lines).toEqual([
+      { number: 1, text: '', terminated: true, overlongBytes: huge.length },
+      { number: 2, text: '{"after":1}', terminated: true },
+    ]);
+  });
+});
