@@ -27,7 +27,7 @@ interface PrometheusStandIn {
   close(): Promise<void>;
 }
 
-type PrometheusAnswer = 'login-page' | number;
+type PrometheusAnswer = 'login-page' | 'huge-error' | number;
 
 /** A strict stand-in for /api/v1/query: each declared query gets a login page or one sample. */
 async function startPrometheusStandIn(answers: Record<string, PrometheusAnswer>): Promise<PrometheusStandIn> {
@@ -41,6 +41,12 @@ async function startPrometheusStandIn(answers: Record<string, PrometheusAnswer>)
       res.writeHead(500, { 'content-type': 'application/json' }).end('{"status":"error"}');
     } else if (answer === 'login-page') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(LOGIN_PAGE);
+    } else if (answer === 'huge-error') {
+      // Prometheus quotes a query back in its errors: a long one makes a long message.
+      const error = `parse error: ${'unexpected token '.repeat(20_000)}`;
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'error', errorType: 'bad_data', error }));
     } else {
       const data = { resultType: 'vector', result: [{ metric: {}, value: [1, String(answer)] }] };
       res
@@ -139,6 +145,32 @@ describe('evaluate with Prometheus behind a login page', () => {
     const records = readFileSync(history(), 'utf8').trim().split('\n');
     expect(records).toHaveLength(1);
     expect(records[0]).not.toContain(PROM_TOKEN);
+  });
+});
+
+describe('evaluate with a monitoring API that says too much', () => {
+  let prometheus: PrometheusStandIn | undefined;
+  afterEach(async () => {
+    expect(prometheus?.unknown).toEqual([]);
+    await prometheus?.close();
+  });
+
+  it('records a 340 KB error message cut to 2000 characters: history stays bounded', async () => {
+    prometheus = await startPrometheusStandIn({ 'sum(errors)': 'huge-error', 'sum(latency)': 200 });
+    writeFileSync(
+      path.join(dir, 'prometheus.yaml'),
+      'spec_version: "1.0"\nindicators:\n  error_rate: "sum(errors)"\n  latency: "sum(latency)"\n',
+    );
+    const run = await runCli([...gateArgs, '--sli', 'prometheus=prometheus.yaml', ...historyArgs], {
+      cwd: dir,
+      env: { PROMETHEUS_URL: prometheus.url, PROMETHEUS_TOKEN: PROM_TOKEN },
+    });
+    expect(run.exitCode, run.stderr).toBe(1);
+    const message = objectivesOf(run)['error_rate']?.message ?? '';
+    expect(message).toMatch(/^error: query "sum\(errors\)" failed: bad_data: parse error: unexpected token/);
+    expect(message.length).toBeLessThanOrEqual(2000 + 'error: '.length + 1);
+    expect(message.endsWith('…')).toBe(true);
+    expect(readFileSync(history(), 'utf8').length).toBeLessThan(10_000);
   });
 });
 

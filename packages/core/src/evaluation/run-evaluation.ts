@@ -65,7 +65,7 @@ export async function runEvaluation(
 
   const window = await evaluationWindow(request.window, providers, deps);
   const context: SliContext = { ...target, labels: request.labels, filter: slo.filter, window };
-  const values = await fetchAll(plan.byProvider, context);
+  const values = (await fetchAll(plan.byProvider, context)).map((value) => boundMessage(value, redactor));
   const missing = plan.undefinedInfo.map((sli): SliValue => ({
     sli,
     provider: '',
@@ -146,6 +146,17 @@ async function fetchAll(
     [...byProvider].map(([provider, names]) => provider.fetch(names, context)),
   );
   return results.flat();
+}
+
+// A server can say a lot (an echoed query, an HTML page): a record stays readable and far below
+// the history reader's line limit.
+const MAX_SLI_MESSAGE = 2000;
+
+/** Each provider's message, redacted and then cut: one place for every provider. */
+function boundMessage(value: SliValue, redactor: Redactor): SliValue {
+  if (value.value !== null) return value;
+  const hint = value.hint === undefined ? {} : { hint: redactor.clip(value.hint, MAX_SLI_MESSAGE) };
+  return { ...value, message: redactor.clip(value.message, MAX_SLI_MESSAGE), ...hint };
 }
 
 /** DESIGN.md section 5: when no SLI could be fetched because systems were down, record nothing. */

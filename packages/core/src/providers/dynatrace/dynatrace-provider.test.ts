@@ -218,7 +218,7 @@ describe('DynatraceProvider metrics v2 SLIs', () => {
         /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/metrics\/query answered HTTP 200 with /,
       );
       expect(value.message).toMatch(said);
-      expect(value.message).toContain('single sign-on');
+      expect(value.hint).toContain('single sign-on');
       expect(value.message).not.toContain(CLASSIC.slice(7));
       // Not retried: the stand-in declared one answer.
       expect(standIn.requests).toHaveLength(1);

@@ -178,8 +178,9 @@ describe('PrometheusProvider', () => {
         value: null,
         failure: 'unavailable',
         message: expect.stringMatching(
-          /^GET http:\/\/127\.0\.0\.1:\d+\/prom\/api\/v1\/query answered HTTP 200 with an HTML page titled "Sign in" \(a login page or a proxy\?\) instead of JSON \(check that the URL .*single sign-on/,
+          /^GET http:\/\/127\.0\.0\.1:\d+\/prom\/api\/v1\/query answered HTTP 200 with an HTML page titled "Sign in" \(a login page or a proxy\?\) instead of JSON$/,
         ),
+        hint: expect.stringMatching(/^check that the URL .*single sign-on/),
       },
       {
         sli: 'cut',
@@ -187,6 +188,7 @@ describe('PrometheusProvider', () => {
         value: null,
         failure: 'unavailable',
         message: expect.stringContaining('with JSON that does not parse'),
+        hint: expect.stringContaining('single sign-on'),
       },
       { sli: 'good', provider: 'prometheus', value: 2 },
     ]);
