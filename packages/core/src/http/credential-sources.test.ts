@@ -54,6 +54,16 @@ describe('createProcessRedactor: credentials in the environment', () => {
     expect(shown).toBe('*** *** *** *** *** ***');
   });
 
+  it('knows the variables CI_CONNECT_SECRET_VARS names, whatever they hold', () => {
+    const redactor = createProcessRedactor({
+      CI_CONNECT_SECRET_VARS: 'SIGNING, deploy_pin ',
+      SIGNING: 'ab1',
+      deploy_pin: '1234',
+      OTHER: 'ab1-not-named',
+    });
+    expect(redactor.redact('ab1 1234 OTHER=x')).toBe('*** *** OTHER=x');
+  });
+
   it("knows PROMETHEUS_USER/PROMETHEUS_PASSWORD's Basic header", () => {
     const redactor = createProcessRedactor({
       PROMETHEUS_USER: 'gate',

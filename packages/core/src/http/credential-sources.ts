@@ -10,6 +10,9 @@ import { createRedactor, type Redactor } from './redaction.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Names, separated by commas or spaces, of more env vars whose values are secrets (docs/security.md). */
+export const EXTRA_SECRET_VARS = 'CI_CONNECT_SECRET_VARS';
+
 /** The variables DESIGN.md section 4 reads secrets from by default (contract). */
 export const DEFAULT_SECRET_ENV_VARS = [
   'DT_API_TOKEN',
@@ -42,6 +45,7 @@ export function registerEnvironmentSecrets(
   names: Iterable<string> = DEFAULT_SECRET_ENV_VARS,
 ): void {
   const known = new Set(names);
+  for (const name of (env[EXTRA_SECRET_VARS] ?? '').split(/[\s,]+/)) if (name !== '') known.add(name);
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.trim() === '') continue;
     if (known.has(name) || (SECRET_NAME.test(name) && looksLikeSecret(value)))
