@@ -1,6 +1,6 @@
 // A hostile API for the leak tests (DESIGN.md section 9): it answers every request with an error
-// whose text echoes back the credentials the request carried (Authorization, Proxy-Authorization,
-// the URL with its query, the body), padded so that a 300-character cut of the message falls
+// whose text echoes back the credentials the request carried (the values of Authorization and
+// Proxy-Authorization, the URL with its query, the body), padded so that a 300-character cut of the message falls
 // `offset` characters into the credential under test. Asked as a proxy (an absolute URI), it
 // refuses with 407 and echoes Proxy-Authorization, as a misconfigured company proxy does.
 // It records what it saw, so a test can prove the credential really travelled this path.
@@ -40,12 +40,14 @@ export async function startEchoServer(options: EchoOptions): Promise<EchoServer>
       const url = req.url ?? '/';
       state.requests.push(`${req.method ?? ''} ${url}`);
       if (body !== '' && /events\/ingest|cloudevents/.test(url)) state.events.push(body);
+      // Values without their header names or schemes ("Bearer", "Basic"), as a server says
+      // "invalid token X": the generic patterns cannot help, only what was registered can.
       const echo = [
-        `authorization=${req.headers.authorization ?? ''}`,
-        `proxy-authorization=${req.headers['proxy-authorization'] ?? ''}`,
-        `url=${url}`,
-        `decoded=${safeDecode(url)}`,
-        `body=${body.slice(0, 2000)}`,
+        `rejected ${credentialOf(req.headers.authorization)}`,
+        `via ${credentialOf(req.headers['proxy-authorization'])}`,
+        `for ${url}`,
+        `(${safeDecode(url)})`,
+        `with ${body.slice(0, 2000)}`,
       ].join(' ');
       const message = cutAround(echo, options, () => state.focused++);
       answer(res, url, message, options.body);
@@ -96,6 +98,10 @@ function answer(res: http.ServerResponse, url: string, message: string, kind: Ec
     ? { status: 'error', errorType: 'bad_data', error: message }
     : { error: { code: 400, message } };
   res.end(JSON.stringify(envelope));
+}
+
+function credentialOf(header: string | undefined): string {
+  return (header ?? '').replace(/^\S+\s+/, '');
 }
 
 function safeDecode(text: string): string {

@@ -198,3 +198,33 @@ describe('createHttpClient', () => {
     );
   });
 });
+
+describe('user:password in a request URL', () => {
+  it('is sent as an explicit Basic header (decoded), and never as the URL', async () => {
+    const server = await serve((_req, res) => json(res, 200, {}));
+    const harness = createHarness();
+    const host = server.url.replace('http://', '');
+    await harness.client.request({ method: 'GET', url: `http://me%40corp:p%40ss@${host}/api` });
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('me@corp:p@ss').toString('base64')}`,
+    );
+    expect(server.requests[0]?.url).toBe('/api');
+  });
+
+  it('is refused (ConfigError) when the request carries credentials of its own: neither silently wins', async () => {
+    const server = await serve((_req, res) => json(res, 200, {}));
+    const harness = createHarness();
+    const host = server.url.replace('http://', '');
+    const error = await expectFailure(harness, {
+      method: 'GET',
+      url: `http://me:${TOKEN}@${host}/api`,
+      headers: { Authorization: 'Bearer other-token' },
+    });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(
+      `the URL ${server.url} has user:password in it, and the request carries credentials too`,
+    );
+    expect(server.requests).toEqual([]);
+    expectNoToken(error, harness);
+  });
+});

@@ -71,8 +71,14 @@ function statusError(failure: HttpStatusFailure, context: HttpErrorContext): CiC
   const status = failure.status;
   // The proxy's own refusal: the caller's hints are about the API's credentials, not the proxy's.
   if (status === 407) {
-    const message = `${context.method} ${target}: the proxy refused the proxy credentials (HTTP 407)${said}`;
-    return new ConfigError(redactor.redact(message), { hint: PROXY_AUTH_HINT });
+    const proxy = context.proxy;
+    const which = proxy === undefined ? 'the proxy' : `the proxy ${proxy.address} (from ${proxy.envVar})`;
+    const message = `${context.method} ${target}: ${which} refused the proxy credentials (HTTP 407)${said}`;
+    const hint =
+      proxy === undefined
+        ? PROXY_AUTH_HINT
+        : `check the user:password in ${proxy.envVar}, or list the host in NO_PROXY`;
+    return new ConfigError(redactor.redact(message), { hint });
   }
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
     const message = `${context.method} ${target} was refused with HTTP ${status}${said}`;
