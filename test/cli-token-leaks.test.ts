@@ -145,6 +145,8 @@ interface LeakPath {
   focus: (api: string) => string[];
   args: readonly string[];
   env: (api: string) => Record<string, string>;
+  /** The exit code, with a JSON error envelope and with a text answer. */
+  exit: { json: number; text: number };
 }
 
 const GATE = [
@@ -162,18 +164,21 @@ const hostOf = (api: string) => new URL(api).host;
 const PATHS: readonly LeakPath[] = [
   {
     name: 'Prometheus with a bearer token',
+    exit: { json: 1, text: 3 },
     focus: () => [PROM_TOKEN],
     args: [...GATE, '--sli', 'prometheus=prometheus.yaml'],
     env: (api) => ({ PROMETHEUS_URL: api, PROMETHEUS_TOKEN: PROM_TOKEN }),
   },
   {
     name: 'Prometheus with basic auth',
+    exit: { json: 1, text: 3 },
     focus: () => [base64(`${PROM_USER}:${PROM_PASSWORD}`)],
     args: [...GATE, '--sli', 'prometheus=prometheus.yaml'],
     env: (api) => ({ PROMETHEUS_URL: api, PROMETHEUS_USER: PROM_USER, PROMETHEUS_PASSWORD: PROM_PASSWORD }),
   },
   {
     name: 'Prometheus with user:password in PROMETHEUS_URL',
+    exit: { json: 1, text: 3 },
     focus: () => [base64(`${URL_USER}:${URL_PASSWORD}`)],
     args: [...GATE, '--sli', 'prometheus=prometheus.yaml'],
     env: (api) => ({
@@ -182,6 +187,7 @@ const PATHS: readonly LeakPath[] = [
   },
   {
     name: 'Prometheus behind a proxy that refuses and echoes its credentials',
+    exit: { json: 2, text: 2 },
     focus: () => [
       base64(`${PROXY_USER}:${encodeURIComponent(PROXY_PASSWORD)}`),
       base64(`${PROXY_USER}:${PROXY_PASSWORD}`),
@@ -196,6 +202,7 @@ const PATHS: readonly LeakPath[] = [
   },
   {
     name: 'Dynatrace metrics, with $ENV secrets of an unloaded provider in the query',
+    exit: { json: 1, text: 1 },
     focus: () => [UNLOADED_TOKEN],
     args: [...GATE, '--sli', 'dynatrace=dynatrace.yaml', '--settle', '0', '--config-dir', 'project'],
     env: (api) => ({
@@ -207,24 +214,28 @@ const PATHS: readonly LeakPath[] = [
   },
   {
     name: 'Dynatrace metrics, the token echoed',
+    exit: { json: 1, text: 1 },
     focus: () => [DT_TOKEN],
     args: [...GATE, '--sli', 'dynatrace=dynatrace.yaml', '--settle', '0'],
     env: (api) => ({ DT_URL: api, DT_API_TOKEN: DT_TOKEN, APP_SIGNING_SECRET: APP_SECRET }),
   },
   {
     name: 'Dynatrace DQL with a platform token',
+    exit: { json: 2, text: 2 },
     focus: () => [PLATFORM_TOKEN],
     args: [...GATE, '--sli', 'dynatrace=dql.yaml', '--settle', '0'],
     env: (api) => ({ DT_URL: api, DT_API_TOKEN: PLATFORM_TOKEN, APP_SIGNING_SECRET: APP_SECRET }),
   },
   {
     name: 'send-event',
+    exit: { json: 2, text: 2 },
     focus: () => [DT_TOKEN],
     args: ['send-event', '--type', 'deployment', '--service', 'carts', '--version', '1.4.2'],
     env: (api) => ({ DT_URL: api, DT_API_TOKEN: DT_TOKEN }),
   },
   {
     name: 'the evaluation event to Dynatrace',
+    exit: { json: 0, text: 0 },
     focus: () => [DT_TOKEN],
     args: [
       'evaluate',
@@ -242,6 +253,7 @@ const PATHS: readonly LeakPath[] = [
   },
   {
     name: 'doctor',
+    exit: { json: 2, text: 2 },
     focus: () => [DT_TOKEN],
     args: ['doctor', '--config-dir', 'no-config'],
     env: (api) => ({
@@ -253,6 +265,7 @@ const PATHS: readonly LeakPath[] = [
   },
   {
     name: 'the CloudEvents sink of a stage run',
+    exit: { json: 0, text: 0 },
     focus: () => [SINK_TOKEN],
     args: [
       ...['trigger-deployment', '--config-dir', 'project', '--stage', 'hardening', '--service', 'carts'],
@@ -308,9 +321,12 @@ describe('no credential reaches any output, whatever a hostile server echoes bac
         ...echo.events.flatMap((sent, i) => leaksIn(`event ${i}`, sent)),
       ];
       expect(leaks, context).toEqual([]);
-      // It failed as it should have, and said so: no crash (70), no silence.
-      expect(run.exitCode, context).not.toBe(70);
-      expect(`${run.stdout}${run.stderr}`, context).toMatch(/error|warning|refused/);
+      // It failed as it should have, and said so: what the server said is shown, masked, not
+      // swallowed (a redactor masking everything would pass the leak check above).
+      expect(run.exitCode, context).toBe(leakPath.exit[body]);
+      expect(`${run.stdout}${run.stderr}`, context).toContain('rejected ');
+      // --json: one object on stdout, still valid after redaction.
+      expect(() => JSON.parse(run.stdout) as unknown, context).not.toThrow();
     },
     30_000,
   );

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../packages/core/src/environment.js';
 import { ConfigError, ExternalSystemError } from '../packages/core/src/errors.js';
-import { createRedactor } from '../packages/core/src/http/redaction.js';
+import { createRedactor } from '../packages/core/src/redaction/redaction.js';
 import { HelmRunner } from '../packages/core/src/runners/helm/helm-runner.js';
 import type { HelmRunnerOptions } from '../packages/core/src/runners/helm/helm-runner.js';
 import type { HelmTarget } from '../packages/core/src/runners/helm/types.js';

@@ -3,7 +3,7 @@
 // PromQL returns when asked directly, and agree with the load this test sent.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMemoryLogger } from '../packages/core/src/environment.js';
-import { createRedactor } from '../packages/core/src/http/redaction.js';
+import { createRedactor } from '../packages/core/src/redaction/redaction.js';
 import type { SliContext } from '../packages/core/src/providers/provider.js';
 import { PrometheusProvider } from '../packages/core/src/providers/prometheus/index.js';
 import { cleanUpDemo, startDemoApp, type DemoApp } from './support/demo-app.js';

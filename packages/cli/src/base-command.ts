@@ -105,7 +105,7 @@ export abstract class BaseCommand extends Command {
         hint,
         diagnostics,
       };
-      process.stdout.write(`${this.redactor.redact(JSON.stringify(body))}\n`);
+      process.stdout.write(`${JSON.stringify(this.redactor.redactJson(body))}\n`);
     }
     process.exitCode = exitCode;
     return Promise.resolve();

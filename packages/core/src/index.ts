@@ -28,8 +28,8 @@ export * from './report/format.js';
 export { renderMarkdownSummary } from './report/markdown.js';
 export { renderJunit } from './report/junit.js';
 export { prepareReportDir, writeReports, REPORT_FILES } from './report/write-reports.js';
-export { Redactor, createRedactor, registerRequestSecrets } from './http/redaction.js';
-export { createProcessRedactor, registerEnvironmentSecrets } from './http/credential-sources.js';
+export { Redactor, createRedactor, registerRequestSecrets } from './redaction/redaction.js';
+export { createProcessRedactor, registerEnvironmentSecrets } from './redaction/credential-sources.js';
 export { createHttpClient } from './http/http-client.js';
 export type {
   HttpClient,

@@ -1,7 +1,7 @@
 /** Turns an error a check ran into into that check's failure, keeping the exit code's meaning. */
 
 import { CiConnectError, ExitCode } from '../errors.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { checkResult } from './types.js';
 import type { CheckResult } from './types.js';
 

@@ -11,7 +11,7 @@
 
 import type { HttpResponse } from '../http/http-client.js';
 import { extractServerMessage } from '../http/http-errors.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
 import type { DynatraceEndpoint } from '../providers/dynatrace/dynatrace-api.js';

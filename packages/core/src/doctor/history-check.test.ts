@@ -12,13 +12,23 @@ function depsIn(cwd: string) {
 
 describe('checkHistory', () => {
   it('is ok for an existing file, and changes nothing', async () => {
-    const dir = writeTree({ '.ci-connect/history.jsonl': '{"schemaVersion":1}\n' });
+    const record = '{"schemaVersion":1,"id":"a","kind":"approval"}\n';
+    const dir = writeTree({ '.ci-connect/history.jsonl': record });
     const result = await checkHistory({ configDir: '.ci-connect' }, depsIn(dir));
     expect(result).toEqual({
       name: 'history',
       status: 'ok',
-      detail: `file:${dir}/.ci-connect/history.jsonl: 20 bytes, readable and writable`,
+      detail: `file:${dir}/.ci-connect/history.jsonl: ${record.length} bytes, readable and writable`,
     });
+    expect(readdirSync(join(dir, '.ci-connect'))).toEqual(['history.jsonl']);
+  });
+
+  it('fails for a file that is no history, as evaluate would refuse it, and changes nothing', async () => {
+    const content = 'root:x:0:0:root:/root:/bin/bash\n';
+    const dir = writeTree({ '.ci-connect/history.jsonl': content });
+    const result = await checkHistory({ configDir: '.ci-connect' }, depsIn(dir));
+    expect(result).toMatchObject({ name: 'history', status: 'fail' });
+    expect(result.detail).toContain('it is not a ci-connect history');
     expect(readdirSync(join(dir, '.ci-connect'))).toEqual(['history.jsonl']);
   });
 

@@ -15,6 +15,8 @@ import { checkResult } from './types.js';
 import type { CheckResult, DoctorDependencies } from './types.js';
 
 export const HISTORY_CHECK = 'history';
+// No record has this id: looking it up reads the whole file, as a gate's baseline query does.
+const PROBE_ID = 'ci-connect-doctor-probe';
 const HINT =
   'point --history (env CI_CONNECT_HISTORY) or ci-connect.yaml `history` at a file the job can write';
 
@@ -36,10 +38,16 @@ export async function checkHistory(
   const shown = redactCredentials(url);
   try {
     const store = openHistoryStore(url, { baseDir: deps.cwd, logger: deps.logger });
-    await store.close();
-    if (!url.trim().toLowerCase().startsWith('file:'))
-      return checkResult(HISTORY_CHECK, 'skipped', `${shown}: no check for this kind of store yet`);
-    return await checkHistoryFile(resolveFileHistoryPath(url.trim(), deps.cwd));
+    try {
+      if (!url.trim().toLowerCase().startsWith('file:'))
+        return checkResult(HISTORY_CHECK, 'skipped', `${shown}: no check for this kind of store yet`);
+      const result = await checkHistoryFile(resolveFileHistoryPath(url.trim(), deps.cwd));
+      // Read as evaluate reads it: a file that is no history is refused here as it is there.
+      if (result.status === 'ok') await store.get(PROBE_ID);
+      return result;
+    } finally {
+      await store.close();
+    }
   } catch (error) {
     return failedCheck(HISTORY_CHECK, error, deps.redactor);
   }

@@ -14,6 +14,8 @@ import { checkDynatrace } from './dynatrace-check.js';
 import { checkHistory } from './history-check.js';
 import { checkPrometheus } from './prometheus-check.js';
 import { surveyProject } from './project-survey.js';
+import { secretEnvNamesOf } from '../config/project-config.js';
+import { registerNamedSecrets } from '../redaction/credential-sources.js';
 import type { CheckResult, DoctorCheck, DoctorDependencies, DoctorReport } from './types.js';
 
 export interface DoctorRequest {
@@ -32,6 +34,9 @@ export interface DoctorOutcome {
 /** Runs every check; a check's problem is its result, never an exception. */
 export async function runDoctor(request: DoctorRequest, deps: DoctorDependencies): Promise<DoctorOutcome> {
   const survey = await surveyProject(request.configDir);
+  // The env vars ci-connect.yaml names are credentials entering here too, used or not.
+  if (survey.config !== undefined)
+    registerNamedSecrets(deps.redactor, deps.env, secretEnvNamesOf(survey.config));
   const [config, binaries, prometheus, dynatrace, history] = await Promise.all([
     checkConfigDir(request.configDir, request.configDirNamed),
     checkBinaries(deps, survey.needs ?? {}),

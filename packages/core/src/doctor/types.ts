@@ -5,7 +5,7 @@
 
 import type { Clock, Logger } from '../environment.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import type { ProcessRunner } from '../runners/process.js';
 
 /** ok: works; warning: works in part, or is missing but not needed yet; fail: a gate would break here. */

@@ -9,8 +9,8 @@ import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.
 import type { OnWarning } from '../config/project-config.js';
 import { reportEvaluationToDynatrace } from '../events/evaluation-event.js';
 import type { HttpClient } from '../http/http-client.js';
-import { createProcessRedactor } from '../http/credential-sources.js';
-import type { Redactor } from '../http/redaction.js';
+import { createProcessRedactor } from '../redaction/credential-sources.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { planIndicators } from './resolve-indicators.js';
 import { loadEvaluationSetup, type EvaluationSetupRequest } from './setup.js';
 import { resolveTimeWindow, type WindowFlags } from './time-window.js';

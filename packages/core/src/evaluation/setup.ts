@@ -14,7 +14,7 @@ import { loadSliFile, type SliFile } from '../config/sli-file.js';
 import { loadSloFile } from '../config/slo-file.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { Clock, Logger } from '../environment.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import type { Slo } from '../gate/types.js';
 import type { SliProvider } from '../providers/provider.js';
 import { SLI_PROVIDERS, type ProviderInput } from '../providers/registry.js';

@@ -1,7 +1,7 @@
 import { startIngestServer, type IngestServer } from '../test-support/ingest-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
-import { createRedactor } from '../http/redaction.js';
+import { createRedactor } from '../redaction/redaction.js';
 import { makeEvaluationRecord, makeObjectiveResult } from '../test-support/records.js';
 import { buildEvaluationEvent, reportEvaluationToDynatrace } from './evaluation-event.js';
 

@@ -11,7 +11,7 @@ import { CiConnectError, InternalError } from '../errors.js';
 import { formatScore } from '../gate/score.js';
 import type { EvaluationRecord } from '../gate/types.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { summariseNotPassed } from '../report/format.js';
 import { ciJobLink } from './ci-link.js';
 import { buildDynatraceEvent } from './dynatrace-event.js';

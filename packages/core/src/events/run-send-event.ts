@@ -7,7 +7,7 @@ import { loadProjectSettings } from '../config/project-config.js';
 import type { Logger } from '../environment.js';
 import { UsageError } from '../errors.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { ciJobLink } from './ci-link.js';
 import { buildDynatraceEvent } from './dynatrace-event.js';
 import type { DynatraceEvent, DynatraceEventType } from './dynatrace-event.js';

@@ -3,7 +3,7 @@ import { createMemoryLogger, silentLogger } from '../environment.js';
 import { ConfigError, ExternalSystemError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
 import type { HttpClient, HttpRequest } from '../http/http-client.js';
-import { createRedactor } from '../http/redaction.js';
+import { createRedactor } from '../redaction/redaction.js';
 import { startTestServer } from '../http/test-support/test-server.js';
 import type { DynatraceEvent } from './dynatrace-event.js';
 import { checkIngestReply, sendDynatraceEvent } from './send-dynatrace-event.js';

@@ -14,7 +14,7 @@ import { createHttpClient } from '../http/http-client.js';
 import type { HttpClient } from '../http/http-client.js';
 import { errorCode } from '../http/http-errors.js';
 import { isTlsErrorCode } from '../http/network-errors.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
 import type { DynatraceEvent } from './dynatrace-event.js';

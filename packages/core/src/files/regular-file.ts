@@ -56,6 +56,12 @@ export class FileRefusedError extends InputError {
  * FileRefusedError for anything else; errors of open itself (ENOENT, EACCES...) pass unchanged.
  */
 export async function openRegularFile(path: string, options: RegularFileOptions = {}): Promise<FileHandle> {
+  // Opening a device read-write can act on it (a tape rewinds): refuse what is visibly no file
+  // before opening for append. The descriptor is checked again below, which closes the race.
+  if (options.append === true) {
+    const seen = await lstat(path).catch(() => undefined);
+    if (seen !== undefined && !seen.isFile() && !seen.isSymbolicLink()) refuseIrregular(path, seen, options);
+  }
   const handle = await open(path, openFlags(options), 0o666).catch(async (error: unknown) => {
     throw await refuseLink(path, error, options);
   });

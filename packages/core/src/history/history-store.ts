@@ -9,7 +9,7 @@ import type { Clock, Logger } from '../environment.js';
 import type { EvaluationRecord } from '../gate/types.js';
 import { findEvaluationShapeProblem } from './evaluation-shape.js';
 import type { FileLockOptions } from './file/file-lock.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 
 /** The history store used when neither `--history` nor `CI_CONNECT_HISTORY` names one. */
 export const DEFAULT_HISTORY_URL = 'file:.ci-connect/history.jsonl';

@@ -5,7 +5,7 @@
 
 import { ConfigError } from '../errors.js';
 import { openFileHistoryStore } from './file/open-file-history-store.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import type { HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
 
 /**

@@ -26,8 +26,8 @@ import type { ProxyResolver } from './proxy-in-use.js';
 import { HttpStatusFailure, describeTarget, errorCode, toHttpError } from './http-errors.js';
 import type { HttpErrorContext, StatusHints } from './http-errors.js';
 import { readJsonAnswer } from './json-answer.js';
-import { registerRequestSecrets } from './redaction.js';
-import type { Redactor } from './redaction.js';
+import { decodeSafely, registerRequestSecrets } from '../redaction/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { RETRYABLE_NETWORK_CODES, computeRetryWait, isRetryableStatus } from './retry-policy.js';
 import { parseBody, toHeaderRecord } from './response-body.js';
 
@@ -194,8 +194,8 @@ function moveUrlCredentials(
   redactor: Redactor,
 ): Readonly<Record<string, string>> {
   if (url.username === '' && url.password === '') return headers ?? {};
-  const user = decodeUserInfo(url.username);
-  const password = decodeUserInfo(url.password);
+  const user = decodeSafely(url.username);
+  const password = decodeSafely(url.password);
   url.username = '';
   url.password = '';
   if (Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'authorization')) {
@@ -209,14 +209,6 @@ function moveUrlCredentials(
   const basic = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
   redactor.add(basic);
   return { ...headers, Authorization: `Basic ${basic}` };
-}
-
-function decodeUserInfo(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 async function attemptOnce(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ExternalSystemError } from '../errors.js';
 import { extractServerMessage, toHttpError } from './http-errors.js';
-import { createRedactor } from './redaction.js';
+import { createRedactor } from '../redaction/redaction.js';
 import {
   createHarness,
   expectFailure,

@@ -7,7 +7,7 @@
  */
 
 import { CiConnectError, ConfigError, ExternalSystemError, InternalError } from '../errors.js';
-import type { Redactor } from './redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import { describeNetworkError } from './network-errors.js';
 import type { ProxyInUse } from './proxy-in-use.js';
 

@@ -5,7 +5,7 @@
 import type https from 'node:https';
 import { ConfigError } from '../errors.js';
 import { FileRefusedError, readRegularFileSync } from '../files/regular-file.js';
-import type { Redactor } from './redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 
 /** A CA bundle is a few hundred kilobytes even with every public root in it. */
 const MAX_CA_FILE_BYTES = 10 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode, ExternalSystemError } from '../errors.js';
-import { createRedactor } from './redaction.js';
+import { createRedactor } from '../redaction/redaction.js';
 import { describeBody } from './json-answer.js';
 import {
   createHarness,

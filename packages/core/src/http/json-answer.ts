@@ -9,7 +9,7 @@
 import { ExternalSystemError } from '../errors.js';
 import { describeTarget } from './http-errors.js';
 import type { HttpErrorContext } from './http-errors.js';
-import type { Redactor } from './redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 
 /** How much of a body is looked at for a title or a preview; bodies can be megabytes. */
 const INSPECTED_CHARS = 4_000;
@@ -51,7 +51,8 @@ function unusableAnswer(
 
 /** What came back, in a few words; every quoted piece is redacted before it is cut short. */
 export function describeBody(text: string, contentType: string | undefined, redactor: Redactor): string {
-  const head = redactor.redact(text.trimStart().slice(0, INSPECTED_CHARS));
+  // Redacted before it is cut: clip redacts a bounded head, then cuts (no partial token).
+  const head = redactor.clip(text.trimStart(), INSPECTED_CHARS);
   if (head.trim() === '') return 'an empty body';
   if (isHtml(head, contentType)) {
     const title = titleOf(head);

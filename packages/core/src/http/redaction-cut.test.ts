@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
 import { createHttpClient } from './http-client.js';
-import { createRedactor } from './redaction.js';
+import { createRedactor } from '../redaction/redaction.js';
 import { startTestServer } from './test-support/test-server.js';
 
 const CUT = 300;

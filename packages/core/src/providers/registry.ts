@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Clock, Logger } from '../environment.js';
 import type { ProjectConfig } from '../config/project-config.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import type { QueryChecker, SliFile } from '../config/sli-file.js';
 import type { SliValue } from '../gate/types.js';
 import { dynatraceDefinition } from './dynatrace/index.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { createRedactor } from '../http/redaction.js';
+import { createRedactor } from '../redaction/redaction.js';
 import type { HistoryRecord } from '../history/history-store.js';
 import { runProcess, type ProcessRunner } from '../runners/process.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';

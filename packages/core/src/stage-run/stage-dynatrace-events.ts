@@ -12,7 +12,7 @@ import { CiConnectError, InternalError } from '../errors.js';
 import { ciJobLink } from '../events/ci-link.js';
 import { buildDynatraceEvent, type DynatraceEventType } from '../events/dynatrace-event.js';
 import { sendDynatraceEvent } from '../events/send-dynatrace-event.js';
-import type { Redactor } from '../http/redaction.js';
+import type { Redactor } from '../redaction/redaction.js';
 import type { ShipyardTask } from '../shipyard/types.js';
 import type { StageRunListener } from './run-sequence.js';
 import type { TaskContext, TaskResult } from './types.js';

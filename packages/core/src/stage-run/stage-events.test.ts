@@ -8,7 +8,7 @@ import { createMemoryLogger } from '../environment.js';
 import { ConfigError } from '../errors.js';
 import type { CloudEventSink } from '../events/cloudevents/sink.js';
 import type { KeptnCloudEvent } from '../events/cloudevents/types.js';
-import { createRedactor } from '../http/redaction.js';
+import { createRedactor } from '../redaction/redaction.js';
 import type { ShipyardTask } from '../shipyard/types.js';
 import { makeEvaluationRecord } from '../test-support/records.js';
 import { runSequence, type StageRunListener } from './run-sequence.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createMemoryLogger } from '../../environment.js';
 import { createHttpClient } from '../../http/http-client.js';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import type { DoctorDependencies } from '../types.js';
 
 /** The time every doctor test runs at. */

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import { startTestServer } from '../../http/test-support/test-server.js';
 import type { TestServer } from '../../http/test-support/test-server.js';
 import { taskFinished } from './build-events.js';

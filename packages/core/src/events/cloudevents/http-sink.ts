@@ -16,7 +16,7 @@ import { CiConnectError } from '../../errors.js';
 import type { HttpClient } from '../../http/http-client.js';
 import { describeTarget, errorCode } from '../../http/http-errors.js';
 import { isTlsErrorCode } from '../../http/network-errors.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import { computeRetryWait } from '../../http/retry-policy.js';
 import { describeEvent } from './sink.js';
 import type { CloudEventSink, SinkDelivery } from './sink.js';

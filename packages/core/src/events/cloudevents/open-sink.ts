@@ -13,7 +13,7 @@ import { ConfigError } from '../../errors.js';
 import type { FileLockOptions } from '../../history/file/file-lock.js';
 import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient } from '../../http/http-client.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import { FileCloudEventSink } from './file-sink.js';
 import { HttpCloudEventSink } from './http-sink.js';
 import type { CloudEventSink } from './sink.js';

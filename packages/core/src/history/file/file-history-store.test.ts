@@ -240,9 +240,12 @@ describe('FileHistoryStore on disk', () => {
     expect((error as ConfigError).message).toMatch(/symbolic link that points nowhere/);
   });
 
-  it('refuses to read or append to a non-empty file in which no line is a history record', async () => {
+  it.each([
+    ['a passwd file', 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/usr/sbin/nologin\n'],
+    // Whole JSON on one line without "\n" is no write in progress: it parses, and is no record.
+    ['a one-line JSON file without a final newline', '{"compilerOptions":{"strict":true}}'],
+  ])('refuses to read or append to %s: no line is a history record', async (_name, content) => {
     await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
-    const content = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/usr/sbin/nologin\n';
     await writeFile(path, content);
     const store = openAt(path);
     for (const [operation, run] of [

@@ -37,9 +37,10 @@ export class HistoryTally {
     if (parsed.status === 'blank') return;
     if (parsed.status === 'record' || parsed.recognised) this.records++;
     if (parsed.status !== 'skipped') return;
-    // A last line without "\n" that starts like a record is a write in progress or a crash's
-    // fragment: the next append moves past it, and it is counted then.
-    if (!line.terminated && line.text.trimStart().startsWith('{')) return;
+    // A last line without "\n" that starts like a record but does not parse is a write in
+    // progress or a crash's fragment: the next append moves past it, and it is counted then.
+    // One that parses is whole, and not a record: a JSON file that is no history.
+    if (!line.terminated && line.text.trimStart().startsWith('{') && !parsesAsJson(line.text)) return;
     if (!parsed.recognised) this.firstForeign ??= line.number;
     if (!line.terminated) return;
     this.skipped++;
@@ -81,4 +82,13 @@ export function warnSkipped(tally: HistoryTally, path: string, logger: Logger): 
     `${path}: skipped ${tally.skipped} lines that are not ci-connect records this version can read ` +
       `(first at line ${first.line}: ${first.reason}); the other records were read`,
   );
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
 import { createHttpClient } from '../http-client.js';
 import type { HttpClient, HttpClientOptions, HttpRequest } from '../http-client.js';
-import { createRedactor } from '../redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 
 /** The token every test sends, in the Authorization header and in the query. */
 export const TOKEN = 'SECRET123abc';

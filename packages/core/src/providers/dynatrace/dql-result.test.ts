@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeGrailError, missingScopesOf, reduceDqlResult } from './dql-result.js';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 
 const FIXTURES = new URL('../../../../../fixtures/dynatrace/', import.meta.url);
 const fixture = (name: string): Record<string, unknown> =>

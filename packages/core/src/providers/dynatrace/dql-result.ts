@@ -7,7 +7,7 @@
  * https://docs.dynatrace.com/docs/dynatrace-api/platform-api/platform-storage-query-v1/query-execute-post
  */
 
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 
 /** What one Grail result amounts to. */
 export type DqlReduction =

@@ -12,7 +12,7 @@ import type { Logger } from '../../environment.js';
 import { ConfigError, ExternalSystemError } from '../../errors.js';
 import type { SliFailure } from '../../gate/types.js';
 import type { HttpClient } from '../../http/http-client.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import type { TimeWindow } from '../provider.js';
 import { fetchDqlValue } from './dynatrace-dql.js';
 import type { DynatraceQuery, MetricsParams } from './dynatrace-query.js';

@@ -9,7 +9,7 @@
 import type { Logger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import type { HttpClient } from '../../http/http-client.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import type { TimeWindow } from '../provider.js';
 import type { QueryOutcome } from './dynatrace-api.js';
 import { describeGrailError, missingScopesOf, notificationsOf, reduceDqlResult } from './dql-result.js';

@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
 import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient } from '../../http/http-client.js';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import type { DynatraceProviderOptions } from './dynatrace-provider.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
 import { CLASSIC, CONTEXT, FROM, PLATFORM, TO, startStandIn, type StandIn } from './test-support/stand-in.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import { dynatraceDefinition } from './dynatrace-definition.js';
 import type { DynatraceProviderOptions } from './dynatrace-provider.js';
 import { DynatraceProvider } from './dynatrace-provider.js';

@@ -10,7 +10,7 @@ import { ConfigError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
 import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient } from '../../http/http-client.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
 import { mapBounded } from '../bounded-map.js';
 import { DynatraceApi, resolveEndpoint } from './dynatrace-api.js';

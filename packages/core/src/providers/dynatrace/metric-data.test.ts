@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MetricReduction } from './metric-data.js';
 import { describeApiError, reduceMetricData, rejectsResolutionInf } from './metric-data.js';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 
 const FIXTURES = new URL('../../../../../fixtures/dynatrace/', import.meta.url);
 const fixture = (name: string): unknown =>

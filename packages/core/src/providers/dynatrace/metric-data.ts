@@ -4,7 +4,7 @@
  * https://docs.dynatrace.com/docs/dynatrace-api/environment-api/metric-v2/get-data-points
  */
 
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 
 /** What one metrics answer amounts to. `several-values`: the caller may fold and ask again. */
 export type MetricReduction =

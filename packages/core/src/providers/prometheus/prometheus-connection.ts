@@ -6,7 +6,7 @@
  */
 import type { PrometheusSettings } from '../../config/project-config.js';
 import { ConfigError } from '../../errors.js';
-import { registerUrlCredentials, type Redactor } from '../../http/redaction.js';
+import { registerUrlCredentials, type Redactor } from '../../redaction/redaction.js';
 
 /** The endpoint and the headers every query carries. */
 export interface PrometheusConnection {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import { silentLogger, systemClock } from '../../environment.js';
 import { prometheusDefinition } from './prometheus-definition.js';
 

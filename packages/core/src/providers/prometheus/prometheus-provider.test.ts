@@ -3,7 +3,7 @@ import { createMemoryLogger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import { startTestServer } from '../../http/test-support/test-server.js';
 import type { TestServer } from '../../http/test-support/test-server.js';
-import { createRedactor } from '../../http/redaction.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import type { SliContext } from '../provider.js';
 import { prometheusDefinition } from './prometheus-definition.js';
 import { PrometheusProvider } from './prometheus-provider.js';

@@ -11,7 +11,7 @@ import { ExternalSystemError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
 import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient, HttpClientOptions } from '../../http/http-client.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
 import { mapBounded } from '../bounded-map.js';
 import { buildDefaultQuery, PROMETHEUS_DEFAULT_INDICATORS } from './default-queries.js';

@@ -6,7 +6,7 @@
 import { ExternalSystemError } from '../../errors.js';
 import type { HelmRevision } from './decide.js';
 import type { BlueGreenColor, BlueGreenState } from './types.js';
-import { clipText } from '../../http/redaction.js';
+import { clipText } from '../../redaction/redaction.js';
 
 const HELM3_HINT = 'ci-connect needs Helm 3 (helm version should print v3.x)';
 /** Helm's message is kept to this many characters in a step result. */

@@ -8,7 +8,7 @@
 import { ExternalSystemError } from '../../errors.js';
 import { silentLogger } from '../../environment.js';
 import type { Logger } from '../../environment.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import { runProcess } from '../process.js';
 import type { ProcessRunner } from '../process.js';
 import {

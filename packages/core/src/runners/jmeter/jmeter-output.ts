@@ -10,7 +10,7 @@
  */
 
 import type { Logger } from '../../environment.js';
-import { clipText } from '../../http/redaction.js';
+import { clipText } from '../../redaction/redaction.js';
 
 /** Facts gathered from the output lines of one run. */
 export interface JmeterOutputFacts {

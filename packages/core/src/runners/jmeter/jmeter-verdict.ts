@@ -8,7 +8,7 @@
 import { FUNCTIONAL_STRATEGY } from './jmeter-workload.js';
 import type { JmeterWorkload } from './jmeter-workload.js';
 import type { JmeterOutputFacts } from './jmeter-output.js';
-import { clipText } from '../../http/redaction.js';
+import { clipText } from '../../redaction/redaction.js';
 
 /** Why a run passed or failed; the first rule that applies wins, in this order. */
 export type JmeterTestReason =

@@ -12,7 +12,7 @@ import { ExitCode } from '../../errors.js';
 import type { ProcessRunner } from '../../runners/process.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
-import { clipText } from '../../http/redaction.js';
+import { clipText } from '../../redaction/redaction.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 

@@ -6,7 +6,7 @@
 
 import type { Logger } from '../../environment.js';
 import type { EvaluateRequest, EvaluationOutcome } from '../../evaluation/run-evaluation.js';
-import type { Redactor } from '../../http/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import { HelmRunner } from '../../runners/helm/helm-runner.js';
 import type { ProcessRunner } from '../../runners/process.js';
 import { sequencesOf } from '../../shipyard/sequence-plan.js';

@@ -31,6 +31,10 @@ describe('createProcessRedactor: credentials in the environment', () => {
     ['CI_CONNECT_TOKEN_ENV', 'DT_API_TOKEN'],
     ['SORT_KEY', 'short'],
     ['SERVICE', 'carts-service-long'],
+    ['PWD', '/builds/shop/carts'],
+    ['OLDPWD', '/home/runner/work/carts'],
+    ['ACTIONS_ID_TOKEN_REQUEST_URL', 'https://pipelines.actions.githubusercontent.com/abc/idtoken'],
+    ['SSH_PRIVATE_KEY_FILE_KEY', '/home/runner/.ssh/id_ed25519'],
   ])('leaves %s=%s alone: a setting, not a secret', (name, value) => {
     expect(createProcessRedactor({ [name]: value }).redact(`x ${value} y`)).toBe(`x ${value} y`);
   });
@@ -82,5 +86,31 @@ describe('registerNamedSecrets: the env vars ci-connect.yaml names', () => {
       { secrets: ['PROM_CREDS'], urls: ['METRICS_URL'], basicPairs: [['PUSER', 'PPASS']] },
     );
     expect(redactor.redact(`abc url-pw ${b64('gate:pp-secret')}`)).toBe('*** *** ***');
+  });
+});
+
+describe('a real CI environment does not garble ordinary output', () => {
+  const redactor = createProcessRedactor({
+    PWD: '/builds/shop/carts',
+    OLDPWD: '/builds/shop',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/abc/idtoken',
+    GCP_SA_KEY:
+      '{"type":"service_account","project_id":"shop","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEv\\n"}',
+    CI_JOB_TOKEN: 'glcbt-64_aB3dE5fG7hJ9kL',
+  });
+
+  it.each([
+    'reports written: /builds/shop/carts/reports/evaluation.json',
+    'DT_URL https://abc12345.live.dynatrace.com: reachable',
+    '{"kind":"evaluation","project":"shop","service":"carts","type":"service_account"}',
+    'see https://gitlab.com/shop/carts/-/jobs/812',
+  ])('leaves %s as it is', (text) => {
+    expect(redactor.redact(text)).toBe(text);
+  });
+
+  it('still masks the JSON secret whole, and the job token', () => {
+    const key =
+      '{"type":"service_account","project_id":"shop","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEv\\n"}';
+    expect(redactor.redact(`key ${key} token glcbt-64_aB3dE5fG7hJ9kL`)).toBe('key *** token ***');
   });
 });

@@ -6,8 +6,8 @@
  * A secret is masked in every form it travels in: raw, percent-encoded (URLs), JSON-escaped, and
  * base64 (Basic auth headers), including base64 of the secret in the middle of a longer value,
  * as GitHub Actions' runner masks it. Text is cut short only through `clip`, which redacts
- * first; a secret's beginning right before a cut mark ("…", "...") is masked as well, so a
- * partial token never survives a cut made elsewhere.
+ * first; a token's beginning right before a cut mark ("…", "...") and any 8 of its characters in
+ * a row are masked as well, so a partial token never survives a cut made elsewhere.
  */
 
 const MASK = '***';
@@ -30,38 +30,44 @@ const GENERIC_PATTERNS: readonly [RegExp, string][] = [
 ];
 
 // Marks a cut leaves behind; a secret's first characters right before one are masked.
-const CUT_MARKS = ['…', '...'] as const;
-// Shorter fragments (of a cut, or of base64 at an offset) would mask ordinary words.
+const CUT_MARK = /…|\.\.\./g;
+// Shorter fragments (of base64 at an offset) would mask ordinary words.
 const MIN_FRAGMENT = 6;
-// A secret's beginning before a cut mark is masked from this length on.
+// A secret's beginning before a cut mark (or its end after one) is masked from this length on.
 const MIN_CUT_FRAGMENT = 4;
-// Any run of this many characters of a secret is masked wherever it stands (a server that echoed
-// a token cut short, a log line that kept its end), for secrets long enough not to be words.
+// Any run of this many characters of a token-shaped secret is masked wherever it stands (a
+// server that echoed a token cut short), for secrets long enough not to be words.
 const PARTIAL_WINDOW = 8;
 const MIN_PARTIAL_SECRET = 12;
 
 /** Masks registered secrets and generic credential shapes in any text. */
 export class Redactor {
   private readonly secrets = new Set<string>();
-  // Raw secrets, for the check of beginnings cut short; `secrets` holds every encoded form.
-  private readonly originals = new Set<string>();
-  // Every PARTIAL_WINDOW-character run of every long form, for masking partial secrets.
+  // Every MIN_CUT_FRAGMENT-character run of every token-shaped form, with the forms and offsets it
+  // stands at: one lookup per cut mark finds a beginning (or end) the cut left behind.
+  private readonly grams = new Map<string, { form: string; at: number }[]>();
+  // Every PARTIAL_WINDOW-character run of every long token-shaped form, and a rolling hash of
+  // each, so that a text is scanned with one hash step per character.
   private readonly windows = new Set<string>();
+  private readonly windowHashes = new Set<number>();
   private ordered: string[] | undefined;
 
   /** Registers secret values in all their encodings; empty and undefined values are ignored. */
   add(...values: readonly (string | undefined)[]): this {
     for (const value of values) {
       if (value === undefined || value === '') continue;
-      this.originals.add(value);
+      // Prose, paths, URLs and JSON documents are masked whole only, in every form: their parts
+      // (even percent-encoded: "service_account") are common text.
+      const tokenShaped = isTokenShaped(value);
       for (const form of encodedForms(value)) {
+        if (this.secrets.has(form)) continue;
         this.secrets.add(form);
-        if (form.length >= MIN_PARTIAL_SECRET)
-          for (let i = 0; i + PARTIAL_WINDOW <= form.length; i++)
-            this.windows.add(form.slice(i, i + PARTIAL_WINDOW));
+        this.ordered = undefined;
+        if (!tokenShaped) continue;
+        if (form.length > MIN_CUT_FRAGMENT) this.indexForCuts(form);
+        if (form.length >= MIN_PARTIAL_SECRET) this.indexWindows(form);
       }
     }
-    this.ordered = undefined;
     return this;
   }
 
@@ -85,15 +91,25 @@ export class Redactor {
     this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
     let out = text;
     for (const secret of this.ordered) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    out = this.maskCutBeginnings(out);
+    out = this.maskCutEdges(out);
     out = this.maskPartials(out);
     for (const [pattern, replacement] of GENERIC_PATTERNS) out = out.replace(pattern, replacement);
     return out;
   }
 
-  /** Redacts, then cuts to at most `max` characters with a trailing "…": never the other way round. */
+  /**
+   * Redacts, then cuts to at most `max` characters with a trailing "…": never the other way round.
+   * Only a bounded head of a long text is redacted (a 64 MB error page costs no more than a
+   * short one); the head is long enough that nothing past it can reach the first `max`.
+   */
   clip(text: string, max: number): string {
-    return clipText(this.redact(text), max);
+    const margin = this.longestForm() + PARTIAL_WINDOW;
+    for (let head = max + 2 * margin; ; head *= 2) {
+      if (head >= text.length) return clipText(this.redact(text), max);
+      const redacted = this.redact(text.slice(0, head));
+      // Masking only shortens; the last `margin` characters may hold a secret the head cut.
+      if (redacted.length >= max + margin) return `${redacted.slice(0, max)}…`;
+    }
   }
 
   /** A copy of a JSON value with every string in it (keys too) redacted. */
@@ -101,50 +117,125 @@ export class Redactor {
     return redactValue(value, this) as T;
   }
 
+  private longestForm(): number {
+    this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    return this.ordered[0]?.length ?? 0;
+  }
+
+  private indexForCuts(form: string): void {
+    for (let at = 0; at + MIN_CUT_FRAGMENT <= form.length; at++) {
+      const gram = form.slice(at, at + MIN_CUT_FRAGMENT);
+      this.grams.set(gram, [...(this.grams.get(gram) ?? []), { form, at }]);
+    }
+  }
+
+  private indexWindows(form: string): void {
+    for (let i = 0; i + PARTIAL_WINDOW <= form.length; i++) {
+      const window = form.slice(i, i + PARTIAL_WINDOW);
+      this.windows.add(window);
+      this.windowHashes.add(hashOf(window));
+    }
+  }
+
   // Runs of a secret's characters that are not the whole secret: masked as one `***` each.
   private maskPartials(text: string): string {
     if (this.windows.size === 0 || text.length < PARTIAL_WINDOW) return text;
-    const ranges: [number, number][] = [];
-    for (let i = 0; i + PARTIAL_WINDOW <= text.length; i++) {
-      if (!this.windows.has(text.slice(i, i + PARTIAL_WINDOW))) continue;
-      const last = ranges.at(-1);
-      if (last !== undefined && last[1] >= i) last[1] = i + PARTIAL_WINDOW;
-      else ranges.push([i, i + PARTIAL_WINDOW]);
+    const ranges: Range[] = [];
+    let hash = hashOf(text.slice(0, PARTIAL_WINDOW));
+    for (let i = 0; ; i++) {
+      // The hash only preselects; the window itself decides.
+      if (this.windowHashes.has(hash) && this.windows.has(text.slice(i, i + PARTIAL_WINDOW)))
+        addRange(ranges, i, i + PARTIAL_WINDOW);
+      if (i + PARTIAL_WINDOW >= text.length) break;
+      hash = rollHash(hash, text.charCodeAt(i), text.charCodeAt(i + PARTIAL_WINDOW));
     }
-    if (ranges.length === 0) return text;
-    let out = '';
-    let from = 0;
-    for (const [start, end] of ranges) {
-      out += `${text.slice(from, start)}${MASK}`;
-      from = end;
-    }
-    return out + text.slice(from);
+    return maskRanges(text, ranges);
   }
 
-  // A cut made without `clip` leaves a secret's beginning before the cut mark: mask that too.
-  private maskCutBeginnings(text: string): string {
-    if (!CUT_MARKS.some((mark) => text.includes(mark))) return text;
-    let out = text;
-    for (const secret of this.originals) {
-      if (secret.length <= MIN_CUT_FRAGMENT) continue;
-      for (const mark of CUT_MARKS) {
-        let at = out.indexOf(mark);
-        while (at !== -1) {
-          // "abc…" kept a beginning; "…xyz" (a cut from the front) kept an end.
-          const before = longestPrefixEndingAt(out, at, secret);
-          if (before > 0) {
-            out = `${out.slice(0, at - before)}${MASK}${out.slice(at)}`;
-            at -= before - MASK.length;
-          }
-          const start = at + mark.length;
-          const after = longestSuffixStartingAt(out, start, secret);
-          if (after > 0) out = `${out.slice(0, start)}${MASK}${out.slice(start + after)}`;
-          at = out.indexOf(mark, start);
-        }
-      }
+  // A cut made without `clip` leaves a secret's beginning before the mark ("abc…"), or, cut from
+  // the front, its end after the mark ("…xyz"): both are masked.
+  private maskCutEdges(text: string): string {
+    if (this.grams.size === 0) return text;
+    const ranges: Range[] = [];
+    for (const match of text.matchAll(CUT_MARK)) {
+      const at = match.index;
+      const end = at + match[0].length;
+      const before = this.keptBeginning(text, at);
+      if (before > 0) addRange(ranges, at - before, at);
+      const after = this.keptEnd(text, end);
+      if (after > 0) addRange(ranges, end, end + after);
     }
-    return out;
+    return maskRanges(text, ranges);
   }
+
+  /** How many characters before `at` are a registered form's beginning (0 if fewer than 4). */
+  private keptBeginning(text: string, at: number): number {
+    if (at < MIN_CUT_FRAGMENT) return 0;
+    let kept = 0;
+    // The 4 characters before the mark are the form's characters [k-4, k) for some cut k.
+    for (const { form, at: offset } of this.grams.get(text.slice(at - MIN_CUT_FRAGMENT, at)) ?? []) {
+      const length = offset + MIN_CUT_FRAGMENT;
+      if (length < form.length && length <= at && text.startsWith(form.slice(0, length), at - length))
+        kept = Math.max(kept, length);
+    }
+    return kept;
+  }
+
+  /** How many characters from `start` on are a registered form's end (0 if fewer than 4). */
+  private keptEnd(text: string, start: number): number {
+    let kept = 0;
+    // The 4 characters after the mark are the form's characters [j, j+4) where the cut fell at j.
+    for (const { form, at: offset } of this.grams.get(text.slice(start, start + MIN_CUT_FRAGMENT)) ?? []) {
+      const tail = form.slice(offset);
+      if (offset > 0 && text.startsWith(tail, start)) kept = Math.max(kept, tail.length);
+    }
+    return kept;
+  }
+}
+
+// A polynomial rolling hash over PARTIAL_WINDOW characters, in 32-bit integer arithmetic.
+const HASH_BASE = 31;
+const HASH_DROP = Array.from({ length: PARTIAL_WINDOW - 1 }).reduce<number>(
+  (power) => Math.imul(power, HASH_BASE),
+  1,
+);
+
+function hashOf(window: string): number {
+  let hash = 0;
+  for (let i = 0; i < window.length; i++) hash = (Math.imul(hash, HASH_BASE) + window.charCodeAt(i)) | 0;
+  return hash;
+}
+
+function rollHash(hash: number, leaving: number, entering: number): number {
+  return (Math.imul(hash - Math.imul(leaving, HASH_DROP), HASH_BASE) + entering) | 0;
+}
+
+type Range = [start: number, end: number];
+
+/** Adds a range, merging it with the last one when they touch (ranges come in order of start). */
+function addRange(ranges: Range[], start: number, end: number): void {
+  const last = ranges.at(-1);
+  if (last !== undefined && last[1] >= start) last[1] = Math.max(last[1], end);
+  else ranges.push([start, end]);
+}
+
+/** Replaces each range (in any order, overlapping or not) with one `***`. */
+function maskRanges(text: string, ranges: readonly Range[]): string {
+  if (ranges.length === 0) return text;
+  const merged: Range[] = [];
+  for (const [start, end] of [...ranges].sort((x, y) => x[0] - y[0])) addRange(merged, start, end);
+  let out = '';
+  let from = 0;
+  for (const [start, end] of merged) {
+    out += `${text.slice(from, start)}${MASK}`;
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
+/** A value with no spaces, no scheme, not a path and not a JSON document: a token or password. */
+function isTokenShaped(form: string): boolean {
+  return /^[\x21-\x7e]+$/.test(form) && !form.includes('://') && !/^[/{[]/.test(form);
 }
 
 /**
@@ -159,22 +250,6 @@ export function clipText(text: string, max: number): string {
 /** Creates a Redactor that knows the given secret values. */
 export function createRedactor(secrets: Iterable<string | undefined> = []): Redactor {
   return new Redactor().add(...secrets);
-}
-
-/** How many of the secret's first characters end at `end` in the text (0 when fewer than MIN_CUT_FRAGMENT). */
-function longestPrefixEndingAt(text: string, end: number, secret: string): number {
-  for (let length = Math.min(secret.length - 1, end); length >= MIN_CUT_FRAGMENT; length--) {
-    if (text.startsWith(secret.slice(0, length), end - length)) return length;
-  }
-  return 0;
-}
-
-/** How many of the secret's last characters start at `start` in the text (0 when fewer than MIN_CUT_FRAGMENT). */
-function longestSuffixStartingAt(text: string, start: number, secret: string): number {
-  for (let length = Math.min(secret.length - 1, text.length - start); length >= MIN_CUT_FRAGMENT; length--) {
-    if (text.startsWith(secret.slice(secret.length - length), start)) return length;
-  }
-  return 0;
 }
 
 /** Every form a secret can travel in. */
@@ -214,7 +289,8 @@ function redactValue(value: unknown, redactor: Redactor): unknown {
   );
 }
 
-function decodeSafely(text: string): string {
+/** Percent-decodes, or returns the text as it is when it is not valid percent-encoding. */
+export function decodeSafely(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

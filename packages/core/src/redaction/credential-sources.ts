@@ -6,7 +6,7 @@
  * into some other query, or a proxy echoing its credentials, cannot leak them.
  */
 
-import { createRedactor, type Redactor } from './redaction.js';
+import { createRedactor, decodeSafely, type Redactor } from './redaction.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,11 +21,15 @@ export const DEFAULT_SECRET_ENV_VARS = [
   'PGPASSWORD',
 ] as const;
 
-// *TOKEN*, *PASSWORD*, *SECRET*, *_KEY (and a few spellings of the same), in any case.
-const SECRET_NAME = /token|passw(or)?d|pwd|secret|credential|_key$|^key$/i;
+// *TOKEN*, *PASSWORD*, *SECRET*, *_KEY (and a few spellings of the same), in any case. `_PWD`
+// needs its underscore: the shell's PWD and OLDPWD are the working directory, not a password.
+const SECRET_NAME = /token|passw(or)?d|_pwd$|secret|credential|_key$|^key$/i;
 // Values such names hold that are settings, not secrets: masking them would garble output.
 const SETTING_VALUE =
   /^(true|false|yes|no|on|off|none|null|enabled|disabled|\d{1,9}|[A-Z][A-Z0-9]*(_[A-Z0-9]+)+)$/;
+// A path (a key file's location) or a URL (ACTIONS_ID_TOKEN_REQUEST_URL) is no secret as such;
+// the user-info of a URL is registered on its own.
+const PATH_OR_URL = /^(\/|~\/|\.{1,2}\/|[A-Za-z]:\\)|^[a-z][a-z0-9+.-]*:\/\//i;
 const MIN_GUESSED_SECRET = 8;
 // A user name alone in a URL (https://TOKEN@host) is a token when it is this long.
 const MIN_TOKEN_USER = 16;
@@ -96,17 +100,9 @@ function registerBasicPair(redactor: Redactor, env: Env, userEnv: string, passwo
 
 function looksLikeSecret(value: string): boolean {
   const text = value.trim();
-  return text.length >= MIN_GUESSED_SECRET && !SETTING_VALUE.test(text);
+  return text.length >= MIN_GUESSED_SECRET && !SETTING_VALUE.test(text) && !PATH_OR_URL.test(text);
 }
 
 function pick(env: Env, names: readonly string[]): Env {
   return Object.fromEntries(names.map((name) => [name, env[name]]));
-}
-
-function decodeSafely(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

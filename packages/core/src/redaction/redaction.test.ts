@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, registerRequestSecrets } from './redaction.js';
+import { clipText, createRedactor, registerRequestSecrets } from './redaction.js';
 
 describe('Redactor', () => {
   it('masks every occurrence of a registered secret, longest first, and its URL-encoded form', () => {
@@ -80,6 +80,13 @@ describe('Redactor: partial secrets', () => {
       expect(clipped.endsWith('…') || clipped === redactor.redact(text)).toBe(true);
       expect(clipped).not.toContain(TOKEN.slice(0, 4));
     }
+  });
+
+  it('clips a long text by redacting a bounded head, as if it had redacted it all', () => {
+    const text = `${TOKEN} ${'x'.repeat(290)}${TOKEN}${'... tail '.repeat(200_000)}`;
+    const clipped = redactor.clip(text, 300);
+    expect(clipped).toBe(clipText(redactor.redact(text), 300));
+    expect(clipped).toHaveLength(301);
   });
 
   it('masks a secret cut short by someone else, before or after the cut mark', () => {
