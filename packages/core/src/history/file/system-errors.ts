@@ -4,13 +4,10 @@
  */
 
 import { CiConnectError, ConfigError, ExternalSystemError } from '../../errors.js';
-import { FileRefusedError } from '../../files/regular-file.js';
+import { errorCode, FileRefusedError } from '../../files/regular-file.js';
 
-/** The `code` of a Node.js system error, e.g. ENOENT. */
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+// One definition of a system error's code, with the file guard; the history store reads it here.
+export { errorCode };
 
 const FLAG_HINT =
   'point --history (or CI_CONNECT_HISTORY) at a writable file, e.g. --history file:path/to/history.jsonl';
