@@ -5,9 +5,13 @@ import {
   ConfigError,
   createProcessRedactor,
   ExitCode,
+  runProcess,
+  systemClock,
+  type Host,
   type Logger,
   type Redactor,
 } from '@ci-connect/core';
+import { randomUUID } from 'node:crypto';
 import { refuseControlCharactersInFlags } from './flags.js';
 import { createStderrLogger } from './output/logger.js';
 import { createPalette, type Palette } from './output/palette.js';
@@ -46,6 +50,20 @@ export abstract class BaseCommand extends Command {
     const definitions = { ...(options ?? this.ctor).flags, ...(options ?? this.ctor).baseFlags };
     refuseControlCharactersInFlags({ flags: output.flags, raw: output.raw, definitions }, process.env);
     return output;
+  }
+
+  /** Core's Host for this process: its env, directory, clock, stderr and redactor. */
+  protected host(signal: AbortSignal = new AbortController().signal): Host {
+    return {
+      cwd: process.cwd(),
+      env: process.env,
+      clock: systemClock,
+      logger: this.logger,
+      redactor: this.redactor,
+      signal,
+      runProcess,
+      newId: randomUUID,
+    };
   }
 
   /** Writes the human result to stdout, redacted. */

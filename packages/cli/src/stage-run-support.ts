@@ -1,28 +1,21 @@
 /**
- * What `trigger-deployment` and `promote` share: both run a stage's sequence, with the same
- * runners, flags, signal handling, progress lines, output and exit codes.
+ * What `trigger-deployment` and `promote` share in the CLI: their flags, the mapping of flags to
+ * core's request and options, the job's stop signals, progress and rendering. The wiring of
+ * runners and the exit code are core's (packages/core/src/app/stage-runs.ts).
  */
 
 import * as Flags from '@oclif/core/flags';
-import {
-  ExitCode,
-  runEvaluation,
-  runProcess,
-  systemClock,
-  type Logger,
-  type Redactor,
-  type RunnerOptions,
-  type SequenceRunRecord,
-  type StagePlan,
-  type StageRunListener,
+import type {
+  Logger,
+  Redactor,
+  SequenceRunRecord,
+  StagePlan,
+  StageRunListener,
+  StageRunOptions,
 } from '@ci-connect/core';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createStageProgress } from './output/stage-progress.js';
 import { parseLabels } from './parse-key-values.js';
-
-/** 128 + the signal's number: what a shell reports for a job a signal stopped. */
-const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /** The flags of a stage run besides the project, history, gate and CA flags. */
 export const stageRunFlags = {
@@ -76,46 +69,24 @@ export const stageRunFlags = {
   }),
 };
 
-/** The parsed flags the runners are built from. */
+/** The parsed flags the run's options are read from. */
 export interface RunnerFlags {
   'results-dir': string;
   'test-timeout': number;
+  'dry-run': boolean;
   url?: string | undefined;
   'ca-file'?: string | undefined;
   settle?: number | undefined;
   'dynatrace-event'?: boolean | undefined;
 }
 
-/** A command's output tools the runners log and redact through. */
-export interface CommandTools {
-  /** Where runners write progress (on a terminal: the task list's output bar). */
-  logger: Logger;
-  redactor: Redactor;
-  signal: AbortSignal;
-  /** Shows the run's progress (stage-progress.ts). */
-  listener: StageRunListener;
-}
-
-/** The options of createRunnerFactory, from the flags and process environment (the CLI's entry point). */
-export function runnerOptions(flags: RunnerFlags, tools: CommandTools): RunnerOptions {
-  const { logger, redactor, signal } = tools;
+/** Core's StageRunOptions from the flags, with the progress the CLI shows. */
+export function stageRunOptions(flags: RunnerFlags, listener: StageRunListener): StageRunOptions {
   return {
-    env: process.env,
-    logger,
-    redactor,
-    signal,
-    runProcess,
-    newId: randomUUID,
-    evaluate: (evaluation) =>
-      runEvaluation(evaluation, {
-        cwd: process.cwd(),
-        env: process.env,
-        clock: systemClock,
-        logger,
-        redactor,
-      }),
+    dryRun: flags['dry-run'],
     resultsDir: path.resolve(flags['results-dir']),
     testTimeoutSeconds: flags['test-timeout'],
+    listener,
     ...(flags.url === undefined ? {} : { targetUrl: flags.url }),
     ...(flags['ca-file'] === undefined ? {} : { caFile: flags['ca-file'] }),
     ...(flags.settle === undefined ? {} : { settleSeconds: flags.settle }),
@@ -123,40 +94,20 @@ export function runnerOptions(flags: RunnerFlags, tools: CommandTools): RunnerOp
   };
 }
 
-/** The dependencies of a stage run in core, besides its runner factory. */
-export function stageRunDependencies(flags: RunnerFlags, tools: CommandTools) {
-  const { logger, redactor, signal } = tools;
-  return {
-    cwd: process.cwd(),
-    env: process.env,
-    clock: systemClock,
-    logger,
-    signal,
-    runProcess,
-    newId: randomUUID,
-    listener: tools.listener,
-    redactor,
-    events: {
-      redactor,
-      ...(flags['ca-file'] === undefined ? {} : { caFile: flags['ca-file'] }),
-      ...(flags['dynatrace-event'] === undefined ? {} : { dynatraceEvent: flags['dynatrace-event'] }),
-    },
-  };
-}
-
 /**
- * Runs a stage run's `work` with its tools: progress for this terminal (or CI log), the redactor,
- * and a signal that SIGINT/SIGTERM (from the CI runner) abort, so the running task's process
- * group is killed and the run recorded as aborted. `stoppedBy` names the signal, if any.
+ * Runs a stage run's `work` with what the CLI gives it: progress for this terminal (or CI log)
+ * and a signal that SIGINT/SIGTERM (from the CI runner) abort with the signal's name as reason,
+ * so the running task's process group is killed, the run recorded as aborted and the exit code
+ * says which signal (130, 143).
  */
 export async function withStageRunTools<T>(
   logger: Logger,
   redactor: Redactor,
-  work: (tools: CommandTools, stoppedBy: () => string | undefined) => Promise<T>,
+  work: (tools: { logger: Logger; listener: StageRunListener; signal: AbortSignal }) => Promise<T>,
 ): Promise<T> {
-  return withStopSignals(logger, (signal, stoppedBy) => {
+  return withStopSignals(logger, (signal) => {
     const progress = createStageProgress(logger, { stream: process.stderr, env: process.env, redactor });
-    return work({ ...progress, redactor, signal }, stoppedBy);
+    return work({ ...progress, signal });
   });
 }
 
@@ -173,6 +124,7 @@ export function stageRequestFlags(flags: StageRequestFlags) {
     history: flags.history,
     approvedBy: flags['approved-by'],
     force: flags.force,
+    onWarning: flags['on-warning'],
   };
 }
 
@@ -187,44 +139,24 @@ interface StageRequestFlags {
   history?: string | undefined;
   'approved-by'?: string | undefined;
   force: boolean;
+  'on-warning'?: 'pass' | 'warn' | 'fail' | undefined;
 }
 
-async function withStopSignals<T>(
-  logger: Logger,
-  work: (signal: AbortSignal, stoppedBy: () => string | undefined) => Promise<T>,
-): Promise<T> {
+async function withStopSignals<T>(logger: Logger, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  let stoppedBy: string | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    stoppedBy ??= signal;
+    if (controller.signal.aborted) return;
     logger.warn(`${signal}: stopping the running task and recording the run as aborted`);
-    controller.abort();
+    controller.abort(signal);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    return await work(controller.signal, () => stoppedBy);
+    return await work(controller.signal);
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
-}
-
-/** The first run decides the exit code; a rollback after it does not turn a failure into a pass. */
-export function exitCodeFor(
-  runs: readonly SequenceRunRecord[],
-  onWarning: 'pass' | 'warn' | 'fail',
-  stoppedBy: string | undefined,
-): number {
-  const first = runs[0];
-  if (stoppedBy !== undefined || first?.status === 'aborted')
-    return SIGNAL_EXIT[stoppedBy ?? 'SIGTERM'] ?? 143;
-  if (first === undefined) return ExitCode.pass;
-  if (first.status === 'waiting') return ExitCode.approvalRequired;
-  if (first.result === 'fail' || first.status === 'errored') return ExitCode.fail;
-  if (first.result === 'warning')
-    return onWarning === 'pass' ? ExitCode.pass : onWarning === 'warn' ? ExitCode.warning : ExitCode.fail;
-  return ExitCode.pass;
 }
 
 export function renderRun(run: SequenceRunRecord): string {

@@ -56,3 +56,4 @@ export * from './runners/helm/index.js';
 export * from './shipyard/index.js';
 export * from './remediation/index.js';
 export * from './stage-run/index.js';
+export * from './app/index.js';

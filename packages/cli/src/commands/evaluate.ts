@@ -1,12 +1,5 @@
 import * as Flags from '@oclif/core/flags';
-import {
-  ExitCode,
-  prepareReportDir,
-  runEvaluation,
-  systemClock,
-  writeReports,
-  type EvaluationRecord,
-} from '@ci-connect/core';
+import { evaluate, type EvaluationRecord } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
 import { renderEvaluation } from '../output/evaluation-table.js';
@@ -97,9 +90,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       ([provider, file]) => ({ provider, file }),
     );
     const reportDir = flags['report-dir'];
-    // Checked first: a bad report directory must not fail the job after the result is recorded.
-    if (reportDir !== undefined) await prepareReportDir(reportDir);
-    const { evaluation, onWarning } = await runEvaluation(
+    const { evaluation, exitCode, reports } = await evaluate(
       {
         configDir: flags['config-dir'],
         project: flags.project,
@@ -109,6 +100,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
         labels,
         window: { start: flags.start, end: flags.end, timeframe: flags.timeframe },
         history: flags.history,
+        onWarning: flags['on-warning'],
         sloFile: flags.slo,
         sliFiles,
         valuesFile: flags.values,
@@ -116,40 +108,13 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
         settleSeconds: flags.settle,
         caFile: flags['ca-file'],
         dynatraceEvent: flags['dynatrace-event'],
+        reportDir,
       },
-      {
-        cwd: process.cwd(),
-        env: process.env,
-        clock: systemClock,
-        logger: this.logger,
-        redactor: this.redactor,
-      },
+      this.host(),
     );
     if (!this.jsonEnabled()) this.writeResult(renderEvaluation(evaluation, this.palette));
-    this.setExitCode(exitCodeFor(evaluation, flags['on-warning'] ?? onWarning));
-    if (reportDir !== undefined) await this.writeReportsKeepingVerdict(reportDir, evaluation);
+    if (reports.length > 0) this.logger.info(`reports written: ${reports.join(', ')}`);
+    this.setExitCode(exitCode);
     return evaluation;
-  }
-
-  /** The verdict is recorded and printed by now: a failed report write is reported, not fatal. */
-  private async writeReportsKeepingVerdict(dir: string, evaluation: EvaluationRecord): Promise<void> {
-    try {
-      const written = await writeReports(dir, evaluation);
-      this.logger.info(`reports written: ${written.join(', ')}`);
-    } catch (error) {
-      this.logger.warn(`${(error as Error).message}; the gate's result stands and is recorded`);
-    }
-  }
-}
-
-/** The gate's verdict as the job's exit code (DESIGN.md section 4). */
-function exitCodeFor(evaluation: EvaluationRecord, onWarning: 'pass' | 'warn' | 'fail'): number {
-  switch (evaluation.result) {
-    case 'pass':
-      return ExitCode.pass;
-    case 'fail':
-      return ExitCode.fail;
-    case 'warning':
-      return onWarning === 'pass' ? ExitCode.pass : onWarning === 'warn' ? ExitCode.warning : ExitCode.fail;
   }
 }

@@ -1,25 +1,19 @@
 import * as Flags from '@oclif/core/flags';
 import {
-  createRunnerFactory,
-  planPromotion,
-  promote,
+  promoteRelease,
   type DeploymentRecord,
-  type PromotedRelease,
   type PromotePlan,
-  type PromoteRequest,
   type SequenceRunRecord,
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
 import {
-  exitCodeFor,
   renderPlan,
   renderRun,
-  runnerOptions,
-  stageRunDependencies,
-  stageRunFlags,
-  withStageRunTools,
   stageRequestFlags,
+  stageRunFlags,
+  stageRunOptions,
+  withStageRunTools,
 } from '../stage-run-support.js';
 
 const { stage: _stage, ...projectFlagsButStage } = projectFlags;
@@ -71,21 +65,20 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
 
   async run(): Promise<PromoteResult | PromotePlan> {
     const { flags } = await this.parse(Promote);
-    const request: PromoteRequest = { ...stageRequestFlags(flags), to: flags.to, from: flags.from };
-    return withStageRunTools(this.logger, this.redactor, async (tools, stoppedBy) => {
-      const deps = {
-        ...stageRunDependencies(flags, tools),
-        runnerFactory: (promotion: PromotedRelease) =>
-          createRunnerFactory({ ...runnerOptions(flags, tools), promotion }),
-      };
-      if (flags['dry-run']) {
-        const plan = await planPromotion(request, deps);
-        if (!this.jsonEnabled()) this.writeResult(`${renderSource(plan.source)}${renderPlan(plan)}`);
-        return plan;
+    const request = { ...stageRequestFlags(flags), to: flags.to, from: flags.from };
+    return withStageRunTools(this.logger, this.redactor, async ({ logger, listener, signal }) => {
+      const outcome = await promoteRelease(request, stageRunOptions(flags, listener), {
+        ...this.host(signal),
+        logger,
+      });
+      if (outcome.kind === 'plan') {
+        if (!this.jsonEnabled())
+          this.writeResult(`${renderSource(outcome.plan.source)}${renderPlan(outcome.plan)}`);
+        return outcome.plan;
       }
-      const { runs, source } = await promote(request, deps);
+      const { runs, source } = outcome;
       if (!this.jsonEnabled()) this.writeResult(`${renderSource(source)}${runs.map(renderRun).join('\n')}`);
-      this.setExitCode(exitCodeFor(runs, flags['on-warning'] ?? 'pass', stoppedBy()));
+      this.setExitCode(outcome.exitCode);
       return { source, runs };
     });
   }

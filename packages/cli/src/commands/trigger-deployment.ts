@@ -1,23 +1,14 @@
 import * as Flags from '@oclif/core/flags';
-import {
-  createRunnerFactory,
-  planStage,
-  runStage,
-  type SequenceRunRecord,
-  type StagePlan,
-  type StageRunRequest,
-} from '@ci-connect/core';
+import { triggerDeployment, type SequenceRunRecord, type StagePlan } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
 import {
-  exitCodeFor,
   renderPlan,
   renderRun,
-  runnerOptions,
-  stageRunDependencies,
-  stageRunFlags,
-  withStageRunTools,
   stageRequestFlags,
+  stageRunFlags,
+  stageRunOptions,
+  withStageRunTools,
 } from '../stage-run-support.js';
 
 export default class TriggerDeployment extends BaseCommand {
@@ -53,21 +44,19 @@ unreachable), 4 (warning with --on-warning warn), 5 (manual approval required), 
 
   async run(): Promise<SequenceRunRecord[] | StagePlan> {
     const { flags } = await this.parse(TriggerDeployment);
-    const request: StageRunRequest = { ...stageRequestFlags(flags), stage: flags.stage };
-    return withStageRunTools(this.logger, this.redactor, async (tools, stoppedBy) => {
-      const deps = {
-        ...stageRunDependencies(flags, tools),
-        runnerFactory: createRunnerFactory(runnerOptions(flags, tools)),
-      };
-      if (flags['dry-run']) {
-        const plan = await planStage(request, deps);
-        if (!this.jsonEnabled()) this.writeResult(renderPlan(plan));
-        return plan;
+    const request = { ...stageRequestFlags(flags), stage: flags.stage };
+    return withStageRunTools(this.logger, this.redactor, async ({ logger, listener, signal }) => {
+      const outcome = await triggerDeployment(request, stageRunOptions(flags, listener), {
+        ...this.host(signal),
+        logger,
+      });
+      if (outcome.kind === 'plan') {
+        if (!this.jsonEnabled()) this.writeResult(renderPlan(outcome.plan));
+        return outcome.plan;
       }
-      const { runs } = await runStage(request, deps);
-      if (!this.jsonEnabled()) this.writeResult(runs.map(renderRun).join('\n'));
-      this.setExitCode(exitCodeFor(runs, flags['on-warning'] ?? 'pass', stoppedBy()));
-      return runs;
+      if (!this.jsonEnabled()) this.writeResult(outcome.runs.map(renderRun).join('\n'));
+      this.setExitCode(outcome.exitCode);
+      return outcome.runs;
     });
   }
 }

@@ -29,3 +29,10 @@ export { requireConfig, throwIfConfigErrors } from './config-errors.js';
 export { SCHEMA_FILES, readSchema } from './schema-check.js';
 export type { SchemaName } from './schema-check.js';
 export { sortDiagnostics } from './file-diagnostics.js';
+export {
+  DEFAULT_CONFIG_DIR,
+  defaultHistoryUrl,
+  findOnlyService,
+  resolveHistoryUrl,
+  resolveOnWarning,
+} from './project-context.js';

@@ -7,7 +7,8 @@
 import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { access, lstat, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { defaultHistoryUrl } from '../config/project-context.js';
 import { resolveFileHistoryPath } from '../history/file/open-file-history-store.js';
 import { openHistoryStore, redactCredentials } from '../history/open-store.js';
 import { failedCheck } from './check-errors.js';
@@ -34,7 +35,7 @@ export async function checkHistory(
   source: HistorySource,
   deps: Pick<DoctorDependencies, 'cwd' | 'logger' | 'redactor'>,
 ): Promise<CheckResult> {
-  const url = source.flag ?? source.configured ?? `file:${join(source.configDir, 'history.jsonl')}`;
+  const url = source.flag ?? source.configured ?? defaultHistoryUrl(source.configDir);
   const shown = redactCredentials(url);
   try {
     const store = openHistoryStore(url, { baseDir: deps.cwd, logger: deps.logger });

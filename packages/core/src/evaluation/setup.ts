@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import {
@@ -9,10 +8,11 @@ import {
   type OnWarning,
   type ProjectConfig,
 } from '../config/project-config.js';
-import { CONFIG_DIR_HINT, listServices, resolveServiceFiles } from '../config/service-files.js';
+import { findOnlyService, resolveHistoryUrl, resolveOnWarning } from '../config/project-context.js';
+import { CONFIG_DIR_HINT, resolveServiceFiles } from '../config/service-files.js';
 import { loadSliFile, type SliFile } from '../config/sli-file.js';
 import { loadSloFile } from '../config/slo-file.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { Clock, Logger } from '../environment.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { Slo } from '../gate/types.js';
@@ -35,6 +35,8 @@ export interface EvaluationSetupRequest {
   jtlFile?: string;
   /** `--history URL`; relative `file:` paths are relative to the working directory. */
   history?: string;
+  /** `--on-warning`; default: ci-connect.yaml `defaults.onWarning`, else pass. */
+  onWarning?: OnWarning;
   /** `--settle SECONDS`: Dynatrace's wait after the window's end, over ci-connect.yaml. */
   settleSeconds?: number;
   /** `--ca-file`: a CA certificate for the monitoring APIs. */
@@ -84,7 +86,9 @@ export async function loadEvaluationSetup(
     stage: request.stage ?? config?.defaults.stage ?? FALLBACK_NAME,
     service:
       request.service ??
-      (hasConfigDir && request.sloFile === undefined ? await onlyService(request.configDir) : FALLBACK_NAME),
+      (hasConfigDir && request.sloFile === undefined
+        ? await findOnlyService(request.configDir)
+        : FALLBACK_NAME),
   };
   const files =
     request.sloFile === undefined
@@ -107,8 +111,8 @@ export async function loadEvaluationSetup(
     target,
     slo,
     providers,
-    historyUrl: request.history ?? config?.history ?? `file:${join(request.configDir, 'history.jsonl')}`,
-    onWarning: config?.defaults.onWarning ?? 'pass',
+    historyUrl: resolveHistoryUrl(request.history, config, request.configDir),
+    onWarning: resolveOnWarning(request.onWarning, config),
     dynatrace: {
       ...(config?.providers.dynatrace === undefined ? {} : { settings: config.providers.dynatrace }),
       ...(config?.events.dynatrace === undefined ? {} : { events: config.events.dynatrace }),
@@ -175,19 +179,6 @@ async function load<R extends { diagnostics: Diagnostic[] }, T>(
   const result = await loading;
   for (const d of result.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
   return requireConfig(pick(result), result.diagnostics);
-}
-
-async function onlyService(configDir: string): Promise<string> {
-  const services = await listServices(configDir);
-  if (services.length === 1) return services[0]!;
-  if (services.length === 0) {
-    throw new ConfigError(`no service in ${configDir}`, {
-      hint: `create ${join(configDir, 'base', '<service>', 'slo.yaml')}`,
-    });
-  }
-  throw new UsageError(`${configDir} has several services: ${services.join(', ')}`, {
-    hint: 'say which with --service (env CI_CONNECT_SERVICE)',
-  });
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -11,9 +11,6 @@ import { findEvaluationShapeProblem } from './evaluation-shape.js';
 import type { FileLockOptions } from './file/file-lock.js';
 import type { Redactor } from '../redaction/redaction.js';
 
-/** The history store used when neither `--history` nor `CI_CONNECT_HISTORY` names one. */
-export const DEFAULT_HISTORY_URL = 'file:.ci-connect/history.jsonl';
-
 /**
  * What every stored record has. Kinds other than `evaluation` (sequence runs, deployments,
  * approvals, ...) add their own fields; the store keeps and returns them unchanged.

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../environment.js';
 import { ConfigError } from '../errors.js';
 import { resolveFileHistoryPath } from './file/open-file-history-store.js';
-import { DEFAULT_HISTORY_URL } from './history-store.js';
+import { DEFAULT_CONFIG_DIR, defaultHistoryUrl } from '../config/project-context.js';
 import { FileHistoryStore } from './file/file-history-store.js';
 import { historyStoreFactories, openHistoryStore, redactCredentials } from './open-store.js';
 
@@ -13,7 +13,7 @@ const options = { baseDir: '/work/project', logger: silentLogger };
 
 describe('openHistoryStore', () => {
   it.each([
-    [DEFAULT_HISTORY_URL, '/work/project/.ci-connect/history.jsonl'],
+    [defaultHistoryUrl(DEFAULT_CONFIG_DIR), '/work/project/.ci-connect/history.jsonl'],
     ['file:history.jsonl', '/work/project/history.jsonl'],
     ['file:./a/../h.jsonl', '/work/project/h.jsonl'],
     ['file:../shared/h.jsonl', '/work/shared/h.jsonl'],

@@ -9,8 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
-import { loadProjectSettings, type ProjectConfig, type TaskSetting } from '../config/project-config.js';
-import { listServices } from '../config/service-files.js';
+import {
+  loadProjectSettings,
+  type OnWarning,
+  type ProjectConfig,
+  type TaskSetting,
+} from '../config/project-config.js';
+import { findOnlyService, resolveHistoryUrl, resolveOnWarning } from '../config/project-context.js';
 import type { Clock, Logger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
@@ -41,6 +46,8 @@ export interface StageRunRequest {
   history?: string;
   approvedBy?: string;
   force: boolean;
+  /** `--on-warning`; default: ci-connect.yaml `defaults.onWarning`, else pass. */
+  onWarning?: OnWarning;
 }
 
 /** Builds the runner a task name maps to; the CLI gives helm, jmeter and evaluate their setup. */
@@ -77,6 +84,8 @@ export interface StageSetup {
   service: string;
   sequence: string;
   historyUrl: string;
+  /** What a warning amounts to: for the evaluation task, and for the exit code. */
+  onWarning: OnWarning;
 }
 
 /** The runs of one job: the requested sequence, then any it triggered (a rollback). */
@@ -129,9 +138,10 @@ export async function loadStageSetup(
     configDir,
     project: request.project ?? config.project ?? 'default',
     stage: plan.stage,
-    service: request.service ?? (await onlyService(configDir)),
+    service: request.service ?? (await findOnlyService(configDir)),
     sequence: plan.sequence,
-    historyUrl: request.history ?? config.history ?? `file:${join(configDir, 'history.jsonl')}`,
+    historyUrl: resolveHistoryUrl(request.history, config, configDir),
+    onWarning: resolveOnWarning(request.onWarning, config),
   };
 }
 
@@ -359,15 +369,4 @@ function withRedactor(deps: StageRunDependencies): StageRunDependencies & { reda
 function stageOf(request: StageRunRequest, config: ProjectConfig): { stage?: string } {
   const stage = request.stage ?? config.defaults.stage;
   return stage === undefined ? {} : { stage };
-}
-
-async function onlyService(configDir: string): Promise<string> {
-  const services = await listServices(configDir);
-  if (services.length === 1) return services[0]!;
-  throw new UsageError(
-    services.length === 0
-      ? `no service in ${configDir}`
-      : `${configDir} has several services: ${services.join(', ')}`,
-    { hint: 'say which with --service (env CI_CONNECT_SERVICE)' },
-  );
 }

@@ -84,6 +84,7 @@ export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup)
           runner = new EvaluationRunner({
             evaluate: options.evaluate,
             history: setup.historyUrl,
+            onWarning: setup.onWarning,
             ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
             ...(options.settleSeconds === undefined ? {} : { settleSeconds: options.settleSeconds }),
             ...(options.dynatraceEvent === undefined ? {} : { dynatraceEvent: options.dynatraceEvent }),

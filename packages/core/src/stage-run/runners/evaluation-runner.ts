@@ -5,6 +5,7 @@
  * is given to the gate too, so the SLO can score the load test itself.
  */
 
+import type { OnWarning } from '../../config/project-config.js';
 import type { EvaluationOutcome, EvaluateRequest } from '../../evaluation/run-evaluation.js';
 import { formatScore } from '../../gate/score.js';
 import type { EvaluationRecord } from '../../gate/types.js';
@@ -20,6 +21,8 @@ export interface EvaluationRunnerOptions {
   caFile?: string;
   settleSeconds?: number;
   dynatraceEvent?: boolean;
+  /** `fail`: a warning gate fails the task, so the sequence stops before it releases. */
+  onWarning?: OnWarning;
 }
 
 const DEFAULT_TIMEFRAME = '5m';
@@ -67,10 +70,13 @@ export class EvaluationRunner implements TaskRunner {
       ...(this.options.settleSeconds === undefined ? {} : { settleSeconds: this.options.settleSeconds }),
       ...(this.options.dynatraceEvent === undefined ? {} : { dynatraceEvent: this.options.dynatraceEvent }),
     });
+    // onWarning: fail makes a warning a failure here too, not only in the exit code: what follows
+    // the gate (approval, release) must not run on a gate the team counts as failed.
+    const failsOnWarning = evaluation.result === 'warning' && this.options.onWarning === 'fail';
     return {
-      result: evaluation.result,
+      result: failsOnWarning ? 'fail' : evaluation.result,
       status: 'succeeded',
-      message: gateMessage(evaluation),
+      message: `${gateMessage(evaluation)}${failsOnWarning ? ' (a warning fails: onWarning is fail)' : ''}`,
       details: {
         evaluationId: evaluation.id,
         score: evaluation.score,

@@ -1,0 +1,11 @@
+// The application layer: one function per use case, for every front end (DESIGN.md section 2).
+export type { Host } from './host.js';
+export { exitCodeFor, SIGNAL_EXIT_CODES, type Verdict } from './exit-code.js';
+export { evaluate, type EvaluateCommand, type EvaluateResult } from './evaluate.js';
+export {
+  promoteRelease,
+  triggerDeployment,
+  type PromotionResult,
+  type StageRunOptions,
+  type StageRunResult,
+} from './stage-runs.js';

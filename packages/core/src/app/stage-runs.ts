@@ -1,0 +1,137 @@
+/**
+ * `trigger-deployment` and `promote`, the use cases: a stage's sequence with the built-in task
+ * runners wired from the host and the request, its events, and the exit code. A front end only
+ * turns its inputs into a StageRunOptions and renders what comes back.
+ */
+
+import type { OnWarning } from '../config/project-config.js';
+import { runEvaluation } from '../evaluation/run-evaluation.js';
+import type { DeploymentRecord } from '../stage-run/runners/release-manifest.js';
+import { createRunnerFactory, type RunnerOptions } from '../stage-run/runners/create-runners.js';
+import { planPromotion, promote, type PromotePlan, type PromoteRequest } from '../stage-run/promote.js';
+import type { StageRunListener } from '../stage-run/run-sequence.js';
+import {
+  planStage,
+  runStage,
+  type StagePlan,
+  type StageRunDependencies,
+  type StageRunRequest,
+} from '../stage-run/run-stage.js';
+import type { SequenceRunRecord } from '../stage-run/types.js';
+import { exitCodeFor } from './exit-code.js';
+import type { Host } from './host.js';
+
+/** How the tasks run, besides what the shipyard and ci-connect.yaml say. */
+export interface StageRunOptions {
+  /** Print the plan and change nothing. */
+  dryRun: boolean;
+  /** Where JMeter results and logs go. */
+  resultsDir: string;
+  testTimeoutSeconds: number;
+  /** The deployed service's URL, for the test task. */
+  targetUrl?: string;
+  /** A CA certificate for the monitoring APIs, Dynatrace and an https CloudEvents sink. */
+  caFile?: string;
+  /** Dynatrace's wait after the test, before the gate queries it. */
+  settleSeconds?: number;
+  /** Send the stage's events to Dynatrace; default ci-connect.yaml `events.dynatrace.enabled`. */
+  dynatraceEvent?: boolean;
+  /** Progress, as the front end shows it (a task list, plain lines). */
+  listener?: StageRunListener;
+}
+
+/** The sequence runs of the job (the requested one, then a rollback it triggered) and the exit code. */
+export interface StageRunResult {
+  kind: 'runs';
+  runs: SequenceRunRecord[];
+  exitCode: number;
+}
+
+export interface PromotionResult extends Omit<StageRunResult, 'kind'> {
+  kind: 'promotion';
+  /** The deployment that was promoted. */
+  source: DeploymentRecord;
+}
+
+/** Runs (or with `dryRun`, plans) one stage's sequence. */
+export async function triggerDeployment(
+  request: StageRunRequest,
+  options: StageRunOptions,
+  host: Host,
+): Promise<StageRunResult | { kind: 'plan'; plan: StagePlan }> {
+  const deps = {
+    ...stageRunDependencies(options, host),
+    runnerFactory: createRunnerFactory(runnerOptions(options, host)),
+  };
+  if (options.dryRun) return { kind: 'plan', plan: await planStage(request, deps) };
+  const { runs, setup } = await runStage(request, deps);
+  return { kind: 'runs', runs, exitCode: stageExitCode(runs, setup.onWarning, host) };
+}
+
+/** Deploys what passed an earlier stage to the next one (or with `dryRun`, plans it). */
+export async function promoteRelease(
+  request: PromoteRequest,
+  options: StageRunOptions,
+  host: Host,
+): Promise<PromotionResult | { kind: 'plan'; plan: PromotePlan }> {
+  const deps = {
+    ...stageRunDependencies(options, host),
+    runnerFactory: (promotion: RunnerOptions['promotion']) =>
+      createRunnerFactory({
+        ...runnerOptions(options, host),
+        ...(promotion === undefined ? {} : { promotion }),
+      }),
+  };
+  if (options.dryRun) return { kind: 'plan', plan: await planPromotion(request, deps) };
+  const { runs, source, setup } = await promote(request, deps);
+  return { kind: 'promotion', runs, source, exitCode: stageExitCode(runs, setup.onWarning, host) };
+}
+
+function stageExitCode(runs: SequenceRunRecord[], onWarning: OnWarning, host: Host): number {
+  const stoppedBy = host.signal.aborted ? String(host.signal.reason) : undefined;
+  return exitCodeFor({ kind: 'stage-run', runs, stoppedBy }, onWarning);
+}
+
+/** The built-in runners' options: the host's tools, and the gate as `evaluate` runs it. */
+function runnerOptions(options: StageRunOptions, host: Host): RunnerOptions {
+  const { env, logger, redactor, signal, runProcess, newId } = host;
+  return {
+    env,
+    logger,
+    redactor,
+    signal,
+    runProcess,
+    newId,
+    evaluate: (evaluation) => runEvaluation(evaluation, host),
+    resultsDir: options.resultsDir,
+    testTimeoutSeconds: options.testTimeoutSeconds,
+    ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
+    ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+    ...(options.settleSeconds === undefined ? {} : { settleSeconds: options.settleSeconds }),
+    ...(options.dynatraceEvent === undefined ? {} : { dynatraceEvent: options.dynatraceEvent }),
+  };
+}
+
+/** The dependencies of a stage run in core, besides its runner factory. */
+function stageRunDependencies(
+  options: StageRunOptions,
+  host: Host,
+): Omit<StageRunDependencies, 'runnerFactory'> {
+  const { cwd, env, clock, logger, signal, runProcess, newId, redactor } = host;
+  return {
+    cwd,
+    env,
+    clock,
+    logger,
+    signal,
+    runProcess,
+    newId,
+    redactor,
+    ...(options.listener === undefined ? {} : { listener: options.listener }),
+    events: {
+      redactor,
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+      ...(options.dynatraceEvent === undefined ? {} : { dynatraceEvent: options.dynatraceEvent }),
+    },
+  };
+}
