@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags';
-import { runSendEvent, type DynatraceEventType, type EventRecord } from '@ci-connect/core';
+import { sendEvent, type DynatraceEventType, type EventRecord } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, projectFlags } from '../flags.js';
 import { parseKeyValues } from '../parse-key-values.js';
@@ -54,7 +54,7 @@ token, the selector (no entity matched) or the flags are wrong, 3 when Dynatrace
   async run(): Promise<EventRecord> {
     const { flags } = await this.parse(SendEvent);
     const properties = parseKeyValues(flags.property ?? [], '--property', 'approver=jane');
-    const record = await runSendEvent(
+    const { record, exitCode } = await sendEvent(
       {
         type: TYPES[flags.type],
         configDir: flags['config-dir'],
@@ -67,9 +67,10 @@ token, the selector (no entity matched) or the flags are wrong, 3 when Dynatrace
         properties,
         caFile: flags['ca-file'],
       },
-      { env: process.env, logger: this.logger, redactor: this.redactor },
+      this.host(),
     );
     if (!this.jsonEnabled()) this.writeResult(`${describe(record)}\n`);
+    this.setExitCode(exitCode);
     return record;
   }
 }

@@ -1,10 +1,4 @@
-import {
-  ExitCode,
-  formatDiagnostic,
-  providerValidationOptions,
-  validateConfigDir,
-  type ConfigDirReport,
-} from '@ci-connect/core';
+import { formatDiagnostic, validate, type ConfigDirReport } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { projectFlags } from '../flags.js';
 
@@ -23,7 +17,7 @@ export default class Validate extends BaseCommand {
 
   async run(): Promise<ConfigDirReport> {
     const { flags } = await this.parse(Validate);
-    const report = await validateConfigDir(flags['config-dir'], providerValidationOptions());
+    const { report, exitCode } = await validate(flags['config-dir']);
     const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = report.diagnostics.length - errors;
     if (!this.jsonEnabled()) {
@@ -35,7 +29,7 @@ export default class Validate extends BaseCommand {
       const summary = `${report.files.length} file${report.files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
       this.writeResult(`${errors === 0 ? palette.pass(summary) : palette.fail(summary)}\n`);
     }
-    this.setExitCode(errors === 0 ? ExitCode.pass : ExitCode.config);
+    this.setExitCode(exitCode);
     return report;
   }
 }

@@ -9,3 +9,4 @@ export {
   type StageRunOptions,
   type StageRunResult,
 } from './stage-runs.js';
+export { doctor, sendEvent, validate } from './checks.js';

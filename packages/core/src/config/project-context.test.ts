@@ -12,7 +12,7 @@ import {
 } from './project-context.js';
 
 const config = (extra: Partial<ProjectConfig>): ProjectConfig =>
-  ({ root: '/p', defaults: {}, providers: {}, events: {}, helm: {}, tasks: {}, ...extra }) as ProjectConfig;
+  ({ root: '/p', defaults: {}, providers: {}, events: {}, helm: {}, tasks: {}, ...extra });
 
 describe('project context', () => {
   it('keeps history beside the config directory unless --history or ci-connect.yaml says where', () => {
