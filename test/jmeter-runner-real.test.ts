@@ -15,7 +15,7 @@ import {
   type JmeterConf,
   type JmeterTestRequest,
   type JmeterTestResult,
-} from '../packages/core/src/runners/jmeter/index.js';
+} from '../packages/core/src/tools/jmeter/index.js';
 import { cleanUpDemo, makeTempDir, startDemoApp } from './support/demo-app.js';
 import type { DemoApp } from './support/demo-app.js';
 import { describeWithReal, jmeter, repoRoot } from './support/real-components.js';

@@ -17,7 +17,7 @@ import type { HistoryStore } from '../history/history-store.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { openHistoryStore } from '../history/open-store.js';
-import type { ProcessRunner } from '../runners/process.js';
+import type { ProcessRunner } from '../tools/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
