@@ -11,8 +11,10 @@ import type { Logger } from '../packages/core/src/environment.js';
 import {
   loadJmeterConf,
   resolveWorkload,
-  runJmeterTest,
   type JmeterConf,
+} from '../packages/core/src/config/jmeter/index.js';
+import {
+  runJmeterTest,
   type JmeterTestRequest,
   type JmeterTestResult,
 } from '../packages/core/src/tools/jmeter/index.js';

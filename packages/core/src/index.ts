@@ -4,6 +4,7 @@ export { findControlCharacter, quoteEscaped, refuseControlCharacters } from './c
 export * from './environment.js';
 export * from './config/diagnostics.js';
 export * from './config/index.js';
+export * from './config/jmeter/index.js';
 export * from './gate/types.js';
 export * from './gate/criteria.js';
 export { aggregateValues } from './gate/aggregate.js';
