@@ -23,7 +23,8 @@ export type {
   EvaluationOutcome,
 } from './evaluation/run-evaluation.js';
 export type { EvaluationSetupRequest, EvaluationTarget } from './evaluation/setup.js';
-export { resolveTimeWindow, parseDuration, parseInstant } from './evaluation/time-window.js';
+export { parseDuration } from './duration.js';
+export { resolveTimeWindow, parseInstant } from './evaluation/time-window.js';
 export type { WindowFlags } from './evaluation/time-window.js';
 export * from './report/format.js';
 export { renderMarkdownSummary } from './report/markdown.js';
