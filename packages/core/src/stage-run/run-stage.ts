@@ -9,7 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
-import { loadProjectSettings, type ProjectConfig, type TaskSetting } from '../config/project-config.js';
+import {
+  DEFAULT_TASK_RUNNERS,
+  loadProjectSettings,
+  type ProjectConfig,
+  type TaskSetting,
+} from '../config/project-config.js';
 import { listServices } from '../config/service-files.js';
 import type { Clock, Logger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -93,16 +98,6 @@ export interface StagePlan {
   /** Sequences that run in the same job if the main one fails (e.g. rollback), with their tasks. */
   onFail: { sequence: string; tasks: TaskPlan[] }[];
 }
-
-/** Default runner of each task name Keptn gave a meaning; other names need `tasks:`. */
-export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = {
-  deployment: 'helm',
-  release: 'helm',
-  rollback: 'helm',
-  test: 'jmeter',
-  evaluation: 'evaluate',
-  approval: 'approve',
-};
 
 /** Loads the configuration, the shipyard and the names the run is for. */
 export async function loadStageSetup(
