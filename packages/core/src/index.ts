@@ -12,7 +12,7 @@ export { scoreEvaluation, formatScore } from './gate/score.js';
 export type { ScoreInput, ScoreOutput } from './gate/score.js';
 export * from './providers/provider.js';
 export { SLI_PROVIDERS, builtInIndicators, providerValidationOptions } from './providers/registry.js';
-export type { SliProviderDefinition, ProviderInput } from './providers/registry.js';
+export type { SliProviderDefinition, ProviderInput } from './providers/provider-definition.js';
 export { StaticProvider } from './providers/static/index.js';
 export * from './providers/jmeter/index.js';
 export * from './history/index.js';
