@@ -8,9 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../packages/core/src/environment.js';
 import { ConfigError, ExternalSystemError } from '../packages/core/src/errors.js';
 import { createRedactor } from '../packages/core/src/redaction/redaction.js';
-import { HelmRunner } from '../packages/core/src/runners/helm/helm-runner.js';
-import type { HelmRunnerOptions } from '../packages/core/src/runners/helm/helm-runner.js';
-import type { HelmTarget } from '../packages/core/src/runners/helm/types.js';
+import { HelmRunner } from '../packages/core/src/tools/helm/helm-runner.js';
+import type { HelmRunnerOptions } from '../packages/core/src/tools/helm/helm-runner.js';
+import type { HelmTarget } from '../packages/core/src/tools/helm/types.js';
 import {
   createHelmStub,
   historyJson,

@@ -11,11 +11,13 @@ import type { Logger } from '../packages/core/src/environment.js';
 import {
   loadJmeterConf,
   resolveWorkload,
-  runJmeterTest,
   type JmeterConf,
+} from '../packages/core/src/config/jmeter/index.js';
+import {
+  runJmeterTest,
   type JmeterTestRequest,
   type JmeterTestResult,
-} from '../packages/core/src/runners/jmeter/index.js';
+} from '../packages/core/src/tools/jmeter/index.js';
 import { cleanUpDemo, makeTempDir, startDemoApp } from './support/demo-app.js';
 import type { DemoApp } from './support/demo-app.js';
 import { describeWithReal, jmeter, repoRoot } from './support/real-components.js';

@@ -6,7 +6,7 @@
 
 import type { Clock, Logger } from '../environment.js';
 import type { Redactor } from '../redaction/redaction.js';
-import type { ProcessRunner } from '../runners/process.js';
+import type { ProcessRunner } from '../tools/process.js';
 
 export interface Host {
   /** Relative paths in requests (config dir, files, `file:` history) are resolved against it. */

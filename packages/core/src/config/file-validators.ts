@@ -1,7 +1,7 @@
 import type { Diagnostic } from './diagnostics.js';
 import type { LoadOptions } from './load-yaml-file.js';
 import { validateRemediationFile } from '../remediation/remediation-file.js';
-import { loadJmeterConf } from '../runners/jmeter/jmeter-conf.js';
+import { loadJmeterConf } from './jmeter/jmeter-conf.js';
 import { validateShipyardFile } from '../shipyard/shipyard-file.js';
 
 /** Validates one kind of configuration file found by name in the config directory. */

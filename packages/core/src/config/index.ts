@@ -11,7 +11,12 @@ export { loadSloFile, parseSlo } from './slo-file.js';
 export type { SloLoadResult } from './slo-file.js';
 export { loadSliFile, parseSli } from './sli-file.js';
 export type { QueryChecker, SliFile, SliIndicator, SliLoadOptions, SliLoadResult } from './sli-file.js';
-export { loadProjectConfig, loadProjectSettings, resolveHistory } from './project-config.js';
+export {
+  DEFAULT_TASK_RUNNERS,
+  loadProjectConfig,
+  loadProjectSettings,
+  resolveHistory,
+} from './project-config.js';
 export type {
   DynatraceSettings,
   OnWarning,

@@ -88,6 +88,16 @@ export interface CommandTaskSetting {
 
 export type TaskSetting = BuiltInTaskRunner | CommandTaskSetting;
 
+/** Default runner of each task name Keptn gave a meaning; other names need `tasks:`. */
+export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = {
+  deployment: 'helm',
+  release: 'helm',
+  rollback: 'helm',
+  test: 'jmeter',
+  evaluation: 'evaluate',
+  approval: 'approve',
+};
+
 /** A validated ci-connect.yaml; keys the file leaves out are absent. */
 export interface ProjectConfig {
   /** The file it came from; absent when there was none. */

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ProcessRunner, ProcessSpec } from '../runners/process.js';
+import type { ProcessRunner, ProcessSpec } from '../tools/process.js';
 import { checkBinaries, jmeterVersion } from './binary-check.js';
 
 /** A directory holding executable shell scripts, to put on PATH instead of the real tools. */

@@ -11,7 +11,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { CiConnectError } from '../errors.js';
-import { runProcess } from '../runners/process.js';
+import { runProcess } from '../tools/process.js';
 import { checkResult } from './types.js';
 import type { CheckResult, DoctorDependencies } from './types.js';
 

@@ -6,11 +6,10 @@
 
 import { join } from 'node:path';
 import { isDirectory } from '../config/guards.js';
-import { loadProjectConfig } from '../config/project-config.js';
+import { DEFAULT_TASK_RUNNERS, loadProjectConfig } from '../config/project-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { findServiceLayout, listServices, listStages } from '../config/service-files.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
-import { DEFAULT_TASK_RUNNERS } from '../stage-run/run-stage.js';
 import type { BinaryNeeds } from './binary-check.js';
 
 /** The parts of a project the checks look at. */

@@ -6,7 +6,7 @@
 import type { Clock, Logger } from '../environment.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Redactor } from '../redaction/redaction.js';
-import type { ProcessRunner } from '../runners/process.js';
+import type { ProcessRunner } from '../tools/process.js';
 
 /** ok: works; warning: works in part, or is missing but not needed yet; fail: a gate would break here. */
 export type CheckStatus = 'ok' | 'warning' | 'fail' | 'skipped';
@@ -49,7 +49,7 @@ export interface DoctorDependencies {
   /** Every token a check reads is registered here before anything can print it. */
   redactor: Redactor;
   http: HttpClient;
-  /** Runs helm and jmeter; default: runProcess from runners/process.ts. */
+  /** Runs helm and jmeter; default: runProcess from tools/process.ts. */
   runProcess?: ProcessRunner;
   /** Relative `--history` file: paths are relative to this directory. */
   cwd: string;

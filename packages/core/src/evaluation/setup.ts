@@ -17,7 +17,8 @@ import type { Clock, Logger } from '../environment.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { Slo } from '../gate/types.js';
 import type { SliProvider } from '../providers/provider.js';
-import { SLI_PROVIDERS, type ProviderInput } from '../providers/registry.js';
+import type { ProviderInput } from '../providers/provider-definition.js';
+import { SLI_PROVIDERS } from '../providers/registry.js';
 import { StaticProvider } from '../providers/static/index.js';
 
 /** Where the gate's configuration comes from: a config directory, or flags alone. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { parseDuration, parseInstant, resolveTimeWindow } from './time-window.js';
+import { parseInstant, resolveTimeWindow } from './time-window.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 const iso = (w: { start: Date; end: Date }) => [w.start.toISOString(), w.end.toISOString()];
@@ -46,17 +46,8 @@ describe('resolveTimeWindow', () => {
   });
 });
 
-describe('parseInstant and parseDuration', () => {
+describe('parseInstant', () => {
   it('reads epoch milliseconds', () => {
     expect(parseInstant('1795000000000', '--start').toISOString()).toBe('2026-11-18T11:06:40.000Z');
-  });
-  it.each([
-    ['5m', 300_000],
-    ['1h30m', 5_400_000],
-    ['90s', 90_000],
-    ['1d', 86_400_000],
-    ['1.5h', 5_400_000],
-  ])('%s is %d ms', (text, ms) => {
-    expect(parseDuration(text, '--timeframe')).toBe(ms);
   });
 });

@@ -4,7 +4,8 @@
  */
 
 import type { Comparison, EvaluationRecord, GateResult, IncludeResults } from '../gate/types.js';
-import { isEvaluationRecord, type HistoryRecord } from './history-store.js';
+import { isEvaluationRecord } from './evaluation-shape.js';
+import type { HistoryRecord } from './history-store.js';
 
 /**
  * The baseline evaluations, newest first: evaluations only, not invalidated, whose top-level

@@ -5,6 +5,7 @@
  * this on read and skips what fails it, as it skips lines it cannot parse.
  */
 
+import type { EvaluationRecord } from '../gate/types.js';
 import type { HistoryRecord } from './history-store.js';
 
 const RESULTS: readonly unknown[] = ['pass', 'warning', 'fail'];
@@ -73,4 +74,12 @@ function isFiniteNumber(value: unknown): value is number {
 
 function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Narrows a stored record to an evaluation (the `--json` contract) the gate can use. Stores
+ * already skip unusable ones on read; checking again here keeps the type guard honest.
+ */
+export function isEvaluationRecord(record: HistoryRecord): record is EvaluationRecord {
+  return record.kind === 'evaluation' && findEvaluationShapeProblem(record) === undefined;
 }

@@ -6,8 +6,6 @@
  */
 
 import type { Clock, Logger } from '../environment.js';
-import type { EvaluationRecord } from '../gate/types.js';
-import { findEvaluationShapeProblem } from './evaluation-shape.js';
 import type { FileLockOptions } from './file/file-lock.js';
 import type { Redactor } from '../redaction/redaction.js';
 
@@ -67,12 +65,4 @@ export interface OpenHistoryStoreOptions {
   fileLock?: Partial<FileLockOptions>;
   /** Every record appended passes through it (DESIGN.md section 9: no token in history). */
   redactor?: Redactor;
-}
-
-/**
- * Narrows a stored record to an evaluation (the `--json` contract) the gate can use. Stores
- * already skip unusable ones on read; checking again here keeps the type guard honest.
- */
-export function isEvaluationRecord(record: HistoryRecord): record is EvaluationRecord {
-  return record.kind === 'evaluation' && findEvaluationShapeProblem(record) === undefined;
 }

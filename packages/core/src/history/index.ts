@@ -1,6 +1,7 @@
 /** The history store: interface, registry, the `file:` store and baseline selection. */
 
 export * from './history-store.js';
+export { isEvaluationRecord } from './evaluation-shape.js';
 export * from './open-store.js';
 export * from './baseline.js';
 export { FileHistoryStore, type FileHistoryStoreOptions } from './file/file-history-store.js';

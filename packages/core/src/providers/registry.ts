@@ -1,7 +1,4 @@
 import { UsageError } from '../errors.js';
-import type { Clock, Logger } from '../environment.js';
-import type { ProjectConfig } from '../config/project-config.js';
-import type { Redactor } from '../redaction/redaction.js';
 import type { QueryChecker, SliFile } from '../config/sli-file.js';
 import type { SliValue } from '../gate/types.js';
 import { dynatraceDefinition } from './dynatrace/index.js';
@@ -13,39 +10,8 @@ import {
   parseJmeterQuery,
 } from './jmeter/index.js';
 import type { IndicatorDefinition, SliProvider } from './provider.js';
+import type { SliProviderDefinition } from './provider-definition.js';
 import { sliQueriesOf } from './sli-queries.js';
-
-/** What an evaluation offers a provider to build itself from. */
-export interface ProviderInput {
-  /** The provider's SLI file (`sli/<name>.yaml` or `--sli name=FILE`), when there is one. */
-  sliFile?: SliFile;
-  jtlFile?: string;
-  /** ci-connect.yaml `providers:` (each provider reads its own key). */
-  settings: ProjectConfig['providers'];
-  /** The process environment: endpoints and tokens come from env vars named in the settings. */
-  env: Readonly<Record<string, string | undefined>>;
-  /** Every secret a provider reads must be registered here, so no output can carry it. */
-  redactor: Redactor;
-  clock: Clock;
-  logger: Logger;
-  /** `--ca-file`: a CA certificate to trust besides Node's (TLS verification stays on). */
-  caFile?: string;
-}
-
-/** A provider configured by an SLI file named after it (DESIGN.md section 3: `sli/<provider>.yaml`). */
-export interface SliProviderDefinition {
-  name: string;
-  /** Indicators it answers without an SLI file (contract for jmeter, Keptn's defaults for prometheus). */
-  builtInIndicators: readonly string[];
-  /** Checks one query of its SLI file, so `validate` reports bad queries at file:line. */
-  checkQuery?: QueryChecker;
-  /**
-   * Whether, without an SLI file, its built-in indicators are on offer (e.g. Prometheus only
-   * when a server is configured). Default: they are.
-   */
-  offersBuiltIns?(input: ProviderInput): boolean;
-  create(input: ProviderInput): SliProvider;
-}
 
 const jmeter: SliProviderDefinition = {
   name: 'jmeter',

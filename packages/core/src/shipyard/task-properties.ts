@@ -5,7 +5,7 @@
  */
 
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../evaluation/time-window.js';
+import { parseDuration } from '../duration.js';
 import { isRecord } from '../config/guards.js';
 import { suggestKey } from '../config/suggest.js';
 import type { DocPath } from '../config/yaml-nodes.js';

@@ -1,5 +1,5 @@
 /** Stage runs from the shipyard (DESIGN.md section 6): `trigger-deployment` without the CLI. */
-export { runStage, planStage, loadStageSetup, taskSetting, DEFAULT_TASK_RUNNERS } from './run-stage.js';
+export { runStage, planStage, loadStageSetup, taskSetting } from './run-stage.js';
 export type {
   RunnerFactory,
   StagePlan,

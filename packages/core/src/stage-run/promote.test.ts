@@ -7,7 +7,7 @@ import { createMemoryLogger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { createRedactor } from '../redaction/redaction.js';
 import type { HistoryRecord } from '../history/history-store.js';
-import { runProcess, type ProcessRunner } from '../runners/process.js';
+import { runProcess, type ProcessRunner } from '../tools/process.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { Shipyard } from '../shipyard/types.js';
 import {

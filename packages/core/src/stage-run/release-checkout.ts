@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { ProcessRunner } from '../runners/process.js';
+import type { ProcessRunner } from '../tools/process.js';
 import type { StageSetup } from './run-stage.js';
 import {
   digestDirectory,

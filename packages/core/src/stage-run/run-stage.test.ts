@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { runProcess } from '../runners/process.js';
+import { runProcess } from '../tools/process.js';
 import { planStage, runStage, type StageRunDependencies, type StageRunRequest } from './run-stage.js';
 import { passing, scriptedRunner, sequentialIds, steppingClock } from './test-support/stage-run-fixtures.js';
 import type { TaskOutcome } from './types.js';

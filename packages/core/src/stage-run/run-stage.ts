@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import {
+  DEFAULT_TASK_RUNNERS,
   loadProjectSettings,
   type OnWarning,
   type ProjectConfig,
@@ -22,7 +23,7 @@ import type { HistoryStore } from '../history/history-store.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { openHistoryStore } from '../history/open-store.js';
-import type { ProcessRunner } from '../runners/process.js';
+import type { ProcessRunner } from '../tools/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
@@ -102,16 +103,6 @@ export interface StagePlan {
   /** Sequences that run in the same job if the main one fails (e.g. rollback), with their tasks. */
   onFail: { sequence: string; tasks: TaskPlan[] }[];
 }
-
-/** Default runner of each task name Keptn gave a meaning; other names need `tasks:`. */
-export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = {
-  deployment: 'helm',
-  release: 'helm',
-  rollback: 'helm',
-  test: 'jmeter',
-  evaluation: 'evaluate',
-  approval: 'approve',
-};
 
 /** Loads the configuration, the shipyard and the names the run is for. */
 export async function loadStageSetup(

@@ -23,7 +23,7 @@ import type {
   KeptnStatus,
   TaskEventDetails,
 } from '../events/cloudevents/types.js';
-import { isEvaluationRecord } from '../history/history-store.js';
+import { isEvaluationRecord } from '../history/evaluation-shape.js';
 import { readRegularFile } from '../files/regular-file.js';
 import type { ShipyardTask } from '../shipyard/types.js';
 import type { SequenceRunInput, StageRunListener } from './run-sequence.js';

@@ -15,6 +15,7 @@ import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { TimeWindow } from '../provider.js';
 import { fetchDqlValue } from './dynatrace-dql.js';
+import type { QueryOutcome } from './query-outcome.js';
 import type { DynatraceQuery, MetricsParams } from './dynatrace-query.js';
 import { unitDivisor } from './dynatrace-query.js';
 import { isClassicToken, requirePlatform, resolveRoutes } from './environment-urls.js';
@@ -27,9 +28,6 @@ export interface DynatraceEndpoint {
   token: string;
   tokenEnv: string;
 }
-
-/** One SLI's outcome. */
-export type QueryOutcome = { value: number } | { value: null; failure: SliFailure; message: string };
 
 /** The base URL and token from ci-connect.yaml and the environment; throws ConfigError if either is missing. */
 export function resolveEndpoint(

@@ -1,5 +1,5 @@
 /** The `dynatrace` entry of the SLI provider registry (providers/registry.ts). */
-import type { SliProviderDefinition } from '../registry.js';
+import type { SliProviderDefinition } from '../provider-definition.js';
 import { sliQueriesOf } from '../sli-queries.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';

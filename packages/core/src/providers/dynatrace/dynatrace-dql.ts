@@ -11,7 +11,7 @@ import { ConfigError } from '../../errors.js';
 import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { TimeWindow } from '../provider.js';
-import type { QueryOutcome } from './dynatrace-api.js';
+import type { QueryOutcome } from './query-outcome.js';
 import { describeGrailError, missingScopesOf, notificationsOf, reduceDqlResult } from './dql-result.js';
 import { runGrailQuery } from './grail-query.js';
 import type { GrailOutcome } from './grail-query.js';

@@ -1,5 +1,5 @@
 /** The `prometheus` entry of the SLI provider registry (providers/registry.ts). */
-import type { SliProviderDefinition } from '../registry.js';
+import type { SliProviderDefinition } from '../provider-definition.js';
 import { PROMETHEUS_DEFAULT_INDICATOR_NAMES } from './default-queries.js';
 import { sliQueriesOf } from '../sli-queries.js';
 import { PrometheusProvider } from './prometheus-provider.js';

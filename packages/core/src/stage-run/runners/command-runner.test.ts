@@ -2,7 +2,7 @@ import { writeFileSync, chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runProcess } from '../../runners/process.js';
+import { runProcess } from '../../tools/process.js';
 import { makeContext, task } from '../test-support/stage-run-fixtures.js';
 import { CommandRunner } from './command-runner.js';
 

@@ -9,7 +9,7 @@
 
 import type { CommandTaskSetting } from '../../config/project-config.js';
 import { ExitCode } from '../../errors.js';
-import type { ProcessRunner } from '../../runners/process.js';
+import type { ProcessRunner } from '../../tools/process.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
 import { clipText } from '../../redaction/redaction.js';

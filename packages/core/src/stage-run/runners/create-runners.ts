@@ -7,8 +7,8 @@
 import type { Logger } from '../../environment.js';
 import type { EvaluateRequest, EvaluationOutcome } from '../../evaluation/run-evaluation.js';
 import type { Redactor } from '../../redaction/redaction.js';
-import { HelmRunner } from '../../runners/helm/helm-runner.js';
-import type { ProcessRunner } from '../../runners/process.js';
+import { HelmRunner } from '../../tools/helm/helm-runner.js';
+import type { ProcessRunner } from '../../tools/process.js';
 import { sequencesOf } from '../../shipyard/sequence-plan.js';
 import type { DeploymentStrategy, ShipyardTask } from '../../shipyard/types.js';
 import type { RunnerFactory, StageSetup } from '../run-stage.js';

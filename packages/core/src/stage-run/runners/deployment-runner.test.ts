@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HelmRunner } from '../../runners/helm/helm-runner.js';
-import { runProcess, type ProcessResult, type ProcessSpec } from '../../runners/process.js';
+import { HelmRunner } from '../../tools/helm/helm-runner.js';
+import { runProcess, type ProcessResult, type ProcessSpec } from '../../tools/process.js';
 import { makeContext, sequentialIds, task } from '../test-support/stage-run-fixtures.js';
 import { DeploymentRunner } from './deployment-runner.js';
 

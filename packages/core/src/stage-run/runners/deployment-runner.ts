@@ -1,5 +1,5 @@
 /**
- * The `deployment`, `release` and `rollback` tasks through Helm (runners/helm, docs/helm.md):
+ * The `deployment`, `release` and `rollback` tasks through Helm (tools/helm, docs/helm.md):
  * the service's chart (stage overlay's `helm/` over base's), the stage's `values.yaml` over the
  * chart's values, then image and version. A successful deployment records its release manifest.
  * `release` and `rollback` have no strategy of their own in a shipyard: they take the one of the
@@ -9,9 +9,9 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { HelmSettings } from '../../config/project-config.js';
-import type { HelmRunner } from '../../runners/helm/helm-runner.js';
-import type { HelmAction, HelmTarget } from '../../runners/helm/types.js';
-import type { ProcessRunner } from '../../runners/process.js';
+import type { HelmRunner } from '../../tools/helm/helm-runner.js';
+import type { HelmAction, HelmTarget } from '../../tools/helm/types.js';
+import type { ProcessRunner } from '../../tools/process.js';
 import type { DeploymentStrategy, ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
 import {

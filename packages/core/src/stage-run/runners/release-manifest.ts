@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { openRegularFile } from '../../files/regular-file.js';
 import type { DeploymentStrategy } from '../../shipyard/types.js';
-import type { ProcessRunner } from '../../runners/process.js';
+import type { ProcessRunner } from '../../tools/process.js';
 
 /** The `deployment` history record. */
 export interface DeploymentRecord {

@@ -1,5 +1,5 @@
 /**
- * The `test` task through JMeter (runners/jmeter): the shipyard's `teststrategy` picks the
+ * The `test` task through JMeter (tools/jmeter): the shipyard's `teststrategy` picks the
  * workload of the service's `jmeter/jmeter.conf.yaml` (Keptn's format) and its plan, stage
  * overlay over base; the service's URL (`--url`) is passed to the plan as Keptn's properties. The
  * run's start and end, and its results file, go to the evaluation after it.
@@ -10,14 +10,14 @@ import { join, relative } from 'node:path';
 import { requireConfig } from '../../config/config-errors.js';
 import { formatDiagnostic } from '../../config/diagnostics.js';
 import { ConfigError } from '../../errors.js';
-import { loadJmeterConf } from '../../runners/jmeter/jmeter-conf.js';
-import { planJmeterTest } from '../../runners/jmeter/jmeter-plan.js';
-import { keptnLoadTestName } from '../../runners/jmeter/jmeter-properties.js';
-import { resolveWorkload } from '../../runners/jmeter/jmeter-workload.js';
-import type { JmeterConf, ResolvedWorkload } from '../../runners/jmeter/jmeter-workload.js';
-import { runJmeterTest } from '../../runners/jmeter/run-jmeter-test.js';
-import type { JmeterTestRequest } from '../../runners/jmeter/jmeter-plan.js';
-import type { ProcessRunner } from '../../runners/process.js';
+import { loadJmeterConf } from '../../config/jmeter/jmeter-conf.js';
+import { planJmeterTest } from '../../tools/jmeter/jmeter-plan.js';
+import { keptnLoadTestName } from '../../tools/jmeter/jmeter-properties.js';
+import { resolveWorkload } from '../../config/jmeter/jmeter-workload.js';
+import type { JmeterConf, ResolvedWorkload } from '../../config/jmeter/jmeter-workload.js';
+import { runJmeterTest } from '../../tools/jmeter/run-jmeter-test.js';
+import type { JmeterTestRequest } from '../../tools/jmeter/jmeter-plan.js';
+import type { ProcessRunner } from '../../tools/process.js';
 import type { Logger } from '../../environment.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';

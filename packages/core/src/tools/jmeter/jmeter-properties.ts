@@ -4,28 +4,9 @@
  * `${__P(SERVER_URL,localhost)}`, `${__P(VUCount,1)}`...
  */
 
-import { isSecretKey } from '../../config/secrets.js';
+import { SAVE_SERVICE_PREFIX, checkPropertyName } from '../../config/jmeter/property-names.js';
 import { UsageError } from '../../errors.js';
-import type { JmeterWorkload } from './jmeter-workload.js';
-
-/** Properties ci-connect sets itself; a workload or caller may not set them too. */
-export const RUNNER_PROPERTIES = [
-  'PROTOCOL',
-  'SERVER_PROTOCOL',
-  'SERVER_URL',
-  'SERVER_PORT',
-  'CHECK_PATH',
-  'DT_LTN',
-  'VUCount',
-  'LoopCount',
-  'ThinkTime',
-  'KEPTN_PROJECT',
-  'KEPTN_STAGE',
-  'KEPTN_SERVICE',
-  'KEPTN_TESTSTRATEGY',
-] as const;
-
-const SAVE_SERVICE_PREFIX = 'jmeter.save.saveservice.';
+import type { JmeterWorkload } from '../../config/jmeter/jmeter-workload.js';
 
 /**
  * How JMeter writes the results file, whatever the installation's user.properties says: CSV
@@ -50,31 +31,6 @@ export interface JmeterTestContext {
   project?: string;
   stage?: string;
   service?: string;
-}
-
-/** Why a property name cannot be used, or undefined when it can. */
-export function checkPropertyName(name: string): { message: string; hint: string } | undefined {
-  if (name === '' || /[\s=]/.test(name) || name.startsWith('-')) {
-    return {
-      message: `${JSON.stringify(name)} is not a JMeter property name`,
-      hint: 'use letters, digits, dots and underscores, with no spaces or "="',
-    };
-  }
-  if ((RUNNER_PROPERTIES as readonly string[]).includes(name) || name.startsWith(SAVE_SERVICE_PREFIX)) {
-    return {
-      message: `${name} is set by ci-connect and cannot be set here`,
-      hint: name.startsWith(SAVE_SERVICE_PREFIX)
-        ? 'ci-connect writes the results as CSV with a header line; the JTL reader depends on it'
-        : 'VUCount, LoopCount and ThinkTime come from vuser, loopcount and thinktime; the target from the test URL',
-    };
-  }
-  if (isSecretKey(name)) {
-    return {
-      message: `${name} names a secret, and properties are passed on JMeter's command line, which every process on the machine can read and ci-connect prints`,
-      hint: `let the plan read it from the environment, e.g. \${__BeanShell(System.getenv("${name}"))}`,
-    };
-  }
-  return undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { createMemoryLogger } from '../../environment.js';
 import { JmeterOutputWatcher } from './jmeter-output.js';
 import type { VerdictInput } from './jmeter-verdict.js';
 import { formatPercent, judgeJmeterRun } from './jmeter-verdict.js';
-import type { JmeterWorkload } from './jmeter-workload.js';
+import type { JmeterWorkload } from '../../config/jmeter/jmeter-workload.js';
 
 const workload: JmeterWorkload = {
   testStrategy: 'performance',

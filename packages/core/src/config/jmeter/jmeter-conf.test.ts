@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expectDiagnostics, keptnExample } from '../../config/test-support/diagnostics.js';
+import { expectDiagnostics, keptnExample } from '../test-support/diagnostics.js';
 import { loadJmeterConf, parseJmeterConf } from './jmeter-conf.js';
 
 const fixture = (path: string) => fileURLToPath(new URL(`../../../../../fixtures/${path}`, import.meta.url));

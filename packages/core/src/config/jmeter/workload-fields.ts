@@ -4,11 +4,11 @@
  * script takes `jmeter/<teststrategy>.jmx`.
  */
 
-import type { FileDiagnostics } from '../../config/file-diagnostics.js';
-import { isRecord } from '../../config/guards.js';
-import { scalarText } from '../../config/yaml-nodes.js';
-import type { DocPath, YamlSource } from '../../config/yaml-nodes.js';
-import { checkPropertyName } from './jmeter-properties.js';
+import type { FileDiagnostics } from '../file-diagnostics.js';
+import { isRecord } from '../guards.js';
+import { scalarText } from '../yaml-nodes.js';
+import type { DocPath, YamlSource } from '../yaml-nodes.js';
+import { checkPropertyName } from './property-names.js';
 
 /** A whole number >= `min`; `fallback` when the key is absent; reports anything else. */
 export function readWholeNumber(

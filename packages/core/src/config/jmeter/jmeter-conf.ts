@@ -5,17 +5,17 @@
  * workload (vuser 0 runs nothing, a missing script fails at run time), this is an error instead.
  */
 
-import type { Diagnostic } from '../../config/diagnostics.js';
-import { sortDiagnostics } from '../../config/file-diagnostics.js';
-import type { FileDiagnostics } from '../../config/file-diagnostics.js';
-import { isRecord } from '../../config/guards.js';
-import { readYamlFile } from '../../config/load-yaml-file.js';
-import type { LoadOptions } from '../../config/load-yaml-file.js';
-import { suggestKey } from '../../config/suggest.js';
-import { findNode, locate, scalarText } from '../../config/yaml-nodes.js';
-import type { DocPath, YamlSource } from '../../config/yaml-nodes.js';
-import { parseYamlSource } from '../../config/yaml-source.js';
-import type { YamlParseResult } from '../../config/yaml-source.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { sortDiagnostics } from '../file-diagnostics.js';
+import type { FileDiagnostics } from '../file-diagnostics.js';
+import { isRecord } from '../guards.js';
+import { readYamlFile } from '../load-yaml-file.js';
+import type { LoadOptions } from '../load-yaml-file.js';
+import { suggestKey } from '../suggest.js';
+import { findNode, locate, scalarText } from '../yaml-nodes.js';
+import type { DocPath, YamlSource } from '../yaml-nodes.js';
+import { parseYamlSource } from '../yaml-source.js';
+import type { YamlParseResult } from '../yaml-source.js';
 import type { ConfWorkload, JmeterConf } from './jmeter-workload.js';
 import { defaultScript, normaliseStrategy } from './jmeter-workload.js';
 import { readErrorRate, readProperties, readScript, readWholeNumber } from './workload-fields.js';

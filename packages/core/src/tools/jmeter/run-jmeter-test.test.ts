@@ -8,7 +8,7 @@ import type { ProcessResult, ProcessRunner, ProcessSpec } from '../process.js';
 import type { JmeterTestRequest } from './jmeter-plan.js';
 import { planJmeterTest } from './jmeter-plan.js';
 import { runJmeterTest } from './run-jmeter-test.js';
-import type { JmeterWorkload } from './jmeter-workload.js';
+import type { JmeterWorkload } from '../../config/jmeter/jmeter-workload.js';
 
 const HEADER =
   'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,bytes,grpThreads,allThreads,Latency,Connect';

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors.js';
-import { parseJmeterConf } from './jmeter-conf.js';
+import { parseJmeterConf } from '../../config/jmeter/jmeter-conf.js';
 import type { JmeterTestRequest } from './jmeter-plan.js';
 import { planJmeterTest } from './jmeter-plan.js';
 import { keptnLoadTestName, targetProperties } from './jmeter-properties.js';
-import type { JmeterConf, JmeterWorkload } from './jmeter-workload.js';
-import { resolveWorkload } from './jmeter-workload.js';
+import type { JmeterConf, JmeterWorkload } from '../../config/jmeter/jmeter-workload.js';
+import { resolveWorkload } from '../../config/jmeter/jmeter-workload.js';
 
 const workload: JmeterWorkload = {
   testStrategy: 'performance',

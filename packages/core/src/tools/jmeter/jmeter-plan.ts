@@ -10,7 +10,7 @@ import { UsageError } from '../../errors.js';
 import type { ProcessRunner } from '../process.js';
 import type { JmeterTestContext } from './jmeter-properties.js';
 import { testProperties } from './jmeter-properties.js';
-import type { JmeterWorkload } from './jmeter-workload.js';
+import type { JmeterWorkload } from '../../config/jmeter/jmeter-workload.js';
 
 /** One test task's JMeter run. Paths may be relative to the current directory. */
 export interface JmeterTestRequest {

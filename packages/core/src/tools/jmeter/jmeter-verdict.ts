@@ -5,8 +5,8 @@
  * samples fail here, whatever the exit code.
  */
 
-import { FUNCTIONAL_STRATEGY } from './jmeter-workload.js';
-import type { JmeterWorkload } from './jmeter-workload.js';
+import { FUNCTIONAL_STRATEGY } from '../../config/jmeter/jmeter-workload.js';
+import type { JmeterWorkload } from '../../config/jmeter/jmeter-workload.js';
 import type { JmeterOutputFacts } from './jmeter-output.js';
 import { clipText } from '../../redaction/redaction.js';
 
