@@ -11,8 +11,15 @@ import {
   resolveOnWarning,
 } from './project-context.js';
 
-const config = (extra: Partial<ProjectConfig>): ProjectConfig =>
-  ({ root: '/p', defaults: {}, providers: {}, events: {}, helm: {}, tasks: {}, ...extra });
+const config = (extra: Partial<ProjectConfig>): ProjectConfig => ({
+  root: '/p',
+  defaults: {},
+  providers: {},
+  events: {},
+  helm: {},
+  tasks: {},
+  ...extra,
+});
 
 describe('project context', () => {
   it('keeps history beside the config directory unless --history or ci-connect.yaml says where', () => {
