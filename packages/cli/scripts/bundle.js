@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import ts from 'typescript';
 
 const outfile = 'dist/ci-connect.cjs';
 // The loader names its code cache by this line (src/bundle-loader.ts): filled in below.
@@ -44,7 +45,15 @@ await build({
   external: ['typescript', 'axios', 'listr2'],
   // The sources are ES modules; in a CommonJS bundle import.meta.url is the bundle's file URL.
   define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: `${buildLine}\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  // __cliImport: see renameDynamicImports. Loaded by Node's own loader (--enable-source-maps), the
+  // bundle imports for itself.
+  banner: {
+    js: [
+      buildLine,
+      "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;",
+      "const __impt = typeof __cliImport === 'function' ? __cliImport : (specifier) => import(specifier);",
+    ].join('\n'),
+  },
   plugins: [plainCommandSort],
   logLevel: 'warning',
 });
@@ -60,5 +69,32 @@ const escapeUnits = (char) =>
     (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`,
   ).join('');
 text = text.replace(/\P{ASCII}/gu, escapeUnits);
+/**
+ * Node 20 loses a vm script's dynamic import() callback when the script comes from cached data
+ * ("A dynamic import callback was not specified"), and Node 22+ warns that the callback is
+ * experimental. So the bundle's import() expressions (axios, listr2, node:https, ...) call __impt,
+ * the loader's import() (src/bundle-loader.ts), instead: renamed in place, same length, so the
+ * source map still fits. TypeScript's parser finds them, not a text search (strings say "import(").
+ */
+function renameDynamicImports(code) {
+  const bannerEnd = code.indexOf('\n', code.indexOf('const __impt')) + 1;
+  const file = ts.createSourceFile(outfile, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const starts = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const start = node.expression.getStart(file);
+      if (start >= bannerEnd) starts.push(start);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let renamed = code;
+  for (const start of starts) {
+    if (renamed.slice(start, start + 6) !== 'import') throw new Error(`${outfile}: no import() at ${start}`);
+    renamed = `${renamed.slice(0, start)}__impt${renamed.slice(start + 6)}`;
+  }
+  return renamed;
+}
+text = renameDynamicImports(text);
 const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
 await writeFile(outfile, text.replace(buildLine, `// ci-connect build ${id}`));

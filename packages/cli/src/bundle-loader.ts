@@ -40,8 +40,15 @@ export interface CompileCache {
   command: string;
 }
 
-/** The CommonJS wrapper Node itself puts around a module. */
-const WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
+/**
+ * The CommonJS wrapper Node itself puts around a module, and __cliImport: the bundle's import()
+ * expressions call it (scripts/bundle.js), since Node 20 loses a vm script's own import() callback
+ * when the script comes from cached data.
+ */
+const WRAPPER = ['(function (exports, require, module, __filename, __dirname, __cliImport) { ', '\n});'];
+
+/** import() from here, next to the bundle: the same resolution as the bundle's own. */
+const importForBundle = (specifier: string): Promise<unknown> => import(specifier);
 
 /**
  * The cache for a run with these arguments: in CI_CONNECT_CACHE_DIR, else in one directory per
@@ -63,22 +70,21 @@ export function compileCacheFor(env: NodeJS.ProcessEnv, args: readonly string[])
  * cache under its own path, so that oclif's require of the commands target finds it loaded.
  */
 export function loadBundle(file: string, cache?: CompileCache): CliBundle {
+  // Node maps stack traces of modules it loads itself, not of vm scripts: --enable-source-maps
+  // (for debugging) gets Node's loader.
+  if (process.sourceMapsEnabled) return createRequire(file)(file) as CliBundle;
   const bytes = readFileSync(file);
   // scripts/bundle.js writes ASCII: latin1 is the same text, decoded faster than UTF-8.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const cacheFile = cache === undefined ? undefined : cacheFileFor(cache, file, bytes);
   const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
-  const script = new vm.Script(WRAPPER[0] + source + WRAPPER[1], {
-    filename: file,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(WRAPPER[0] + source + WRAPPER[1], { filename: file, cachedData });
   const module = new Module(file);
   module.filename = file;
   const require = createRequire(file);
   require.cache[file] = module;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, require, module, file, path.dirname(file));
+  wrapper.call(module.exports, module.exports, require, module, file, path.dirname(file), importForBundle);
   module.loaded = true;
   const bundle = module.exports as CliBundle;
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
@@ -168,10 +174,16 @@ function writeCache(cacheFile: CacheFile, script: vm.Script): void {
   }
 }
 
-/** Caches of other builds are never read again; those of another Node or other flags are kept. */
+/**
+ * Caches of other builds of the bundle, for this Node and flags, unchanged for a day: an upgrade
+ * leaves its predecessor's behind. Not younger ones: two installs of different builds used in
+ * turn would otherwise delete each other's cache on every run.
+ */
 function removeOtherBuilds(dir: string, cacheFile: CacheFile): void {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
   for (const name of readdirSync(dir)) {
-    if (name.startsWith(cacheFile.node) && !name.startsWith(cacheFile.node + cacheFile.build))
-      rmSync(path.join(dir, name), { force: true });
+    if (!name.startsWith(cacheFile.node) || name.startsWith(cacheFile.node + cacheFile.build)) continue;
+    const other = path.join(dir, name);
+    if (lstatSync(other).mtimeMs < dayAgo) rmSync(other, { force: true });
   }
 }
