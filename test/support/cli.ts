@@ -6,7 +6,7 @@ import path from 'node:path';
 import { repoRoot } from './real-components.js';
 
 export const cliBin = path.join(repoRoot, 'packages/cli/bin/run.js');
-const bundle = path.join(repoRoot, 'packages/cli/dist/ci-connect.js');
+const bundle = path.join(repoRoot, 'packages/cli/dist/ci-connect.cjs');
 
 export interface CliRun {
   exitCode: number;
