@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { runSequence, type StageRunListener } from './run-sequence.js';
+import { runSequence, sequenceRunEndedBy, type StageRunListener } from './run-sequence.js';
 import {
   makeContext,
   passing,
@@ -121,8 +121,9 @@ describe('runSequence', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigError);
-    const record = (error as { sequenceRun?: { status: string; result: string; tasks: unknown[] } })
-      .sequenceRun;
+    const record = sequenceRunEndedBy(error);
+    // The error is the runner's own, unchanged: nothing was attached to it.
+    expect(Object.keys(error as object)).not.toContain('sequenceRun');
     expect(record).toMatchObject({ status: 'errored', result: 'fail' });
     expect(record?.tasks).toHaveLength(1);
     expect(runner.ran.map((r) => r.task)).toEqual(['deployment']);

@@ -39,8 +39,8 @@ export interface SequenceRunDependencies {
 
 /**
  * Runs the tasks; returns the sequence-run record (not yet stored). A runner's CiConnectError
- * (helm not installed, a bad plan file) ends the run as errored and is rethrown with the record
- * attached, so the caller can store the record and still exit with the error's code.
+ * (helm not installed, a bad plan file) ends the run as errored and is rethrown; the record it
+ * ended is `sequenceRunEndedBy(error)`, so the caller can store it and still exit with the error's code.
  */
 export async function runSequence(
   input: SequenceRunInput,
@@ -129,8 +129,20 @@ export async function runSequence(
     invalidated: false,
   };
   await notify(() => deps.listener?.sequenceFinished?.(record), context, 'a sequence event');
-  if (failure !== undefined) throw Object.assign(failure, { sequenceRun: record });
+  if (failure !== undefined) {
+    runsEndedBy.set(failure, record);
+    throw failure;
+  }
   return record;
+}
+
+// The run an error ended, kept beside the error: the error's class (and so its exit code) stays
+// as the runner threw it, and nothing is added to an object the caller did not create.
+const runsEndedBy = new WeakMap<Error, SequenceRunRecord>();
+
+/** The sequence run a runner's error ended, when runSequence rethrew it; undefined otherwise. */
+export function sequenceRunEndedBy(error: unknown): SequenceRunRecord | undefined {
+  return error instanceof Error ? runsEndedBy.get(error) : undefined;
 }
 
 /** Keptn: the result of the last completed task; a run that completed no task passed nothing. */

@@ -27,7 +27,7 @@ import type { ProcessRunner } from '../tools/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
-import { runSequence, type StageRunListener } from './run-sequence.js';
+import { runSequence, sequenceRunEndedBy, type StageRunListener } from './run-sequence.js';
 import { combineListeners, createStageEventListener, type StageEventOptions } from './stage-events.js';
 import { checkTriggeredOn, type TriggerCheck } from './triggered-on.js';
 import type { PlanContext, SequenceRunRecord, TaskContext, TaskPlan, TaskRunner } from './types.js';
@@ -280,7 +280,7 @@ async function recorded(
     runs.push(record);
     return record;
   } catch (error) {
-    const record = (error as { sequenceRun?: SequenceRunRecord }).sequenceRun;
+    const record = sequenceRunEndedBy(error);
     if (record !== undefined) {
       await store.append(record);
       runs.push(record);
