@@ -6,7 +6,6 @@
  */
 
 import type { Clock, Logger } from '../environment.js';
-import type { FileLockOptions } from './file/file-lock.js';
 import type { Redactor } from '../redaction/redaction.js';
 
 /**
@@ -61,8 +60,6 @@ export interface OpenHistoryStoreOptions {
   logger: Logger;
   /** Timestamps of invalidations; the system clock when absent. */
   clock?: Clock;
-  /** Lock timing of the `file:` store (tests shorten the stale timeout). */
-  fileLock?: Partial<FileLockOptions>;
   /** Every record appended passes through it (DESIGN.md section 9: no token in history). */
   redactor?: Redactor;
 }

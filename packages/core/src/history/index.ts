@@ -5,5 +5,5 @@ export { isEvaluationRecord } from './evaluation-shape.js';
 export * from './open-store.js';
 export * from './baseline.js';
 export { FileHistoryStore, type FileHistoryStoreOptions } from './file/file-history-store.js';
-export { defaultFileLockOptions, type FileLockOptions } from './file/file-lock.js';
+export { defaultFileLockOptions, type FileLockOptions } from '../files/file-lock.js';
 export type { InvalidationRecord } from './invalidation.js';

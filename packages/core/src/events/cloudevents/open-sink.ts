@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CloudEventSettings } from '../../config/project-config.js';
 import type { Logger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
-import type { FileLockOptions } from '../../history/file/file-lock.js';
+import type { FileLockOptions } from '../../files/file-lock.js';
 import { createHttpClient } from '../../http/http-client.js';
 import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../redaction/redaction.js';

@@ -7,11 +7,11 @@ import { silentLogger } from '../../environment.js';
 import { ExternalSystemError } from '../../errors.js';
 import { sampleEvaluation } from '../test-support/history-store-contract.js';
 import { FileHistoryStore } from './file-history-store.js';
-import type * as JsonLines from './json-lines.js';
+import type * as JsonLines from '../../files/json-lines.js';
 
 // /dev/full answers every write with ENOSPC, like a full disk. The store refuses devices as
 // history files, so the device goes in below the guard: every append writes to it instead.
-vi.mock('./json-lines.js', async (importOriginal) => {
+vi.mock('../../files/json-lines.js', async (importOriginal) => {
   const actual = await importOriginal<typeof JsonLines>();
   const appendToDevFull = async (_path: string, line: string) => {
     const handle = await open('/dev/full', 'a');

@@ -17,9 +17,9 @@ import {
   matchesQuery,
   selectNewest,
 } from '../invalidation.js';
-import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from './file-lock.js';
+import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
 import { HistoryTally, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
-import { appendLine, readLinesOf, readTextLines, type TextLine } from './json-lines.js';
+import { appendLine, readLinesOf, readTextLines, type TextLine } from '../../files/json-lines.js';
 import { isHistoryRecord } from './parse-record.js';
 import { toHistoryFileError } from './system-errors.js';
 

@@ -8,7 +8,7 @@
 import type { Logger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import { formatBytes } from '../../files/regular-file.js';
-import type { TextLine } from './json-lines.js';
+import type { TextLine } from '../../files/json-lines.js';
 import { parseRecordLine, type ParsedLine } from './parse-record.js';
 
 /** Parses one line; a line over the length bound is skipped unread. */

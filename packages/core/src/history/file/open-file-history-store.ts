@@ -34,6 +34,5 @@ export function openFileHistoryStore(url: string, options: OpenHistoryStoreOptio
     path: resolveFileHistoryPath(url, options.baseDir),
     logger: options.logger,
     clock: options.clock,
-    lock: options.fileLock,
   });
 }

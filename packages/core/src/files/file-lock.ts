@@ -13,10 +13,9 @@ import { mkdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../../environment.js';
-import { ExternalSystemError } from '../../errors.js';
-import { readRegularFile } from '../../files/regular-file.js';
-import { errorCode } from './system-errors.js';
+import type { Logger } from '../environment.js';
+import { ExternalSystemError } from '../errors.js';
+import { errorCode, readRegularFile } from './regular-file.js';
 
 /** How long to trust a lock and how long to wait for it. */
 export interface FileLockOptions {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryLogger } from '../../environment.js';
-import { ExternalSystemError } from '../../errors.js';
+import { createMemoryLogger } from '../environment.js';
+import { ExternalSystemError } from '../errors.js';
 import { acquireFileLock } from './file-lock.js';
 
 describe('acquireFileLock', () => {

@@ -6,8 +6,7 @@
  */
 
 import type { FileHandle } from 'node:fs/promises';
-import { openRegularFile } from '../../files/regular-file.js';
-import { errorCode } from './system-errors.js';
+import { errorCode, openRegularFile } from './regular-file.js';
 
 /**
  * The longest line read as a record. An evaluation is a few kilobytes per objective; a longer
