@@ -61,7 +61,7 @@ async function loop(writer, staleMs) {
 }
 
 async function hold(staleMs) {
-  const { acquireFileLock } = await load('history/file/file-lock.js');
+  const { acquireFileLock } = await load('files/file-lock.js');
   await acquireFileLock(historyFile, { staleMs, timeoutMs: 10_000 }, logger);
   process.stdout.write('locked\n');
   setInterval(() => undefined, 60_000);
