@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
-import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
+import {
+  startDynatraceStandIn,
+  type DynatraceStandIn,
+  type StandInResponse,
+} from './support/dynatrace-stand-in.js';
 
 const LOGIN_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Sign in - Example SSO</title></head>\n' +
@@ -214,7 +218,12 @@ describe('evaluate with Dynatrace answering JSON cut short', () => {
     },
   });
 
-  function evaluate(): Promise<CliRun> {
+  /** The gate, with Dynatrace answering the error rate and the latency query so. */
+  function evaluate(errorRate: StandInResponse, latency: StandInResponse): Promise<CliRun> {
+    const metrics = '/api/v2/metrics/query';
+    standIn
+      .expect({ path: metrics, query: metricsQuery('builtin:service.errors.total.rate'), respond: errorRate })
+      .expect({ path: metrics, query: metricsQuery('builtin:service.response.time'), respond: latency });
     return runCli([...gateArgs, '--sli', 'dynatrace=dynatrace.yaml', '--settle', '0', ...historyArgs], {
       cwd: dir,
       env: { DT_URL: standIn.url, DT_API_TOKEN: DT_TOKEN },
@@ -222,18 +231,7 @@ describe('evaluate with Dynatrace answering JSON cut short', () => {
   }
 
   it('exits 3 and records nothing when every answer is broken JSON', async () => {
-    standIn
-      .expect({
-        path: '/api/v2/metrics/query',
-        query: metricsQuery('builtin:service.errors.total.rate'),
-        respond: CUT_SHORT,
-      })
-      .expect({
-        path: '/api/v2/metrics/query',
-        query: metricsQuery('builtin:service.response.time'),
-        respond: CUT_SHORT,
-      });
-    const run = await evaluate();
+    const run = await evaluate(CUT_SHORT, CUT_SHORT);
     expect(run.exitCode, run.stderr).toBe(3);
     expect(run.stderr).toContain('no SLI could be fetched');
     expect(run.stderr).toContain('answered HTTP 200 with JSON that does not parse');
@@ -242,18 +240,7 @@ describe('evaluate with Dynatrace answering JSON cut short', () => {
   });
 
   it('records the gate when one SLI has data, failing the other with an "error" that says why', async () => {
-    standIn
-      .expect({
-        path: '/api/v2/metrics/query',
-        query: metricsQuery('builtin:service.errors.total.rate'),
-        respond: CUT_SHORT,
-      })
-      .expect({
-        path: '/api/v2/metrics/query',
-        query: metricsQuery('builtin:service.response.time'),
-        respond: oneValue(200_000),
-      });
-    const run = await evaluate();
+    const run = await evaluate(CUT_SHORT, oneValue(200_000));
     expect(run.exitCode, run.stderr).toBe(1);
     const objectives = objectivesOf(run);
     expect(objectives['latency']).toMatchObject({ status: 'pass', value: 200 });

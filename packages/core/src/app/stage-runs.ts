@@ -129,7 +129,6 @@ function stageRunDependencies(
     redactor,
     ...(options.listener === undefined ? {} : { listener: options.listener }),
     events: {
-      redactor,
       ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
       ...(options.dynatraceEvent === undefined ? {} : { dynatraceEvent: options.dynatraceEvent }),
     },

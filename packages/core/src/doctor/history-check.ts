@@ -9,6 +9,7 @@ import type { Stats } from 'node:fs';
 import { access, lstat, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { defaultHistoryUrl } from '../config/project-context.js';
+import { describeFileType, formatBytes } from '../files/regular-file.js';
 import { resolveFileHistoryPath } from '../history/file/open-file-history-store.js';
 import { openHistoryStore, redactCredentials } from '../history/open-store.js';
 import { failedCheck } from './check-errors.js';
@@ -64,13 +65,12 @@ async function checkHistoryFile(path: string): Promise<CheckResult> {
     return checkFutureFile(path);
   }
   if (info.isSymbolicLink()) return failed(`${shown} is a symbolic link; name the history file itself`);
-  if (!info.isFile())
-    return failed(`${shown} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}`);
+  if (!info.isFile()) return failed(`${shown} is ${describeFileType(info)}`);
   const problem =
     (await accessProblem(path, constants.R_OK | constants.W_OK)) ??
     (await accessProblem(dirname(path), constants.W_OK));
   if (problem !== undefined) return failed(`${shown}: ${problem}`);
-  return checkResult(HISTORY_CHECK, 'ok', `${shown}: ${size(info)}, readable and writable`);
+  return checkResult(HISTORY_CHECK, 'ok', `${shown}: ${formatBytes(info.size)}, readable and writable`);
 }
 
 /** The file is not there yet: its nearest existing ancestor must be a directory we may write. */
@@ -104,8 +104,4 @@ async function accessProblem(path: string, mode: number): Promise<string | undef
 
 function failed(detail: string): CheckResult {
   return checkResult(HISTORY_CHECK, 'fail', detail, { hint: HINT, failure: 'config' });
-}
-
-function size(info: Stats): string {
-  return info.size < 1024 ? `${info.size} bytes` : `${Math.round(info.size / 1024)} KiB`;
 }

@@ -206,6 +206,8 @@ function moveUrlCredentials(
       { hint: 'remove user:password@ from the URL: give the credentials only through their env vars' },
     );
   }
+  // Registered here too: a URL with a user name alone (a token as the user) has no password
+  // for registerRequestSecrets to find.
   const basic = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
   redactor.add(basic);
   return { ...headers, Authorization: `Basic ${basic}` };
@@ -257,7 +259,8 @@ function settle(outcome: Outcome, request: HttpRequest, context: HttpErrorContex
   if (outcome.kind === 'error') throw toHttpError(outcome.error, context);
   const { status, headers } = outcome.response;
   if (status >= 200 && status < 300) {
-    if (request.expect !== 'json') return outcome.response;
+    // parseBody already parsed what looked like JSON; only text left unparsed is checked again.
+    if (request.expect !== 'json' || typeof outcome.response.data !== 'string') return outcome.response;
     const data = readJsonAnswer(status, outcome.text, headers['content-type'], context);
     return { ...outcome.response, data };
   }

@@ -53,8 +53,8 @@ export function registerEnvironmentSecrets(
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.trim() === '') continue;
     if (known.has(name) || (SECRET_NAME.test(name) && looksLikeSecret(value)))
-      redactor.add(value, value.trim());
-    registerUrlsIn(redactor, value);
+      registerSecret(redactor, value);
+    else registerUrlsIn(redactor, value);
   }
   registerBasicPair(redactor, env, 'PROMETHEUS_USER', 'PROMETHEUS_PASSWORD');
 }
@@ -68,12 +68,16 @@ export interface SecretEnvNames {
 
 /** Registers the secrets of the env vars a configuration names (ci-connect.yaml's tokenEnv, ...). */
 export function registerNamedSecrets(redactor: Redactor, env: Env, names: SecretEnvNames): void {
-  registerEnvironmentSecrets(redactor, pick(env, names.secrets), names.secrets);
-  for (const name of names.urls) {
-    const value = env[name];
-    if (value !== undefined) registerUrlsIn(redactor, value);
-  }
+  for (const name of names.secrets) registerSecret(redactor, env[name]);
+  for (const name of names.urls) registerUrlsIn(redactor, env[name] ?? '');
   for (const [user, password] of names.basicPairs) registerBasicPair(redactor, env, user, password);
+}
+
+/** A value known to be secret, whatever it looks like, and any URL user-info in it. */
+function registerSecret(redactor: Redactor, value: string | undefined): void {
+  if (value === undefined || value.trim() === '') return;
+  redactor.add(value, value.trim());
+  registerUrlsIn(redactor, value);
 }
 
 /** Registers the user-info of every URL in a text (a proxy URL, an endpoint, a database URL). */
@@ -101,8 +105,4 @@ function registerBasicPair(redactor: Redactor, env: Env, userEnv: string, passwo
 function looksLikeSecret(value: string): boolean {
   const text = value.trim();
   return text.length >= MIN_GUESSED_SECRET && !SETTING_VALUE.test(text) && !PATH_OR_URL.test(text);
-}
-
-function pick(env: Env, names: readonly string[]): Env {
-  return Object.fromEntries(names.map((name) => [name, env[name]]));
 }

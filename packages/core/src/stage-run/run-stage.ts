@@ -65,7 +65,7 @@ export interface StageRunDependencies {
   runnerFactory: (setup: StageSetup) => RunnerFactory;
   listener?: StageRunListener;
   /** How the events the project's `events:` asks for are sent (CloudEvents, Dynatrace). */
-  events?: StageEventOptions;
+  events?: Omit<StageEventOptions, 'redactor'>;
   /**
    * Every record, event and message of the run passes through it; the front end's, so secrets
    * registered here never reach its output either. By default one that knows the process env.
@@ -352,9 +352,9 @@ function openStore(
   });
 }
 
-/** The dependencies with the redactor every output of the run goes through (the events' if given). */
+/** The dependencies with the redactor every output of the run goes through. */
 function withRedactor(deps: StageRunDependencies): StageRunDependencies & { redactor: Redactor } {
-  return { ...deps, redactor: deps.redactor ?? deps.events?.redactor ?? createProcessRedactor(deps.env) };
+  return { ...deps, redactor: deps.redactor ?? createProcessRedactor(deps.env) };
 }
 
 function stageOf(request: StageRunRequest, config: ProjectConfig): { stage?: string } {
