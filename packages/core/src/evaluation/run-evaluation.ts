@@ -3,7 +3,7 @@ import { ExternalSystemError } from '../errors.js';
 import type { Clock, Logger } from '../environment.js';
 import { scoreEvaluation } from '../gate/score.js';
 import type { EvaluationRecord, SliValue } from '../gate/types.js';
-import { selectBaseline } from '../history/baseline.js';
+import { findBaseline } from '../history/baseline.js';
 import { openHistoryStore } from '../history/open-store.js';
 import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.js';
 import type { OnWarning } from '../config/project-config.js';
@@ -78,8 +78,7 @@ export async function runEvaluation(
   const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger, redactor });
   let record: EvaluationRecord;
   try {
-    const previous = await store.query({ kind: 'evaluation', ...target });
-    const baseline = selectBaseline(previous, slo.comparison);
+    const baseline = await findBaseline(store, target, slo.comparison);
     const scored = scoreEvaluation({ slo, values: [...values, ...missing], baseline });
     const unredacted: EvaluationRecord = {
       schemaVersion: 1,

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTextLines, type TextLine } from './json-lines.js';
+import { readTextLines, readTextLinesBackward, type TextLine } from './json-lines.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -53,6 +53,55 @@ describe('readTextLines', () => {
     expect(lines).toEqual([
       { number: 1, text: '', terminated: true, overlongBytes: huge.length },
       { number: 2, text: '{"after":1}', terminated: true },
+    ]);
+  });
+});
+
+async function linesBackward(content: string | Buffer, maxLineBytes?: number): Promise<TextLine[]> {
+  const path = join(dir, 'b.jsonl');
+  await writeFile(path, content);
+  const lines: TextLine[] = [];
+  for await (const line of readTextLinesBackward(path, maxLineBytes === undefined ? {} : { maxLineBytes }))
+    lines.push(line);
+  return lines;
+}
+
+describe('readTextLinesBackward', () => {
+  it('gives the last line first, numbered from the end, with the unfinished last line marked', async () => {
+    expect(await linesBackward('a\n\ncafé ☕\nhalf')).toEqual([
+      { number: 1, fromEnd: true, text: 'half', terminated: false },
+      { number: 2, fromEnd: true, text: 'café ☕', terminated: true },
+      { number: 3, fromEnd: true, text: '', terminated: true },
+      { number: 4, fromEnd: true, text: 'a', terminated: true },
+    ]);
+    expect((await linesBackward('x\ny\n')).map((l) => [l.text, l.terminated])).toEqual([
+      ['y', true],
+      ['x', true],
+    ]);
+  });
+
+  it('reads nothing from a missing or empty file', async () => {
+    expect(await linesBackward('')).toEqual([]);
+    const lines: TextLine[] = [];
+    for await (const line of readTextLinesBackward(join(dir, 'missing.jsonl'))) lines.push(line);
+    expect(lines).toEqual([]);
+  });
+
+  it('reads the same lines as forwards, reversed, across chunk boundaries and multi-byte characters', async () => {
+    // Lines of every length from 0 to ~3,000 bytes, 2 MB in all: many lines straddle the 256 KB chunks.
+    const lines = Array.from({ length: 1500 }, (_, i) => `${i}:${'é☕x'.repeat((i * 7) % 600)}`);
+    const content = `${lines.join('\n')}\n`;
+    const forwards = (await linesOf(content)).map((l) => l.text);
+    const backwards = (await linesBackward(content)).map((l) => l.text);
+    expect(forwards).toEqual(lines);
+    expect(backwards).toEqual(lines.toReversed());
+  });
+
+  it('gives a line over the bound as its length only, then reads on', async () => {
+    expect(await linesBackward(`ok\n${'x'.repeat(11)}\nnext`, 10)).toEqual([
+      { number: 1, fromEnd: true, text: 'next', terminated: false },
+      { number: 2, fromEnd: true, text: '', terminated: true, overlongBytes: 11 },
+      { number: 3, fromEnd: true, text: 'ok', terminated: true },
     ]);
   });
 });

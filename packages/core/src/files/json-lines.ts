@@ -19,8 +19,10 @@ const CHUNK_BYTES = 256 * 1024;
 
 /** One line of the file, without its "\n". */
 export interface TextLine {
-  /** 1-based, as editors count. */
+  /** 1-based, as editors count; counted from the last line when `fromEnd` is set. */
   number: number;
+  /** Set on lines read backwards (`readTextLinesBackward`), whose number counts from the end. */
+  fromEnd?: true;
   /** Empty for a line over the bound, whose bytes were not kept. */
   text: string;
   /** False only for a last line with no "\n": a write in progress, or one cut off by a crash. */
@@ -78,27 +80,104 @@ export async function* readLinesOf(
   if (line.bytes > 0) yield line.take(false);
 }
 
-/** The bytes of the line being read, dropped as soon as it is over the bound. */
+/**
+ * Streams the lines of the file newest (last) first, reading it backwards in chunks, so a
+ * reader that wants the newest few records reads only the file's tail however long it grows. A
+ * missing file has none. Lines are numbered from the end (`fromEnd`), the last line being 1.
+ */
+export async function* readTextLinesBackward(
+  path: string,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<TextLine> {
+  let handle: FileHandle;
+  try {
+    handle = await openRegularFile(path, { noFollow: true });
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    yield* readLinesBackwardOf(handle, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The lines of an open file, last first. Only the bytes present when it starts are read: a
+ * line a writer appends meanwhile is for the next reader.
+ */
+export async function* readLinesBackwardOf(
+  handle: FileHandle,
+  options: ReadLinesOptions = {},
+): AsyncGenerator<TextLine> {
+  const line = new LineBuffer(options.maxLineBytes ?? MAX_LINE_BYTES, 'backward');
+  let position = (await handle.stat()).size;
+  // Whether the last line is finished; every earlier one is.
+  let terminated: boolean | undefined;
+  while (position > 0) {
+    const length = Math.min(CHUNK_BYTES, position);
+    position -= length;
+    const data = await readExactly(handle, length, position);
+    let end = data.length;
+    if (terminated === undefined) {
+      terminated = data[end - 1] === 0x0a;
+      if (terminated) end -= 1;
+    }
+    while (end > 0) {
+      const newline = data.lastIndexOf(0x0a, end - 1);
+      if (newline < 0) break;
+      line.add(data.subarray(newline + 1, end));
+      yield line.take(terminated);
+      terminated = true;
+      end = newline;
+    }
+    line.add(data.subarray(0, end));
+  }
+  if (line.bytes > 0) yield line.take(terminated ?? true);
+}
+
+async function readExactly(handle: FileHandle, length: number, position: number): Promise<Buffer> {
+  const data = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(data, filled, length - filled, position + filled);
+    if (bytesRead === 0) return data.subarray(0, filled); // the file shrank: read what is there
+    filled += bytesRead;
+  }
+  return data;
+}
+
+/**
+ * The bytes of the line being read, dropped as soon as it is over the bound. Read backwards,
+ * each part comes before the parts already held.
+ */
 class LineBuffer {
   private parts: Buffer[] = [];
   /** Bytes of the line so far, kept or not. */
   bytes = 0;
   private number = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly direction: 'forward' | 'backward' = 'forward',
+  ) {}
 
   add(part: Buffer): void {
     this.bytes += part.length;
     if (this.bytes > this.maxBytes) this.parts = [];
-    else if (part.length > 0) this.parts.push(part);
+    else if (part.length === 0) return;
+    else if (this.direction === 'forward') this.parts.push(part);
+    else this.parts.unshift(part);
   }
 
   take(terminated: boolean): TextLine {
     const number = ++this.number;
+    const fromEnd = this.direction === 'backward' ? { fromEnd: true as const } : {};
     const line: TextLine =
       this.bytes > this.maxBytes
-        ? { number, text: '', terminated, overlongBytes: this.bytes }
-        : { number, text: Buffer.concat(this.parts).toString('utf8'), terminated };
+        ? { number, ...fromEnd, text: '', terminated, overlongBytes: this.bytes }
+        : { number, ...fromEnd, text: Buffer.concat(this.parts).toString('utf8'), terminated };
     this.parts = [];
     this.bytes = 0;
     return line;

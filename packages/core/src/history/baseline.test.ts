@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryLogger } from '../environment.js';
 import type { Comparison, GateResult } from '../gate/types.js';
-import { selectBaseline } from './baseline.js';
+import { findBaseline, selectBaseline } from './baseline.js';
+import { FileHistoryStore } from './file/file-history-store.js';
 import type { HistoryRecord } from './history-store.js';
 import { sampleEvaluation } from './test-support/history-store-contract.js';
 
@@ -78,5 +83,38 @@ describe('selectBaseline', () => {
   it('returns the records themselves, unchanged', () => {
     const [first] = selectBaseline(history, comparison({ compareWith: 'single_result' }));
     expect(first).toBe(history[0]);
+  });
+});
+
+describe('findBaseline', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ci-connect-baseline-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  async function storeWithHistory(): Promise<FileHistoryStore> {
+    const store = new FileHistoryStore({ path: join(dir, 'h.jsonl'), logger: createMemoryLogger() });
+    // Appended oldest first, so the store holds the same history as the table above.
+    for (const record of history.toReversed()) await store.append(record);
+    await store.invalidate('e5');
+    return store;
+  }
+
+  it('asks the store for what the comparison admits, newest first', async () => {
+    const store = await storeWithHistory();
+    const carts = { project: 'shop', stage: 'hardening', service: 'carts' };
+    const found = await findBaseline(store, carts, comparison({ includeResultWithScore: 'pass_or_warn' }));
+    expect(found.map((r) => r.id)).toEqual(['e4', 'e3', 'e1']);
+  });
+
+  it('uses the pinned evaluation alone, whatever the comparison asks, until it is unpinned', async () => {
+    const store = await storeWithHistory();
+    const carts = { project: 'shop', stage: 'hardening', service: 'carts' };
+    await store.pin('e2');
+    const several = comparison({ includeResultWithScore: 'pass', numberOfComparisonResults: 3 });
+    expect((await findBaseline(store, carts, several)).map((r) => r.id)).toEqual(['e2']);
+    await store.unpin(carts);
+    expect((await findBaseline(store, carts, several)).map((r) => r.id)).toEqual(['e4', 'e1']);
   });
 });

@@ -22,19 +22,46 @@ export interface HistoryRecord {
   readonly service?: string;
   /** Set to true on records that were invalidated (`history invalidate`). */
   readonly invalidated?: boolean;
+  /**
+   * Set to true, by readers, on the evaluation currently pinned as its service's baseline
+   * (`history pin`); never stored on the record itself.
+   */
+  readonly pinned?: boolean;
 }
 
-/** Which records `query` returns: those of one project, stage and service. */
+/** The project, stage and service a baseline, a pin or a query belongs to. */
+export interface HistoryTarget {
+  readonly project: string;
+  readonly stage: string;
+  readonly service: string;
+}
+
+/**
+ * Which records `query` returns. Every field narrows; an empty query returns every record (not
+ * the bookkeeping: invalidations and pins are applied, never returned).
+ */
 export interface HistoryQuery {
   /** Only this kind; all kinds when absent. */
   kind?: string;
-  project: string;
-  stage: string;
-  service: string;
+  project?: string;
+  stage?: string;
+  service?: string;
+  /** Only records whose `result` is one of these (records without a result never match). */
+  results?: readonly string[];
+  /** Only records whose time (`recordTime`) is this ISO instant or later. */
+  since?: string;
   /** At most this many, the newest ones (after leaving out invalidated records). */
   limit?: number;
   /** Also return invalidated records, marked `invalidated: true`. */
   includeInvalidated?: boolean;
+}
+
+/** What `import` did. */
+export interface ImportTally {
+  /** Records appended. */
+  added: number;
+  /** Records left out because a record with their id was already stored. */
+  present: number;
 }
 
 /** Where ci-connect records evaluations and, later, other events of a pipeline. */
@@ -47,8 +74,31 @@ export interface HistoryStore {
   query(query: HistoryQuery): Promise<HistoryRecord[]>;
   /** The record with this id, marked `invalidated: true` if it was invalidated; undefined if none. */
   get(id: string): Promise<HistoryRecord | undefined>;
-  /** Marks a record invalidated (it is never removed) and returns it as `get` would now. */
+  /**
+   * Marks a record invalidated (it is never removed) and returns it as `get` would now.
+   * UsageError (exit 2) for an unknown id; invalidating twice is invalidating once.
+   */
   invalidate(id: string, reason?: string): Promise<HistoryRecord>;
+  /**
+   * Makes the evaluation `id` the baseline of its project, stage and service, in place of the
+   * last N (a later pin replaces it), and returns it marked `pinned: true`. UsageError (exit 2)
+   * for an unknown id, a record that is no evaluation, or an invalidated one.
+   */
+  pin(id: string, reason?: string): Promise<HistoryRecord>;
+  /** Ends the pin of a service; returns the evaluation that was pinned, undefined when none was. */
+  unpin(target: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined>;
+  /** The evaluation pinned for this service, marked `pinned: true`; undefined when none is (or it was invalidated). */
+  pinned(target: HistoryTarget): Promise<HistoryRecord | undefined>;
+  /**
+   * Every stored record in the order it was appended, bookkeeping (invalidations, pins) included
+   * and nothing marked: what `history export` writes and `import` takes back.
+   */
+  entries(): AsyncIterable<HistoryRecord>;
+  /**
+   * Appends, in order, the records whose id is not stored yet, so importing the same records
+   * twice adds nothing. Records keep their ids and fields (bookkeeping too).
+   */
+  import(records: AsyncIterable<HistoryRecord> | Iterable<HistoryRecord>): Promise<ImportTally>;
   /** Releases connections or handles; the store is not used afterwards. */
   close(): Promise<void>;
 }

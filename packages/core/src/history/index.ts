@@ -6,4 +6,5 @@ export * from './open-store.js';
 export * from './baseline.js';
 export { FileHistoryStore, type FileHistoryStoreOptions } from './file/file-history-store.js';
 export { defaultFileLockOptions, type FileLockOptions } from '../files/file-lock.js';
-export type { InvalidationRecord } from './invalidation.js';
+export type { BookkeepingRecord, InvalidationRecord, PinRecord } from './bookkeeping.js';
+export { recordTime } from './bookkeeping.js';

@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { openFileHistoryStore } from './file/open-file-history-store.js';
 import type { Redactor } from '../redaction/redaction.js';
-import type { HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
+import type { HistoryRecord, HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
 
 /**
  * Opens the store a URL of its scheme names. Synchronous: a store connects lazily on its first
@@ -45,10 +45,25 @@ function redactingStore(store: HistoryStore, redactor: Redactor): HistoryStore {
     append: (record) => store.append(redactor.redactJson(record)),
     query: (query) => store.query(query),
     get: (id) => store.get(id),
-    invalidate: (id, reason) =>
-      store.invalidate(id, reason === undefined ? undefined : redactor.redact(reason)),
+    invalidate: (id, reason) => store.invalidate(id, redactOptional(redactor, reason)),
+    pin: (id, reason) => store.pin(id, redactOptional(redactor, reason)),
+    unpin: (target, reason) => store.unpin(target, redactOptional(redactor, reason)),
+    pinned: (target) => store.pinned(target),
+    entries: () => store.entries(),
+    import: (records) => store.import(redactEach(records, redactor)),
     close: () => store.close(),
   };
+}
+
+function redactOptional(redactor: Redactor, text: string | undefined): string | undefined {
+  return text === undefined ? undefined : redactor.redact(text);
+}
+
+async function* redactEach(
+  records: AsyncIterable<HistoryRecord> | Iterable<HistoryRecord>,
+  redactor: Redactor,
+): AsyncIterable<HistoryRecord> {
+  for await (const record of records) yield redactor.redactJson(record);
 }
 
 /** The URL with any `user:password@` masked, so a database password never reaches a message. */

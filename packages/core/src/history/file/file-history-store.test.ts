@@ -296,6 +296,39 @@ describe('FileHistoryStore on disk', () => {
     expect(warnings()).toEqual([`${path}:1: skipped a line of 20.0 MiB, far longer than any history record`]);
   });
 
+  it('reads only the tail for the newest few records, so an old damaged line is never reached', async () => {
+    await mkdir(join(dir, 'nested', 'deeper'), { recursive: true });
+    const newer = '{"schemaVersion":2,"id":"x","kind":"evaluation"}';
+    const records = Array.from({ length: 50 }, (_, i) => JSON.stringify(sampleEvaluation(`e${i}`)));
+    const invalidation = {
+      schemaVersion: 1,
+      kind: 'invalidation',
+      id: 'i',
+      target: 'e48',
+      at: '2025-01-02T00:00:00Z',
+    };
+    await writeFile(path, `${newer}\n${records.join('\n')}\n${JSON.stringify(invalidation)}\n`);
+    const store = openAt(path);
+    expect((await store.query({ ...carts, limit: 3 })).map((r) => r.id)).toEqual(['e49', 'e47', 'e46']);
+    expect((await store.get('e48'))?.invalidated).toBe(true);
+    expect(await store.pinned(carts)).toBeUndefined(); // no pin: reads to the start, and warns
+    expect(warnings()).toEqual([
+      `${path} (line 52 from the end): skipped a record with schemaVersion 2, written by a newer ci-connect (upgrade ci-connect to read it)`,
+    ]);
+  });
+
+  it('writes pins as their own lines and never stores the readers-only "pinned" mark', async () => {
+    const store = openAt(path);
+    await store.append({ ...sampleEvaluation('a'), pinned: true });
+    await store.pin('a', 'baseline of 1.4');
+    const lines = (await readFile(path, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line): unknown => JSON.parse(line));
+    expect(lines[0]).toStrictEqual(sampleEvaluation('a'));
+    expect(lines[1]).toMatchObject({ kind: 'pin', target: 'a', reason: 'baseline of 1.4', ...carts });
+  });
+
   it('fails with a ConfigError when a parent of the path is a file', async () => {
     await writeFile(join(dir, 'nested'), 'not a directory');
     await expect(openAt(path).append(sampleEvaluation('a'))).rejects.toThrow(

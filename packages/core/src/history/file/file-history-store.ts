@@ -1,25 +1,36 @@
 /**
  * The `file:` history store: JSON Lines, one record per line, exactly the `--json` objects.
  * Writers append whole lines under a lock; readers take no lock and skip what they cannot read,
- * so a writer killed mid-line never breaks reading (DESIGN.md section 4).
+ * so a writer killed mid-line never breaks reading (DESIGN.md section 4). Readers that want the
+ * newest few records (a baseline, a pin, one id) read the file backwards and stop as soon as they
+ * have them, so a long history does not slow `evaluate`.
  */
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
-import { InternalError, UsageError } from '../../errors.js';
-import type { HistoryQuery, HistoryRecord, HistoryStore } from '../history-store.js';
-import {
-  createInvalidation,
-  isInvalidation,
-  markInvalidated,
-  matchesQuery,
-  selectNewest,
-} from '../invalidation.js';
+import { InternalError } from '../../errors.js';
+import type {
+  HistoryQuery,
+  HistoryRecord,
+  HistoryStore,
+  HistoryTarget,
+  ImportTally,
+} from '../history-store.js';
+import { answerQuery, createInvalidation, createPinRecord, HistoryReplay } from '../bookkeeping.js';
+import { pinnableTarget, unknownRecordError } from '../store-rules.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
-import { HistoryTally, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
-import { appendLine, readLinesOf, readTextLines, type TextLine } from '../../files/json-lines.js';
+import { HistoryTally, linePlace, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
+import {
+  appendLine,
+  readLinesOf,
+  readTextLines,
+  readTextLinesBackward,
+  writeLine,
+  type TextLine,
+} from '../../files/json-lines.js';
+import { openRegularFile } from '../../files/regular-file.js';
 import { isHistoryRecord } from './parse-record.js';
 import { toHistoryFileError } from './system-errors.js';
 
@@ -32,12 +43,8 @@ export interface FileHistoryStoreOptions {
   lock?: Partial<FileLockOptions>;
 }
 
-interface ScanResult {
-  /** Records the filter kept, in append order. */
-  matches: HistoryRecord[];
-  /** Ids named by invalidation records. */
-  invalidated: Set<string>;
-}
+/** Records per write while importing: few syscalls, bounded memory. */
+const IMPORT_BATCH = 1000;
 
 /** A history kept in one JSON Lines file. */
 export class FileHistoryStore implements HistoryStore {
@@ -59,68 +66,145 @@ export class FileHistoryStore implements HistoryStore {
   }
 
   async append(record: HistoryRecord): Promise<void> {
-    if (!isHistoryRecord(record)) {
-      throw new InternalError('a history record needs a schemaVersion, an id and a kind');
-    }
     // JSON.stringify escapes every newline inside strings, so this is exactly one line.
-    const line = `${JSON.stringify(record)}\n`;
-    try {
-      await mkdir(dirname(this.location), { recursive: true });
-      const lock = await acquireFileLock(this.location, this.lockOptions, this.logger);
-      try {
-        await appendLine(this.location, line, (handle) => this.refuseForeignContent(handle));
-      } finally {
-        await lock.release();
-      }
-    } catch (error) {
-      throw toHistoryFileError(error, this.location, 'write');
-    }
+    await this.appendLines(`${serialise(record)}\n`);
   }
 
   async query(query: HistoryQuery): Promise<HistoryRecord[]> {
-    const { matches, invalidated } = await this.scan((record) => matchesQuery(record, query));
-    return selectNewest(matches, invalidated, query);
+    if (query.limit === undefined) return answerQuery(await this.readAll(), query);
+    const found: HistoryRecord[] = [];
+    if (query.limit <= 0) return found;
+    await this.scanBackward((record, replay) => {
+      if (replay.answers(record, query)) found.push(replay.view(record));
+      return found.length >= (query.limit ?? 0);
+    });
+    return found;
   }
 
   async get(id: string): Promise<HistoryRecord | undefined> {
-    const { matches, invalidated } = await this.scan((record) => record.id === id);
-    const record = matches.at(-1);
-    return record === undefined ? undefined : markInvalidated(record, invalidated);
+    let found: HistoryRecord | undefined;
+    await this.scanBackward((record, replay) => {
+      if (record.id !== id) return false;
+      found = replay.view(record);
+      return true;
+    });
+    return found;
   }
 
   async invalidate(id: string, reason?: string): Promise<HistoryRecord> {
     const target = await this.get(id);
-    if (target === undefined) {
-      throw new UsageError(`no record with id ${id} in the history ${this.location}`, {
-        hint: 'list the ids with `ci-connect history list`, or name the history with --history',
-      });
-    }
+    if (target === undefined) throw unknownRecordError(id, this.location);
     if (target.invalidated === true) return target;
     await this.append(createInvalidation(randomUUID(), target, this.clock.now(), reason));
-    return { ...target, invalidated: true };
+    const { pinned: _wasPinned, ...unpinned } = target;
+    return { ...unpinned, invalidated: true };
   }
 
-  async close(): Promise<void> {
-    // Nothing stays open between calls.
+  async pin(id: string, reason?: string): Promise<HistoryRecord> {
+    const record = await this.get(id);
+    const service = pinnableTarget(record, id, this.location);
+    if (record?.pinned === true) return record;
+    await this.append(createPinRecord('pin', randomUUID(), id, service, this.clock.now(), reason));
+    return { ...record, pinned: true } as HistoryRecord;
   }
 
-  /** Reads the whole file once, keeping records `keep` accepts and noting invalidations. */
-  private async scan(keep: (record: HistoryRecord) => boolean): Promise<ScanResult> {
-    const result: ScanResult = { matches: [], invalidated: new Set() };
+  async unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
+    const pinnedId = await this.newestPin(service);
+    if (pinnedId === undefined) return undefined;
+    await this.append(createPinRecord('unpin', randomUUID(), pinnedId, service, this.clock.now(), reason));
+    const { pinned: _wasPinned, ...record } = (await this.get(pinnedId)) ?? { id: pinnedId };
+    return record as HistoryRecord;
+  }
+
+  async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
+    const pinnedId = await this.newestPin(service);
+    if (pinnedId === undefined) return undefined;
+    const record = await this.get(pinnedId);
+    return record?.pinned === true ? record : undefined;
+  }
+
+  async *entries(): AsyncIterable<HistoryRecord> {
     const tally = new HistoryTally();
     try {
       for await (const line of readTextLines(this.location)) {
         const record = this.recordOf(line, tally);
-        if (record === undefined) continue;
-        if (isInvalidation(record)) result.invalidated.add(record.target);
-        else if (keep(record)) result.matches.push(record);
+        if (record !== undefined) yield record;
       }
       refuseForeignFile(tally, this.location, 'read');
     } catch (error) {
       throw toHistoryFileError(error, this.location, 'read');
     }
     this.reportSkipped(tally);
-    return result;
+  }
+
+  async import(records: AsyncIterable<HistoryRecord> | Iterable<HistoryRecord>): Promise<ImportTally> {
+    const tally: ImportTally = { added: 0, present: 0 };
+    await this.underLock(async (handle) => {
+      const stored = new Set<string>();
+      for await (const record of this.entriesOf(handle)) stored.add(record.id);
+      let batch = '';
+      for await (const record of records) {
+        if (stored.has(record.id)) {
+          tally.present++;
+          continue;
+        }
+        stored.add(record.id);
+        batch += `${serialise(record)}\n`;
+        tally.added++;
+        if (tally.added % IMPORT_BATCH === 0) {
+          await writeLine(handle, batch);
+          batch = '';
+        }
+      }
+      if (batch !== '') await writeLine(handle, batch);
+    });
+    return tally;
+  }
+
+  async close(): Promise<void> {
+    // Nothing stays open between calls.
+  }
+
+  /** The id of the evaluation the newest pin of `service` names, unless an unpin came after it. */
+  private async newestPin(service: HistoryTarget): Promise<string | undefined> {
+    let pinnedId: string | undefined;
+    await this.scanBackward((_record, replay) => {
+      if (!replay.decided(service)) return false;
+      pinnedId = replay.pinnedId(service);
+      return true;
+    }, true);
+    return pinnedId;
+  }
+
+  /** Every record in append order, bookkeeping included. */
+  private async readAll(): Promise<HistoryRecord[]> {
+    const records: HistoryRecord[] = [];
+    for await (const record of this.entries()) records.push(record);
+    return records;
+  }
+
+  /**
+   * Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true.
+   * `visit` sees only other records, unless `withBookkeeping` is set.
+   */
+  private async scanBackward(
+    visit: (record: HistoryRecord, replay: HistoryReplay) => boolean,
+    withBookkeeping = false,
+  ): Promise<void> {
+    const replay = new HistoryReplay('newest-first');
+    const tally = new HistoryTally();
+    try {
+      for await (const line of readTextLinesBackward(this.location)) {
+        const record = this.recordOf(line, tally);
+        if (record === undefined) continue;
+        const isBookkeeping = replay.note(record);
+        if ((withBookkeeping || !isBookkeeping) && visit(record, replay)) break;
+      }
+      refuseForeignFile(tally, this.location, 'read');
+    } catch (error) {
+      throw toHistoryFileError(error, this.location, 'read');
+    }
+    this.reportSkipped(tally);
   }
 
   private recordOf(line: TextLine, tally: HistoryTally): HistoryRecord | undefined {
@@ -130,7 +214,7 @@ export class FileHistoryStore implements HistoryStore {
     if (parsed.status === 'skipped' && !line.terminated) {
       // The last line without "\n" is usually a write in progress, not damage: it is complete
       // by the next read, or the next append moves on to a new line and it is counted then.
-      this.logger.debug(`${this.location}:${line.number}: ignored the unfinished last line`);
+      this.logger.debug(`${linePlace(this.location, line)}: ignored the unfinished last line`);
     }
     return undefined;
   }
@@ -140,6 +224,50 @@ export class FileHistoryStore implements HistoryStore {
     if (tally.skipped <= this.warnedSkipped) return;
     this.warnedSkipped = tally.skipped;
     warnSkipped(tally, this.location, this.logger);
+  }
+
+  private async appendLines(lines: string): Promise<void> {
+    try {
+      await mkdir(dirname(this.location), { recursive: true });
+      const lock = await acquireFileLock(this.location, this.lockOptions, this.logger);
+      try {
+        await appendLine(this.location, lines, (handle) => this.refuseForeignContent(handle));
+      } finally {
+        await lock.release();
+      }
+    } catch (error) {
+      throw toHistoryFileError(error, this.location, 'write');
+    }
+  }
+
+  /** Runs `work` with the file open for appending, under the lock, after the foreign-file check. */
+  private async underLock(work: (handle: FileHandle) => Promise<void>): Promise<void> {
+    try {
+      await mkdir(dirname(this.location), { recursive: true });
+      const lock = await acquireFileLock(this.location, this.lockOptions, this.logger);
+      try {
+        const handle = await openRegularFile(this.location, { append: true, noFollow: true });
+        try {
+          await this.refuseForeignContent(handle);
+          await work(handle);
+        } finally {
+          await handle.close();
+        }
+      } finally {
+        await lock.release();
+      }
+    } catch (error) {
+      throw toHistoryFileError(error, this.location, 'write');
+    }
+  }
+
+  /** The records of the open file, oldest first. */
+  private async *entriesOf(handle: FileHandle): AsyncIterable<HistoryRecord> {
+    const tally = new HistoryTally();
+    for await (const line of readLinesOf(handle)) {
+      const record = this.recordOf(line, tally);
+      if (record !== undefined) yield record;
+    }
   }
 
   /**
@@ -154,4 +282,13 @@ export class FileHistoryStore implements HistoryStore {
     }
     refuseForeignFile(tally, this.location, 'write');
   }
+}
+
+/** One record as one line of JSON; refuses what is no record (a bug in the caller). */
+function serialise(record: HistoryRecord): string {
+  if (!isHistoryRecord(record)) {
+    throw new InternalError('a history record needs a schemaVersion, an id and a kind');
+  }
+  const { pinned: _readersOnly, ...stored } = record;
+  return JSON.stringify(stored);
 }

@@ -28,9 +28,9 @@ export class HistoryTally {
   /** Complete lines skipped. */
   skipped = 0;
   /** The first of them, for the warning. */
-  firstSkipped: { line: number; reason: string } | undefined;
+  firstSkipped: { line: TextLine; reason: string } | undefined;
   /** The first line that is no ci-connect record at all, nor a write in progress. */
-  firstForeign: number | undefined;
+  firstForeign: TextLine | undefined;
 
   /** Notes one line and what it parsed to. */
   count(line: TextLine, parsed: ParsedLine): void {
@@ -41,10 +41,10 @@ export class HistoryTally {
     // progress or a crash's fragment: the next append moves past it, and it is counted then.
     // One that parses is whole, and not a record: a JSON file that is no history.
     if (!line.terminated && line.text.trimStart().startsWith('{') && !parsesAsJson(line.text)) return;
-    if (!parsed.recognised) this.firstForeign ??= line.number;
+    if (!parsed.recognised) this.firstForeign ??= line;
     if (!line.terminated) return;
     this.skipped++;
-    this.firstSkipped ??= { line: line.number, reason: parsed.reason };
+    this.firstSkipped ??= { line, reason: parsed.reason };
   }
 
   /** True when the file has content and none of it is history. */
@@ -58,7 +58,7 @@ export function refuseForeignFile(tally: HistoryTally, path: string, operation: 
   if (!tally.isForeign) return;
   throw new ConfigError(
     `cannot ${operation} the history file ${path}: it is not a ci-connect history ` +
-      `(line ${tally.firstForeign} is not a history record, and no line is)`,
+      `(${lineName(tally.firstForeign)} is not a history record, and no line is)`,
     {
       hint:
         'point --history (or CI_CONNECT_HISTORY) at a history file, or at a new path: ' +
@@ -75,13 +75,25 @@ export function warnSkipped(tally: HistoryTally, path: string, logger: Logger): 
   const first = tally.firstSkipped;
   if (first === undefined) return;
   if (tally.skipped === 1) {
-    logger.warn(`${path}:${first.line}: ${first.reason}`);
+    logger.warn(`${linePlace(path, first.line)}: ${first.reason}`);
     return;
   }
+  const which = first.line.fromEnd === true ? 'newest' : 'first';
   logger.warn(
     `${path}: skipped ${tally.skipped} lines that are not ci-connect records this version can read ` +
-      `(first at line ${first.line}: ${first.reason}); the other records were read`,
+      `(${which} at ${lineName(first.line)}: ${first.reason}); the other records were read`,
   );
+}
+
+/** "line 12", or "line 3 from the end" for a line read backwards. */
+export function lineName(line: TextLine | undefined): string {
+  if (line === undefined) return 'a line';
+  return line.fromEnd === true ? `line ${line.number} from the end` : `line ${line.number}`;
+}
+
+/** "path:12" as editors take it, or "path (line 3 from the end)". */
+export function linePlace(path: string, line: TextLine): string {
+  return line.fromEnd === true ? `${path} (${lineName(line)})` : `${path}:${line.number}`;
 }
 
 function parsesAsJson(text: string): boolean {

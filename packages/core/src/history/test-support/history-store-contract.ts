@@ -183,12 +183,129 @@ export function describeHistoryStoreContract(name: string, harness: HistoryStore
       for (const record of broken) expect(await store.get(record.id)).toBeUndefined();
     });
 
+    it('filters by result and time, and answers queries without a service', async () => {
+      await store.append(sampleEvaluation('old-pass', { evaluatedAt: '2025-01-01T00:00:00.000Z' }));
+      await store.append(
+        sampleEvaluation('fail', { result: 'fail', evaluatedAt: '2025-02-01T00:00:00.000Z' }),
+      );
+      await store.append(
+        sampleEvaluation('warn', { result: 'warning', evaluatedAt: '2025-03-01T00:00:00.000Z' }),
+      );
+      await store.append(
+        sampleEvaluation('other', { project: 'bank', evaluatedAt: '2025-03-02T00:00:00.000Z' }),
+      );
+      const run = { schemaVersion: 1, id: 'run', kind: 'sequence-run', ...carts, finishedAt: '2025-03-03' };
+      await store.append(run);
+      expect(ids(await store.query({}))).toEqual(['run', 'other', 'warn', 'fail', 'old-pass']);
+      expect(ids(await store.query({ project: 'shop' }))).toEqual(['run', 'warn', 'fail', 'old-pass']);
+      expect(ids(await store.query({ results: ['pass', 'warning'] }))).toEqual(['other', 'warn', 'old-pass']);
+      expect(ids(await store.query({ ...carts, results: ['fail'] }))).toEqual(['fail']);
+      expect(ids(await store.query({ since: '2025-02-01T00:00:00.000Z' }))).toEqual([
+        'run',
+        'other',
+        'warn',
+        'fail',
+      ]);
+      expect(
+        ids(await store.query({ ...carts, kind: 'evaluation', results: ['pass', 'warning'], limit: 1 })),
+      ).toEqual(['warn']);
+    });
+
+    it('pins an evaluation as its service baseline, and a later pin replaces it', async () => {
+      for (const id of ['a', 'b', 'c']) await store.append(sampleEvaluation(id));
+      expect(await store.pinned({ ...carts })).toBeUndefined();
+      expect(await store.pin('a', 'known good release')).toStrictEqual({
+        ...sampleEvaluation('a'),
+        pinned: true,
+      });
+      expect(await store.pinned({ ...carts })).toStrictEqual({ ...sampleEvaluation('a'), pinned: true });
+      expect(await store.get('a')).toMatchObject({ pinned: true });
+      expect(await store.get('b')).toStrictEqual(sampleEvaluation('b'));
+      const listed = await store.query({ ...carts });
+      expect(listed.map((r) => [r.id, r.pinned === true])).toEqual([
+        ['c', false],
+        ['b', false],
+        ['a', true],
+      ]);
+      await store.pin('b');
+      expect(await store.pinned({ ...carts })).toMatchObject({ id: 'b', pinned: true });
+      expect(await store.get('a')).toStrictEqual(sampleEvaluation('a'));
+      expect(await store.pinned({ ...carts, stage: 'production' })).toBeUndefined();
+    });
+
+    it('unpins, and an invalidated pin is no baseline', async () => {
+      for (const id of ['a', 'b']) await store.append(sampleEvaluation(id));
+      expect(await store.unpin({ ...carts })).toBeUndefined();
+      await store.pin('a');
+      expect(await store.unpin({ ...carts }, 'new hardware')).toStrictEqual(sampleEvaluation('a'));
+      expect(await store.pinned({ ...carts })).toBeUndefined();
+      expect(await store.unpin({ ...carts })).toBeUndefined();
+      await store.pin('b');
+      await store.invalidate('b', 'wrong cluster');
+      expect(await store.pinned({ ...carts })).toBeUndefined();
+      expect(await store.get('b')).toStrictEqual({ ...sampleEvaluation('b'), invalidated: true });
+    });
+
+    it('refuses to pin an unknown id, a record of another kind or an invalidated evaluation', async () => {
+      await store.append(sampleEvaluation('a'));
+      await store.append({ schemaVersion: 1, id: 'run', kind: 'sequence-run', ...carts });
+      await store.invalidate('a');
+      for (const id of ['missing', 'run', 'a'])
+        await expect(store.pin(id)).rejects.toSatisfy(
+          (error) => error instanceof CiConnectError && error.exitCode === 2 && error.message.includes(id),
+        );
+      expect(await store.pinned({ ...carts })).toBeUndefined();
+    });
+
+    it('gives every entry back in append order, bookkeeping included, for export', async () => {
+      for (const id of ['a', 'b']) await store.append(sampleEvaluation(id));
+      await store.invalidate('a', 'why');
+      await store.pin('b');
+      const entries = await collect(store.entries());
+      expect(entries.map((r) => r.kind)).toEqual(['evaluation', 'evaluation', 'invalidation', 'pin']);
+      expect(entries[0]).toStrictEqual(sampleEvaluation('a'));
+      expect(entries[2]).toMatchObject({ target: 'a', reason: 'why', ...carts });
+      expect(entries[3]).toMatchObject({ target: 'b', ...carts });
+    });
+
+    it('imports entries of another store with their bookkeeping, and importing twice adds nothing', async () => {
+      for (const id of ['a', 'b', 'c']) await store.append(sampleEvaluation(id));
+      await store.invalidate('a');
+      await store.pin('b');
+      const exported = await collect(store.entries());
+      await harness.teardown();
+      await harness.setup();
+      const target = harness.open();
+      try {
+        await target.append(sampleEvaluation('c'));
+        expect(await target.import(exported)).toEqual({ added: 4, present: 1 });
+        expect(await target.import(exported)).toEqual({ added: 0, present: 5 });
+        expect(await target.import(generate(exported))).toEqual({ added: 0, present: 5 });
+        expect(ids(await target.query({ ...carts }))).toEqual(['b', 'c']);
+        expect(await target.pinned({ ...carts })).toMatchObject({ id: 'b' });
+        expect(await target.get('a')).toMatchObject({ invalidated: true });
+        expect(await collect(target.entries())).toHaveLength(5);
+      } finally {
+        await target.close();
+      }
+    });
+
     it('rejects a record without schemaVersion, id or kind', async () => {
       const broken = { schemaVersion: 1, id: '', kind: 'evaluation' } as HistoryRecord;
       await expect(store.append(broken)).rejects.toThrow(/id/);
       expect(await store.query({ ...carts })).toEqual([]);
     });
   });
+}
+
+async function collect(records: AsyncIterable<HistoryRecord>): Promise<HistoryRecord[]> {
+  const all: HistoryRecord[] = [];
+  for await (const record of records) all.push(record);
+  return all;
+}
+
+async function* generate(records: readonly HistoryRecord[]): AsyncIterable<HistoryRecord> {
+  for (const record of records) yield await Promise.resolve(record);
 }
 
 function ids(records: readonly HistoryRecord[]): string[] {
