@@ -99,6 +99,13 @@ export interface HistoryStore {
    * twice adds nothing. Records keep their ids and fields (bookkeeping too).
    */
   import(records: AsyncIterable<HistoryRecord> | Iterable<HistoryRecord>): Promise<ImportTally>;
+  /**
+   * Makes sure the store can be used before anything else runs (a database is reached and its
+   * schema created or migrated); ExternalSystemError (exit 3) when it cannot be reached,
+   * ConfigError (exit 2) when it can but refuses (wrong password, not a history). Every other
+   * method works without it.
+   */
+  ready(): Promise<void>;
   /** Releases connections or handles; the store is not used afterwards. */
   close(): Promise<void>;
 }

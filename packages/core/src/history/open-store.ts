@@ -51,6 +51,7 @@ function redactingStore(store: HistoryStore, redactor: Redactor): HistoryStore {
     pinned: (target) => store.pinned(target),
     entries: () => store.entries(),
     import: (records) => store.import(redactEach(records, redactor)),
+    ready: () => store.ready(),
     close: () => store.close(),
   };
 }

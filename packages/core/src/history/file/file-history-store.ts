@@ -161,6 +161,11 @@ export class FileHistoryStore implements HistoryStore {
     return tally;
   }
 
+  async ready(): Promise<void> {
+    // A file needs no connection; what could go wrong (a foreign file, a directory, no space)
+    // is found where it happens, in the terms of that operation.
+  }
+
   async close(): Promise<void> {
     // Nothing stays open between calls.
   }
