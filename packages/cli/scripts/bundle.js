@@ -42,7 +42,9 @@ await build({
   // axios is imported only when a monitoring API is called: left outside the bundle, it (and the
   // Node modules it loads, http2 among them) costs nothing to a gate that calls none.
   // listr2 draws the task list of a stage run on a terminal only: imported then, never at start-up.
-  external: ['typescript', 'axios', 'listr2'],
+  // pg (the postgres:// history) is bundled but imported by the store's first operation only;
+  // pg-native is its optional libpq binding, which ci-connect never asks for (pg.native).
+  external: ['typescript', 'axios', 'listr2', 'pg-native'],
   // The sources are ES modules; in a CommonJS bundle import.meta.url is the bundle's file URL.
   define: { 'import.meta.url': '__bundleUrl' },
   // __cliImport: see renameDynamicImports. Loaded by Node's own loader (--enable-source-maps), the

@@ -178,17 +178,34 @@ export class HistoryReplay {
 
   /** The record as readers see it: marked invalidated or pinned by the bookkeeping. */
   view(record: HistoryRecord): HistoryRecord {
-    const invalidated = this.invalidated.has(record.id) && record.invalidated !== true;
     const target = targetOf(record);
-    const pinned = target !== undefined && !this.isInvalidated(record) && this.pinnedId(target) === record.id;
-    if (!invalidated && !pinned) return record;
-    return { ...record, ...(invalidated ? { invalidated: true } : {}), ...(pinned ? { pinned: true } : {}) };
+    return viewRecord(
+      record,
+      this.invalidated.has(record.id),
+      target !== undefined && this.pinnedId(target) === record.id,
+    );
   }
 
   /** True when the record is one `query` returns (filters and invalidation applied). */
   answers(record: HistoryRecord, query: HistoryQuery): boolean {
     return matchesQuery(record, query) && (query.includeInvalidated === true || !this.isInvalidated(record));
   }
+}
+
+/**
+ * The record as readers see it, given whether an invalidation names it and whether its service's
+ * newest pin does: marked `invalidated: true`, or `pinned: true` (never both).
+ */
+export function viewRecord(
+  record: HistoryRecord,
+  invalidatedByLog: boolean,
+  pinnedByLog: boolean,
+): HistoryRecord {
+  const invalidated = invalidatedByLog && record.invalidated !== true;
+  const pinned =
+    pinnedByLog && targetOf(record) !== undefined && !invalidatedByLog && record.invalidated !== true;
+  if (!invalidated && !pinned) return record;
+  return { ...record, ...(invalidated ? { invalidated: true } : {}), ...(pinned ? { pinned: true } : {}) };
 }
 
 /**

@@ -119,4 +119,6 @@ export interface OpenHistoryStoreOptions {
   clock?: Clock;
   /** Every record appended passes through it (DESIGN.md section 9: no token in history). */
   redactor?: Redactor;
+  /** The process environment: a database's libpq variables (PGPASSWORD, PGSSLMODE, PGHOST, ...). */
+  env?: Readonly<Record<string, string | undefined>>;
 }

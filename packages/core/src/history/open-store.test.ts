@@ -30,11 +30,18 @@ describe('openHistoryStore', () => {
   });
 
   it.each([
+    ['postgres://ci:s3cret@db.example/ci', 'postgres://db.example:5432/ci'],
+    ['postgresql://ci@db.example:6543/ci?sslmode=verify-full', 'postgresql://db.example:6543/ci'],
+  ])('opens %j as the database %s, without its credentials', (url, location) => {
+    const store = openHistoryStore(url, options);
+    expect(store.location).toBe(location);
+  });
+
+  it.each([
     [
-      'postgres://ci:s3cret@db.example/ci',
-      'history stores of the kind "postgres:" are not supported; supported: file:',
+      's3://bucket/history.jsonl',
+      'history stores of the kind "s3:" are not supported; supported: file:, postgres:, postgresql:',
     ],
-    ['s3://bucket/history.jsonl', 'history stores of the kind "s3:" are not supported; supported: file:'],
     ['history.jsonl', 'the history store "history.jsonl" is not a URL'],
     ['', 'the history store "" is not a URL'],
     ['//ci:s3cret@db/ci', 'the history store "//***@db/ci" is not a URL'],
@@ -66,6 +73,9 @@ describe('openHistoryStore', () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const entries = await readdir(here, { withFileTypes: true });
     const folders = entries.filter((e) => e.isDirectory() && e.name !== 'test-support').map((e) => e.name);
-    expect([...historyStoreFactories.keys()].sort()).toEqual(folders.sort());
+    // postgresql: is libpq's other spelling of postgres:, the same factory.
+    const schemes = [...historyStoreFactories.keys()].filter((scheme) => scheme !== 'postgresql');
+    expect(schemes.sort()).toEqual(folders.sort());
+    expect(historyStoreFactories.get('postgresql')).toBe(historyStoreFactories.get('postgres'));
   });
 });

@@ -3,8 +3,10 @@
  * `postgres://` is one entry and a folder beside `file/`.
  */
 
-import { ConfigError } from '../errors.js';
+import { silentLogger } from '../environment.js';
+import { CiConnectError, ConfigError } from '../errors.js';
 import { openFileHistoryStore } from './file/open-file-history-store.js';
+import { openPostgresHistoryStore } from './postgres/open-postgres-history-store.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { HistoryRecord, HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
 
@@ -17,6 +19,8 @@ export type HistoryStoreFactory = (url: string, options: OpenHistoryStoreOptions
 /** Scheme (lower case, without ":") → factory. */
 export const historyStoreFactories: ReadonlyMap<string, HistoryStoreFactory> = new Map([
   ['file', openFileHistoryStore],
+  ['postgres', openPostgresHistoryStore],
+  ['postgresql', openPostgresHistoryStore],
 ]);
 
 const HINT = 'write e.g. --history file:path/to/history.jsonl (or set CI_CONNECT_HISTORY)';
@@ -36,6 +40,42 @@ export function openHistoryStore(url: string, options: OpenHistoryStoreOptions):
   }
   const store = factory(url.trim(), options);
   return options.redactor === undefined ? store : redactingStore(store, options.redactor);
+}
+
+/**
+ * What is wrong with a history URL (an unknown kind of store, a malformed URL or setting), as
+ * `validate` reports it; undefined when a store can be opened on it. Nothing is read or
+ * connected: factories touch nothing before a store's first operation.
+ */
+export function findHistoryUrlProblem(
+  url: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { message: string; hint?: string } | undefined {
+  try {
+    openHistoryStore(url, { baseDir: '/', logger: silentLogger, env });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof CiConnectError)) throw error;
+    return { message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
+  }
+}
+
+/**
+ * Opens the store and makes sure it can be used (`ready()`: a database reached, its schema
+ * migrated) before the caller runs anything; closes it again when it cannot be.
+ */
+export async function openReadyHistoryStore(
+  url: string,
+  options: OpenHistoryStoreOptions,
+): Promise<HistoryStore> {
+  const store = openHistoryStore(url, options);
+  try {
+    await store.ready();
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /** The store with every appended record redacted: one place for every writer of history. */

@@ -1,0 +1,312 @@
+/**
+ * The `postgres://` history store (DESIGN.md section 4): the same records as the `file:` store,
+ * one row each, for pipelines whose jobs run on many throwaway runners. node-postgres is loaded
+ * with the first operation, so commands that never touch PostgreSQL do not pay for it at start-up;
+ * the schema is created or migrated then too (schema.ts). A small pool; `close()` ends it.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
+import { systemClock, type Clock, type Logger } from '../../environment.js';
+import type { Redactor } from '../../redaction/redaction.js';
+import { createInvalidation, createPinRecord, matchesQuery, viewRecord } from '../bookkeeping.js';
+import { parseRecordLine } from '../file/parse-record.js';
+import type {
+  HistoryQuery,
+  HistoryRecord,
+  HistoryStore,
+  HistoryTarget,
+  ImportTally,
+} from '../history-store.js';
+import { pinnableTarget, unknownRecordError } from '../store-rules.js';
+import type { PostgresSettings } from './connection-settings.js';
+import { PasswordMissing, toPostgresHistoryError } from './postgres-errors.js';
+import {
+  insertRows,
+  selectById,
+  selectEntries,
+  selectNewestPin,
+  selectPage,
+  toRecordRow,
+  type ReadRow,
+  type RecordRow,
+} from './record-rows.js';
+import { migrateSchema } from './schema.js';
+import { postgresTlsOptions } from './tls-options.js';
+
+export interface PostgresHistoryStoreOptions {
+  settings: PostgresSettings;
+  logger: Logger;
+  /** Every error message passes through it; the password is registered in it already. */
+  redactor: Redactor;
+  clock?: Clock;
+}
+
+/** Connections at once: a job appends one record at a time; a few cover overlapping calls. */
+const POOL_SIZE = 3;
+/** No statement runs longer (server side); the client gives up a little later. */
+const STATEMENT_TIMEOUT_MS = 30_000;
+const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 5_000;
+/** Rows per statement while importing, and per page while reading. */
+const BATCH = 1000;
+
+/** A history kept in a PostgreSQL database. */
+export class PostgresHistoryStore implements HistoryStore {
+  readonly location: string;
+  private readonly settings: PostgresSettings;
+  private readonly logger: Logger;
+  private readonly redactor: Redactor;
+  private readonly clock: Clock;
+  private pool: Promise<Pool> | undefined;
+  private closed = false;
+  /** Records already warned about as unreadable, so a listing does not repeat itself. */
+  private readonly warned = new Set<string>();
+
+  constructor(options: PostgresHistoryStoreOptions) {
+    this.settings = options.settings;
+    this.location = options.settings.location;
+    this.logger = options.logger;
+    this.redactor = options.redactor;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async append(record: HistoryRecord): Promise<void> {
+    const row = toRecordRow(record);
+    await this.run((pool) => pool.query(insertRows([row])));
+  }
+
+  async query(query: HistoryQuery): Promise<HistoryRecord[]> {
+    const found: HistoryRecord[] = [];
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    if (limit <= 0) return found;
+    await this.run(async (pool) => {
+      let before: string | undefined;
+      // Pages, in case some rows are unreadable (a newer layout, a damaged evaluation) or need
+      // matchesQuery to say no: usually the first page answers.
+      for (;;) {
+        const pageSize = Math.min(BATCH, Math.max(limit - found.length, 1));
+        const rows = (await pool.query<ReadRow>(selectPage(query, pageSize, before))).rows;
+        for (const row of rows) {
+          const record = this.readRow(row);
+          if (record !== undefined && this.answers(record, row, query)) found.push(record);
+          if (found.length >= limit) return;
+        }
+        if (rows.length < pageSize) return;
+        before = rows.at(-1)?.seq;
+      }
+    });
+    return found;
+  }
+
+  async get(id: string): Promise<HistoryRecord | undefined> {
+    const rows = await this.run(async (pool) => (await pool.query<ReadRow>(selectById(id))).rows);
+    return rows[0] === undefined ? undefined : this.readRow(rows[0]);
+  }
+
+  async invalidate(id: string, reason?: string): Promise<HistoryRecord> {
+    const target = await this.get(id);
+    if (target === undefined) throw unknownRecordError(id, this.location);
+    if (target.invalidated === true) return target;
+    await this.append(createInvalidation(randomUUID(), target, this.clock.now(), reason));
+    const { pinned: _wasPinned, ...unpinned } = target;
+    return { ...unpinned, invalidated: true };
+  }
+
+  async pin(id: string, reason?: string): Promise<HistoryRecord> {
+    const record = await this.get(id);
+    const service = pinnableTarget(record, id, this.location);
+    if (record?.pinned === true) return record;
+    await this.append(createPinRecord('pin', randomUUID(), id, service, this.clock.now(), reason));
+    return { ...record, pinned: true } as HistoryRecord;
+  }
+
+  async unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
+    const pinnedId = await this.newestPin(service);
+    if (pinnedId === undefined) return undefined;
+    await this.append(createPinRecord('unpin', randomUUID(), pinnedId, service, this.clock.now(), reason));
+    const { pinned: _wasPinned, ...record } = (await this.get(pinnedId)) ?? { id: pinnedId };
+    return record as HistoryRecord;
+  }
+
+  async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
+    const pinnedId = await this.newestPin(service);
+    if (pinnedId === undefined) return undefined;
+    const record = await this.get(pinnedId);
+    return record?.pinned === true ? record : undefined;
+  }
+
+  async *entries(): AsyncIterable<HistoryRecord> {
+    let after = '0';
+    for (;;) {
+      const rows = await this.run(
+        async (pool) => (await pool.query<ReadRow>(selectEntries(after, BATCH))).rows,
+      );
+      for (const row of rows) {
+        const record = this.readRow(row);
+        if (record !== undefined) yield record;
+      }
+      if (rows.length < BATCH) return;
+      after = rows.at(-1)?.seq ?? after;
+    }
+  }
+
+  async import(records: AsyncIterable<HistoryRecord> | Iterable<HistoryRecord>): Promise<ImportTally> {
+    const tally: ImportTally = { added: 0, present: 0 };
+    await this.transaction(async (client) => {
+      let batch: RecordRow[] = [];
+      const flush = async () => {
+        const added = (await client.query(insertRows(batch))).rowCount ?? 0;
+        tally.added += added;
+        tally.present += batch.length - added;
+        batch = [];
+      };
+      for await (const record of records) {
+        batch.push(toRecordRow(record));
+        if (batch.length >= BATCH) await flush();
+      }
+      if (batch.length > 0) await flush();
+    });
+    return tally;
+  }
+
+  async ready(): Promise<void> {
+    await this.run(() => Promise.resolve());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool !== undefined) await (await pool.catch(() => undefined))?.end();
+  }
+
+  /** The id of the evaluation the newest pin of `service` names, unless an unpin came after it. */
+  private async newestPin(service: HistoryTarget): Promise<string | undefined> {
+    const rows = await this.run(
+      async (pool) => (await pool.query<{ kind: string; target: string }>(selectNewestPin(service))).rows,
+    );
+    return rows[0]?.kind === 'pin' ? rows[0].target : undefined;
+  }
+
+  /** The record of a row as readers see it; undefined (with a warning) when this version cannot read it. */
+  private readRow(row: Partial<ReadRow> & Pick<ReadRow, 'body'>): HistoryRecord | undefined {
+    const parsed = parseRecordLine(row.body);
+    if (parsed.status === 'record')
+      return row.invalidated === undefined
+        ? parsed.record
+        : viewRecord(parsed.record, row.invalidated, row.pinned === true);
+    if (parsed.status === 'skipped' && !this.warned.has(row.body)) {
+      this.warned.add(row.body);
+      this.logger.warn(`${this.location}: ${parsed.reason}`);
+    }
+    return undefined;
+  }
+
+  /** The query's filters, applied as every store applies them (the SQL only narrowed). */
+  private answers(record: HistoryRecord, row: ReadRow, query: HistoryQuery): boolean {
+    const invalidated = row.invalidated || record.invalidated === true;
+    return matchesQuery(record, query) && (query.includeInvalidated === true || !invalidated);
+  }
+
+  /** Runs `work` with a ready pool; every failure becomes a ci-connect error, redacted. */
+  private async run<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
+    try {
+      return await work(await this.readyPool());
+    } catch (error) {
+      throw toPostgresHistoryError(error, this.settings, this.redactor);
+    }
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.run(async (pool) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  /** The pool, connected once and the schema migrated; a failure is tried again by the next call. */
+  private readyPool(): Promise<Pool> {
+    if (this.closed) throw new Error('the history store was used after close()');
+    this.pool ??= this.connect().catch((error: unknown) => {
+      this.pool = undefined;
+      throw error;
+    });
+    return this.pool;
+  }
+
+  private async connect(): Promise<Pool> {
+    const { default: pg } = await import('pg');
+    const tls = await postgresTlsOptions(this.settings, this.redactor);
+    const open = (ssl: PoolConfig['ssl']) =>
+      // A connection the server drops while idle is replaced by the next query; an unheard
+      // 'error' event would end the process.
+      new pg.Pool(this.poolConfig(ssl)).on('error', (error) =>
+        this.logger.debug(
+          this.redactor.redact(`${this.location}: an idle connection failed: ${error.message}`),
+        ),
+      );
+    let pool = open(tls);
+    try {
+      await this.migrate(pool);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      // sslmode prefer and allow (libpq): encrypt when the server can, else talk in the clear.
+      const optional = this.settings.sslMode === 'prefer' || this.settings.sslMode === 'allow';
+      if (!(optional && /does not support SSL/i.test((error as Error).message))) throw error;
+      this.logger.debug(
+        `${this.location}: the server does not accept TLS; connecting without (sslmode ${this.settings.sslMode})`,
+      );
+      pool = open(false);
+      await this.migrate(pool).catch(async (retryError: unknown) => {
+        await pool.end().catch(() => undefined);
+        throw retryError;
+      });
+    }
+    return pool;
+  }
+
+  private async migrate(pool: Pool): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await migrateSchema(client, this.location);
+    } finally {
+      client.release();
+    }
+  }
+
+  private poolConfig(ssl: PoolConfig['ssl']): PoolConfig {
+    const { settings } = this;
+    return {
+      host: settings.host,
+      port: settings.port,
+      database: settings.database,
+      user: settings.user,
+      // Asked for only when the server wants one, so a missing password is said in words.
+      password: () => {
+        if (settings.password === undefined) throw new PasswordMissing();
+        return settings.password;
+      },
+      ssl,
+      application_name: settings.applicationName,
+      ...(settings.options === undefined ? {} : { options: settings.options }),
+      connectionTimeoutMillis: settings.connectTimeoutMs,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true,
+      max: POOL_SIZE,
+      idleTimeoutMillis: 10_000,
+      // An idle connection must not keep a finished job's process alive.
+      allowExitOnIdle: true,
+    };
+  }
+}
