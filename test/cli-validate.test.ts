@@ -1,6 +1,8 @@
 // `ci-connect validate` as a user runs it: every problem of a config directory at once.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './support/cli.js';
 import { repoRoot } from './support/real-components.js';
 
@@ -39,5 +41,56 @@ describe('validate', () => {
     const run = await runCli(['validate', '--config-dir', 'no/such/dir']);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toContain('error no/such/dir: config directory not found');
+  });
+});
+
+/** A copy of the demo project in a temporary directory, removed after the test. */
+function demoProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-validate-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(repoRoot, 'fixtures/demo/.ci-connect'), path.join(dir, '.ci-connect'), {
+    recursive: true,
+  });
+  return dir;
+}
+
+describe('validate and the history URL', () => {
+  it('refuses --history of a kind ci-connect has no store for, and a malformed postgres URL, with exit 2', async () => {
+    const dir = demoProject();
+    const unknown = await runCli(['validate', '--history', 's3://bucket/history.jsonl'], { cwd: dir });
+    expect(unknown.exitCode, unknown.stderr).toBe(2);
+    expect(unknown.stdout).toContain(
+      'error --history: history stores of the kind "s3:" are not supported; supported: file:, postgres:, postgresql:',
+    );
+    const fromEnv = await runCli(['validate', '--json'], {
+      cwd: dir,
+      env: { CI_CONNECT_HISTORY: 'postgres://ci@db.example.com/history?sslmode=verify' },
+    });
+    expect(fromEnv.exitCode).toBe(2);
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({
+      diagnostics: [
+        expect.objectContaining({
+          file: '--history',
+          message: expect.stringContaining('which is no sslmode'),
+        }),
+      ],
+    });
+    const fine = await runCli(['validate', '--history', 'postgres://ci@db.example.com/history'], {
+      cwd: dir,
+    });
+    expect(fine.exitCode, fine.stdout).toBe(0);
+  });
+
+  it('refuses a malformed history URL in ci-connect.yaml at its line and column', async () => {
+    const dir = demoProject();
+    writeFileSync(
+      path.join(dir, '.ci-connect', 'ci-connect.yaml'),
+      'project: sockshop\nhistory: postgres://ci@db.example.com/history?ssl=true\n',
+    );
+    const run = await runCli(['validate'], { cwd: dir });
+    expect(run.exitCode, run.stdout).toBe(2);
+    expect(run.stdout).toContain(
+      `error ${path.join('.ci-connect', 'ci-connect.yaml')}:2:10 history: the history URL has the parameter "ssl", which ci-connect does not know`,
+    );
   });
 });

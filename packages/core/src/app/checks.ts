@@ -3,10 +3,12 @@
  * exit code, so that every front end decides nothing itself.
  */
 
+import { makeDiagnostic } from '../config/file-diagnostics.js';
 import { validateConfigDir, type ConfigDirReport } from '../config/validate-config-dir.js';
 import { runDoctor, type DoctorOutcome, type DoctorRequest } from '../doctor/run-doctor.js';
 import { ExitCode } from '../errors.js';
 import { runSendEvent, type EventRecord, type SendEventRequest } from '../events/run-send-event.js';
+import { findHistoryUrlProblem } from '../history/open-store.js';
 import { createHttpClient } from '../http/http-client.js';
 import { providerValidationOptions } from '../providers/registry.js';
 import type { Host } from './host.js';
@@ -15,9 +17,24 @@ import type { Host } from './host.js';
 const DOCTOR_TIMEOUT_MS = 10_000;
 const DOCTOR_RETRIES = 1;
 
+/** What `validate` checks besides the config directory's files. */
+export interface ValidateOptions {
+  /** `--history` (or CI_CONNECT_HISTORY): checked against the history stores there are. */
+  history?: string;
+  /** The environment a history URL is read with (PGUSER, PGSSLMODE, ...). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
 /** Every problem of a config directory at once: exit 0 without errors (warnings allowed), else 2. */
-export async function validate(configDir: string): Promise<{ report: ConfigDirReport; exitCode: number }> {
-  const report = await validateConfigDir(configDir, providerValidationOptions());
+export async function validate(
+  configDir: string,
+  options: ValidateOptions = {},
+): Promise<{ report: ConfigDirReport; exitCode: number }> {
+  const checkHistoryUrl = (url: string) => findHistoryUrlProblem(url, options.env ?? {});
+  const report = await validateConfigDir(configDir, { ...providerValidationOptions(), checkHistoryUrl });
+  const flagged = options.history === undefined ? undefined : checkHistoryUrl(options.history);
+  if (flagged !== undefined)
+    report.diagnostics.unshift(makeDiagnostic('error', '--history', [], flagged.message, flagged.hint));
   const failed = report.diagnostics.some((d) => d.severity === 'error');
   return { report, exitCode: failed ? ExitCode.config : ExitCode.pass };
 }

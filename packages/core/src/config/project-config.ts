@@ -128,10 +128,16 @@ export interface ProjectConfigLoadResult {
 
 type Raw = Record<string, unknown>;
 
+/**
+ * Says what is wrong with a history URL for the stores ci-connect has (their registry is not
+ * config's to import: `validate` passes the check in); undefined when it can be opened.
+ */
+export type HistoryUrlChecker = (url: string) => { message: string; hint?: string } | undefined;
+
 /** Loads ci-connect.yaml; with `optional`, a missing file is the default configuration. */
 export async function loadProjectConfig(
   path: string,
-  options: LoadOptions & { optional?: boolean } = {},
+  options: LoadOptions & { optional?: boolean; checkHistoryUrl?: HistoryUrlChecker } = {},
 ): Promise<ProjectConfigLoadResult> {
   const root = dirname(dirname(resolve(path)));
   if (options.optional === true && !(await exists(path)))
@@ -152,6 +158,7 @@ export async function loadProjectConfig(
   const secrets = reportSecrets(source, out);
   await checkSchema('ci-connect', source, out, { suppress: (p) => isBelow(p, secrets) });
   const config = normalise(source, root, out);
+  checkHistory(source, out, options.checkHistoryUrl);
   return {
     ...(out.hasErrors ? {} : { config: { ...config, file: path } }),
     diagnostics: sortDiagnostics(out.list),
@@ -258,6 +265,14 @@ function resolveSink(sink: string, root: string, out: FileDiagnostics): string {
     );
     return sink;
   }
+}
+
+/** The history URL against the stores there are, unless the schema check refused it already. */
+function checkHistory(source: YamlSource, out: FileDiagnostics, check: HistoryUrlChecker | undefined): void {
+  const url = (source.data as Raw).history;
+  if (check === undefined || typeof url !== 'string' || out.list.some((d) => d.path === 'history')) return;
+  const problem = check(url);
+  if (problem !== undefined) out.error(['history'], problem.message, problem.hint);
 }
 
 /** The schema has checked the shapes; this types them and resolves `cwd`. */

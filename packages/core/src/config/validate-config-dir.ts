@@ -15,7 +15,7 @@ import { FILE_VALIDATORS } from './file-validators.js';
 import type { FileValidator } from './file-validators.js';
 import { isDirectory, isFile } from './guards.js';
 import type { LoadOptions } from './load-yaml-file.js';
-import { loadProjectConfig } from './project-config.js';
+import { loadProjectConfig, type HistoryUrlChecker } from './project-config.js';
 import { CONFIG_DIR_HINT, findServiceLayout, listServices, listStages } from './service-files.js';
 import type { ServiceLayout } from './service-files.js';
 import { loadSliFile } from './sli-file.js';
@@ -33,6 +33,8 @@ export interface ValidateConfigDirOptions extends LoadOptions {
   providers?: readonly string[];
   /** Validators for other files by file name; default FILE_VALIDATORS. */
   fileValidators?: Readonly<Record<string, FileValidator>>;
+  /** Checks ci-connect.yaml's `history` against the history stores there are. */
+  checkHistoryUrl?: HistoryUrlChecker;
 }
 
 export interface ConfigDirReport {
