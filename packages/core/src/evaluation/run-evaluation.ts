@@ -4,7 +4,7 @@ import type { Clock, Logger } from '../environment.js';
 import { scoreEvaluation } from '../gate/score.js';
 import type { EvaluationRecord, SliValue } from '../gate/types.js';
 import { findBaseline } from '../history/baseline.js';
-import { openHistoryStore } from '../history/open-store.js';
+import { openReadyHistoryStore } from '../history/open-store.js';
 import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.js';
 import type { OnWarning } from '../config/project-config.js';
 import { reportEvaluationToDynatrace } from '../events/evaluation-event.js';
@@ -63,21 +63,26 @@ export async function runEvaluation(
   for (const sli of plan.undefinedInfo)
     deps.logger.warn(`informational SLI "${sli}" is not defined by any provider; it is shown without value`);
 
-  const window = await evaluationWindow(request.window, providers, deps);
-  const context: SliContext = { ...target, labels: request.labels, filter: slo.filter, window };
-  const values = (await fetchAll(plan.byProvider, context)).map((value) => boundMessage(value, redactor));
-  const missing = plan.undefinedInfo.map((sli): SliValue => ({
-    sli,
-    provider: '',
-    value: null,
-    failure: 'error',
-    message: 'not defined by any provider',
-  }));
-  failWhenEverySystemIsDown(values);
-
-  const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger, redactor });
+  // A history that cannot be used is exit 2 or 3 before any provider is asked.
+  const store = await openReadyHistoryStore(setup.historyUrl, {
+    baseDir: deps.cwd,
+    logger: deps.logger,
+    redactor,
+    env: deps.env,
+  });
   let record: EvaluationRecord;
   try {
+    const window = await evaluationWindow(request.window, providers, deps);
+    const context: SliContext = { ...target, labels: request.labels, filter: slo.filter, window };
+    const values = (await fetchAll(plan.byProvider, context)).map((value) => boundMessage(value, redactor));
+    const missing = plan.undefinedInfo.map((sli): SliValue => ({
+      sli,
+      provider: '',
+      value: null,
+      failure: 'error',
+      message: 'not defined by any provider',
+    }));
+    failWhenEverySystemIsDown(values);
     const baseline = await findBaseline(store, target, slo.comparison);
     const scored = scoreEvaluation({ slo, values: [...values, ...missing], baseline });
     const unredacted: EvaluationRecord = {

@@ -11,7 +11,7 @@ import { relative, sep } from 'node:path';
 import { silentLogger } from '../environment.js';
 import { UsageError } from '../errors.js';
 import type { HistoryRecord, HistoryStore } from '../history/history-store.js';
-import { openHistoryStore } from '../history/open-store.js';
+import { openReadyHistoryStore } from '../history/open-store.js';
 import { findSequence } from '../shipyard/sequence-plan.js';
 import type { Shipyard } from '../shipyard/types.js';
 import type { DeploymentRecord, PromotedRelease } from './runners/release-manifest.js';
@@ -103,7 +103,12 @@ async function withRecordedRelease<T>(
   );
   const from = sourceStage(setup.shipyard, setup.stage, request.from);
   requireHelmDeployment(setup);
-  const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger });
+  const store = await openReadyHistoryStore(setup.historyUrl, {
+    baseDir: deps.cwd,
+    logger: deps.logger,
+    env: deps.env,
+    ...(deps.redactor === undefined ? {} : { redactor: deps.redactor }),
+  });
   let source: DeploymentRecord;
   try {
     source = await findPromotionSource(

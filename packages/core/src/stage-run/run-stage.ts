@@ -22,7 +22,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
-import { openHistoryStore } from '../history/open-store.js';
+import { openReadyHistoryStore } from '../history/open-store.js';
 import type { ProcessRunner } from '../tools/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
@@ -163,7 +163,7 @@ export async function planStage(
     return plans;
   };
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
-  const store = openStore(setup, deps);
+  const store = await openStore(setup, deps);
   let trigger: StagePlan['trigger'];
   try {
     trigger = await checkTriggeredOn(
@@ -210,7 +210,7 @@ export async function runStage(
       redactor: deps.redactor,
     }),
   );
-  const store = openStore(setup, deps);
+  const store = await openStore(setup, deps);
   const runs: SequenceRunRecord[] = [];
   try {
     const trigger = await checkTriggeredOn(
@@ -340,14 +340,16 @@ function triggerRequest(
   };
 }
 
+/** The run's history, checked usable (exit 2 or 3) before any task runs. */
 function openStore(
   setup: StageSetup,
-  deps: Pick<StageRunDependencies, 'cwd' | 'logger' | 'redactor'>,
-): HistoryStore {
-  const { cwd: baseDir, logger, redactor } = deps;
-  return openHistoryStore(setup.historyUrl, {
+  deps: Pick<StageRunDependencies, 'cwd' | 'logger' | 'redactor' | 'env'>,
+): Promise<HistoryStore> {
+  const { cwd: baseDir, logger, redactor, env } = deps;
+  return openReadyHistoryStore(setup.historyUrl, {
     baseDir,
     logger,
+    env,
     ...(redactor === undefined ? {} : { redactor }),
   });
 }
