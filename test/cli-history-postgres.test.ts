@@ -49,7 +49,7 @@ function evaluate(history: string, env: Record<string, string> = {}, extra: stri
 describeWithReal(postgresql, 'ci-connect with a postgres:// history', (found) => {
   let server: PostgresServer;
   beforeAll(async () => {
-    server = await startPostgres(found);
+    server = await startPostgres(found.bin);
   });
   afterAll(async () => {
     await server?.stop();

@@ -65,7 +65,7 @@ describeWithReal(postgresql, 'postgres:// history over TLS', (found) => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ci-connect-pg-tls-'));
     certs = makeCertificates(dir);
-    server = await startPostgres(found, { tls: { certFile: certs.cert, keyFile: certs.key } });
+    server = await startPostgres(found.bin, { tls: { certFile: certs.cert, keyFile: certs.key } });
     database = await server.createDatabase();
   });
   afterAll(async () => {

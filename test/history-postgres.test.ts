@@ -35,7 +35,7 @@ async function failureOf(work: Promise<unknown>): Promise<CiConnectError> {
 describeWithReal(postgresql, 'postgres:// history store', (found) => {
   let server: PostgresServer;
   beforeAll(async () => {
-    server = await startPostgres(found);
+    server = await startPostgres(found.bin);
   });
   afterAll(async () => {
     await server?.stop();
