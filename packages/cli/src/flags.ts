@@ -31,7 +31,7 @@ export const projectFlags = {
 
 export const historyFlag = {
   history: Flags.string({
-    description: 'history store URL, e.g. file:.ci-connect/history.jsonl',
+    description: 'history store URL: file:<path>, or postgres://user@host/db (password in PGPASSWORD)',
     env: 'CI_CONNECT_HISTORY',
     helpGroup: 'PROJECT',
   }),

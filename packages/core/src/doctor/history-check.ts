@@ -34,12 +34,13 @@ export interface HistorySource {
 /** Checks the history store a gate would write to. */
 export async function checkHistory(
   source: HistorySource,
-  deps: Pick<DoctorDependencies, 'cwd' | 'logger' | 'redactor'>,
+  deps: Pick<DoctorDependencies, 'cwd' | 'logger' | 'redactor'> & Partial<Pick<DoctorDependencies, 'env'>>,
 ): Promise<CheckResult> {
   const url = source.flag ?? source.configured ?? defaultHistoryUrl(source.configDir);
   const shown = redactCredentials(url);
   try {
-    const store = openHistoryStore(url, { baseDir: deps.cwd, logger: deps.logger });
+    // With the environment: a postgres:// URL may leave its user or settings to PGUSER, PGSSLMODE, ...
+    const store = openHistoryStore(url, { baseDir: deps.cwd, logger: deps.logger, env: deps.env ?? {} });
     try {
       if (!url.trim().toLowerCase().startsWith('file:'))
         return checkResult(HISTORY_CHECK, 'skipped', `${shown}: no check for this kind of store yet`);

@@ -83,6 +83,22 @@ export function describeHistoryStoreContract(name: string, harness: HistoryStore
       expect(await store.query({ ...carts })).toStrictEqual([record]);
     });
 
+    it('gives a record back as appended, to the byte: key order, number spelling, escapes', async () => {
+      // toStrictEqual ignores key order; `history export` and diffs of records do not.
+      const record = {
+        ...sampleEvaluation('exact'),
+        zeta: 1,
+        alpha: [0.1 + 0.2, 1e21, 5e-324, -1.5e-7, 2 ** 53 + 2],
+        text: 'nul \u0000, tab \t, "quotes", \\, ✓, lone \ud800',
+      };
+      await store.append(record);
+      expect(JSON.stringify(await store.get('exact'))).toBe(JSON.stringify(record));
+      expect(JSON.stringify((await store.query({ ...carts }))[0])).toBe(JSON.stringify(record));
+      expect((await collect(store.entries())).map((entry) => JSON.stringify(entry))).toEqual([
+        JSON.stringify(record),
+      ]);
+    });
+
     it('keeps records of kinds it does not know, with all their fields', async () => {
       const run = {
         schemaVersion: 1,
