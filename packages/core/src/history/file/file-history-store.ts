@@ -6,7 +6,6 @@
  * have them, so a long history does not slow `evaluate`.
  */
 
-import { randomUUID } from 'node:crypto';
 import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
@@ -18,8 +17,14 @@ import type {
   HistoryTarget,
   ImportTally,
 } from '../history-store.js';
-import { answerQuery, createInvalidation, createPinRecord, HistoryReplay } from '../bookkeeping.js';
-import { pinnableTarget, unknownRecordError } from '../store-rules.js';
+import { answerQuery, HistoryReplay } from '../bookkeeping.js';
+import {
+  findPinned,
+  invalidateRecord,
+  pinRecord,
+  unpinService,
+  type BookkeepingStore,
+} from '../store-bookkeeping.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
 import { HistoryTally, linePlace, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
 import {
@@ -54,6 +59,7 @@ export class FileHistoryStore implements HistoryStore {
   private readonly lockOptions: FileLockOptions;
   /** Skipped lines already warned about: a file is append-only, so only new ones are news. */
   private warnedSkipped = 0;
+  private readonly bookkeeping: BookkeepingStore;
 
   constructor(options: FileHistoryStoreOptions) {
     this.location = options.path;
@@ -62,6 +68,13 @@ export class FileHistoryStore implements HistoryStore {
     this.lockOptions = {
       staleMs: options.lock?.staleMs ?? defaultFileLockOptions.staleMs,
       timeoutMs: options.lock?.timeoutMs ?? defaultFileLockOptions.timeoutMs,
+    };
+    this.bookkeeping = {
+      location: this.location,
+      clock: this.clock,
+      get: (id) => this.get(id),
+      append: (record) => this.append(record),
+      newestPin: (service) => this.newestPin(service),
     };
   }
 
@@ -91,36 +104,20 @@ export class FileHistoryStore implements HistoryStore {
     return found;
   }
 
-  async invalidate(id: string, reason?: string): Promise<HistoryRecord> {
-    const target = await this.get(id);
-    if (target === undefined) throw unknownRecordError(id, this.location);
-    if (target.invalidated === true) return target;
-    await this.append(createInvalidation(randomUUID(), target, this.clock.now(), reason));
-    const { pinned: _wasPinned, ...unpinned } = target;
-    return { ...unpinned, invalidated: true };
+  invalidate(id: string, reason?: string): Promise<HistoryRecord> {
+    return invalidateRecord(this.bookkeeping, id, reason);
   }
 
-  async pin(id: string, reason?: string): Promise<HistoryRecord> {
-    const record = await this.get(id);
-    const service = pinnableTarget(record, id, this.location);
-    if (record?.pinned === true) return record;
-    await this.append(createPinRecord('pin', randomUUID(), id, service, this.clock.now(), reason));
-    return { ...record, pinned: true } as HistoryRecord;
+  pin(id: string, reason?: string): Promise<HistoryRecord> {
+    return pinRecord(this.bookkeeping, id, reason);
   }
 
-  async unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
-    const pinnedId = await this.newestPin(service);
-    if (pinnedId === undefined) return undefined;
-    await this.append(createPinRecord('unpin', randomUUID(), pinnedId, service, this.clock.now(), reason));
-    const { pinned: _wasPinned, ...record } = (await this.get(pinnedId)) ?? { id: pinnedId };
-    return record as HistoryRecord;
+  unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
+    return unpinService(this.bookkeeping, service, reason);
   }
 
-  async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
-    const pinnedId = await this.newestPin(service);
-    if (pinnedId === undefined) return undefined;
-    const record = await this.get(pinnedId);
-    return record?.pinned === true ? record : undefined;
+  pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
+    return findPinned(this.bookkeeping, service);
   }
 
   async *entries(): AsyncIterable<HistoryRecord> {

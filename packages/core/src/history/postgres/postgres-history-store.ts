@@ -5,11 +5,10 @@
  * the schema is created or migrated then too (schema.ts). A small pool; `close()` ends it.
  */
 
-import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import type { Redactor } from '../../redaction/redaction.js';
-import { createInvalidation, createPinRecord, matchesQuery, viewRecord } from '../bookkeeping.js';
+import { matchesQuery, viewRecord } from '../bookkeeping.js';
 import { parseRecordLine } from '../file/parse-record.js';
 import type {
   HistoryQuery,
@@ -18,7 +17,13 @@ import type {
   HistoryTarget,
   ImportTally,
 } from '../history-store.js';
-import { pinnableTarget, unknownRecordError } from '../store-rules.js';
+import {
+  findPinned,
+  invalidateRecord,
+  pinRecord,
+  unpinService,
+  type BookkeepingStore,
+} from '../store-bookkeeping.js';
 import type { PostgresSettings } from './connection-settings.js';
 import { PasswordMissing, toPostgresHistoryError } from './postgres-errors.js';
 import {
@@ -61,6 +66,7 @@ export class PostgresHistoryStore implements HistoryStore {
   private closed = false;
   /** Records already warned about as unreadable, so a listing does not repeat itself. */
   private readonly warned = new Set<string>();
+  private readonly bookkeeping: BookkeepingStore;
 
   constructor(options: PostgresHistoryStoreOptions) {
     this.settings = options.settings;
@@ -68,6 +74,13 @@ export class PostgresHistoryStore implements HistoryStore {
     this.logger = options.logger;
     this.redactor = options.redactor;
     this.clock = options.clock ?? systemClock;
+    this.bookkeeping = {
+      location: this.location,
+      clock: this.clock,
+      get: (id) => this.get(id),
+      append: (record) => this.append(record),
+      newestPin: (service) => this.newestPin(service),
+    };
   }
 
   async append(record: HistoryRecord): Promise<void> {
@@ -103,36 +116,20 @@ export class PostgresHistoryStore implements HistoryStore {
     return rows[0] === undefined ? undefined : this.readRow(rows[0]);
   }
 
-  async invalidate(id: string, reason?: string): Promise<HistoryRecord> {
-    const target = await this.get(id);
-    if (target === undefined) throw unknownRecordError(id, this.location);
-    if (target.invalidated === true) return target;
-    await this.append(createInvalidation(randomUUID(), target, this.clock.now(), reason));
-    const { pinned: _wasPinned, ...unpinned } = target;
-    return { ...unpinned, invalidated: true };
+  invalidate(id: string, reason?: string): Promise<HistoryRecord> {
+    return invalidateRecord(this.bookkeeping, id, reason);
   }
 
-  async pin(id: string, reason?: string): Promise<HistoryRecord> {
-    const record = await this.get(id);
-    const service = pinnableTarget(record, id, this.location);
-    if (record?.pinned === true) return record;
-    await this.append(createPinRecord('pin', randomUUID(), id, service, this.clock.now(), reason));
-    return { ...record, pinned: true } as HistoryRecord;
+  pin(id: string, reason?: string): Promise<HistoryRecord> {
+    return pinRecord(this.bookkeeping, id, reason);
   }
 
-  async unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
-    const pinnedId = await this.newestPin(service);
-    if (pinnedId === undefined) return undefined;
-    await this.append(createPinRecord('unpin', randomUUID(), pinnedId, service, this.clock.now(), reason));
-    const { pinned: _wasPinned, ...record } = (await this.get(pinnedId)) ?? { id: pinnedId };
-    return record as HistoryRecord;
+  unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
+    return unpinService(this.bookkeeping, service, reason);
   }
 
-  async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
-    const pinnedId = await this.newestPin(service);
-    if (pinnedId === undefined) return undefined;
-    const record = await this.get(pinnedId);
-    return record?.pinned === true ? record : undefined;
+  pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
+    return findPinned(this.bookkeeping, service);
   }
 
   async *entries(): AsyncIterable<HistoryRecord> {
