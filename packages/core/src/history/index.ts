@@ -2,7 +2,12 @@
 
 export * from './history-store.js';
 export { isEvaluationRecord } from './evaluation-shape.js';
-export * from './open-store.js';
+export {
+  historyStoreFactories,
+  openHistoryStore,
+  redactCredentials,
+  type HistoryStoreFactory,
+} from './open-store.js';
 export * from './baseline.js';
 export { FileHistoryStore, type FileHistoryStoreOptions } from './file/file-history-store.js';
 export { defaultFileLockOptions, type FileLockOptions } from '../files/file-lock.js';
