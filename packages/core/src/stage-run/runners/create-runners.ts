@@ -78,6 +78,7 @@ export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup)
             timeoutSeconds: options.testTimeoutSeconds,
             runProcess: options.runProcess,
             logger: options.logger,
+            redactor: options.redactor,
           });
           break;
         case 'evaluate':
@@ -100,7 +101,9 @@ export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup)
       return runner;
     };
     return (setting, _task: ShipyardTask) =>
-      typeof setting === 'string' ? builtIn(setting) : new CommandRunner(setting, options.runProcess);
+      typeof setting === 'string'
+        ? builtIn(setting)
+        : new CommandRunner(setting, options.runProcess, options.redactor);
   };
 }
 
