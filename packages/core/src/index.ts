@@ -30,6 +30,8 @@ export * from './report/format.js';
 export { renderMarkdownSummary } from './report/markdown.js';
 export { renderJunit } from './report/junit.js';
 export { prepareReportDir, writeReports, REPORT_FILES } from './report/write-reports.js';
+export { renderHtmlReport, HTML_REPORT_FILES } from './report/html/render-html-report.js';
+export type { HtmlReportInput, ReportedEvaluation, ScoreThresholds } from './report/html/report-model.js';
 export { Redactor, createRedactor, registerRequestSecrets } from './redaction/redaction.js';
 export { createProcessRedactor, registerEnvironmentSecrets } from './redaction/credential-sources.js';
 export { createHttpClient } from './http/http-client.js';

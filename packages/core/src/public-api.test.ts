@@ -11,6 +11,14 @@ it('exports exactly these names', () => {
 });
 
 it('exports the application layer every front end calls', () => {
-  for (const name of ['evaluate', 'triggerDeployment', 'promoteRelease', 'validate', 'doctor', 'sendEvent'])
+  for (const name of [
+    'evaluate',
+    'triggerDeployment',
+    'promoteRelease',
+    'validate',
+    'doctor',
+    'sendEvent',
+    'report',
+  ])
     expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
 });
