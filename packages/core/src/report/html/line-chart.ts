@@ -64,7 +64,7 @@ export function renderLineChart(spec: LineChartSpec): Html {
   );
   const rules = (spec.rules ?? []).map(
     (r) =>
-      markup`<line class="rule ${r.className}" x1="${PAD.left}" x2="${right}" y1="${y(r.value)}" y2="${y(r.value)}"/><text class="rule-label ${r.className}" x="${PAD.left + 4}" y="${y(r.value) - 3}">${r.label}</text>`,
+      markup`<line class="rule ${r.className}" x1="${PAD.left}" x2="${right}" y1="${y(r.value)}" y2="${y(r.value)}"/><text class="rule-label ${r.className}" x="${PAD.left + 4}" y="${y(r.value) + 13}">${r.label}</text>`,
   );
   const lines = spec.series.flatMap((s) => {
     const d = pathOf(s.values, x, y);

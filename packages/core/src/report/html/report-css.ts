@@ -96,6 +96,7 @@ svg.chart { display: block; width: 100%; height: auto; }
 .chart .axis { stroke: #8c959f; stroke-width: 1; }
 .chart .tick, .chart .xl, .chart .rule-label { font-size: 11px; fill: var(--muted); }
 .chart .tick, .chart .xl.end { text-anchor: end; }
+.card .chart .tick, .card .chart .xl { font-size: 14px; }
 .chart .line { fill: none; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
 .chart .line.v { stroke: var(--fg); }
 .chart .line.b { stroke: #6e7781; stroke-width: 1.5; stroke-dasharray: 1 4; }
