@@ -5,7 +5,7 @@
  */
 
 import { formatScore } from '../../gate/score.js';
-import type { ObjectiveResult } from '../../gate/types.js';
+import type { ObjectiveResult, TargetResult } from '../../gate/types.js';
 import { formatNumber, formatTargets } from '../format.js';
 import {
   formatWhen,
@@ -88,12 +88,15 @@ function objectiveRow(row: ReportRow, columns: readonly ReportColumn[]): Html {
 
 function rowHeader(o: ObjectiveResult): Html {
   const name = o.displayName === '' ? o.sli : o.displayName;
-  const pass = formatTargets(o.passTargets);
-  const warning = formatTargets(o.warningTargets);
-  const criteria = [pass && `pass ${pass}`, warning && `warning ${warning}`].filter((c) => c !== '');
+  // The criteria as the newest evaluation had them; its violations are in its cell, not here.
+  const criteria = (targets: readonly TargetResult[]) =>
+    formatTargets(targets.map((t) => ({ ...t, violated: false })));
+  const pass = criteria(o.passTargets);
+  const warning = criteria(o.warningTargets);
+  const both = [pass && `pass ${pass}`, warning && `warning ${warning}`].filter((c) => c !== '');
   const key = o.keySli ? markup` ${mark(MARKS.keySli, 'key')}` : '';
   const sli = o.displayName === '' ? '' : markup`<span class="sli">${o.sli}</span>`;
-  return markup`<th scope="row"><span class="obj">${name}</span>${key}${sli}<span class="crit">${criteria.length === 0 ? 'informational' : criteria.join(' · ')}</span></th>`;
+  return markup`<th scope="row"><span class="obj">${name}</span>${key}${sli}<span class="crit">${both.length === 0 ? 'informational' : both.join(' · ')}</span></th>`;
 }
 
 /** A cell: `✓ 512.3`; `✗ —` for an SLI without value (its message in the tooltip); `·` when absent. */

@@ -187,7 +187,21 @@ describe('renderHtmlReport', () => {
       'index.html'
     ];
     expect(page45.match(/<figure class="card">/g)).toHaveLength(40);
-    expect(page45).toContain('Charts of the first 40 of 45 objectives');
+    expect(page45).toContain('These charts show the first 40 of 45 objectives;');
+  });
+
+  it('charts the newest 250 evaluations of a longer history, and says so; the score chart has them all', () => {
+    const long = Array.from({ length: 260 }, (_, i) =>
+      evaluation(1, { id: `e${i}`, objectives: [responseTime(i, 'pass')] }),
+    );
+    const pageLong = renderHtmlReport({ ...input, evaluations: long, currentId: 'e0' })['index.html'];
+    expect(pageLong).toContain('These charts show the newest 250 of 260 evaluations;');
+    const valueLine =
+      /<figure class="card">[\s\S]*?<path class="line v" d="([^"]*)"/.exec(pageLong)?.[1] ?? '';
+    expect(valueLine.match(/[ML]/g)).toHaveLength(250);
+    // The newest evaluation (the current one) is the last point, highlighted.
+    expect(pageLong.match(/<line class="now"/g)).toHaveLength(2);
+    expect(pageLong.match(/<circle class="pt /g)).toHaveLength(260);
   });
 
   it('gives each objective on the same SLI its own row', () => {

@@ -1,8 +1,9 @@
 /**
  * Trends: the total score over time against the SLO's pass and warning thresholds, and each
  * objective's value against its targets (each pass and warning criterion's threshold as it was
- * in that evaluation) and its baseline. Per-SLI charts are limited to the first rows, and their
- * points to short histories, to keep the page small (see bench/html-report.js).
+ * in that evaluation) and its baseline. To keep a long history's page small (bench/html-report.js),
+ * the per-SLI charts cover the newest 250 evaluations and the first 40 objectives, and draw a
+ * point per evaluation only up to 120 evaluations; the score chart and the heatmap show them all.
  */
 
 import { formatScore } from '../../gate/score.js';
@@ -20,6 +21,8 @@ import { markup, type Html } from './safe-html.js';
 
 /** Per-SLI charts by default: the first 40 objectives. */
 export const DEFAULT_MAX_SLI_CHARTS = 40;
+/** Per-SLI charts cover at most the newest this many evaluations. */
+export const MAX_SLI_CHART_EVALUATIONS = 250;
 /** Per-SLI charts draw a point per evaluation only up to this many evaluations. */
 const MAX_SLI_POINTS = 120;
 
@@ -30,11 +33,17 @@ export function renderTrends(
   maxSliCharts: number,
 ): Html {
   const charted = model.rows.slice(0, maxSliCharts);
+  const columns = model.columns.slice(-MAX_SLI_CHART_EVALUATIONS);
+  const limits = [
+    charted.length < model.rows.length && `the first ${charted.length} of ${model.rows.length} objectives`,
+    columns.length < model.columns.length &&
+      `the newest ${columns.length} of ${model.columns.length} evaluations`,
+  ].filter((l): l is string => l !== false);
   const limited =
-    charted.length < model.rows.length
-      ? markup`<p class="note">Charts of the first ${charted.length} of ${model.rows.length} objectives; the table above has them all.</p>
-`
-      : '';
+    limits.length === 0
+      ? ''
+      : markup`<p class="note">These charts show ${limits.join(' and ')}; the heatmap above has them all.</p>
+`;
   const unknown =
     thresholds === undefined
       ? markup`<p class="note">The SLO's thresholds are not known here (no slo.yaml found for this service), so none are drawn.</p>
@@ -50,7 +59,7 @@ ${limited}<ul class="legend-lines">
 <li><span class="swatch v"></span>value</li><li><span class="swatch tp"></span>pass threshold</li><li><span class="swatch tw"></span>warning threshold</li><li><span class="swatch b"></span>baseline</li>
 </ul>
 <div class="charts">
-${charted.map((row) => sliChart(row, model))}</div>
+${charted.map((row) => sliChart(row, columns))}</div>
 </section>
 `;
 }
@@ -81,23 +90,25 @@ function scoreChart(model: ReportModel, thresholds: ScoreThresholds | undefined)
     points,
     domain: [0, 100],
     xLabels: xLabels(columns),
-    ...highlightOf(model),
+    ...highlightOf(columns),
   });
 }
 
-function sliChart(row: ReportRow, model: ReportModel): Html {
+/** An objective's chart over `columns`, the newest evaluations of the report. */
+function sliChart(row: ReportRow, columns: readonly ReportColumn[]): Html {
   const { latest } = row;
   const name = latest.displayName === '' ? latest.sli : latest.displayName;
+  const cells = row.cells.slice(row.cells.length - columns.length);
   const series: ChartSeries[] = [
-    { className: 'b', values: row.cells.map((o) => o?.comparedValue ?? null) },
-    ...targetSeries(row, (o) => o.passTargets, 'tp'),
-    ...targetSeries(row, (o) => o.warningTargets, 'tw'),
-    { className: 'v', values: row.cells.map((o) => o?.value ?? null) },
+    { className: 'b', values: cells.map((o) => o?.comparedValue ?? null) },
+    ...targetSeries(cells, (o) => o.passTargets, 'tp'),
+    ...targetSeries(cells, (o) => o.warningTargets, 'tw'),
+    { className: 'v', values: cells.map((o) => o?.value ?? null) },
   ];
   const points =
-    row.cells.length > MAX_SLI_POINTS
+    cells.length > MAX_SLI_POINTS
       ? []
-      : row.cells.flatMap((o, index): ChartPoint[] =>
+      : cells.flatMap((o, index): ChartPoint[] =>
           o === undefined || o.value === null
             ? []
             : [{ index, value: o.value, className: STATE_CLASS[o.status] }],
@@ -106,11 +117,11 @@ function sliChart(row: ReportRow, model: ReportModel): Html {
     title: `${name}: value, thresholds and baseline`,
     width: 400,
     height: 180,
-    count: row.cells.length,
+    count: cells.length,
     series,
     points,
-    xLabels: xLabels(model.columns),
-    ...highlightOf(model),
+    xLabels: xLabels(columns),
+    ...highlightOf(columns),
   });
   return markup`<figure class="card"><figcaption>${name}${latest.keySli ? ' ★' : ''}</figcaption>
 ${chart}
@@ -120,14 +131,14 @@ ${chart}
 
 /** One series per criterion position: its threshold (targetValue) in each evaluation. */
 function targetSeries(
-  row: ReportRow,
+  cells: readonly (ObjectiveResult | undefined)[],
   targets: (o: ObjectiveResult) => readonly TargetResult[],
   className: string,
 ): ChartSeries[] {
-  const count = Math.max(0, ...row.cells.map((o) => (o === undefined ? 0 : targets(o).length)));
+  const count = Math.max(0, ...cells.map((o) => (o === undefined ? 0 : targets(o).length)));
   return Array.from({ length: count }, (_, i) => ({
     className,
-    values: row.cells.map((o) => (o === undefined ? null : (targets(o)[i]?.targetValue ?? null))),
+    values: cells.map((o) => (o === undefined ? null : (targets(o)[i]?.targetValue ?? null))),
   }));
 }
 
@@ -137,7 +148,8 @@ function xLabels(columns: readonly ReportColumn[]): [string, string] {
   return [formatWhen(first), columns.length > 1 ? formatWhen(last) : ''];
 }
 
-function highlightOf(model: ReportModel): { highlight?: number } {
-  const current = model.columns.find((c) => c.current);
-  return current === undefined ? {} : { highlight: current.index };
+/** The current evaluation's position among `columns`, if it is one of them. */
+function highlightOf(columns: readonly ReportColumn[]): { highlight?: number } {
+  const at = columns.findIndex((c) => c.current);
+  return at < 0 ? {} : { highlight: at };
 }
