@@ -122,3 +122,19 @@ describe('report', () => {
     );
   });
 });
+
+describe('report and secrets', () => {
+  it('masks a secret this process knows in what history holds', async () => {
+    const { dir } = await project();
+    const history = path.join(dir, '.ci-connect/history.jsonl');
+    writeFileSync(
+      history,
+      `${JSON.stringify(makeEvaluationRecord({ id: 'leaky', labels: { note: 'token s3cr3t-t0ken-value' } }))}\n`,
+    );
+    const withSecret = { ...host(dir), redactor: createRedactor(['s3cr3t-t0ken-value']) };
+    await report({ configDir: '.ci-connect', outDir: 'out' }, withSecret);
+    const page = readFileSync(path.join(dir, 'out/index.html'), 'utf8');
+    expect(page).not.toContain('s3cr3t-t0ken-value');
+    expect(page).toContain('note=token ***');
+  });
+});

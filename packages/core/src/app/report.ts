@@ -128,7 +128,9 @@ async function readEvaluations(
       limit: last,
       includeInvalidated: true,
     });
-    return { evaluations: records.filter(isEvaluationRecord), location: store.location };
+    // Redacted when recorded; again here, for secrets this process knows and that job did not.
+    const evaluations = records.filter(isEvaluationRecord).map((e) => host.redactor.redactJson(e));
+    return { evaluations, location: store.location };
   } finally {
     await store.close();
   }
