@@ -8,6 +8,7 @@ const benchmarks = [
   'startup.js',
   'concurrency.js',
   'redaction.js',
+  'html-report.js',
   'jmeter-aggregation.js',
   'history-file.js',
 ];

@@ -61,6 +61,11 @@ export const stageRunFlags = {
     min: 0,
     max: 3600,
   }),
+  'report-dir': Flags.string({
+    description:
+      "write the reports of the run's evaluation here: evaluation.json, summary.md, junit.xml and the HTML report (index.html, report.css)",
+    env: 'CI_CONNECT_REPORT_DIR',
+  }),
   'dynatrace-event': Flags.boolean({
     description:
       "send the stage's events to Dynatrace: CUSTOM_DEPLOYMENT, the test's CUSTOM_ANNOTATIONs, the gate's CUSTOM_INFO (default: events.dynatrace.enabled)",
@@ -78,6 +83,7 @@ export interface RunnerFlags {
   'ca-file'?: string | undefined;
   settle?: number | undefined;
   'dynatrace-event'?: boolean | undefined;
+  'report-dir'?: string | undefined;
 }
 
 /** Core's StageRunOptions from the flags, with the progress the CLI shows. */
@@ -91,6 +97,7 @@ export function stageRunOptions(flags: RunnerFlags, listener: StageRunListener):
     ...(flags['ca-file'] === undefined ? {} : { caFile: flags['ca-file'] }),
     ...(flags.settle === undefined ? {} : { settleSeconds: flags.settle }),
     ...(flags['dynatrace-event'] === undefined ? {} : { dynatraceEvent: flags['dynatrace-event'] }),
+    ...(flags['report-dir'] === undefined ? {} : { reportDir: path.resolve(flags['report-dir']) }),
   };
 }
 

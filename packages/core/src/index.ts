@@ -13,6 +13,8 @@ export {
   evaluate,
   exitCodeFor,
   promoteRelease,
+  report,
+  DEFAULT_REPORT_EVALUATIONS,
   sendEvent,
   SIGNAL_EXIT_CODES,
   triggerDeployment,
@@ -23,6 +25,8 @@ export type {
   EvaluateResult,
   Host,
   PromotionResult,
+  ReportRequest,
+  ReportSummary,
   StageRunOptions,
   StageRunResult,
   Verdict,
@@ -152,6 +156,8 @@ export type {
 // Reports: Markdown, JUnit and the files an evaluation writes, and the numbers as the table shows them.
 export { renderMarkdownSummary } from './report/markdown.js';
 export { renderJunit } from './report/junit.js';
+export { renderHtmlReport, HTML_REPORT_FILES } from './report/html/render-html-report.js';
+export type { HtmlReportInput, ReportedEvaluation, ScoreThresholds } from './report/html/report-model.js';
 export { prepareReportDir, writeReports } from './report/write-reports.js';
 export { formatDelta, formatNumber, formatTargets, objectiveName } from './report/format.js';
 export { formatScore } from './gate/score.js';

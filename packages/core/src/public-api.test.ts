@@ -92,7 +92,15 @@ describe('the public API', () => {
   });
 
   it('exports the application layer every front end calls', () => {
-    for (const name of ['evaluate', 'triggerDeployment', 'promoteRelease', 'validate', 'doctor', 'sendEvent'])
+    for (const name of [
+      'evaluate',
+      'triggerDeployment',
+      'promoteRelease',
+      'validate',
+      'doctor',
+      'sendEvent',
+      'report',
+    ])
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
   });
 });

@@ -78,6 +78,7 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
       }
       const { runs, source } = outcome;
       if (!this.jsonEnabled()) this.writeResult(`${renderSource(source)}${runs.map(renderRun).join('\n')}`);
+      if (outcome.reports.length > 0) logger.info(`reports written: ${outcome.reports.join(', ')}`);
       this.setExitCode(outcome.exitCode);
       return { source, runs };
     });

@@ -55,6 +55,7 @@ unreachable), 4 (warning with --on-warning warn), 5 (manual approval required), 
         return outcome.plan;
       }
       if (!this.jsonEnabled()) this.writeResult(outcome.runs.map(renderRun).join('\n'));
+      if (outcome.reports.length > 0) logger.info(`reports written: ${outcome.reports.join(', ')}`);
       this.setExitCode(outcome.exitCode);
       return outcome.runs;
     });
