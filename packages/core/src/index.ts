@@ -12,6 +12,7 @@ export { scoreEvaluation, formatScore } from './gate/score.js';
 export type { ScoreInput, ScoreOutput } from './gate/score.js';
 export * from './providers/provider.js';
 export { SLI_PROVIDERS, builtInIndicators, providerValidationOptions } from './providers/registry.js';
+export { PROVIDER_SETTINGS } from './providers/registry.js';
 export type { SliProviderDefinition, ProviderInput } from './providers/provider-definition.js';
 export { StaticProvider } from './providers/static/index.js';
 export * from './providers/jmeter/index.js';
@@ -49,6 +50,7 @@ export {
   DynatraceQuerySyntaxError,
 } from './providers/dynatrace/index.js';
 export type { DynatraceProviderOptions } from './providers/dynatrace/index.js';
+export type { DynatraceSettings } from './providers/dynatrace/index.js';
 export * from './providers/prometheus/index.js';
 export * from './events/index.js';
 export * from './doctor/index.js';

@@ -1,13 +1,17 @@
 /**
  * Each plugin point is a folder per implementation and one explicit registry (STYLE.md, as
  * Renovate's datasource index test checks): a folder the registry does not list, or an entry
- * without its folder, fails here, so adding a provider or a store cannot half-happen.
+ * without its folder, fails here, and so does an entry that lacks what the rest of ci-connect
+ * finds through the registry (settings, schema), so adding a provider or a store cannot
+ * half-happen.
  */
 
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { historyStoreFactories } from './history/open-store.js';
+import { DEFAULT_SECRET_ENV_VARS } from './redaction/credential-sources.js';
 import { SLI_PROVIDERS } from './providers/registry.js';
 
 function foldersIn(relative: string, except: readonly string[]): string[] {
@@ -18,13 +22,58 @@ function foldersIn(relative: string, except: readonly string[]): string[] {
     .sort();
 }
 
+const providers = [...SLI_PROVIDERS.values()];
+
 describe('registries and folders agree', () => {
   it('lists every SLI provider folder in SLI_PROVIDERS, and nothing else', () => {
     // static is the --values file, a source no SLI file configures (evaluation/setup.ts adds it).
     expect(foldersIn('./providers/', ['static', 'test-support'])).toEqual([...SLI_PROVIDERS.keys()].sort());
   });
 
+  it.each(providers)('$name: its folder’s index.ts exports the definition the registry lists', async (d) => {
+    const index = new URL(`./providers/${d.name}/index.ts`, import.meta.url).href;
+    const exports = (await import(/* @vite-ignore */ index)) as Record<string, unknown>;
+    expect(Object.values(exports)).toContain(d);
+  });
+
   it('lists every history store folder in historyStoreFactories, by its URL scheme', () => {
     expect(foldersIn('./history/', ['test-support'])).toEqual([...historyStoreFactories.keys()].sort());
+  });
+});
+
+describe('each SLI provider’s settings come with its definition', () => {
+  it.each(providers)('$name: settings under providers.$name in ci-connect.yaml', (d) => {
+    expect(d.settings.key).toBe(d.name);
+  });
+
+  it.each(providers)(
+    '$name: each env var default is documented, and a default secret is always masked',
+    (d) => {
+      const properties = (d.settings.schema.properties ?? {}) as Record<string, { description?: string }>;
+      for (const [key, name] of Object.entries(d.settings.envDefaults)) {
+        expect(properties[key]?.description, `providers.${d.name}.${key}`).toContain(`Default: ${name}.`);
+        if (/token|password/i.test(key)) expect(DEFAULT_SECRET_ENV_VARS, key).toContain(name);
+      }
+    },
+  );
+
+  it('schemas/ci-connect.schema.json holds each provider’s settings schema, and no other', async () => {
+    // The shipped file is what editors read and the build compiles into the validator; its
+    // `providers` part is derived from the registry: `npx vitest run -u <this file>` rewrites it.
+    const file = fileURLToPath(new URL('../schemas/ci-connect.schema.json', import.meta.url));
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as {
+      properties: { providers: { properties: Record<string, unknown> } };
+    };
+    const shipped = Object.keys(schema.properties.providers.properties);
+    // Providers the file already has keep their place (the "known keys" hint lists them so).
+    const order = [...shipped.filter((key) => SLI_PROVIDERS.has(key)), ...SLI_PROVIDERS.keys()];
+    schema.properties.providers.properties = Object.fromEntries(
+      [...new Set(order)].map((key) => [key, SLI_PROVIDERS.get(key)?.settings.schema]),
+    );
+    const text = await format(JSON.stringify(schema, null, 2), {
+      ...(await resolveConfig(file)),
+      filepath: file,
+    });
+    await expect(text).toMatchFileSnapshot(file);
   });
 });

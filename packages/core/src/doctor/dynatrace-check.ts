@@ -14,6 +14,7 @@ import { extractServerMessage } from '../http/http-errors.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
+import { dynatraceEnvNames, dynatraceSettingsOf } from '../providers/dynatrace/dynatrace-settings.js';
 import type { DynatraceEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { failedCheck } from './check-errors.js';
 import { findNeededScopes } from './dynatrace-scopes.js';
@@ -39,9 +40,9 @@ export async function checkDynatrace(
   survey: ProjectSurvey,
   deps: DynatraceDependencies,
 ): Promise<CheckResult> {
-  const settings = survey.config?.providers.dynatrace;
+  const settings = survey.config === undefined ? undefined : dynatraceSettingsOf(survey.config.providers);
   // The same default as resolveEndpoint: only needed here to tell "unused" apart.
-  const urlEnv = settings?.urlEnv ?? 'DT_URL';
+  const { urlEnv } = dynatraceEnvNames(settings);
   const sliFiles = survey.sliFiles.get('dynatrace') ?? [];
   const used = settings !== undefined || (deps.env[urlEnv] ?? '').trim() !== '' || sliFiles.length > 0;
   if (!used) {

@@ -5,6 +5,8 @@
  */
 
 import { isRecord } from '../config/guards.js';
+import { settingsOf } from '../config/provider-settings.js';
+import { prometheusEnvNames, prometheusSettings } from '../providers/prometheus/prometheus-settings.js';
 import { resolvePrometheusConnection } from '../providers/prometheus/prometheus-connection.js';
 import type { PrometheusConnection } from '../providers/prometheus/prometheus-connection.js';
 import { failedCheck } from './check-errors.js';
@@ -22,9 +24,10 @@ export async function checkPrometheus(
   survey: ProjectSurvey,
   deps: PrometheusDependencies,
 ): Promise<CheckResult> {
-  const settings = survey.config?.providers.prometheus;
+  const settings =
+    survey.config === undefined ? undefined : settingsOf(survey.config.providers, prometheusSettings);
   // The same default as resolvePrometheusConnection: only needed here to tell "unused" apart.
-  const urlEnv = settings?.urlEnv ?? 'PROMETHEUS_URL';
+  const { urlEnv } = prometheusEnvNames(settings);
   const used =
     settings !== undefined || (deps.env[urlEnv] ?? '').trim() !== '' || survey.sliFiles.has('prometheus');
   if (!used) {

@@ -15,6 +15,7 @@ import { checkHistory } from './history-check.js';
 import { checkPrometheus } from './prometheus-check.js';
 import { surveyProject } from './project-survey.js';
 import { secretEnvNamesOf } from '../config/project-config.js';
+import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import { registerNamedSecrets } from '../redaction/credential-sources.js';
 import type { CheckResult, DoctorCheck, DoctorDependencies, DoctorReport } from './types.js';
 
@@ -36,7 +37,7 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDependencies
   const survey = await surveyProject(request.configDir);
   // The env vars ci-connect.yaml names are credentials entering here too, used or not.
   if (survey.config !== undefined)
-    registerNamedSecrets(deps.redactor, deps.env, secretEnvNamesOf(survey.config));
+    registerNamedSecrets(deps.redactor, deps.env, secretEnvNamesOf(survey.config, PROVIDER_SETTINGS));
   const [config, binaries, prometheus, dynatrace, history] = await Promise.all([
     checkConfigDir(request.configDir, request.configDirNamed),
     checkBinaries(deps, survey.needs ?? {}),

@@ -3,10 +3,12 @@ import type { SliProviderDefinition } from '../provider-definition.js';
 import { sliQueriesOf } from '../sli-queries.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';
+import { dynatraceSettings, dynatraceSettingsOf } from './dynatrace-settings.js';
 
 /** Registry entry: `sli/dynatrace.yaml` queries, no built-in indicators. */
 export const dynatraceDefinition: SliProviderDefinition = {
   name: 'dynatrace',
+  settings: dynatraceSettings,
   builtInIndicators: [],
   checkQuery: (query) => {
     try {
@@ -21,7 +23,7 @@ export const dynatraceDefinition: SliProviderDefinition = {
     new DynatraceProvider({
       ...sliQueriesOf(sliFile),
       ...(caFile === undefined ? {} : { caFile }),
-      settings: settings.dynatrace,
+      settings: dynatraceSettingsOf(settings),
       env,
       redactor,
       clock,
