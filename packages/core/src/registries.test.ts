@@ -46,6 +46,10 @@ describe('each SLI provider’s settings come with its definition', () => {
     expect(d.settings.key).toBe(d.name);
   });
 
+  it.each(providers)('$name: a provider whose data lags has the settleSeconds setting --settle sets', (d) => {
+    expect(Object.keys(d.settings.schema.properties ?? {}).includes('settleSeconds')).toBe(d.settles);
+  });
+
   it.each(providers)(
     '$name: each env var default is documented, and a default secret is always masked',
     (d) => {

@@ -38,7 +38,7 @@ export interface EvaluationSetupRequest {
   history?: string;
   /** `--on-warning`; default: ci-connect.yaml `defaults.onWarning`, else pass. */
   onWarning?: OnWarning;
-  /** `--settle SECONDS`: Dynatrace's wait after the window's end, over ci-connect.yaml. */
+  /** `--settle SECONDS`: the wait after the window's end of each provider that `settles` (Dynatrace), over ci-connect.yaml. */
   settleSeconds?: number;
   /** `--ca-file`: a CA certificate for the monitoring APIs. */
   caFile?: string;
@@ -166,9 +166,14 @@ async function buildProviders(
   return providers;
 }
 
+/** `--settle` over the `settleSeconds` setting of each provider whose data lags. */
 function withSettle(settings: ProviderSettingsMap, settleSeconds: number | undefined): ProviderSettingsMap {
   if (settleSeconds === undefined) return settings;
-  return { ...settings, dynatrace: { ...dynatraceSettingsOf(settings), settleSeconds } };
+  const settling = [...SLI_PROVIDERS.values()].filter((d) => d.settles);
+  return {
+    ...settings,
+    ...Object.fromEntries(settling.map((d) => [d.name, { ...settings[d.name], settleSeconds }])),
+  };
 }
 
 /** Awaits a loader, reports its warnings, and throws a ConfigError with every error. */

@@ -32,6 +32,11 @@ export interface SliProviderDefinition {
   name: string;
   /** Its ci-connect.yaml `providers.<name>`: schema, reading, env-var defaults (`key` is `name`). */
   settings: ProviderSettingsDefinition;
+  /**
+   * Whether its data lags, so that a gate waits after the window's end before querying it: for
+   * `settleSeconds` in its settings (its own default when absent), which `--settle` sets.
+   */
+  settles: boolean;
   /** Indicators it answers without an SLI file (contract for jmeter, Keptn's defaults for prometheus). */
   builtInIndicators: readonly string[];
   /** Checks one query of its SLI file, so `validate` reports bad queries at file:line. */

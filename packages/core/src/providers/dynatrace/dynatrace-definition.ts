@@ -9,6 +9,8 @@ import { dynatraceSettings, dynatraceSettingsOf } from './dynatrace-settings.js'
 export const dynatraceDefinition: SliProviderDefinition = {
   name: 'dynatrace',
   settings: dynatraceSettings,
+  // Ingested data lags by minutes (Keptn waited 120 s).
+  settles: true,
   builtInIndicators: [],
   checkQuery: (query) => {
     try {

@@ -10,6 +10,8 @@ import { jmeterSettings } from './jmeter-settings.js';
 export const jmeterDefinition: SliProviderDefinition = {
   name: 'jmeter',
   settings: jmeterSettings,
+  // A results file is complete when JMeter ends.
+  settles: false,
   builtInIndicators: Object.keys(JMETER_DEFAULT_INDICATORS),
   checkQuery: (query) => {
     try {

@@ -10,6 +10,8 @@ import { prometheusEnvNames, prometheusSettings } from './prometheus-settings.js
 export const prometheusDefinition: SliProviderDefinition = {
   name: 'prometheus',
   settings: prometheusSettings,
+  // Scraped samples are queryable at once.
+  settles: false,
   builtInIndicators: PROMETHEUS_DEFAULT_INDICATOR_NAMES,
   checkQuery: (query) =>
     query.trim() === ''
