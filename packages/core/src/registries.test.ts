@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
+import { doctorDeps } from './doctor/test-support/doctor-deps.js';
 import { historyStoreFactories } from './history/open-store.js';
 import { DEFAULT_SECRET_ENV_VARS } from './redaction/credential-sources.js';
 import { SLI_PROVIDERS } from './providers/registry.js';
@@ -80,4 +81,21 @@ describe('each SLI provider’s settings come with its definition', () => {
     });
     await expect(text).toMatchFileSnapshot(file);
   });
+});
+
+describe('each SLI provider’s doctor check comes with its definition', () => {
+  it.each(providers)('$name: a provider with settings to check has a doctor check', (d) => {
+    // Only a provider with nothing to connect to may go without one (jmeter reads a file per run).
+    const settings = Object.keys(d.settings.schema.properties ?? {});
+    if (d.doctorCheck === null) expect(settings).toEqual([]);
+    else expect(typeof d.doctorCheck).toBe('function');
+  });
+
+  it.each(providers.filter((d) => d.doctorCheck !== null))(
+    '$name: its check is named after it and skips a project that does not use it',
+    async (d) => {
+      const result = await d.doctorCheck?.({ configUnusable: false, sliFiles: new Map() }, doctorDeps({}));
+      expect(result).toMatchObject({ name: d.name, status: 'skipped' });
+    },
+  );
 });

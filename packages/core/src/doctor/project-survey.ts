@@ -9,7 +9,7 @@ import { isDirectory } from '../config/guards.js';
 import { DEFAULT_TASK_RUNNERS, loadProjectConfig } from '../config/project-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { findServiceLayout, listServices, listStages } from '../config/service-files.js';
-import { PROVIDER_SETTINGS } from '../providers/registry.js';
+import type { ProviderSettingsDefinition } from '../config/provider-settings.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { BinaryNeeds } from './binary-check.js';
 
@@ -25,12 +25,15 @@ export interface ProjectSurvey {
   needs?: BinaryNeeds;
 }
 
-/** Surveys a config directory; a missing directory is an empty project. */
-export async function surveyProject(configDir: string): Promise<ProjectSurvey> {
+/** Surveys a config directory, reading ci-connect.yaml with the providers' settings; a missing directory is an empty project. */
+export async function surveyProject(
+  configDir: string,
+  providerSettings: readonly ProviderSettingsDefinition[],
+): Promise<ProjectSurvey> {
   if (!(await isDirectory(configDir))) return { configUnusable: false, sliFiles: new Map(), needs: {} };
   const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), {
     optional: true,
-    providerSettings: PROVIDER_SETTINGS,
+    providerSettings,
   });
   const files = new Map<string, Set<string>>();
   const stages = await listStages(configDir);

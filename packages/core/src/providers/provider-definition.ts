@@ -5,6 +5,8 @@
  */
 
 import type { Clock, Logger } from '../environment.js';
+import type { ProjectSurvey } from '../doctor/project-survey.js';
+import type { CheckResult, DoctorDependencies } from '../doctor/types.js';
 import type { ProviderSettingsDefinition, ProviderSettingsMap } from '../config/provider-settings.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { QueryChecker, SliFile } from '../config/sli-file.js';
@@ -27,6 +29,9 @@ export interface ProviderInput {
   caFile?: string;
 }
 
+/** What `ci-connect doctor` runs for one provider: does what a gate would use work? Its problems are its result. */
+export type ProviderDoctorCheck = (survey: ProjectSurvey, deps: DoctorDependencies) => Promise<CheckResult>;
+
 /** A provider configured by an SLI file named after it (DESIGN.md section 3: `sli/<provider>.yaml`). */
 export interface SliProviderDefinition {
   name: string;
@@ -37,6 +42,8 @@ export interface SliProviderDefinition {
    * `settleSeconds` in its settings (its own default when absent), which `--settle` sets.
    */
   settles: boolean;
+  /** Its doctor check, named after it; null when there is nothing to check before a run (say why). */
+  doctorCheck: ProviderDoctorCheck | null;
   /** Indicators it answers without an SLI file (contract for jmeter, Keptn's defaults for prometheus). */
   builtInIndicators: readonly string[];
   /** Checks one query of its SLI file, so `validate` reports bad queries at file:line. */

@@ -1,6 +1,7 @@
 /** The `dynatrace` entry of the SLI provider registry (providers/registry.ts). */
 import type { SliProviderDefinition } from '../provider-definition.js';
 import { sliQueriesOf } from '../sli-queries.js';
+import { checkDynatrace } from './dynatrace-doctor-check.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';
 import { dynatraceSettings, dynatraceSettingsOf } from './dynatrace-settings.js';
@@ -11,6 +12,7 @@ export const dynatraceDefinition: SliProviderDefinition = {
   settings: dynatraceSettings,
   // Ingested data lags by minutes (Keptn waited 120 s).
   settles: true,
+  doctorCheck: checkDynatrace,
   builtInIndicators: [],
   checkQuery: (query) => {
     try {

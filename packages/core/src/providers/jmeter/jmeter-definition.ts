@@ -12,6 +12,8 @@ export const jmeterDefinition: SliProviderDefinition = {
   settings: jmeterSettings,
   // A results file is complete when JMeter ends.
   settles: false,
+  // A results file is given per run (--jtl), and the jmeter binary is the test runner's check.
+  doctorCheck: null,
   builtInIndicators: Object.keys(JMETER_DEFAULT_INDICATORS),
   checkQuery: (query) => {
     try {

@@ -3,6 +3,7 @@ import { settingsOf } from '../../config/provider-settings.js';
 import type { SliProviderDefinition } from '../provider-definition.js';
 import { PROMETHEUS_DEFAULT_INDICATOR_NAMES } from './default-queries.js';
 import { sliQueriesOf } from '../sli-queries.js';
+import { checkPrometheus } from './prometheus-doctor-check.js';
 import { PrometheusProvider } from './prometheus-provider.js';
 import { prometheusEnvNames, prometheusSettings } from './prometheus-settings.js';
 
@@ -12,6 +13,7 @@ export const prometheusDefinition: SliProviderDefinition = {
   settings: prometheusSettings,
   // Scraped samples are queryable at once.
   settles: false,
+  doctorCheck: checkPrometheus,
   builtInIndicators: PROMETHEUS_DEFAULT_INDICATOR_NAMES,
   checkQuery: (query) =>
     query.trim() === ''
