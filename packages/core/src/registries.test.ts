@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { doctorDeps } from './doctor/test-support/doctor-deps.js';
-import { historyStoreFactories } from './history/open-store.js';
+import { HISTORY_STORES } from './history/registry.js';
 import { DEFAULT_SECRET_ENV_VARS } from './redaction/credential-sources.js';
 import { SLI_PROVIDERS } from './providers/registry.js';
 
@@ -37,9 +37,19 @@ describe('registries and folders agree', () => {
     expect(Object.values(exports)).toContain(d);
   });
 
-  it('lists every history store folder in historyStoreFactories, by its URL scheme', () => {
-    expect(foldersIn('./history/', ['test-support'])).toEqual([...historyStoreFactories.keys()].sort());
+  it('lists every history store folder in HISTORY_STORES, by its URL scheme', () => {
+    expect(foldersIn('./history/', ['test-support'])).toEqual([...HISTORY_STORES.keys()].sort());
   });
+
+  it.each([...HISTORY_STORES.values()])(
+    '$scheme: its folder’s index.ts exports the definition the registry lists',
+    async (d) => {
+      const index = new URL(`./history/${d.scheme}/index.ts`, import.meta.url).href;
+      const exports = (await import(/* @vite-ignore */ index)) as Record<string, unknown>;
+      expect(Object.values(exports)).toContain(d);
+      expect(typeof d.doctorCheck).toBe('function');
+    },
+  );
 });
 
 describe('each SLI provider’s settings come with its definition', () => {
