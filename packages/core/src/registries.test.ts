@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_TASK_RUNNERS } from './config/project-config.js';
 import { doctorDeps } from './doctor/test-support/doctor-deps.js';
 import { HISTORY_STORES } from './history/registry.js';
 import { DEFAULT_SECRET_ENV_VARS } from './redaction/credential-sources.js';
@@ -71,20 +72,26 @@ describe('each SLI provider’s settings come with its definition', () => {
       }
     },
   );
+});
 
-  it('schemas/ci-connect.schema.json holds each provider’s settings schema, and no other', async () => {
-    // The shipped file is what editors read and the build compiles into the validator; its
-    // `providers` part is derived from the registry: `npx vitest run -u <this file>` rewrites it.
+describe('schemas/ci-connect.schema.json is derived from the registries', () => {
+  // The shipped file is what editors read and the build compiles into the validator; the parts
+  // that list providers and task runners come from their registries, and
+  // `npx vitest run -u packages/core/src/registries.test.ts` rewrites them.
+  it('holds each provider’s settings schema under providers, and the built-in runners under tasks', async () => {
     const file = fileURLToPath(new URL('../schemas/ci-connect.schema.json', import.meta.url));
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as {
-      properties: { providers: { properties: Record<string, unknown> } };
-    };
-    const shipped = Object.keys(schema.properties.providers.properties);
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as CiConnectSchema;
+    const providerSchemas = schema.properties.providers.properties;
     // Providers the file already has keep their place (the "known keys" hint lists them so).
-    const order = [...shipped.filter((key) => SLI_PROVIDERS.has(key)), ...SLI_PROVIDERS.keys()];
+    const order = new Set([
+      ...Object.keys(providerSchemas).filter((k) => SLI_PROVIDERS.has(k)),
+      ...SLI_PROVIDERS.keys(),
+    ]);
     schema.properties.providers.properties = Object.fromEntries(
-      [...new Set(order)].map((key) => [key, SLI_PROVIDERS.get(key)?.settings.schema]),
+      [...order].map((key) => [key, SLI_PROVIDERS.get(key)?.settings.schema]),
     );
+    const builtIn = schema.properties.tasks.additionalProperties.oneOf[0];
+    if (builtIn !== undefined) builtIn.enum = [...BUILT_IN_TASK_RUNNERS];
     const text = await format(JSON.stringify(schema, null, 2), {
       ...(await resolveConfig(file)),
       filepath: file,
@@ -92,6 +99,14 @@ describe('each SLI provider’s settings come with its definition', () => {
     await expect(text).toMatchFileSnapshot(file);
   });
 });
+
+/** The parts of the ci-connect.yaml schema that registries.test.ts derives. */
+interface CiConnectSchema {
+  properties: {
+    providers: { properties: Record<string, unknown> };
+    tasks: { additionalProperties: { oneOf: { enum?: string[] }[] } };
+  };
+}
 
 describe('each SLI provider’s doctor check comes with its definition', () => {
   it.each(providers)('$name: a provider with settings to check has a doctor check', (d) => {

@@ -23,6 +23,7 @@ import type { LoadOptions } from './load-yaml-file.js';
 import { checkSchema } from './schema-check.js';
 import { isBelow, reportSecrets } from './secrets.js';
 import type { YamlSource } from './yaml-nodes.js';
+import type { ShipyardTask } from '../shipyard/types.js';
 
 export type OnWarning = 'pass' | 'warn' | 'fail';
 
@@ -54,9 +55,45 @@ export interface HelmSettings {
   timeoutSeconds?: number;
 }
 
+/** What configuration knows of a built-in task runner; stage-run/runners/create-runners.ts builds it. */
+export interface TaskRunnerDefinition {
+  /** The shipyard tasks it runs unless `tasks:` names another runner (Keptn's meanings). */
+  defaultFor: readonly string[];
+  /** The program it runs for a task, when it runs one (`doctor` checks the program is there). */
+  binaryFor?(task: ShipyardTask): 'helm' | 'jmeter' | undefined;
+}
+
+/**
+ * The built-in task runners `tasks:` may name (STYLE.md: an explicit registry). Their names, the
+ * `tasks:` schema's enum (checked by registries.test.ts), the defaults below and the runners
+ * create-runners.ts builds (one per name, checked by the compiler) all come from here.
+ */
+export const TASK_RUNNERS = {
+  helm: {
+    defaultFor: ['deployment', 'release', 'rollback'],
+    // Release and rollback act on what a deployment task of the stage made.
+    binaryFor: (task) =>
+      task.deploymentStrategy !== 'user_managed' && task.name !== 'release' && task.name !== 'rollback'
+        ? 'helm'
+        : undefined,
+  },
+  jmeter: {
+    defaultFor: ['test'],
+    binaryFor: (task) =>
+      task.testStrategy !== undefined && !['', 'real-user'].includes(task.testStrategy)
+        ? 'jmeter'
+        : undefined,
+  },
+  evaluate: { defaultFor: ['evaluation'] },
+  approve: { defaultFor: ['approval'] },
+  // Only records the task (e.g. a release done elsewhere).
+  record: { defaultFor: [] },
+} as const satisfies Readonly<Record<string, TaskRunnerDefinition>>;
+
+export type BuiltInTaskRunner = keyof typeof TASK_RUNNERS;
+
 /** The built-in task runners `tasks:` may name. */
-export const BUILT_IN_TASK_RUNNERS = ['helm', 'jmeter', 'evaluate', 'approve', 'record'] as const;
-export type BuiltInTaskRunner = (typeof BUILT_IN_TASK_RUNNERS)[number];
+export const BUILT_IN_TASK_RUNNERS = Object.keys(TASK_RUNNERS) as readonly BuiltInTaskRunner[];
 
 /** A `tasks:` entry that runs a command. */
 export interface CommandTaskSetting {
@@ -70,14 +107,9 @@ export interface CommandTaskSetting {
 export type TaskSetting = BuiltInTaskRunner | CommandTaskSetting;
 
 /** Default runner of each task name Keptn gave a meaning; other names need `tasks:`. */
-export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = {
-  deployment: 'helm',
-  release: 'helm',
-  rollback: 'helm',
-  test: 'jmeter',
-  evaluation: 'evaluate',
-  approval: 'approve',
-};
+export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = Object.fromEntries(
+  BUILT_IN_TASK_RUNNERS.flatMap((runner) => TASK_RUNNERS[runner].defaultFor.map((task) => [task, runner])),
+);
 
 /** A validated ci-connect.yaml; keys the file leaves out are absent. */
 export interface ProjectConfig {
