@@ -61,6 +61,8 @@ export interface TaskRunnerDefinition {
   defaultFor: readonly string[];
   /** The program it runs for a task, when it runs one (`doctor` checks the program is there). */
   binaryFor?(task: ShipyardTask): 'helm' | 'jmeter' | undefined;
+  /** Its user documentation: a page of docs/ and an optional `#anchor` (registries.test.ts checks it is there). */
+  docs: string;
 }
 
 /**
@@ -71,6 +73,7 @@ export interface TaskRunnerDefinition {
 export const TASK_RUNNERS = {
   helm: {
     defaultFor: ['deployment', 'release', 'rollback'],
+    docs: 'helm.md',
     // Release and rollback act on what a deployment task of the stage made.
     binaryFor: (task) =>
       task.deploymentStrategy !== 'user_managed' && task.name !== 'release' && task.name !== 'rollback'
@@ -79,15 +82,16 @@ export const TASK_RUNNERS = {
   },
   jmeter: {
     defaultFor: ['test'],
+    docs: 'jmeter.md#jmeter-test-task',
     binaryFor: (task) =>
       task.testStrategy !== undefined && !['', 'real-user'].includes(task.testStrategy)
         ? 'jmeter'
         : undefined,
   },
-  evaluate: { defaultFor: ['evaluation'] },
-  approve: { defaultFor: ['approval'] },
+  evaluate: { defaultFor: ['evaluation'], docs: 'gate-semantics.md' },
+  approve: { defaultFor: ['approval'], docs: 'cli-reference.md#ci-connect-trigger-deployment' },
   // Only records the task (e.g. a release done elsewhere).
-  record: { defaultFor: [] },
+  record: { defaultFor: [], docs: 'config-reference.md#tasks' },
 } as const satisfies Readonly<Record<string, TaskRunnerDefinition>>;
 
 export type BuiltInTaskRunner = keyof typeof TASK_RUNNERS;

@@ -44,6 +44,8 @@ export interface SliProviderDefinition {
   settles: boolean;
   /** Its doctor check, named after it; null when there is nothing to check before a run (say why). */
   doctorCheck: ProviderDoctorCheck | null;
+  /** Its user documentation: a page of docs/ and an optional `#anchor` (registries.test.ts checks it is there). */
+  docs: string;
   /** Indicators it answers without an SLI file (contract for jmeter, Keptn's defaults for prometheus). */
   builtInIndicators: readonly string[];
   /** Checks one query of its SLI file, so `validate` reports bad queries at file:line. */

@@ -8,4 +8,5 @@ export const fileHistoryStore: HistoryStoreDefinition = {
   scheme: 'file',
   open: openFileHistoryStore,
   doctorCheck: checkHistoryFile,
+  docs: 'cli-reference.md#ci-connect-evaluate',
 };

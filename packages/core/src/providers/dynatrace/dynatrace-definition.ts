@@ -13,6 +13,7 @@ export const dynatraceDefinition: SliProviderDefinition = {
   // Ingested data lags by minutes (Keptn waited 120 s).
   settles: true,
   doctorCheck: checkDynatrace,
+  docs: 'monitoring.md#dynatrace',
   builtInIndicators: [],
   checkQuery: (query) => {
     try {

@@ -14,6 +14,7 @@ export const jmeterDefinition: SliProviderDefinition = {
   settles: false,
   // A results file is given per run (--jtl), and the jmeter binary is the test runner's check.
   doctorCheck: null,
+  docs: 'jmeter.md#jmeter-results-the-jmeter-provider',
   builtInIndicators: Object.keys(JMETER_DEFAULT_INDICATORS),
   checkQuery: (query) => {
     try {

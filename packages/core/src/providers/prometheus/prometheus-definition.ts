@@ -14,6 +14,7 @@ export const prometheusDefinition: SliProviderDefinition = {
   // Scraped samples are queryable at once.
   settles: false,
   doctorCheck: checkPrometheus,
+  docs: 'monitoring.md#prometheus',
   builtInIndicators: PROMETHEUS_DEFAULT_INDICATOR_NAMES,
   checkQuery: (query) =>
     query.trim() === ''
