@@ -61,7 +61,7 @@ export interface TaskRunnerDefinition {
   defaultFor: readonly string[];
   /** The program it runs for a task, when it runs one (`doctor` checks the program is there). */
   binaryFor?(task: ShipyardTask): 'helm' | 'jmeter' | undefined;
-  /** Its user documentation: a page of docs/ and an optional `#anchor` (registries.test.ts checks it is there). */
+  /** Its user documentation: a page of docs/, optionally with `#anchor` (registries.test.ts checks it). */
   docs: string;
 }
 
@@ -217,7 +217,7 @@ function normalise(
   return config;
 }
 
-/** The providers' keys the file has, each read by its definition; the schema check warned about any other key. */
+/** The providers' keys the file has, each read by its definition (the schema check warned of others). */
 function readProviders(
   data: Raw,
   definitions: readonly ProviderSettingsDefinition[],

@@ -8,7 +8,7 @@
 import type { SecretEnvNames } from '../redaction/credential-sources.js';
 import type { DocPath } from './yaml-nodes.js';
 
-/** ci-connect.yaml `providers:` once loaded: each provider's settings by its key; keys the file leaves out are absent. */
+/** ci-connect.yaml `providers:` once loaded: each provider's settings by its key (absent if the file has none). */
 export type ProviderSettingsMap = Readonly<Record<string, object>>;
 
 /** Reports a problem the schema cannot see, at a path below `providers.<key>`. */

@@ -32,7 +32,7 @@ export interface ValidateConfigDirOptions extends LoadOptions {
   queryCheckers?: Readonly<Record<string, QueryChecker>>;
   /** Provider names; an SLI file named after no provider is an error (evaluate rejects it too). */
   providers?: readonly string[];
-  /** Each provider's `providers.<name>` settings in ci-connect.yaml; without them those are only schema-checked. */
+  /** Each provider's `providers.<name>` settings; without them those keys are only schema-checked. */
   providerSettings?: readonly ProviderSettingsDefinition[];
   /** Validators for other files by file name; default FILE_VALIDATORS. */
   fileValidators?: Readonly<Record<string, FileValidator>>;

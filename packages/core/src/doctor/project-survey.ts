@@ -25,7 +25,7 @@ export interface ProjectSurvey {
   needs?: BinaryNeeds;
 }
 
-/** Surveys a config directory, reading ci-connect.yaml with the providers' settings; a missing directory is an empty project. */
+/** Surveys a config directory (ci-connect.yaml read with the providers' settings); none is an empty project. */
 export async function surveyProject(
   configDir: string,
   providerSettings: readonly ProviderSettingsDefinition[],

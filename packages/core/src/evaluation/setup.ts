@@ -38,7 +38,7 @@ export interface EvaluationSetupRequest {
   history?: string;
   /** `--on-warning`; default: ci-connect.yaml `defaults.onWarning`, else pass. */
   onWarning?: OnWarning;
-  /** `--settle SECONDS`: the wait after the window's end of each provider that `settles` (Dynatrace), over ci-connect.yaml. */
+  /** `--settle SECONDS`: the wait of each provider that `settles` (Dynatrace), over ci-connect.yaml. */
   settleSeconds?: number;
   /** `--ca-file`: a CA certificate for the monitoring APIs. */
   caFile?: string;

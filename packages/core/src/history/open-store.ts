@@ -17,7 +17,7 @@ export function openHistoryStore(url: string, options: OpenHistoryStoreOptions):
   return options.redactor === undefined ? store : redactingStore(store, options.redactor);
 }
 
-/** The registry entry of the kind of store `url` names; a ConfigError when it is no URL or of no known kind. */
+/** The registry entry of the store `url` names; a ConfigError for no URL or a URL of no known kind. */
 export function historyStoreOf(url: string): HistoryStoreDefinition {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
   if (scheme === undefined) {

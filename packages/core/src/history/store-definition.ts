@@ -25,6 +25,6 @@ export interface HistoryStoreDefinition {
   scheme: string;
   open: HistoryStoreFactory;
   doctorCheck: HistoryStoreCheck;
-  /** Its user documentation: a page of docs/ and an optional `#anchor` (registries.test.ts checks it is there). */
+  /** Its user documentation: a page of docs/, optionally with `#anchor` (registries.test.ts checks it). */
   docs: string;
 }

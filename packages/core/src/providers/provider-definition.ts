@@ -29,7 +29,7 @@ export interface ProviderInput {
   caFile?: string;
 }
 
-/** What `ci-connect doctor` runs for one provider: does what a gate would use work? Its problems are its result. */
+/** What `ci-connect doctor` runs for one provider: does what a gate would use work? Problems are its result. */
 export type ProviderDoctorCheck = (survey: ProjectSurvey, deps: DoctorDependencies) => Promise<CheckResult>;
 
 /** A provider configured by an SLI file named after it (DESIGN.md section 3: `sli/<provider>.yaml`). */
@@ -44,7 +44,7 @@ export interface SliProviderDefinition {
   settles: boolean;
   /** Its doctor check, named after it; null when there is nothing to check before a run (say why). */
   doctorCheck: ProviderDoctorCheck | null;
-  /** Its user documentation: a page of docs/ and an optional `#anchor` (registries.test.ts checks it is there). */
+  /** Its user documentation: a page of docs/, optionally with `#anchor` (registries.test.ts checks it). */
   docs: string;
   /** Indicators it answers without an SLI file (contract for jmeter, Keptn's defaults for prometheus). */
   builtInIndicators: readonly string[];

@@ -80,7 +80,7 @@ export const dynatraceSettings: ProviderSettingsDefinition<DynatraceSettings> = 
   }),
 };
 
-/** ci-connect.yaml's `providers.dynatrace`, for the provider and for the events sent to the same environment. */
+/** ci-connect.yaml's `providers.dynatrace`, for the provider and the events sent to that environment. */
 export function dynatraceSettingsOf(providers: ProviderSettingsMap): DynatraceSettings | undefined {
   return settingsOf(providers, dynatraceSettings);
 }
