@@ -16,6 +16,7 @@ import type { EvaluationTarget } from '../evaluation/setup.js';
 import type { GateResult } from '../gate/types.js';
 import { isEvaluationRecord } from '../history/evaluation-shape.js';
 import { openHistoryStore } from '../history/open-store.js';
+import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import type { ReportedEvaluation, ScoreThresholds } from '../report/html/report-model.js';
 import { prepareReportDir, writeHtmlReport, type ReportDirFlag } from '../report/write-reports.js';
 import type { Host } from './host.js';
@@ -144,7 +145,10 @@ async function resolveReportContext(
   const configDir = resolve(host.cwd, request.configDir);
   const hasConfigDir = await isDirectory(configDir);
   const config = hasConfigDir
-    ? await loadProjectSettings(configDir, host.logger, { redactor: host.redactor, env: host.env })
+    ? await loadProjectSettings(configDir, host.logger, PROVIDER_SETTINGS, {
+        redactor: host.redactor,
+        env: host.env,
+      })
     : undefined;
   const service = request.service ?? (hasConfigDir ? await findOnlyService(configDir) : undefined);
   if (service === undefined) {
