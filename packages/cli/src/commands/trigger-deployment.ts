@@ -2,14 +2,9 @@ import * as Flags from '@oclif/core/flags';
 import { triggerDeployment, type SequenceRunRecord, type StagePlan } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import {
-  renderPlan,
-  renderRun,
-  stageRequestFlags,
-  stageRunFlags,
-  stageRunOptions,
-  withStageRunTools,
-} from '../stage-run-support.js';
+import { renderPlan, renderRun } from '../output/stage-run-text.js';
+import { stageRequestFlags, stageRunFlags, stageRunOptions } from '../stage-run-flags.js';
+import { withStageRunTools } from '../stage-run-tools.js';
 
 export default class TriggerDeployment extends BaseCommand {
   static override summary =
