@@ -102,6 +102,36 @@ describeWithReal(postgresql, 'ci-connect with a postgres:// history', (found) =>
   });
 });
 
+describeWithReal(postgresql, 'ci-connect doctor with a postgres:// history', (found) => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres(found.bin);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('reaches the database as a gate would, and says what is wrong when it cannot log in', async () => {
+    gateFiles();
+    const database = await server.createDatabase();
+    const doctor = async (env: Record<string, string>) => {
+      const run = await runCli(['doctor', '--history', server.url(database), '--json'], { cwd: dir, env });
+      const report = JSON.parse(run.stdout) as { checks: { name: string; status: string; detail: string }[] };
+      return { run, history: report.checks.find((check) => check.name === 'history') };
+    };
+    const ok = await doctor({ PGPASSWORD: CI_PASSWORD });
+    expect(ok.history).toMatchObject({
+      status: 'ok',
+      detail: `postgres://127.0.0.1:${server.port}/${database}: reachable, history tables ready`,
+    });
+    const refused = await doctor({ PGPASSWORD: 'Wr0ng-pg-Passw0rd-x9' });
+    expect(refused.history).toMatchObject({ status: 'fail' });
+    expect(refused.history?.detail).toContain('password authentication failed');
+    expect(refused.run.exitCode).toBe(2);
+    expect(refused.run.stdout + refused.run.stderr).not.toContain('Wr0ng-pg-Passw0rd-x9');
+  });
+});
+
 describe('ci-connect with a postgres:// history that cannot be reached', () => {
   let helm: HelmStub | undefined;
   afterEach(async () => {

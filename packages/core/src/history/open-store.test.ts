@@ -7,7 +7,8 @@ import { ConfigError } from '../errors.js';
 import { resolveFileHistoryPath } from './file/open-file-history-store.js';
 import { DEFAULT_CONFIG_DIR, defaultHistoryUrl } from '../config/project-context.js';
 import { FileHistoryStore } from './file/file-history-store.js';
-import { historyStoreFactories, openHistoryStore, redactCredentials } from './open-store.js';
+import { openHistoryStore, redactCredentials } from './open-store.js';
+import { HISTORY_STORES } from './registry.js';
 
 const options = { baseDir: '/work/project', logger: silentLogger };
 
@@ -73,9 +74,9 @@ describe('openHistoryStore', () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const entries = await readdir(here, { withFileTypes: true });
     const folders = entries.filter((e) => e.isDirectory() && e.name !== 'test-support').map((e) => e.name);
-    // postgresql: is libpq's other spelling of postgres:, the same factory.
-    const schemes = [...historyStoreFactories.keys()].filter((scheme) => scheme !== 'postgresql');
+    // postgresql: is libpq's other spelling of postgres:, defined beside it.
+    const schemes = [...HISTORY_STORES.keys()].filter((scheme) => scheme !== 'postgresql');
     expect(schemes.sort()).toEqual(folders.sort());
-    expect(historyStoreFactories.get('postgresql')).toBe(historyStoreFactories.get('postgres'));
+    expect(HISTORY_STORES.get('postgresql')?.open).toBe(HISTORY_STORES.get('postgres')?.open);
   });
 });

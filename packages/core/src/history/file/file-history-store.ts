@@ -18,13 +18,7 @@ import type {
   ImportTally,
 } from '../history-store.js';
 import { answerQuery, HistoryReplay } from '../bookkeeping.js';
-import {
-  findPinned,
-  invalidateRecord,
-  pinRecord,
-  unpinService,
-  type BookkeepingStore,
-} from '../store-bookkeeping.js';
+import { invalidateRecord, pinRecord, unpinService, type BookkeepingStore } from '../store-bookkeeping.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
 import { HistoryTally, linePlace, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
 import {
@@ -37,6 +31,7 @@ import {
 } from '../../files/json-lines.js';
 import { openRegularFile } from '../../files/regular-file.js';
 import { isHistoryRecord } from './parse-record.js';
+import { PinIndex } from './pin-index.js';
 import { toHistoryFileError } from './system-errors.js';
 
 /** Where the file is and what the store may use. */
@@ -57,6 +52,7 @@ export class FileHistoryStore implements HistoryStore {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly lockOptions: FileLockOptions;
+  private readonly pins: PinIndex;
   /** Skipped lines already warned about: a file is append-only, so only new ones are news. */
   private warnedSkipped = 0;
   private readonly bookkeeping: BookkeepingStore;
@@ -65,6 +61,7 @@ export class FileHistoryStore implements HistoryStore {
     this.location = options.path;
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
+    this.pins = new PinIndex(options.path, options.logger);
     this.lockOptions = {
       staleMs: options.lock?.staleMs ?? defaultFileLockOptions.staleMs,
       timeoutMs: options.lock?.timeoutMs ?? defaultFileLockOptions.timeoutMs,
@@ -74,7 +71,7 @@ export class FileHistoryStore implements HistoryStore {
       clock: this.clock,
       get: (id) => this.get(id),
       append: (record) => this.append(record),
-      newestPin: (service) => this.newestPin(service),
+      newestPin: async (service) => (await this.pins.lookup(service)).id,
     };
   }
 
@@ -116,8 +113,15 @@ export class FileHistoryStore implements HistoryStore {
     return unpinService(this.bookkeeping, service, reason);
   }
 
-  pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
-    return findPinned(this.bookkeeping, service);
+  async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
+    const pin = await this.pins.lookup(service);
+    if (pin.id === undefined || pin.invalidated) return undefined;
+    if (pin.record !== undefined) return { ...pin.record, pinned: true };
+    // Pinned since the cache last looked: find it once, and let the cache keep it.
+    const record = await this.get(pin.id);
+    if (record?.pinned !== true) return undefined;
+    await this.pins.remember(record);
+    return record;
   }
 
   async *entries(): AsyncIterable<HistoryRecord> {
@@ -167,17 +171,6 @@ export class FileHistoryStore implements HistoryStore {
     // Nothing stays open between calls.
   }
 
-  /** The id of the evaluation the newest pin of `service` names, unless an unpin came after it. */
-  private async newestPin(service: HistoryTarget): Promise<string | undefined> {
-    let pinnedId: string | undefined;
-    await this.scanBackward((_record, replay) => {
-      if (!replay.decided(service)) return false;
-      pinnedId = replay.pinnedId(service);
-      return true;
-    }, true);
-    return pinnedId;
-  }
-
   /** Every record in append order, bookkeeping included. */
   private async readAll(): Promise<HistoryRecord[]> {
     const records: HistoryRecord[] = [];
@@ -185,13 +178,9 @@ export class FileHistoryStore implements HistoryStore {
     return records;
   }
 
-  /**
-   * Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true.
-   * `visit` sees only other records, unless `withBookkeeping` is set.
-   */
+  /** Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true. */
   private async scanBackward(
     visit: (record: HistoryRecord, replay: HistoryReplay) => boolean,
-    withBookkeeping = false,
   ): Promise<void> {
     const replay = new HistoryReplay('newest-first');
     const tally = new HistoryTally();
@@ -199,8 +188,7 @@ export class FileHistoryStore implements HistoryStore {
       for await (const line of readTextLinesBackward(this.location)) {
         const record = this.recordOf(line, tally);
         if (record === undefined) continue;
-        const isBookkeeping = replay.note(record);
-        if ((withBookkeeping || !isBookkeeping) && visit(record, replay)) break;
+        if (!replay.note(record) && visit(record, replay)) break;
       }
       refuseForeignFile(tally, this.location, 'read');
     } catch (error) {
