@@ -1,11 +1,10 @@
 /**
  * The `postgres://` history store (DESIGN.md section 4): the same records as the `file:` store,
- * one row each, for pipelines whose jobs run on many throwaway runners. node-postgres is loaded
- * with the first operation, so commands that never touch PostgreSQL do not pay for it at start-up;
- * the schema is created or migrated then too (schema.ts). A small pool; `close()` ends it.
+ * one row each, for pipelines whose jobs run on many throwaway runners. The first operation
+ * connects and migrates the schema (postgres-pool.ts); `close()` ends the pool.
  */
 
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import { matchesQuery, viewRecord } from '../bookkeeping.js';
@@ -25,7 +24,8 @@ import {
   type BookkeepingStore,
 } from '../store-bookkeeping.js';
 import type { PostgresSettings } from './connection-settings.js';
-import { PasswordMissing, toPostgresHistoryError } from './postgres-errors.js';
+import { toPostgresHistoryError } from './postgres-errors.js';
+import { connectPostgresPool } from './postgres-pool.js';
 import {
   insertRows,
   selectById,
@@ -36,8 +36,6 @@ import {
   type ReadRow,
   type RecordRow,
 } from './record-rows.js';
-import { migrateSchema } from './schema.js';
-import { postgresTlsOptions } from './tls-options.js';
 
 export interface PostgresHistoryStoreOptions {
   settings: PostgresSettings;
@@ -47,11 +45,6 @@ export interface PostgresHistoryStoreOptions {
   clock?: Clock;
 }
 
-/** Connections at once: a job appends one record at a time; a few cover overlapping calls. */
-const POOL_SIZE = 3;
-/** No statement runs longer (server side); the client gives up a little later. */
-const STATEMENT_TIMEOUT_MS = 30_000;
-const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 5_000;
 /** Rows per statement while importing, and per page while reading. */
 const BATCH = 1000;
 
@@ -234,76 +227,10 @@ export class PostgresHistoryStore implements HistoryStore {
   /** The pool, connected once and the schema migrated; a failure is tried again by the next call. */
   private readyPool(): Promise<Pool> {
     if (this.closed) throw new Error('the history store was used after close()');
-    this.pool ??= this.connect().catch((error: unknown) => {
+    this.pool ??= connectPostgresPool(this.settings, this.logger, this.redactor).catch((error: unknown) => {
       this.pool = undefined;
       throw error;
     });
     return this.pool;
-  }
-
-  private async connect(): Promise<Pool> {
-    const { default: pg } = await import('pg');
-    const tls = await postgresTlsOptions(this.settings, this.redactor);
-    const open = (ssl: PoolConfig['ssl']) =>
-      // A connection the server drops while idle is replaced by the next query; an unheard
-      // 'error' event would end the process.
-      new pg.Pool(this.poolConfig(ssl)).on('error', (error) =>
-        this.logger.debug(
-          this.redactor.redact(`${this.location}: an idle connection failed: ${error.message}`),
-        ),
-      );
-    let pool = open(tls);
-    try {
-      await this.migrate(pool);
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      // sslmode prefer and allow (libpq): encrypt when the server can, else talk in the clear.
-      const optional = this.settings.sslMode === 'prefer' || this.settings.sslMode === 'allow';
-      if (!(optional && /does not support SSL/i.test((error as Error).message))) throw error;
-      this.logger.debug(
-        `${this.location}: the server does not accept TLS; connecting without (sslmode ${this.settings.sslMode})`,
-      );
-      pool = open(false);
-      await this.migrate(pool).catch(async (retryError: unknown) => {
-        await pool.end().catch(() => undefined);
-        throw retryError;
-      });
-    }
-    return pool;
-  }
-
-  private async migrate(pool: Pool): Promise<void> {
-    const client = await pool.connect();
-    try {
-      await migrateSchema(client, this.location);
-    } finally {
-      client.release();
-    }
-  }
-
-  private poolConfig(ssl: PoolConfig['ssl']): PoolConfig {
-    const { settings } = this;
-    return {
-      host: settings.host,
-      port: settings.port,
-      database: settings.database,
-      user: settings.user,
-      // Asked for only when the server wants one, so a missing password is said in words.
-      password: () => {
-        if (settings.password === undefined) throw new PasswordMissing();
-        return settings.password;
-      },
-      ssl,
-      application_name: settings.applicationName,
-      ...(settings.options === undefined ? {} : { options: settings.options }),
-      connectionTimeoutMillis: settings.connectTimeoutMs,
-      statement_timeout: STATEMENT_TIMEOUT_MS,
-      query_timeout: QUERY_TIMEOUT_MS,
-      keepAlive: true,
-      max: POOL_SIZE,
-      idleTimeoutMillis: 10_000,
-      // An idle connection must not keep a finished job's process alive.
-      allowExitOnIdle: true,
-    };
   }
 }
