@@ -21,7 +21,7 @@ import type {
 import { answerQuery, createInvalidation, createPinRecord, HistoryReplay } from '../bookkeeping.js';
 import { pinnableTarget, unknownRecordError } from '../store-rules.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
-import { HistoryTally, linePlace, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
+import { HistoryTally, linePlace, parseTextLine, refuseForeignFile, warnSkipped } from '../history-content.js';
 import {
   appendLine,
   readLinesOf,
@@ -31,7 +31,7 @@ import {
   type TextLine,
 } from '../../files/json-lines.js';
 import { openRegularFile } from '../../files/regular-file.js';
-import { isHistoryRecord } from './parse-record.js';
+import { isHistoryRecord } from '../parse-record.js';
 import { toHistoryFileError } from './system-errors.js';
 
 /** Where the file is and what the store may use. */

@@ -4,8 +4,8 @@
  * an evaluation the gate cannot use (evaluation-shape.ts) from crashing it or spoiling a baseline.
  */
 
-import { findEvaluationShapeProblem } from '../evaluation-shape.js';
-import type { HistoryRecord } from '../history-store.js';
+import { findEvaluationShapeProblem } from './evaluation-shape.js';
+import type { HistoryRecord } from './history-store.js';
 
 /** The newest record layout this version of ci-connect understands. */
 export const SUPPORTED_SCHEMA_VERSION = 1;
