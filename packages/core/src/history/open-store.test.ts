@@ -32,9 +32,12 @@ describe('openHistoryStore', () => {
   it.each([
     [
       'postgres://ci:s3cret@db.example/ci',
-      'history stores of the kind "postgres:" are not supported; supported: file:',
+      'history stores of the kind "postgres:" are not supported; supported: file:, git:',
     ],
-    ['s3://bucket/history.jsonl', 'history stores of the kind "s3:" are not supported; supported: file:'],
+    [
+      's3://bucket/history.jsonl',
+      'history stores of the kind "s3:" are not supported; supported: file:, git:',
+    ],
     ['history.jsonl', 'the history store "history.jsonl" is not a URL'],
     ['', 'the history store "" is not a URL'],
     ['//ci:s3cret@db/ci', 'the history store "//***@db/ci" is not a URL'],

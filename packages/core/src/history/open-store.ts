@@ -1,10 +1,11 @@
 /**
  * The history stores ci-connect knows, by URL scheme: an explicit map (STYLE.md), so adding
- * `postgres://` is one entry and a folder beside `file/`.
+ * `postgres://` is one entry and a folder beside `file/` and `git/`.
  */
 
 import { ConfigError } from '../errors.js';
 import { openFileHistoryStore } from './file/open-file-history-store.js';
+import { openGitHistoryStore } from './git/open-git-history-store.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { HistoryRecord, HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
 
@@ -17,6 +18,7 @@ export type HistoryStoreFactory = (url: string, options: OpenHistoryStoreOptions
 /** Scheme (lower case, without ":") → factory. */
 export const historyStoreFactories: ReadonlyMap<string, HistoryStoreFactory> = new Map([
   ['file', openFileHistoryStore],
+  ['git', openGitHistoryStore],
 ]);
 
 const HINT = 'write e.g. --history file:path/to/history.jsonl (or set CI_CONNECT_HISTORY)';
