@@ -103,7 +103,13 @@ async function withRecordedRelease<T>(
   );
   const from = sourceStage(setup.shipyard, setup.stage, request.from);
   requireHelmDeployment(setup);
-  const store = openHistoryStore(setup.historyUrl, { baseDir: deps.cwd, logger: deps.logger });
+  const store = openHistoryStore(setup.historyUrl, {
+    baseDir: deps.cwd,
+    logger: deps.logger,
+    env: deps.env,
+    runProcess: deps.runProcess,
+    signal: deps.signal,
+  });
   let source: DeploymentRecord;
   try {
     source = await findPromotionSource(

@@ -342,13 +342,16 @@ function triggerRequest(
 
 function openStore(
   setup: StageSetup,
-  deps: Pick<StageRunDependencies, 'cwd' | 'logger' | 'redactor'>,
+  deps: Pick<StageRunDependencies, 'cwd' | 'logger' | 'redactor' | 'env' | 'runProcess' | 'signal'>,
 ): HistoryStore {
-  const { cwd: baseDir, logger, redactor } = deps;
+  const { cwd: baseDir, logger, redactor, env, runProcess, signal } = deps;
   return openHistoryStore(setup.historyUrl, {
     baseDir,
     logger,
     ...(redactor === undefined ? {} : { redactor }),
+    env,
+    runProcess,
+    signal,
   });
 }
 
