@@ -10,7 +10,7 @@ import { warnSkipped } from '../history-content.js';
 import { parseBranchFile, type BranchFile } from './branch-file.js';
 import { ACTIVE_FILE, readSegments, readTip, type BranchTip, type SegmentListing } from './branch-layout.js';
 import { classifyGitFailure, describeOutput, gitFailureError } from './git-failures.js';
-import { NETWORK_TIMEOUT_MS, REMOTE, type HistoryRepository } from './history-repository.js';
+import { REMOTE, type HistoryRepository } from './history-repository.js';
 import { parsePins, type PinState } from './pin-summary.js';
 
 /** No file ci-connect writes comes near this; a bigger one is not a history. */
@@ -101,7 +101,7 @@ export class BranchReader {
     const output = await this.repository.run(['cat-file', 'blob', oid], {
       outputBytes: MAX_FILE_BYTES + 1,
       // A blob not fetched yet is fetched by cat-file itself (the repository is a partial clone).
-      timeoutMs: NETWORK_TIMEOUT_MS,
+      timeoutMs: this.repository.networkTimeoutMs,
     });
     if (output.exitCode !== 0) {
       if (this.present.has(oid))
@@ -123,7 +123,7 @@ export class BranchReader {
       const batch = missing.slice(start, start + FETCH_BATCH);
       const output = await this.repository.run(
         ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', REMOTE, ...batch],
-        { timeoutMs: NETWORK_TIMEOUT_MS },
+        { timeoutMs: this.repository.networkTimeoutMs },
       );
       // Not fatal: each file is then fetched on its own as it is read.
       if (output.exitCode !== 0) {
@@ -166,7 +166,7 @@ export class BranchReader {
         REMOTE,
         `+refs/heads/${branch}:${ref}`,
       ],
-      { timeoutMs: NETWORK_TIMEOUT_MS },
+      { timeoutMs: this.repository.networkTimeoutMs },
     );
     if (output.exitCode !== 0) {
       if (classifyGitFailure(output) === 'no-branch') return undefined;

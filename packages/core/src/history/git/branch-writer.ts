@@ -25,7 +25,7 @@ import {
 } from './branch-layout.js';
 import type { BranchReader } from './branch-reader.js';
 import { classifyGitFailure, gitFailureError } from './git-failures.js';
-import { NETWORK_TIMEOUT_MS, REMOTE, type HistoryRepository } from './history-repository.js';
+import { REMOTE, type HistoryRepository } from './history-repository.js';
 import { foldPins, locatePin, serialisePins, unlocated, type PinState } from './pin-summary.js';
 
 /** How the writer works; the store's defaults suit CI. */
@@ -237,7 +237,7 @@ export class BranchWriter {
   private async push(commit: string): Promise<boolean> {
     const output = await this.repository.run(
       ['push', '--porcelain', '--no-verify', REMOTE, `${commit}:refs/heads/${this.repository.place.branch}`],
-      { timeoutMs: NETWORK_TIMEOUT_MS },
+      { timeoutMs: this.repository.networkTimeoutMs },
     );
     if (output.exitCode === 0) return true;
     if (classifyGitFailure(output) === 'race') return false;

@@ -38,6 +38,8 @@ export interface GitHistoryStoreOptions {
   logger: Logger;
   clock?: Clock;
   tempDir?: string;
+  /** How long a fetch or push may take; 120 s by default. */
+  networkTimeoutMs?: number;
   /** Bytes after which history.jsonl becomes a segment; default 1 MiB. */
   segmentBytes?: number;
   /** Pushes tried when other jobs keep moving the branch; default 10. */

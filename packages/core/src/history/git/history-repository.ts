@@ -28,13 +28,15 @@ export interface HistoryRepositoryOptions {
   logger: Logger;
   /** Where the private repository is made; the system's temp directory by default. */
   tempDir?: string;
+  /** How long a fetch or push may take; 120 s by default. */
+  networkTimeoutMs?: number;
 }
 
 /** The remote as git's configuration in the private repository names it. */
 export const REMOTE = 'history';
 const LOCAL_TIMEOUT_MS = 60_000;
 /** A fetch or push: slow networks and big first fetches included. */
-export const NETWORK_TIMEOUT_MS = 120_000;
+const NETWORK_TIMEOUT_MS = 120_000;
 
 /** The committer of every history commit, whatever the job's git configuration says. */
 const IDENTITY = {
@@ -72,6 +74,8 @@ const CARRIED_SETTING =
 export class HistoryRepository {
   private constructor(
     readonly place: GitPlace,
+    /** How long a call that reaches the remote may take. */
+    readonly networkTimeoutMs: number,
     private readonly dir: string,
     private readonly env: Readonly<Record<string, string | undefined>>,
     private readonly context: GitContext,
@@ -110,7 +114,8 @@ export class HistoryRepository {
         ['core.hooksPath', join(dir, 'no-hooks')],
       ]),
     };
-    const repository = new HistoryRepository(place, dir, env, context);
+    const timeout = options.networkTimeoutMs ?? NETWORK_TIMEOUT_MS;
+    const repository = new HistoryRepository(place, timeout, dir, env, context);
     try {
       await repository.initialise();
     } catch (error) {
