@@ -4,7 +4,13 @@ import { spawnSync } from 'node:child_process';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-const benchmarks = ['startup.js', 'concurrency.js', 'redaction.js', 'jmeter-aggregation.js'];
+const benchmarks = [
+  'startup.js',
+  'concurrency.js',
+  'redaction.js',
+  'jmeter-aggregation.js',
+  'history-git.js',
+];
 let failed = false;
 for (const file of benchmarks) {
   console.log(`\n=== bench/${file}`);
