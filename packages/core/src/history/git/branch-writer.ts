@@ -8,8 +8,6 @@
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { Logger } from '../../environment.js';
 import { ExternalSystemError } from '../../errors.js';
-import { isInvalidation } from '../bookkeeping.js';
-import type { HistoryRecord } from '../history-store.js';
 import { parseBranchFile } from './branch-file.js';
 import {
   ACTIVE_FILE,
@@ -26,7 +24,8 @@ import {
 import type { BranchReader } from './branch-reader.js';
 import { classifyGitFailure, gitFailureError } from './git-failures.js';
 import { REMOTE, type HistoryRepository } from './history-repository.js';
-import { foldPins, locatePin, serialisePins, unlocated, type PinState } from './pin-summary.js';
+import { serialisePins } from './pin-summary.js';
+import { pinsAfterSeal } from './sealed-pins.js';
 
 /** How the writer works; the store's defaults suit CI. */
 export interface BranchWriterOptions {
@@ -41,15 +40,6 @@ export interface BranchWriterOptions {
 
 /** The lines to add (JSON, no line break), given the branch as it is now; asked again on every attempt. */
 export type PrepareLines = (tip: BranchTip | undefined) => Promise<readonly string[]>;
-
-/** Segments read back at once while locating pinned evaluations. */
-const LOCATE_BATCH = 16;
-
-/** The records of one segment and its number. */
-interface SealedRecords {
-  number: number;
-  records: readonly HistoryRecord[];
-}
 
 /** A file to write: its text, and its object id when it is already a blob. */
 interface PlannedFile {
@@ -160,66 +150,18 @@ export class BranchWriter {
     if (tip?.segmentsTree !== undefined)
       for (const entry of parseTree(await this.repository.output(['ls-tree', '-z', tip.segmentsTree])))
         entries.set(entry.name, entry);
-    let pins = await this.pinsBefore(listing);
-    const parsed: SealedRecords[] = [];
-    for (const { number, file } of sealed) {
-      const { records } = parseBranchFile(file.text, '');
-      parsed.push({ number, records });
-      pins = foldPins(pins, records, number);
+    for (const { number, file } of sealed)
       entries.set(segmentName(number), blobEntry(segmentName(number), await this.blob(file)));
-    }
-    pins = await this.locatePins(pins, parsed, listing);
+    const records = sealed.map(({ number, file }) => ({
+      number,
+      records: parseBranchFile(file.text, '').records,
+    }));
+    const pins = await pinsAfterSeal(this.reader, listing, records);
     entries.set(
       PINS_FILE,
       blobEntry(PINS_FILE, await this.blob({ text: serialisePins(pins), oid: undefined })),
     );
     return this.mktree([...entries.values()]);
-  }
-
-  /** The pins at the end of the newest segment: from pins.json, else replayed from the segments. */
-  private async pinsBefore(listing: SegmentListing | undefined): Promise<PinState> {
-    if (listing === undefined || listing.segments.length === 0) return new Map();
-    const summary = await this.reader.pins(listing.pins);
-    if (summary !== undefined) return summary;
-    await this.reader.prefetch(listing.segments.map((segment) => segment.oid));
-    let pins: PinState = new Map();
-    for (const segment of listing.segments)
-      pins = foldPins(pins, (await this.reader.file(segment.oid, segment.path)).records, segment.number);
-    return this.locatePins(pins, [], listing);
-  }
-
-  /**
-   * Finds the segments that hold pinned evaluations not located yet, reading back from the
-   * newest, and notes the invalidations of them met on the way: paid once, by the commit that
-   * seals the pin into a segment, instead of by every baseline after it.
-   */
-  private async locatePins(
-    state: PinState,
-    sealed: readonly SealedRecords[],
-    listing: SegmentListing | undefined,
-  ): Promise<PinState> {
-    let pins = state;
-    const wanted = unlocated(pins);
-    const invalidated = new Set<string>();
-    const visit = ({ number, records }: SealedRecords): boolean => {
-      for (const record of records.toReversed()) {
-        if (isInvalidation(record)) invalidated.add(record.target);
-        else if (wanted.delete(record.id))
-          pins = locatePin(pins, record.id, number, invalidated.has(record.id));
-      }
-      return wanted.size === 0;
-    };
-    if (wanted.size === 0 || sealed.toReversed().some(visit)) return pins;
-    const older = (listing?.segments ?? []).toReversed();
-    for (let index = 0; index < older.length; index += LOCATE_BATCH) {
-      const batch = older.slice(index, index + LOCATE_BATCH);
-      await this.reader.prefetch(batch.map((segment) => segment.oid));
-      for (const segment of batch) {
-        const { records } = await this.reader.file(segment.oid, segment.path);
-        if (visit({ number: segment.number, records })) return pins;
-      }
-    }
-    return pins;
   }
 
   private async blob(file: PlannedFile): Promise<string> {

@@ -43,6 +43,8 @@ export interface GitOutput {
 }
 
 const DEFAULT_OUTPUT_BYTES = 4 * 1024 * 1024;
+/** How long a call that stays on this machine may take. */
+export const LOCAL_TIMEOUT_MS = 60_000;
 
 /** Settings that keep git from waiting on a human, whatever the job's environment says. */
 const UNATTENDED: Env = {

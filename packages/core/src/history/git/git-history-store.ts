@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import { InternalError } from '../../errors.js';
-import { answerQuery, createInvalidation, createPinRecord, HistoryReplay, targetOf } from '../bookkeeping.js';
+import { answerQuery, createInvalidation, createPinRecord, targetOf } from '../bookkeeping.js';
 import type {
   HistoryQuery,
   HistoryRecord,
@@ -19,9 +19,8 @@ import type {
 } from '../history-store.js';
 import { serialiseRecord } from '../parse-record.js';
 import { pinnableTarget, unknownRecordError } from '../store-rules.js';
-import type { BranchFile } from './branch-file.js';
-import { ACTIVE_FILE, type Segment } from './branch-layout.js';
 import { BranchReader } from './branch-reader.js';
+import { filesOldestFirst, findPin, scanNewestFirst } from './branch-scan.js';
 import { BranchWriter, type BranchWriterOptions, type PrepareLines } from './branch-writer.js';
 import type { GitContext } from './git-command.js';
 import type { GitHistoryUrl } from './git-history-url.js';
@@ -49,17 +48,6 @@ export interface GitHistoryStoreOptions {
 
 const SEGMENT_BYTES = 1024 * 1024;
 const ATTEMPTS = 10;
-/** Segments fetched together while reading further back. */
-const READ_AHEAD = 8;
-
-/** Where the pinned evaluation of a service is. */
-interface PinLookup {
-  target: string;
-  /** The segment that holds it, when pins.json says so. */
-  segment?: Segment;
-  /** Invalidated since it was pinned (pins.json, or history.jsonl). */
-  invalidated?: boolean;
-}
 
 interface Branch {
   repository: HistoryRepository;
@@ -93,7 +81,7 @@ export class GitHistoryStore implements HistoryStore {
     if (query.limit === undefined) return answerQuery(await this.readAll(), query);
     const found: HistoryRecord[] = [];
     if (query.limit <= 0) return found;
-    await this.scanNewestFirst((record, replay) => {
+    await scanNewestFirst(await this.reader(), (record, replay) => {
       if (replay.answers(record, query)) found.push(replay.view(record));
       return found.length >= (query.limit ?? 0);
     });
@@ -102,7 +90,7 @@ export class GitHistoryStore implements HistoryStore {
 
   async get(id: string): Promise<HistoryRecord | undefined> {
     let found: HistoryRecord | undefined;
-    await this.scanNewestFirst((record, replay) => {
+    await scanNewestFirst(await this.reader(), (record, replay) => {
       if (record.id !== id) return false;
       found = replay.view(record);
       return true;
@@ -128,7 +116,7 @@ export class GitHistoryStore implements HistoryStore {
   }
 
   async unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
-    const pinnedId = (await this.newestPin(service))?.target;
+    const pinnedId = (await findPin(await this.reader(), service))?.target;
     if (pinnedId === undefined) return undefined;
     await this.append(createPinRecord('unpin', randomUUID(), pinnedId, service, this.clock.now(), reason));
     const { pinned: _wasPinned, ...record } = (await this.get(pinnedId)) ?? { id: pinnedId };
@@ -136,12 +124,11 @@ export class GitHistoryStore implements HistoryStore {
   }
 
   async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
-    const pin = await this.newestPin(service);
+    const pin = await findPin(await this.reader(), service);
     if (pin === undefined) return undefined;
     if (pin.segment !== undefined) {
       if (pin.invalidated === true) return undefined;
-      const { reader } = await this.open();
-      const file = await reader.file(pin.segment.oid, pin.segment.path);
+      const file = await (await this.reader()).file(pin.segment.oid, pin.segment.path);
       const record = file.records.findLast((candidate) => candidate.id === pin.target);
       const target = record === undefined ? undefined : targetOf(record);
       if (record !== undefined && target !== undefined && pinKey(target) === pinKey(service))
@@ -152,7 +139,7 @@ export class GitHistoryStore implements HistoryStore {
   }
 
   async *entries(): AsyncIterable<HistoryRecord> {
-    for await (const file of this.filesOldestFirst()) yield* file.records;
+    for await (const file of filesOldestFirst(await this.reader())) yield* file.records;
   }
 
   async import(records: AsyncIterable<HistoryRecord> | Iterable<HistoryRecord>): Promise<ImportTally> {
@@ -162,7 +149,7 @@ export class GitHistoryStore implements HistoryStore {
     // Asked again on every attempt: a record another job pushed meanwhile is present now.
     const prepare: PrepareLines = async () => {
       const stored = new Set<string>();
-      for await (const file of this.filesOldestFirst())
+      for await (const file of filesOldestFirst(await this.reader()))
         for (const record of file.records) stored.add(record.id);
       const lines: string[] = [];
       for (const { id, line } of incoming) {
@@ -186,6 +173,10 @@ export class GitHistoryStore implements HistoryStore {
     await this.writes;
     const branch = await this.branch?.catch(() => undefined);
     await branch?.repository.dispose();
+  }
+
+  private async reader(): Promise<BranchReader> {
+    return (await this.open()).reader;
   }
 
   /** The private repository, reader and writer, made on first use. */
@@ -237,92 +228,8 @@ export class GitHistoryStore implements HistoryStore {
   /** Every record in append order, bookkeeping included. */
   private async readAll(): Promise<HistoryRecord[]> {
     const records: HistoryRecord[] = [];
-    for await (const file of this.filesOldestFirst()) records.push(...file.records);
+    for await (const file of filesOldestFirst(await this.reader())) records.push(...file.records);
     return records;
-  }
-
-  /**
-   * Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true.
-   * `visit` sees only other records, unless `withBookkeeping` is set.
-   */
-  private async scanNewestFirst(
-    visit: (record: HistoryRecord, replay: HistoryReplay) => boolean,
-    withBookkeeping = false,
-    replay = new HistoryReplay('newest-first'),
-  ): Promise<void> {
-    for await (const file of this.filesNewestFirst()) {
-      for (let index = file.records.length - 1; index >= 0; index--) {
-        const record = file.records[index]!;
-        const isBookkeeping = replay.note(record);
-        if ((withBookkeeping || !isBookkeeping) && visit(record, replay)) return;
-      }
-    }
-  }
-
-  /**
-   * The evaluation the newest pin of `service` names, unless an unpin came after it: from
-   * history.jsonl when it holds a pin or unpin of the service, else from pins.json, which also
-   * says which segment holds it (`segment`, read here) and whether it was invalidated.
-   */
-  private async newestPin(service: HistoryTarget): Promise<PinLookup | undefined> {
-    const { reader } = await this.open();
-    const tip = await reader.tip();
-    if (tip === undefined) return undefined;
-    const replay = new HistoryReplay('newest-first');
-    if (tip.active !== undefined)
-      for (const record of (await reader.file(tip.active, ACTIVE_FILE)).records.toReversed())
-        replay.note(record);
-    const fromActive = replay.pinnedId(service);
-    if (replay.decided(service)) return fromActive === undefined ? undefined : { target: fromActive };
-    const listing = await reader.segments(tip);
-    if (listing.segments.length === 0) return undefined;
-    const summary = await reader.pins(listing.pins);
-    if (summary === undefined) return this.newestPinInSegments(service);
-    const pin = summary.get(pinKey(service));
-    if (pin === undefined) return undefined;
-    const segment = listing.segments.find((candidate) => candidate.number === pin.segment);
-    return {
-      target: pin.target,
-      invalidated: pin.invalidated || replay.isInvalidated({ id: pin.target } as HistoryRecord),
-      ...(segment === undefined ? {} : { segment }),
-    };
-  }
-
-  /** The pin read back through every file: for a branch whose pins.json is missing or damaged. */
-  private async newestPinInSegments(service: HistoryTarget): Promise<PinLookup | undefined> {
-    let pinnedId: string | undefined;
-    await this.scanNewestFirst((_record, seen) => {
-      if (!seen.decided(service)) return false;
-      pinnedId = seen.pinnedId(service);
-      return true;
-    }, true);
-    return pinnedId === undefined ? undefined : { target: pinnedId };
-  }
-
-  /** history.jsonl, then the segments from the newest, fetched a few at a time. */
-  private async *filesNewestFirst(): AsyncGenerator<BranchFile> {
-    const { reader } = await this.open();
-    const tip = await reader.tip();
-    if (tip === undefined) return;
-    if (tip.active !== undefined) yield await reader.file(tip.active, ACTIVE_FILE);
-    const segments = (await reader.segments(tip)).segments.toReversed();
-    for (let index = 0; index < segments.length; index++) {
-      if (index % READ_AHEAD === 0)
-        await reader.prefetch(segments.slice(index, index + READ_AHEAD).map((segment) => segment.oid));
-      const segment = segments[index]!;
-      yield await reader.file(segment.oid, segment.path);
-    }
-  }
-
-  /** Every file in append order: the segments from the oldest, then history.jsonl. */
-  private async *filesOldestFirst(): AsyncGenerator<BranchFile> {
-    const { reader } = await this.open();
-    const tip = await reader.tip();
-    if (tip === undefined) return;
-    const { segments } = await reader.segments(tip);
-    await reader.prefetch(segments.map((segment) => segment.oid));
-    for (const segment of segments) yield await reader.file(segment.oid, segment.path);
-    if (tip.active !== undefined) yield await reader.file(tip.active, ACTIVE_FILE);
   }
 }
 
