@@ -5,7 +5,7 @@
  * append is appending again), a bounded number of times with jittered backoff.
  */
 
-import { setTimeout as sleepMs } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../environment.js';
 import { ExternalSystemError } from '../../errors.js';
 import { parseBranchFile } from './branch-file.js';
@@ -34,8 +34,6 @@ export interface BranchWriterOptions {
   /** Pushes tried before giving up on a branch other jobs keep moving. */
   attempts: number;
   logger: Logger;
-  /** Waits between attempts. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The lines to add (JSON, no line break), given the branch as it is now; asked again on every attempt. */
@@ -79,7 +77,7 @@ export class BranchWriter {
         `${location}: another job pushed to ${branch} first; fetching it again (attempt ${attempt + 1} of ${attempts})`,
       );
       this.reader.refresh();
-      await (this.options.sleep ?? sleepMs)(retryDelayMs(attempt));
+      await sleep(retryDelayMs(attempt));
     }
   }
 

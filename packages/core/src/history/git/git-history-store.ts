@@ -21,7 +21,7 @@ import { serialiseRecord } from '../parse-record.js';
 import { pinnableTarget, unknownRecordError } from '../store-rules.js';
 import { BranchReader } from './branch-reader.js';
 import { filesOldestFirst, findPin, scanNewestFirst } from './branch-scan.js';
-import { BranchWriter, type BranchWriterOptions, type PrepareLines } from './branch-writer.js';
+import { BranchWriter, type PrepareLines } from './branch-writer.js';
 import type { GitContext } from './git-command.js';
 import type { GitHistoryUrl } from './git-history-url.js';
 import { HistoryRepository } from './history-repository.js';
@@ -43,7 +43,6 @@ export interface GitHistoryStoreOptions {
   segmentBytes?: number;
   /** Pushes tried when other jobs keep moving the branch; default 10. */
   attempts?: number;
-  sleep?: BranchWriterOptions['sleep'];
 }
 
 const SEGMENT_BYTES = 1024 * 1024;
@@ -195,7 +194,6 @@ export class GitHistoryStore implements HistoryStore {
       segmentBytes: this.options.segmentBytes ?? SEGMENT_BYTES,
       attempts: this.options.attempts ?? ATTEMPTS,
       logger,
-      ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
     });
     return { repository, reader, writer };
   }
