@@ -117,7 +117,7 @@ describe('runProcess', () => {
   });
 
   it('writes input to stdin and closes it; without input stdin is empty', async () => {
-    const echo = `let s = ''; process.stdin.on('data', (d) => (s += d)); process.stdin.on('end', () => console.log(JSON.stringify(s)))`;
+    const echo = `let s = ''; process.stdin.setEncoding('utf8'); process.stdin.on('data', (d) => (s += d)); process.stdin.on('end', () => console.log(JSON.stringify(s)))`;
     const text = 'first line\nsecond é\n'.repeat(20_000);
     const given = await runNode(echo, { onLine: undefined, input: text, tailBytes: 4 * 1024 * 1024 });
     expect(JSON.parse(given.result.stdoutTail)).toBe(text);
