@@ -8,7 +8,9 @@ const benchmarks = [
   'startup.js',
   'concurrency.js',
   'redaction.js',
+  'html-report.js',
   'jmeter-aggregation.js',
+  'history-file.js',
   'history-git.js',
 ];
 let failed = false;

@@ -230,7 +230,8 @@ describeWithReal(jmeter, 'trigger-deployment with real JMeter against the demo a
       'production.delivery runs after hardening.delivery.finished with pass or warning, and carts 1.4.2 has none',
     );
 
-    expect((await trigger(project, ['--url', url()], env())).exitCode).toBe(0);
+    const hardening = await trigger(project, ['--url', url()], env());
+    expect(hardening.exitCode, hardening.stderr).toBe(0);
     const waiting = await trigger(project, ['--stage', 'production'], env());
     expect(waiting.exitCode, waiting.stderr).toBe(5);
     expect(runsOf(waiting)[0]).toMatchObject({

@@ -8,6 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../packages/core/src/environment.js';
 import { ConfigError, ExternalSystemError } from '../packages/core/src/errors.js';
 import { createRedactor } from '../packages/core/src/redaction/redaction.js';
+import {
+  cutSecretRedactor,
+  linesCuttingSecret,
+  secretFragmentsIn,
+} from '../packages/core/src/redaction/test-support/secret-across-cut.js';
 import { HelmRunner } from '../packages/core/src/tools/helm/helm-runner.js';
 import type { HelmRunnerOptions } from '../packages/core/src/tools/helm/helm-runner.js';
 import type { HelmTarget } from '../packages/core/src/tools/helm/types.js';
@@ -121,6 +126,18 @@ describe('direct', () => {
       'helm upgrade shop-prod-carts failed (exit 1): UPGRADE FAILED: release shop-prod-carts failed, and has been rolled back due to atomic being set: timed out waiting for the condition',
     );
     expect(result.revision).toBeUndefined();
+  });
+
+  it('redacts Helm\u2019s message with the run\u2019s redactor before cutting it to 1000 characters', async () => {
+    const redactor = cutSecretRedactor();
+    for (const { line, kept } of linesCuttingSecret(1000)) {
+      await stub.setRules([{ command: ['upgrade'], exitCode: 1, stderr: `Error: ${line}\n` }]);
+      const result = await runner({ redactor }).runStep('deployment', target());
+      expect(result.message, `${kept} characters before the cut`).toMatch(
+        /^helm upgrade shop-prod-carts failed \(exit 1\): x+\*/,
+      );
+      expect(secretFragmentsIn(result.message), `${kept} characters before the cut`).toEqual([]);
+    }
   });
 
   it('after a failed --atomic upgrade, a rollback has nothing left to undo', async () => {

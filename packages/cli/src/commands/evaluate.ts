@@ -78,7 +78,8 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       helpGroup: 'SOURCES',
     }),
     'report-dir': Flags.string({
-      description: 'write evaluation.json, summary.md and junit.xml here',
+      description:
+        'write evaluation.json, summary.md, junit.xml and the HTML report of its history (index.html, report.css) here',
       env: 'CI_CONNECT_REPORT_DIR',
     }),
   };

@@ -1,6 +1,7 @@
 import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
 import Promote from './promote.js';
+import Report from './report.js';
 import SendEvent from './send-event.js';
 import TriggerDeployment from './trigger-deployment.js';
 import Validate from './validate.js';
@@ -13,4 +14,5 @@ export const COMMANDS = {
   doctor: Doctor,
   'trigger-deployment': TriggerDeployment,
   promote: Promote,
+  report: Report,
 };

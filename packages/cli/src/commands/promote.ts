@@ -7,14 +7,9 @@ import {
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import {
-  renderPlan,
-  renderRun,
-  stageRequestFlags,
-  stageRunFlags,
-  stageRunOptions,
-  withStageRunTools,
-} from '../stage-run-support.js';
+import { renderPlan, renderRun } from '../output/stage-run-text.js';
+import { stageRequestFlags, stageRunFlags, stageRunOptions } from '../stage-run-flags.js';
+import { withStageRunTools } from '../stage-run-tools.js';
 
 const { stage: _stage, ...projectFlagsButStage } = projectFlags;
 
@@ -78,6 +73,7 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
       }
       const { runs, source } = outcome;
       if (!this.jsonEnabled()) this.writeResult(`${renderSource(source)}${runs.map(renderRun).join('\n')}`);
+      if (outcome.reports.length > 0) logger.info(`reports written: ${outcome.reports.join(', ')}`);
       this.setExitCode(outcome.exitCode);
       return { source, runs };
     });

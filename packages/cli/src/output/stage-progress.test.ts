@@ -1,6 +1,13 @@
-import { createMemoryLogger, createRedactor, type ShipyardTask, type TaskResult } from '@ci-connect/core';
+import { createRedactor, type Logger, type ShipyardTask, type TaskResult } from '@ci-connect/core';
 import { describe, expect, it } from 'vitest';
 import { createStageProgress, TaskListProgress } from './stage-progress.js';
+
+/** A logger that keeps its lines (core's own test helper is not part of its public API). */
+function createMemoryLogger(): Logger & { lines: { level: string; message: string }[] } {
+  const lines: { level: string; message: string }[] = [];
+  const keep = (level: string) => (message: string) => void lines.push({ level, message });
+  return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn') };
+}
 
 const tasks: ShipyardTask[] = ['deployment', 'test', 'evaluation', 'release'].map((name) => ({
   name,

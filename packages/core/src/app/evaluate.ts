@@ -2,14 +2,15 @@
  * `evaluate`, the use case: the quality gate, its reports and its exit code, for any front end.
  */
 
-import { runEvaluation, type EvaluateRequest } from '../evaluation/run-evaluation.js';
+import { runEvaluation, type EvaluateRequest, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
 import type { EvaluationRecord } from '../gate/types.js';
 import { prepareReportDir, writeReports } from '../report/write-reports.js';
 import { exitCodeFor } from './exit-code.js';
 import type { Host } from './host.js';
+import { writeRunHtmlReport } from './report.js';
 
 export interface EvaluateCommand extends EvaluateRequest {
-  /** Where evaluation.json, summary.md and junit.xml go; none when absent. */
+  /** Where evaluation.json, summary.md, junit.xml and the HTML report go; none when absent. */
   reportDir?: string;
 }
 
@@ -25,23 +26,32 @@ export async function evaluate(command: EvaluateCommand, host: Host): Promise<Ev
   const { reportDir, ...request } = command;
   // Checked first: a bad report directory must not fail the job after the result is recorded.
   if (reportDir !== undefined) await prepareReportDir(reportDir);
-  const { evaluation, onWarning } = await runEvaluation(request, host);
+  const outcome = await runEvaluation(request, host);
+  const { evaluation, onWarning } = outcome;
   const exitCode = exitCodeFor({ kind: 'evaluation', result: evaluation.result }, onWarning);
-  const reports =
-    reportDir === undefined ? [] : await writeReportsKeepingVerdict(reportDir, evaluation, host);
+  const reports = reportDir === undefined ? [] : await writeReportsKeepingVerdict(reportDir, outcome, host);
   return { evaluation, exitCode, reports };
 }
 
-/** The verdict is recorded by now: a failed report write is reported, not fatal. */
-async function writeReportsKeepingVerdict(
+/**
+ * The evaluation's reports, then the HTML report of its history. The verdict is recorded by now:
+ * a failed write is reported, not fatal, and one report failing does not hold back the other.
+ */
+export async function writeReportsKeepingVerdict(
   dir: string,
-  evaluation: EvaluationRecord,
+  outcome: Pick<EvaluationOutcome, 'evaluation' | 'historyUrl' | 'totalScore'>,
   host: Host,
 ): Promise<string[]> {
-  try {
-    return await writeReports(dir, evaluation);
-  } catch (error) {
-    host.logger.warn(`${(error as Error).message}; the gate's result stands and is recorded`);
-    return [];
+  const written: string[] = [];
+  for (const write of [
+    () => writeReports(dir, outcome.evaluation),
+    () => writeRunHtmlReport(dir, outcome, host),
+  ]) {
+    try {
+      written.push(...(await write()));
+    } catch (error) {
+      host.logger.warn(`${(error as Error).message}; the gate's result stands and is recorded`);
+    }
   }
+  return written;
 }

@@ -10,3 +10,4 @@ export {
   type StageRunResult,
 } from './stage-runs.js';
 export { doctor, sendEvent, validate } from './checks.js';
+export { report, DEFAULT_REPORT_EVALUATIONS, type ReportRequest, type ReportSummary } from './report.js';

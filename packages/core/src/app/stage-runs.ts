@@ -5,7 +5,8 @@
  */
 
 import type { OnWarning } from '../config/project-config.js';
-import { runEvaluation } from '../evaluation/run-evaluation.js';
+import { runEvaluation, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
+import { prepareReportDir } from '../report/write-reports.js';
 import type { DeploymentRecord } from '../stage-run/runners/release-manifest.js';
 import { createRunnerFactory, type RunnerOptions } from '../stage-run/runners/create-runners.js';
 import { planPromotion, promote, type PromotePlan, type PromoteRequest } from '../stage-run/promote.js';
@@ -18,6 +19,7 @@ import {
   type StageRunRequest,
 } from '../stage-run/run-stage.js';
 import type { SequenceRunRecord } from '../stage-run/types.js';
+import { writeReportsKeepingVerdict } from './evaluate.js';
 import { exitCodeFor } from './exit-code.js';
 import type { Host } from './host.js';
 
@@ -38,6 +40,8 @@ export interface StageRunOptions {
   dynatraceEvent?: boolean;
   /** Progress, as the front end shows it (a task list, plain lines). */
   listener?: StageRunListener;
+  /** Where the reports of the run's evaluation go (as `evaluate --report-dir`); none when absent. */
+  reportDir?: string;
 }
 
 /** The sequence runs of the job (the requested one, then a rollback it triggered) and the exit code. */
@@ -45,6 +49,8 @@ export interface StageRunResult {
   kind: 'runs';
   runs: SequenceRunRecord[];
   exitCode: number;
+  /** The report files written: none without a report directory, or when no evaluation ran. */
+  reports: string[];
 }
 
 export interface PromotionResult extends Omit<StageRunResult, 'kind'> {
@@ -59,13 +65,16 @@ export async function triggerDeployment(
   options: StageRunOptions,
   host: Host,
 ): Promise<StageRunResult | { kind: 'plan'; plan: StagePlan }> {
+  const evaluations: EvaluationOutcome[] = [];
   const deps = {
     ...stageRunDependencies(options, host),
-    runnerFactory: createRunnerFactory(runnerOptions(options, host)),
+    runnerFactory: createRunnerFactory(runnerOptions(options, host, evaluations)),
   };
   if (options.dryRun) return { kind: 'plan', plan: await planStage(request, deps) };
+  if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
   const { runs, setup } = await runStage(request, deps);
-  return { kind: 'runs', runs, exitCode: stageExitCode(runs, setup.onWarning, host) };
+  const reports = await writeRunReports(options, evaluations, host);
+  return { kind: 'runs', runs, exitCode: stageExitCode(runs, setup.onWarning, host), reports };
 }
 
 /** Deploys what passed an earlier stage to the next one (or with `dryRun`, plans it). */
@@ -74,17 +83,35 @@ export async function promoteRelease(
   options: StageRunOptions,
   host: Host,
 ): Promise<PromotionResult | { kind: 'plan'; plan: PromotePlan }> {
+  const evaluations: EvaluationOutcome[] = [];
   const deps = {
     ...stageRunDependencies(options, host),
     runnerFactory: (promotion: RunnerOptions['promotion']) =>
       createRunnerFactory({
-        ...runnerOptions(options, host),
+        ...runnerOptions(options, host, evaluations),
         ...(promotion === undefined ? {} : { promotion }),
       }),
   };
   if (options.dryRun) return { kind: 'plan', plan: await planPromotion(request, deps) };
+  if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
   const { runs, source, setup } = await promote(request, deps);
-  return { kind: 'promotion', runs, source, exitCode: stageExitCode(runs, setup.onWarning, host) };
+  const reports = await writeRunReports(options, evaluations, host);
+  return { kind: 'promotion', runs, source, exitCode: stageExitCode(runs, setup.onWarning, host), reports };
+}
+
+/** The reports of the run's last evaluation, as `evaluate --report-dir` writes them. */
+async function writeRunReports(
+  options: StageRunOptions,
+  evaluations: readonly EvaluationOutcome[],
+  host: Host,
+): Promise<string[]> {
+  const last = evaluations.at(-1);
+  if (options.reportDir === undefined) return [];
+  if (last === undefined) {
+    host.logger.info(`no evaluation ran in this job: nothing written into ${options.reportDir}`);
+    return [];
+  }
+  return writeReportsKeepingVerdict(options.reportDir, last, host);
 }
 
 function stageExitCode(runs: SequenceRunRecord[], onWarning: OnWarning, host: Host): number {
@@ -92,8 +119,15 @@ function stageExitCode(runs: SequenceRunRecord[], onWarning: OnWarning, host: Ho
   return exitCodeFor({ kind: 'stage-run', runs, stoppedBy }, onWarning);
 }
 
-/** The built-in runners' options: the host's tools, and the gate as `evaluate` runs it. */
-function runnerOptions(options: StageRunOptions, host: Host): RunnerOptions {
+/**
+ * The built-in runners' options: the host's tools, and the gate as `evaluate` runs it, each
+ * outcome kept in `evaluations` for the run's reports.
+ */
+function runnerOptions(
+  options: StageRunOptions,
+  host: Host,
+  evaluations: EvaluationOutcome[],
+): RunnerOptions {
   const { env, logger, redactor, signal, runProcess, newId } = host;
   return {
     env,
@@ -102,7 +136,11 @@ function runnerOptions(options: StageRunOptions, host: Host): RunnerOptions {
     signal,
     runProcess,
     newId,
-    evaluate: (evaluation) => runEvaluation(evaluation, host),
+    evaluate: async (evaluation) => {
+      const outcome = await runEvaluation(evaluation, host);
+      evaluations.push(outcome);
+      return outcome;
+    },
     resultsDir: options.resultsDir,
     testTimeoutSeconds: options.testTimeoutSeconds,
     ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),

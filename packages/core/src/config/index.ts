@@ -18,12 +18,12 @@ export {
   resolveHistory,
 } from './project-config.js';
 export type {
-  DynatraceSettings,
   OnWarning,
   ProjectConfig,
+  ProjectConfigLoadOptions,
   ProjectConfigLoadResult,
-  PrometheusSettings,
 } from './project-config.js';
+export type { ProviderSettingsDefinition, ProviderSettingsMap } from './provider-settings.js';
 export { listServices, listStages, resolveOverlayFile, resolveServiceFiles } from './service-files.js';
 export type { ServiceFiles, ServiceFilesRequest } from './service-files.js';
 export { validateConfigDir } from './validate-config-dir.js';

@@ -2,16 +2,23 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from './diagnostics.js';
+import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import { loadProjectConfig, resolveHistory } from './project-config.js';
+import type { ProjectConfigLoadOptions } from './project-config.js';
 import { isSecretKey } from './secrets.js';
 import { expectDiagnostics, fixture, makeTempDir, removeTempDirs } from './test-support/diagnostics.js';
 
 afterAll(removeTempDirs);
 
+/** Loads as the commands do: with the registry's provider settings. */
+function load(path: string, options: Partial<ProjectConfigLoadOptions> = {}) {
+  return loadProjectConfig(path, { providerSettings: PROVIDER_SETTINGS, ...options });
+}
+
 describe('loadProjectConfig', () => {
   it('reads every key', async () => {
     const file = fixture('ci-connect', 'full.yaml');
-    const { config, diagnostics } = await loadProjectConfig(file);
+    const { config, diagnostics } = await load(file);
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
       file,
@@ -54,12 +61,12 @@ describe('loadProjectConfig', () => {
 
   it('treats a missing file as the defaults when optional, and as an error otherwise', async () => {
     const path = join('no', 'such', '.ci-connect', 'ci-connect.yaml');
-    const optional = await loadProjectConfig(path, { optional: true });
+    const optional = await load(path, { optional: true });
     expect(optional).toEqual({
       config: { root: resolve('no', 'such'), defaults: {}, providers: {}, events: {}, helm: {}, tasks: {} },
       diagnostics: [],
     });
-    const required = await loadProjectConfig(path);
+    const required = await load(path);
     expect(required.config).toBeUndefined();
     expect(required.diagnostics.map((d) => [d.file, d.message, d.hint])).toEqual([
       [path, 'file not found', expect.stringContaining('--config-dir') as unknown],
@@ -68,13 +75,13 @@ describe('loadProjectConfig', () => {
 
   it('accepts an empty file or one with only comments', async () => {
     const file = fixture('yaml', 'only-comments.yaml');
-    const result = await loadProjectConfig(file);
+    const result = await load(file);
     expect(result.diagnostics).toEqual([]);
     expect(result.config?.file).toBe(file);
   });
 
   it('reports bad values, with a suggestion for a misspelt provider', async () => {
-    const result = await loadProjectConfig(fixture('ci-connect', 'bad-values.yaml'));
+    const result = await load(fixture('ci-connect', 'bad-values.yaml'));
     expect(result.config).toBeUndefined();
     expectDiagnostics(result.diagnostics, [
       [
@@ -107,7 +114,7 @@ describe('loadProjectConfig', () => {
   });
 
   it('checks events.dynatrace, and suggests the key that was meant', async () => {
-    const result = await loadProjectConfig(
+    const result = await load(
       await temp('events:\n  dynatrace:\n    enabled: yes please\n    entitySelektor: type(SERVICE)\n'),
     );
     expect(result.config).toBeUndefined();
@@ -119,7 +126,7 @@ describe('loadProjectConfig', () => {
 
   it('reads a file: CloudEvents sink relative to the project root', async () => {
     const file = await temp('events:\n  cloudevents:\n    sink: file:out/events.jsonl\n');
-    const { config, diagnostics } = await loadProjectConfig(file);
+    const { config, diagnostics } = await load(file);
     expect(diagnostics).toEqual([]);
     expect(config?.events).toEqual({
       cloudevents: { sink: `file:${resolve(file, '..', '..', 'out', 'events.jsonl')}` },
@@ -127,7 +134,7 @@ describe('loadProjectConfig', () => {
   });
 
   it('checks events.cloudevents: a sink is required, and is file: or http(s)', async () => {
-    const result = await loadProjectConfig(
+    const result = await load(
       await temp('events:\n  cloudevents:\n    tokenEnv: my token\n    timeout: 5\n'),
     );
     expect(result.config).toBeUndefined();
@@ -142,21 +149,21 @@ describe('loadProjectConfig', () => {
       ],
       ['warning', '4:5', 'events.cloudevents.timeout', 'unknown key', 'timeoutSeconds'],
     ]);
-    const ftp = await loadProjectConfig(await temp('events:\n  cloudevents:\n    sink: ftp://example.com\n'));
+    const ftp = await load(await temp('events:\n  cloudevents:\n    sink: ftp://example.com\n'));
     expectDiagnostics(ftp.diagnostics, [
       ['error', '3:11', 'events.cloudevents.sink', 'does not have the required form', 'file:<path>'],
     ]);
   });
 
   it.each([['shop'], ['a'], ['shop-2'], ['s1']])('accepts the project name %j', async (name) => {
-    expect((await loadProjectConfig(await temp(`project: ${name}\n`))).diagnostics).toEqual([]);
+    expect((await load(await temp(`project: ${name}\n`))).diagnostics).toEqual([]);
   });
 });
 
 describe('secrets in ci-connect.yaml', () => {
   it('are errors that name the key, never the value', async () => {
     const file = fixture('ci-connect', 'secrets.yaml');
-    const result = await loadProjectConfig(file);
+    const result = await load(file);
     expect(result.config).toBeUndefined();
     expectDiagnostics(result.diagnostics, [
       ['error', '2:10', 'history', 'the URL contains a password', 'set PGPASSWORD'],
@@ -190,7 +197,7 @@ describe('secrets in ci-connect.yaml', () => {
   });
 
   it('finds a token in the remote of a git: history, and says how to keep it out', async () => {
-    const result = await loadProjectConfig(
+    const result = await load(
       await temp(
         'history: git:ci-connect-history@https://oauth2:glpat-hunter2hunter2@gitlab.com/shop/app.git\n',
       ),
@@ -201,7 +208,7 @@ describe('secrets in ci-connect.yaml', () => {
     expect(JSON.stringify(result) + result.diagnostics.map(formatDiagnostic).join('\n')).not.toContain(
       'hunter2',
     );
-    const plain = await loadProjectConfig(await temp('history: git:ci-connect-history@upstream\n'));
+    const plain = await load(await temp('history: git:ci-connect-history@upstream\n'));
     expect(plain.diagnostics).toEqual([]);
     expect(plain.config?.history).toBe('git:ci-connect-history@upstream');
   });
@@ -222,7 +229,7 @@ describe('secrets in ci-connect.yaml', () => {
   });
 
   it('allows an empty secret key (nothing to leak) but still warns that the key is unknown', async () => {
-    const result = await loadProjectConfig(await temp('providers:\n  dynatrace:\n    apiToken:\n'));
+    const result = await load(await temp('providers:\n  dynatrace:\n    apiToken:\n'));
     expectDiagnostics(result.diagnostics, [
       [
         'warning',

@@ -16,34 +16,16 @@ import type { Diagnostic } from './diagnostics.js';
 import { sortDiagnostics } from './file-diagnostics.js';
 import type { FileDiagnostics } from './file-diagnostics.js';
 import { isRecord } from './guards.js';
+import { settingsOf } from './provider-settings.js';
+import type { ProviderSettingsDefinition, ProviderSettingsMap } from './provider-settings.js';
 import { readYamlFile } from './load-yaml-file.js';
 import type { LoadOptions } from './load-yaml-file.js';
 import { checkSchema } from './schema-check.js';
 import { isBelow, reportSecrets } from './secrets.js';
 import type { YamlSource } from './yaml-nodes.js';
+import type { ShipyardTask } from '../shipyard/types.js';
 
 export type OnWarning = 'pass' | 'warn' | 'fail';
-
-export interface PrometheusSettings {
-  url?: string;
-  urlEnv?: string;
-  tokenEnv?: string;
-  userEnv?: string;
-  passwordEnv?: string;
-  timeoutSeconds?: number;
-  /** SLI queries at once. */
-  concurrency?: number;
-}
-
-export interface DynatraceSettings {
-  url?: string;
-  urlEnv?: string;
-  tokenEnv?: string;
-  timeoutSeconds?: number;
-  concurrency?: number;
-  /** Seconds to wait after the window's end before querying (Dynatrace data lags). */
-  settleSeconds?: number;
-}
 
 /** `events.dynatrace`: whether commands report to Dynatrace, and where the events attach. */
 export interface DynatraceEventSettings {
@@ -73,9 +55,49 @@ export interface HelmSettings {
   timeoutSeconds?: number;
 }
 
+/** What configuration knows of a built-in task runner; stage-run/runners/create-runners.ts builds it. */
+export interface TaskRunnerDefinition {
+  /** The shipyard tasks it runs unless `tasks:` names another runner (Keptn's meanings). */
+  defaultFor: readonly string[];
+  /** The program it runs for a task, when it runs one (`doctor` checks the program is there). */
+  binaryFor?(task: ShipyardTask): 'helm' | 'jmeter' | undefined;
+  /** Its user documentation: a page of docs/, optionally with `#anchor` (registries.test.ts checks it). */
+  docs: string;
+}
+
+/**
+ * The built-in task runners `tasks:` may name (STYLE.md: an explicit registry). Their names, the
+ * `tasks:` schema's enum (checked by registries.test.ts), the defaults below and the runners
+ * create-runners.ts builds (one per name, checked by the compiler) all come from here.
+ */
+export const TASK_RUNNERS = {
+  helm: {
+    defaultFor: ['deployment', 'release', 'rollback'],
+    docs: 'helm.md',
+    // Release and rollback act on what a deployment task of the stage made.
+    binaryFor: (task) =>
+      task.deploymentStrategy !== 'user_managed' && task.name !== 'release' && task.name !== 'rollback'
+        ? 'helm'
+        : undefined,
+  },
+  jmeter: {
+    defaultFor: ['test'],
+    docs: 'jmeter.md#jmeter-test-task',
+    binaryFor: (task) =>
+      task.testStrategy !== undefined && !['', 'real-user'].includes(task.testStrategy)
+        ? 'jmeter'
+        : undefined,
+  },
+  evaluate: { defaultFor: ['evaluation'], docs: 'gate-semantics.md' },
+  approve: { defaultFor: ['approval'], docs: 'cli-reference.md#ci-connect-trigger-deployment' },
+  // Only records the task (e.g. a release done elsewhere).
+  record: { defaultFor: [], docs: 'config-reference.md#tasks' },
+} as const satisfies Readonly<Record<string, TaskRunnerDefinition>>;
+
+export type BuiltInTaskRunner = keyof typeof TASK_RUNNERS;
+
 /** The built-in task runners `tasks:` may name. */
-export const BUILT_IN_TASK_RUNNERS = ['helm', 'jmeter', 'evaluate', 'approve', 'record'] as const;
-export type BuiltInTaskRunner = (typeof BUILT_IN_TASK_RUNNERS)[number];
+export const BUILT_IN_TASK_RUNNERS = Object.keys(TASK_RUNNERS) as readonly BuiltInTaskRunner[];
 
 /** A `tasks:` entry that runs a command. */
 export interface CommandTaskSetting {
@@ -89,14 +111,9 @@ export interface CommandTaskSetting {
 export type TaskSetting = BuiltInTaskRunner | CommandTaskSetting;
 
 /** Default runner of each task name Keptn gave a meaning; other names need `tasks:`. */
-export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = {
-  deployment: 'helm',
-  release: 'helm',
-  rollback: 'helm',
-  test: 'jmeter',
-  evaluation: 'evaluate',
-  approval: 'approve',
-};
+export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = Object.fromEntries(
+  BUILT_IN_TASK_RUNNERS.flatMap((runner) => TASK_RUNNERS[runner].defaultFor.map((task) => [task, runner])),
+);
 
 /** A validated ci-connect.yaml; keys the file leaves out are absent. */
 export interface ProjectConfig {
@@ -108,11 +125,8 @@ export interface ProjectConfig {
   /** The history store URL; `file:` URLs carry an absolute path. */
   history?: string;
   defaults: { stage?: string; onWarning?: OnWarning };
-  providers: {
-    prometheus?: PrometheusSettings;
-    dynatrace?: DynatraceSettings;
-    jmeter?: Record<string, never>;
-  };
+  /** `providers:`: each SLI provider's settings, read by its registry entry's definition. */
+  providers: ProviderSettingsMap;
   events: EventSettings;
   /** Task runners: checked by a later issue. */
   helm: HelmSettings;
@@ -128,10 +142,18 @@ export interface ProjectConfigLoadResult {
 
 type Raw = Record<string, unknown>;
 
+/** How to load ci-connect.yaml: the SLI providers' settings (providers/registry.ts `PROVIDER_SETTINGS`). */
+export interface ProjectConfigLoadOptions extends LoadOptions {
+  /** With it, a missing file is the default configuration. */
+  optional?: boolean;
+  /** What each key of `providers:` holds and how to read it. */
+  providerSettings: readonly ProviderSettingsDefinition[];
+}
+
 /** Loads ci-connect.yaml; with `optional`, a missing file is the default configuration. */
 export async function loadProjectConfig(
   path: string,
-  options: LoadOptions & { optional?: boolean } = {},
+  options: ProjectConfigLoadOptions,
 ): Promise<ProjectConfigLoadResult> {
   const root = dirname(dirname(resolve(path)));
   if (options.optional === true && !(await exists(path)))
@@ -151,14 +173,19 @@ export async function loadProjectConfig(
   }
   const secrets = reportSecrets(source, out);
   await checkSchema('ci-connect', source, out, { suppress: (p) => isBelow(p, secrets) });
-  const config = normalise(source, root, out);
+  const config = normalise(source, root, out, options.providerSettings);
   return {
     ...(out.hasErrors ? {} : { config: { ...config, file: path } }),
     diagnostics: sortDiagnostics(out.list),
   };
 }
 
-function normalise(source: YamlSource, root: string, out: FileDiagnostics): ProjectConfig {
+function normalise(
+  source: YamlSource,
+  root: string,
+  out: FileDiagnostics,
+  providerSettings: readonly ProviderSettingsDefinition[],
+): ProjectConfig {
   const data = source.data as Raw;
   const config = emptyConfig(root);
   if (typeof data.project === 'string') config.project = data.project;
@@ -178,12 +205,7 @@ function normalise(source: YamlSource, root: string, out: FileDiagnostics): Proj
   if (defaults.onWarning === 'pass' || defaults.onWarning === 'warn' || defaults.onWarning === 'fail') {
     config.defaults.onWarning = defaults.onWarning;
   }
-  const providers = record(data.providers);
-  if ('prometheus' in providers)
-    config.providers.prometheus = readProvider(providers.prometheus, 'prometheus', out);
-  if ('dynatrace' in providers)
-    config.providers.dynatrace = readProvider(providers.dynatrace, 'dynatrace', out);
-  if ('jmeter' in providers) config.providers.jmeter = {};
+  config.providers = readProviders(record(data.providers), providerSettings, out);
   config.events = readEvents(record(data.events), root, out);
   config.tasks = readTasks(record(data.tasks), root);
   const helm = record(data.helm);
@@ -195,32 +217,20 @@ function normalise(source: YamlSource, root: string, out: FileDiagnostics): Proj
   return config;
 }
 
-const STRING_KEYS = ['url', 'urlEnv', 'tokenEnv', 'userEnv', 'passwordEnv'] as const;
-
-function readProvider(
-  raw: unknown,
-  name: string,
+/** The providers' keys the file has, each read by its definition (the schema check warned of others). */
+function readProviders(
+  data: Raw,
+  definitions: readonly ProviderSettingsDefinition[],
   out: FileDiagnostics,
-): PrometheusSettings & DynatraceSettings {
-  const settings: PrometheusSettings & DynatraceSettings = {};
-  const data = record(raw);
-  for (const key of STRING_KEYS) {
-    const value = data[key];
-    if (typeof value !== 'string') continue;
-    // A value that is not http(s):// at all was reported by the schema check.
-    if (key === 'url' && /^https?:\/\//.test(value) && !isHttpUrl(value))
-      out.error(
-        ['providers', name, key],
-        'not a valid http(s) URL',
-        'write e.g. url: https://prometheus.example.com',
-      );
-    settings[key] = value;
+): ProviderSettingsMap {
+  const providers: Record<string, object> = {};
+  for (const definition of definitions) {
+    if (!(definition.key in data)) continue;
+    providers[definition.key] = definition.read(record(data[definition.key]), (path, message, hint) =>
+      out.error(['providers', definition.key, ...path], message, hint),
+    );
   }
-  for (const key of ['timeoutSeconds', 'concurrency', 'settleSeconds'] as const) {
-    const value = data[key];
-    if (typeof value === 'number') settings[key] = value;
-  }
-  return settings;
+  return providers;
 }
 
 function readEvents(data: Raw, root: string, out: FileDiagnostics): EventSettings {
@@ -295,15 +305,6 @@ function emptyConfig(root: string): ProjectConfig {
   return { root, defaults: {}, providers: {}, events: {}, helm: {}, tasks: {} };
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 function record(value: unknown): Raw {
   return isRecord(value) ? value : {};
 }
@@ -324,27 +325,32 @@ async function exists(path: string): Promise<boolean> {
 export async function loadProjectSettings(
   configDir: string,
   logger: Logger,
+  providerSettings: readonly ProviderSettingsDefinition[],
   secrets?: { redactor: Redactor; env: Readonly<Record<string, string | undefined>> },
 ): Promise<ProjectConfig> {
-  const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), { optional: true });
+  const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), {
+    optional: true,
+    providerSettings,
+  });
   // The env vars the file names are credentials entering the process: registered before any output.
   if (loaded.config !== undefined && secrets !== undefined)
-    registerNamedSecrets(secrets.redactor, secrets.env, secretEnvNamesOf(loaded.config));
+    registerNamedSecrets(secrets.redactor, secrets.env, secretEnvNamesOf(loaded.config, providerSettings));
   for (const d of loaded.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
   return requireConfig(loaded.config, loaded.diagnostics);
 }
 
 /** The env vars ci-connect.yaml names for credentials and endpoints (defaults where it names none). */
-export function secretEnvNamesOf(config: ProjectConfig): SecretEnvNames {
-  const { prometheus, dynatrace } = config.providers;
-  const secrets = [prometheus?.tokenEnv, prometheus?.passwordEnv, dynatrace?.tokenEnv]
-    .concat(config.events.cloudevents?.tokenEnv)
-    .filter((name): name is string => name !== undefined);
+export function secretEnvNamesOf(
+  config: ProjectConfig,
+  providerSettings: readonly ProviderSettingsDefinition[],
+): SecretEnvNames {
+  const names = providerSettings.map((definition) =>
+    definition.secretEnvNames(settingsOf(config.providers, definition)),
+  );
+  const cloudevents = config.events.cloudevents?.tokenEnv;
   return {
-    secrets,
-    urls: [prometheus?.urlEnv ?? 'PROMETHEUS_URL', dynatrace?.urlEnv ?? 'DT_URL'],
-    basicPairs: [
-      [prometheus?.userEnv ?? 'PROMETHEUS_USER', prometheus?.passwordEnv ?? 'PROMETHEUS_PASSWORD'],
-    ],
+    secrets: [...names.flatMap((n) => n.secrets), ...(cloudevents === undefined ? [] : [cloudevents])],
+    urls: names.flatMap((n) => n.urls),
+    basicPairs: names.flatMap((n) => n.basicPairs),
   };
 }

@@ -16,6 +16,7 @@ import type { FileValidator } from './file-validators.js';
 import { isDirectory, isFile } from './guards.js';
 import type { LoadOptions } from './load-yaml-file.js';
 import { loadProjectConfig } from './project-config.js';
+import type { ProviderSettingsDefinition } from './provider-settings.js';
 import { CONFIG_DIR_HINT, findServiceLayout, listServices, listStages } from './service-files.js';
 import type { ServiceLayout } from './service-files.js';
 import { loadSliFile } from './sli-file.js';
@@ -31,6 +32,8 @@ export interface ValidateConfigDirOptions extends LoadOptions {
   queryCheckers?: Readonly<Record<string, QueryChecker>>;
   /** Provider names; an SLI file named after no provider is an error (evaluate rejects it too). */
   providers?: readonly string[];
+  /** Each provider's `providers.<name>` settings; without them those keys are only schema-checked. */
+  providerSettings?: readonly ProviderSettingsDefinition[];
   /** Validators for other files by file name; default FILE_VALIDATORS. */
   fileValidators?: Readonly<Record<string, FileValidator>>;
 }
@@ -56,7 +59,11 @@ export async function validateConfigDir(
   }
   const run = new ValidationRun(options);
   const project = join(configDir, 'ci-connect.yaml');
-  const config = await loadProjectConfig(project, { ...options, optional: true });
+  const config = await loadProjectConfig(project, {
+    ...options,
+    optional: true,
+    providerSettings: options.providerSettings ?? [],
+  });
   if (config.config?.file !== undefined || config.diagnostics.length > 0) {
     run.record(project, config.diagnostics);
   }

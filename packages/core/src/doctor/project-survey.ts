@@ -6,9 +6,10 @@
 
 import { join } from 'node:path';
 import { isDirectory } from '../config/guards.js';
-import { DEFAULT_TASK_RUNNERS, loadProjectConfig } from '../config/project-config.js';
-import type { ProjectConfig } from '../config/project-config.js';
+import { DEFAULT_TASK_RUNNERS, TASK_RUNNERS, loadProjectConfig } from '../config/project-config.js';
+import type { ProjectConfig, TaskRunnerDefinition } from '../config/project-config.js';
 import { findServiceLayout, listServices, listStages } from '../config/service-files.js';
+import type { ProviderSettingsDefinition } from '../config/provider-settings.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { BinaryNeeds } from './binary-check.js';
 
@@ -24,10 +25,16 @@ export interface ProjectSurvey {
   needs?: BinaryNeeds;
 }
 
-/** Surveys a config directory; a missing directory is an empty project. */
-export async function surveyProject(configDir: string): Promise<ProjectSurvey> {
+/** Surveys a config directory (ci-connect.yaml read with the providers' settings); none is an empty project. */
+export async function surveyProject(
+  configDir: string,
+  providerSettings: readonly ProviderSettingsDefinition[],
+): Promise<ProjectSurvey> {
   if (!(await isDirectory(configDir))) return { configUnusable: false, sliFiles: new Map(), needs: {} };
-  const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), { optional: true });
+  const loaded = await loadProjectConfig(join(configDir, 'ci-connect.yaml'), {
+    optional: true,
+    providerSettings,
+  });
   const files = new Map<string, Set<string>>();
   const stages = await listStages(configDir);
   for (const service of await listServices(configDir)) {
@@ -47,33 +54,23 @@ export async function surveyProject(configDir: string): Promise<ProjectSurvey> {
   };
 }
 
-/** Which of helm and jmeter the shipyard's tasks run (with their tasks: settings). */
+/** Which of helm and jmeter the shipyard's tasks run (with their tasks: settings), as each runner says. */
 async function binaryNeeds(configDir: string, config: ProjectConfig | undefined): Promise<BinaryNeeds> {
   const { shipyard } = await loadShipyardFile(join(configDir, 'shipyard.yaml'));
   if (shipyard === undefined) return {};
-  const helmTasks = new Set<string>();
-  const jmeterTasks = new Set<string>();
+  const tasks = { helm: new Set<string>(), jmeter: new Set<string>() };
   for (const stage of shipyard.stages)
     for (const sequence of stage.sequences)
       for (const task of sequence.tasks) {
         const runner = config?.tasks[task.name] ?? DEFAULT_TASK_RUNNERS[task.name];
-        if (
-          runner === 'helm' &&
-          task.deploymentStrategy !== 'user_managed' &&
-          task.name !== 'release' &&
-          task.name !== 'rollback'
-        )
-          helmTasks.add(task.name);
-        if (
-          runner === 'jmeter' &&
-          task.testStrategy !== undefined &&
-          !['', 'real-user'].includes(task.testStrategy)
-        )
-          jmeterTasks.add(task.name);
+        if (typeof runner !== 'string') continue;
+        const definition: TaskRunnerDefinition = TASK_RUNNERS[runner];
+        const binary = definition.binaryFor?.(task);
+        if (binary !== undefined) tasks[binary].add(task.name);
       }
-  const because = (tasks: Set<string>) => `the shipyard's ${[...tasks].join(', ')} tasks run it`;
+  const because = (names: Set<string>) => `the shipyard's ${[...names].join(', ')} tasks run it`;
   return {
-    ...(helmTasks.size === 0 ? {} : { helm: because(helmTasks) }),
-    ...(jmeterTasks.size === 0 ? {} : { jmeter: because(jmeterTasks) }),
+    ...(tasks.helm.size === 0 ? {} : { helm: because(tasks.helm) }),
+    ...(tasks.jmeter.size === 0 ? {} : { jmeter: because(tasks.jmeter) }),
   };
 }

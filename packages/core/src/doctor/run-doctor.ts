@@ -10,11 +10,10 @@
 import { ExitCode } from '../errors.js';
 import { checkBinaries } from './binary-check.js';
 import { checkConfigDir } from './config-check.js';
-import { checkDynatrace } from './dynatrace-check.js';
 import { checkHistory } from './history-check.js';
-import { checkPrometheus } from './prometheus-check.js';
 import { surveyProject } from './project-survey.js';
 import { secretEnvNamesOf } from '../config/project-config.js';
+import { PROVIDER_SETTINGS, SLI_PROVIDERS } from '../providers/registry.js';
 import { registerNamedSecrets } from '../redaction/credential-sources.js';
 import type { CheckResult, DoctorCheck, DoctorDependencies, DoctorReport } from './types.js';
 
@@ -33,15 +32,18 @@ export interface DoctorOutcome {
 
 /** Runs every check; a check's problem is its result, never an exception. */
 export async function runDoctor(request: DoctorRequest, deps: DoctorDependencies): Promise<DoctorOutcome> {
-  const survey = await surveyProject(request.configDir);
+  const survey = await surveyProject(request.configDir, PROVIDER_SETTINGS);
   // The env vars ci-connect.yaml names are credentials entering here too, used or not.
   if (survey.config !== undefined)
-    registerNamedSecrets(deps.redactor, deps.env, secretEnvNamesOf(survey.config));
-  const [config, binaries, prometheus, dynatrace, history] = await Promise.all([
+    registerNamedSecrets(deps.redactor, deps.env, secretEnvNamesOf(survey.config, PROVIDER_SETTINGS));
+  const providerChecks = [...SLI_PROVIDERS.values()].flatMap((d) =>
+    d.doctorCheck === null ? [] : [d.doctorCheck],
+  );
+  const [config, binaries, providers, history] = await Promise.all([
     checkConfigDir(request.configDir, request.configDirNamed),
     checkBinaries(deps, survey.needs ?? {}),
-    checkPrometheus(survey, deps),
-    checkDynatrace(survey, deps),
+    // Each provider's own check, in the registry's order.
+    Promise.all(providerChecks.map((check) => check(survey, deps))),
     checkHistory(
       {
         configDir: request.configDir,
@@ -51,7 +53,7 @@ export async function runDoctor(request: DoctorRequest, deps: DoctorDependencies
       deps,
     ),
   ]);
-  const results = [config, ...binaries, prometheus, dynatrace, history];
+  const results = [config, ...binaries, ...providers, history];
   return {
     report: {
       schemaVersion: 1,

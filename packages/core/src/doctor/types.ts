@@ -32,6 +32,9 @@ export type FailureKind = 'config' | 'unavailable';
 /** A check's result with, when it failed, why. */
 export type CheckResult = DoctorCheck & { failure?: FailureKind };
 
+/** What a part's own check found, before the doctor names the check it is part of (a store's: `history`). */
+export type CheckFinding = Omit<CheckResult, 'name'>;
+
 /** The `--json` result of `ci-connect doctor`. */
 export interface DoctorReport {
   schemaVersion: 1;

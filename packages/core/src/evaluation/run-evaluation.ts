@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ExternalSystemError } from '../errors.js';
 import type { Clock, Logger } from '../environment.js';
 import { scoreEvaluation } from '../gate/score.js';
-import type { EvaluationRecord, SliValue } from '../gate/types.js';
+import type { EvaluationRecord, SliValue, Slo } from '../gate/types.js';
 import { findBaseline } from '../history/baseline.js';
 import { openHistoryStore } from '../history/open-store.js';
 import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.js';
@@ -29,6 +29,10 @@ export interface EvaluateRequest extends EvaluationSetupRequest {
 export interface EvaluationOutcome {
   evaluation: EvaluationRecord;
   onWarning: OnWarning;
+  /** The history store it was recorded in, for reports of its history. */
+  historyUrl: string;
+  /** The SLO's total_score thresholds it was scored against. */
+  totalScore: Slo['totalScore'];
 }
 
 export interface EvaluateDependencies {
@@ -125,7 +129,12 @@ export async function runEvaluation(
       ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
       ...(deps.eventHttp === undefined ? {} : { http: deps.eventHttp }),
     });
-  return { evaluation: record, onWarning: setup.onWarning };
+  return {
+    evaluation: record,
+    onWarning: setup.onWarning,
+    historyUrl: setup.historyUrl,
+    totalScore: slo.totalScore,
+  };
 }
 
 /** The window from the flags; with only a JMeter results file and no flags, the test's own span. */

@@ -4,10 +4,9 @@ import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import {
   loadProjectSettings,
   type DynatraceEventSettings,
-  type DynatraceSettings,
   type OnWarning,
-  type ProjectConfig,
 } from '../config/project-config.js';
+import type { ProviderSettingsMap } from '../config/provider-settings.js';
 import { findOnlyService, resolveHistoryUrl, resolveOnWarning } from '../config/project-context.js';
 import { CONFIG_DIR_HINT, resolveServiceFiles } from '../config/service-files.js';
 import { loadSliFile, type SliFile } from '../config/sli-file.js';
@@ -18,7 +17,8 @@ import type { Redactor } from '../redaction/redaction.js';
 import type { Slo } from '../gate/types.js';
 import type { SliProvider } from '../providers/provider.js';
 import type { ProviderInput } from '../providers/provider-definition.js';
-import { SLI_PROVIDERS } from '../providers/registry.js';
+import { dynatraceSettingsOf, type DynatraceSettings } from '../providers/dynatrace/dynatrace-settings.js';
+import { PROVIDER_SETTINGS, SLI_PROVIDERS } from '../providers/registry.js';
 import { StaticProvider } from '../providers/static/index.js';
 
 /** Where the gate's configuration comes from: a config directory, or flags alone. */
@@ -38,7 +38,7 @@ export interface EvaluationSetupRequest {
   history?: string;
   /** `--on-warning`; default: ci-connect.yaml `defaults.onWarning`, else pass. */
   onWarning?: OnWarning;
-  /** `--settle SECONDS`: Dynatrace's wait after the window's end, over ci-connect.yaml. */
+  /** `--settle SECONDS`: the wait of each provider that `settles` (Dynatrace), over ci-connect.yaml. */
   settleSeconds?: number;
   /** `--ca-file`: a CA certificate for the monitoring APIs. */
   caFile?: string;
@@ -81,7 +81,9 @@ export async function loadEvaluationSetup(
   if (!hasConfigDir && request.sloFile === undefined) {
     throw new ConfigError(`no config directory ${request.configDir}`, { hint: CONFIG_DIR_HINT });
   }
-  const config = hasConfigDir ? await loadProjectSettings(request.configDir, logger, environment) : undefined;
+  const config = hasConfigDir
+    ? await loadProjectSettings(request.configDir, logger, PROVIDER_SETTINGS, environment)
+    : undefined;
   const target: EvaluationTarget = {
     project: request.project ?? config?.project ?? FALLBACK_NAME,
     stage: request.stage ?? config?.defaults.stage ?? FALLBACK_NAME,
@@ -108,6 +110,7 @@ export async function loadEvaluationSetup(
     ...environment,
     settings: withSettle(config?.providers ?? {}, request.settleSeconds),
   });
+  const dynatrace = config === undefined ? undefined : dynatraceSettingsOf(config.providers);
   return {
     target,
     slo,
@@ -115,7 +118,7 @@ export async function loadEvaluationSetup(
     historyUrl: resolveHistoryUrl(request.history, config, request.configDir),
     onWarning: resolveOnWarning(request.onWarning, config),
     dynatrace: {
-      ...(config?.providers.dynatrace === undefined ? {} : { settings: config.providers.dynatrace }),
+      ...(dynatrace === undefined ? {} : { settings: dynatrace }),
       ...(config?.events.dynatrace === undefined ? {} : { events: config.events.dynatrace }),
     },
   };
@@ -124,7 +127,7 @@ export async function loadEvaluationSetup(
 async function buildProviders(
   sliPaths: Record<string, string>,
   request: EvaluationSetupRequest,
-  environment: SetupEnvironment & { settings: ProjectConfig['providers'] },
+  environment: SetupEnvironment & { settings: ProviderSettingsMap },
 ): Promise<SliProvider[]> {
   const { logger } = environment;
   const providers: SliProvider[] = [];
@@ -163,12 +166,14 @@ async function buildProviders(
   return providers;
 }
 
-function withSettle(
-  settings: ProjectConfig['providers'],
-  settleSeconds: number | undefined,
-): ProjectConfig['providers'] {
+/** `--settle` over the `settleSeconds` setting of each provider whose data lags. */
+function withSettle(settings: ProviderSettingsMap, settleSeconds: number | undefined): ProviderSettingsMap {
   if (settleSeconds === undefined) return settings;
-  return { ...settings, dynatrace: { ...settings.dynatrace, settleSeconds } };
+  const settling = [...SLI_PROVIDERS.values()].filter((d) => d.settles);
+  return {
+    ...settings,
+    ...Object.fromEntries(settling.map((d) => [d.name, { ...settings[d.name], settleSeconds }])),
+  };
 }
 
 /** Awaits a loader, reports its warnings, and throws a ConfigError with every error. */

@@ -5,7 +5,8 @@
  * recorded, so a failure to report it is a warning and never changes the job's exit code.
  */
 
-import type { DynatraceEventSettings, DynatraceSettings } from '../config/project-config.js';
+import type { DynatraceEventSettings } from '../config/project-config.js';
+import type { DynatraceSettings } from '../providers/dynatrace/dynatrace-settings.js';
 import type { Logger } from '../environment.js';
 import { CiConnectError, InternalError } from '../errors.js';
 import { formatScore } from '../gate/score.js';

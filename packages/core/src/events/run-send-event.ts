@@ -7,6 +7,8 @@ import { loadProjectSettings } from '../config/project-config.js';
 import type { Logger } from '../environment.js';
 import { UsageError } from '../errors.js';
 import type { HttpClient } from '../http/http-client.js';
+import { dynatraceEnvNames, dynatraceSettingsOf } from '../providers/dynatrace/dynatrace-settings.js';
+import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { ciJobLink } from './ci-link.js';
 import { buildDynatraceEvent } from './dynatrace-event.js';
@@ -53,10 +55,10 @@ export async function runSendEvent(
   deps: SendEventDependencies,
 ): Promise<EventRecord> {
   const { env, logger, redactor } = deps;
-  const config = await loadProjectSettings(request.configDir, logger, { redactor, env });
-  const settings = config.providers.dynatrace;
+  const config = await loadProjectSettings(request.configDir, logger, PROVIDER_SETTINGS, { redactor, env });
+  const settings = dynatraceSettingsOf(config.providers);
   // Registered before anything can print: the token may appear in any later message.
-  redactor.add(env[settings?.tokenEnv ?? 'DT_API_TOKEN']?.trim());
+  redactor.add(env[dynatraceEnvNames(settings).tokenEnv]?.trim());
   if (request.service === undefined)
     throw new UsageError('send-event needs the service the event is about', {
       hint: 'give --service (env CI_CONNECT_SERVICE)',

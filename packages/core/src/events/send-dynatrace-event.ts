@@ -7,7 +7,6 @@
  * https://docs.dynatrace.com/docs/dynatrace-api/environment-api/events-v2/post-event
  */
 
-import type { DynatraceSettings } from '../config/project-config.js';
 import type { Logger } from '../environment.js';
 import { ConfigError, ExternalSystemError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
@@ -17,6 +16,7 @@ import { isTlsErrorCode } from '../http/network-errors.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
+import { dynatraceEnvNames, type DynatraceSettings } from '../providers/dynatrace/dynatrace-settings.js';
 import type { DynatraceEvent } from './dynatrace-event.js';
 
 /** Below the Environment API v2 prefix (classic `/api/v2`, or the platform's classic API). */
@@ -126,8 +126,7 @@ export function checkIngestReply(
 }
 
 function requireEnv(settings: DynatraceSettings | undefined, env: SendEventOptions['env']): void {
-  const urlEnv = settings?.urlEnv ?? 'DT_URL';
-  const tokenEnv = settings?.tokenEnv ?? 'DT_API_TOKEN';
+  const { urlEnv, tokenEnv } = dynatraceEnvNames(settings);
   const missing = [
     settings?.url === undefined && !env[urlEnv]?.trim() ? urlEnv : undefined,
     env[tokenEnv]?.trim() ? undefined : tokenEnv,

@@ -23,10 +23,10 @@ async function linesOf(content: string | Buffer, maxLineBytes?: number): Promise
 describe('readTextLines', () => {
   it('numbers lines, keeps multi-byte characters whole and marks an unfinished last line', async () => {
     expect(await linesOf('a\n\ncafé ☕\nhalf')).toEqual([
-      { number: 1, text: 'a', terminated: true },
-      { number: 2, text: '', terminated: true },
-      { number: 3, text: 'café ☕', terminated: true },
-      { number: 4, text: 'half', terminated: false },
+      { number: 1, text: 'a', bytes: 1, terminated: true },
+      { number: 2, text: '', bytes: 0, terminated: true },
+      { number: 3, text: 'café ☕', bytes: 9, terminated: true },
+      { number: 4, text: 'half', bytes: 4, terminated: false },
     ]);
   });
 
@@ -38,10 +38,10 @@ describe('readTextLines', () => {
 
   it('gives a line over the bound as its length only, then reads on', async () => {
     expect(await linesOf(`ok\n${'x'.repeat(11)}\nnext\n${'y'.repeat(12)}`, 10)).toEqual([
-      { number: 1, text: 'ok', terminated: true },
-      { number: 2, text: '', terminated: true, overlongBytes: 11 },
-      { number: 3, text: 'next', terminated: true },
-      { number: 4, text: '', terminated: false, overlongBytes: 12 },
+      { number: 1, text: 'ok', bytes: 2, terminated: true },
+      { number: 2, text: '', bytes: 11, terminated: true, overlongBytes: 11 },
+      { number: 3, text: 'next', bytes: 4, terminated: true },
+      { number: 4, text: '', bytes: 12, terminated: false, overlongBytes: 12 },
     ]);
   });
 
@@ -51,8 +51,8 @@ describe('readTextLines', () => {
     const huge = Buffer.alloc(20 * 1024 * 1024, 0x61);
     const lines = await linesOf(Buffer.concat([huge, Buffer.from('\n{"after":1}\n')]));
     expect(lines).toEqual([
-      { number: 1, text: '', terminated: true, overlongBytes: huge.length },
-      { number: 2, text: '{"after":1}', terminated: true },
+      { number: 1, text: '', bytes: huge.length, terminated: true, overlongBytes: huge.length },
+      { number: 2, text: '{"after":1}', bytes: 11, terminated: true },
     ]);
   });
 });
@@ -69,10 +69,10 @@ async function linesBackward(content: string | Buffer, maxLineBytes?: number): P
 describe('readTextLinesBackward', () => {
   it('gives the last line first, numbered from the end, with the unfinished last line marked', async () => {
     expect(await linesBackward('a\n\ncafé ☕\nhalf')).toEqual([
-      { number: 1, fromEnd: true, text: 'half', terminated: false },
-      { number: 2, fromEnd: true, text: 'café ☕', terminated: true },
-      { number: 3, fromEnd: true, text: '', terminated: true },
-      { number: 4, fromEnd: true, text: 'a', terminated: true },
+      { number: 1, fromEnd: true, text: 'half', bytes: 4, terminated: false },
+      { number: 2, fromEnd: true, text: 'café ☕', bytes: 9, terminated: true },
+      { number: 3, fromEnd: true, text: '', bytes: 0, terminated: true },
+      { number: 4, fromEnd: true, text: 'a', bytes: 1, terminated: true },
     ]);
     expect((await linesBackward('x\ny\n')).map((l) => [l.text, l.terminated])).toEqual([
       ['y', true],
@@ -99,9 +99,9 @@ describe('readTextLinesBackward', () => {
 
   it('gives a line over the bound as its length only, then reads on', async () => {
     expect(await linesBackward(`ok\n${'x'.repeat(11)}\nnext`, 10)).toEqual([
-      { number: 1, fromEnd: true, text: 'next', terminated: false },
-      { number: 2, fromEnd: true, text: '', terminated: true, overlongBytes: 11 },
-      { number: 3, fromEnd: true, text: 'ok', terminated: true },
+      { number: 1, fromEnd: true, text: 'next', bytes: 4, terminated: false },
+      { number: 2, fromEnd: true, text: '', bytes: 11, terminated: true, overlongBytes: 11 },
+      { number: 3, fromEnd: true, text: 'ok', bytes: 2, terminated: true },
     ]);
   });
 });

@@ -23,6 +23,8 @@ export interface TextLine {
   number: number;
   /** Set on lines read backwards (`readTextLinesBackward`), whose number counts from the end. */
   fromEnd?: true;
+  /** The line's length in bytes, without its "\n". */
+  bytes: number;
   /** Empty for a line over the bound, whose bytes were not kept. */
   text: string;
   /** False only for a last line with no "\n": a write in progress, or one cut off by a crash. */
@@ -34,6 +36,8 @@ export interface TextLine {
 export interface ReadLinesOptions {
   /** Longest line kept, in bytes; tests pass small values. */
   maxLineBytes?: number;
+  /** Byte offset to start at (forward reading only): the start of a line. Lines are numbered from there. */
+  from?: number;
 }
 
 /** Streams the lines of the history file; a missing file has none. */
@@ -62,7 +66,7 @@ export async function* readLinesOf(
   options: ReadLinesOptions = {},
 ): AsyncGenerator<TextLine> {
   const line = new LineBuffer(options.maxLineBytes ?? MAX_LINE_BYTES);
-  let position = 0;
+  let position = options.from ?? 0;
   for (;;) {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
@@ -174,10 +178,11 @@ class LineBuffer {
   take(terminated: boolean): TextLine {
     const number = ++this.number;
     const fromEnd = this.direction === 'backward' ? { fromEnd: true as const } : {};
+    const bytes = this.bytes;
     const line: TextLine =
-      this.bytes > this.maxBytes
-        ? { number, ...fromEnd, text: '', terminated, overlongBytes: this.bytes }
-        : { number, ...fromEnd, text: Buffer.concat(this.parts).toString('utf8'), terminated };
+      bytes > this.maxBytes
+        ? { number, ...fromEnd, text: '', terminated, bytes, overlongBytes: bytes }
+        : { number, ...fromEnd, text: Buffer.concat(this.parts).toString('utf8'), terminated, bytes };
     this.parts = [];
     this.bytes = 0;
     return line;

@@ -205,6 +205,7 @@ export function answerQuery(inAppendOrder: readonly HistoryRecord[], query: Hist
   return query.limit === undefined ? newestFirst : newestFirst.slice(0, Math.max(0, query.limit));
 }
 
-function serviceKey(service: HistoryTarget): string {
+/** A service's key in maps of pins. */
+export function serviceKey(service: HistoryTarget): string {
   return JSON.stringify([service.project, service.stage, service.service]);
 }

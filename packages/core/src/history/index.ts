@@ -3,6 +3,8 @@
 export * from './history-store.js';
 export { isEvaluationRecord } from './evaluation-shape.js';
 export * from './open-store.js';
+export { HISTORY_STORES } from './registry.js';
+export type { HistoryStoreCheck, HistoryStoreDefinition, HistoryStoreFactory } from './store-definition.js';
 export * from './baseline.js';
 export { FileHistoryStore, type FileHistoryStoreOptions } from './file/file-history-store.js';
 export { defaultFileLockOptions, type FileLockOptions } from '../files/file-lock.js';

@@ -7,7 +7,8 @@ import { ConfigError } from '../errors.js';
 import { resolveFileHistoryPath } from './file/open-file-history-store.js';
 import { DEFAULT_CONFIG_DIR, defaultHistoryUrl } from '../config/project-context.js';
 import { FileHistoryStore } from './file/file-history-store.js';
-import { historyStoreFactories, openHistoryStore, redactCredentials } from './open-store.js';
+import { openHistoryStore, redactCredentials } from './open-store.js';
+import { HISTORY_STORES } from './registry.js';
 
 const options = { baseDir: '/work/project', logger: silentLogger };
 
@@ -69,6 +70,6 @@ describe('openHistoryStore', () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const entries = await readdir(here, { withFileTypes: true });
     const folders = entries.filter((e) => e.isDirectory() && e.name !== 'test-support').map((e) => e.name);
-    expect([...historyStoreFactories.keys()].sort()).toEqual(folders.sort());
+    expect([...HISTORY_STORES.keys()].sort()).toEqual(folders.sort());
   });
 });

@@ -1,43 +1,36 @@
 /**
- * The history stores ci-connect knows, by URL scheme: an explicit map (STYLE.md), so adding
- * `postgres://` is one entry and a folder beside `file/` and `git/`.
+ * Opening the history store a URL names, through the registry of stores by URL scheme
+ * (registry.ts), with every record appended redacted.
  */
 
 import { ConfigError } from '../errors.js';
-import { openFileHistoryStore } from './file/open-file-history-store.js';
-import { openGitHistoryStore } from './git/open-git-history-store.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { HistoryRecord, HistoryStore, OpenHistoryStoreOptions } from './history-store.js';
-
-/**
- * Opens the store a URL of its scheme names. Synchronous: a store connects lazily on its first
- * operation (a pg.Pool does), so callers need no await and connection errors surface there.
- */
-export type HistoryStoreFactory = (url: string, options: OpenHistoryStoreOptions) => HistoryStore;
-
-/** Scheme (lower case, without ":") → factory. */
-export const historyStoreFactories: ReadonlyMap<string, HistoryStoreFactory> = new Map([
-  ['file', openFileHistoryStore],
-  ['git', openGitHistoryStore],
-]);
+import { HISTORY_STORES } from './registry.js';
+import type { HistoryStoreDefinition } from './store-definition.js';
 
 const HINT = 'write e.g. --history file:path/to/history.jsonl (or set CI_CONNECT_HISTORY)';
 
 /** Opens the history store `url` names (`file:...`; relative paths are resolved against `baseDir`). */
 export function openHistoryStore(url: string, options: OpenHistoryStoreOptions): HistoryStore {
+  const store = historyStoreOf(url).open(url.trim(), options);
+  return options.redactor === undefined ? store : redactingStore(store, options.redactor);
+}
+
+/** The registry entry of the store `url` names; a ConfigError for no URL or a URL of no known kind. */
+export function historyStoreOf(url: string): HistoryStoreDefinition {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
   if (scheme === undefined) {
     throw new ConfigError(`the history store "${redactCredentials(url)}" is not a URL`, { hint: HINT });
   }
-  const factory = historyStoreFactories.get(scheme);
-  if (factory === undefined) {
-    const known = [...historyStoreFactories.keys()].map((name) => `${name}:`).join(', ');
+  const definition = HISTORY_STORES.get(scheme);
+  if (definition === undefined) {
+    const known = [...HISTORY_STORES.keys()].map((name) => `${name}:`).join(', ');
     throw new ConfigError(`history stores of the kind "${scheme}:" are not supported; supported: ${known}`, {
       hint: HINT,
     });
   }
-  const store = factory(url.trim(), options);
-  return options.redactor === undefined ? store : redactingStore(store, options.redactor);
+  return definition;
 }
 
 /** The store with every appended record redacted: one place for every writer of history. */

@@ -239,11 +239,10 @@ function isTokenShaped(form: string): boolean {
 }
 
 /**
- * Cuts text to at most `max` characters, marking the cut with "…". Use Redactor.clip where a
- * redactor is at hand; where none is (a child process's output), the mark still lets the
- * redaction of the final output mask a secret's beginning the cut left behind.
+ * Cuts text to at most `max` characters, marking the cut with "…". Not exported: text is cut
+ * only through Redactor.clip, after redaction (a cut first could leave a secret's first characters).
  */
-export function clipText(text: string, max: number): string {
+function clipText(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

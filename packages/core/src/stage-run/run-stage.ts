@@ -23,6 +23,7 @@ import type { HistoryStore } from '../history/history-store.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { openHistoryStore } from '../history/open-store.js';
+import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import type { ProcessRunner } from '../tools/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
@@ -115,7 +116,7 @@ export async function loadStageSetup(
     deps.redactor === undefined || deps.env === undefined
       ? undefined
       : { redactor: deps.redactor, env: deps.env };
-  const config = await loadProjectSettings(configDir, deps.logger, secrets);
+  const config = await loadProjectSettings(configDir, deps.logger, PROVIDER_SETTINGS, secrets);
   const loaded = await loadShipyardFile(join(configDir, 'shipyard.yaml'));
   for (const d of loaded.diagnostics) if (d.severity === 'warning') deps.logger.warn(formatDiagnostic(d));
   const shipyard = requireConfig(loaded.shipyard, loaded.diagnostics);

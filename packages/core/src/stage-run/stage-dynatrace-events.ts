@@ -6,7 +6,7 @@
  * Each event is sent once (never retried, see send-dynatrace-event.ts); a failure is a warning.
  */
 
-import type { DynatraceSettings } from '../config/project-config.js';
+import type { DynatraceSettings } from '../providers/dynatrace/dynatrace-settings.js';
 import type { Logger } from '../environment.js';
 import { CiConnectError, InternalError } from '../errors.js';
 import { ciJobLink } from '../events/ci-link.js';

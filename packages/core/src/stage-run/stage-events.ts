@@ -11,6 +11,7 @@ import type { ProjectConfig } from '../config/project-config.js';
 import type { Clock, Logger } from '../environment.js';
 import { openCloudEventSink } from '../events/cloudevents/open-sink.js';
 import type { CloudEventSink } from '../events/cloudevents/sink.js';
+import { dynatraceEnvNames, dynatraceSettingsOf } from '../providers/dynatrace/dynatrace-settings.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { createCloudEventListener } from './stage-cloudevents.js';
@@ -62,9 +63,9 @@ export function createStageEventListener(
     );
   }
   if (deps.dynatraceEvent ?? config.events.dynatrace?.enabled === true) {
-    const settings = config.providers.dynatrace;
+    const settings = dynatraceSettingsOf(config.providers);
     // Registered before anything is sent: a refused request may echo the token back.
-    redactor.add(deps.env[settings?.tokenEnv ?? 'DT_API_TOKEN']?.trim());
+    redactor.add(deps.env[dynatraceEnvNames(settings).tokenEnv]?.trim());
     listeners.push(
       createDynatraceStageListener({
         ...(settings === undefined ? {} : { settings }),

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { createCloudEventRun } from './cloudevent-run.js';
 import { FileCloudEventSink } from './file-sink.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const hasMkfifo = spawnSync('mkfifo', ['--version']).error === undefined;
 const subject = { project: 'shop', stage: 'dev', service: 'carts', sequence: 'delivery', labels: {} };
 
 let work = '';
@@ -60,16 +61,33 @@ describe('FileCloudEventSink', () => {
     expect(lines).toEqual(['{"specversion":"1.0","id":"torn', JSON.stringify(event), '']);
   });
 
-  it('returns and logs a warning, without throwing, when the file cannot be written', async () => {
-    await mkdir(path, { recursive: true });
+  // appendLine's file guard refuses the path before anything is written; the warning says what
+  // the path is.
+  async function expectRefused(kind: string): Promise<void> {
     const event = taskTriggered(createCloudEventRun({ env: {}, newId: () => 'e-1' }), subject, {
       task: 'test',
     });
     const delivery = await new FileCloudEventSink({ path, logger }).send(event);
-    const warning = `the CloudEvent sh.keptn.event.test.triggered (id e-1) was not written to ${path}: the path exists and is not a regular file`;
+    const warning = `the CloudEvent sh.keptn.event.test.triggered (id e-1) was not written to ${path}: the path is ${kind}, not a regular file`;
     expect(delivery).toEqual({ delivered: false, warning, mayHaveArrived: false });
     expect(logger.lines).toEqual([{ level: 'warn', message: warning }]);
+  }
+
+  it('returns and logs a warning, without throwing, when the path is a directory', async () => {
+    await mkdir(path, { recursive: true });
+    await expectRefused('a directory');
   });
+
+  // Opening a FIFO to append would wait for a reader, or hand the event to whoever reads it.
+  it.skipIf(!hasMkfifo)(
+    'refuses a FIFO at once, with the same warning (needs the mkfifo command)',
+    async () => {
+      await mkdir(dirname(path), { recursive: true });
+      execFileSync('mkfifo', [path]);
+      await expectRefused('a named pipe (FIFO)');
+    },
+    2000,
+  );
 
   it('gives up on an event when the lock stays held, saying who holds it', async () => {
     await mkdir(`${path}.lock`, { recursive: true });

@@ -4,14 +4,14 @@
  * several jobs on one runner can share a file and a reader never sees half an event.
  */
 
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../../environment.js';
 import { CiConnectError } from '../../errors.js';
 import { acquireFileLock, defaultFileLockOptions } from '../../files/file-lock.js';
 import type { FileLockOptions } from '../../files/file-lock.js';
 import { appendLine } from '../../files/json-lines.js';
-import { errorCode } from '../../files/regular-file.js';
+import { describeProblem, FileRefusedError } from '../../files/regular-file.js';
 import { describeEvent } from './sink.js';
 import type { CloudEventSink, SinkDelivery } from './sink.js';
 import type { KeptnCloudEvent } from './types.js';
@@ -41,10 +41,10 @@ export class FileCloudEventSink implements CloudEventSink {
     // JSON.stringify escapes every newline inside strings, so this is exactly one line.
     const line = `${JSON.stringify(event)}\n`;
     try {
-      await this.refuseIrregularFile();
       await mkdir(dirname(this.path), { recursive: true });
       const lock = await acquireFileLock(this.path, this.lockOptions, this.logger);
       try {
+        // appendLine refuses a FIFO, a device or a link before it writes (files/regular-file.ts).
         await appendLine(this.path, line);
       } finally {
         await lock.release();
@@ -56,20 +56,11 @@ export class FileCloudEventSink implements CloudEventSink {
       return { delivered: false, warning, mayHaveArrived: false };
     }
   }
-
-  /** A FIFO or device would block the append's read of the last byte, or swallow the event. */
-  private async refuseIrregularFile(): Promise<void> {
-    try {
-      if ((await stat(this.path)).isFile()) return;
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return;
-      throw error;
-    }
-    throw new Error('the path exists and is not a regular file');
-  }
 }
 
 function reason(error: unknown): string {
+  // The warning names the path already; the guard's own message would repeat it.
+  if (error instanceof FileRefusedError) return `the path ${describeProblem(error.problem)}`;
   if (error instanceof CiConnectError)
     return error.hint === undefined ? error.message : `${error.message} (${error.hint})`;
   return error instanceof Error ? error.message : String(error);

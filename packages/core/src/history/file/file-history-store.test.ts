@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -311,10 +311,56 @@ describe('FileHistoryStore on disk', () => {
     const store = openAt(path);
     expect((await store.query({ ...carts, limit: 3 })).map((r) => r.id)).toEqual(['e49', 'e47', 'e46']);
     expect((await store.get('e48'))?.invalidated).toBe(true);
-    expect(await store.pinned(carts)).toBeUndefined(); // no pin: reads to the start, and warns
+    expect(await store.pinned(carts)).toBeUndefined(); // the pin cache reads forward, once
+    expect(warnings()).toEqual([]);
+    await store.query(carts); // no limit: the whole file, and the damaged line is reported
     expect(warnings()).toEqual([
-      `${path} (line 52 from the end): skipped a record with schemaVersion 2, written by a newer ci-connect (upgrade ci-connect to read it)`,
+      `${path}:1: skipped a record with schemaVersion 2, written by a newer ci-connect (upgrade ci-connect to read it)`,
     ]);
+  });
+
+  describe('the pin cache beside the history', () => {
+    const cacheOf = (): string => `${path}.pins.json`;
+
+    it('is written on the first look, then reads only what was appended since', async () => {
+      const store = openAt(path);
+      for (const id of ['a', 'b']) await store.append(sampleEvaluation(id));
+      await store.pin('a');
+      expect(await store.pinned(carts)).toMatchObject({ id: 'a', pinned: true });
+      const cached = JSON.parse(await readFile(cacheOf(), 'utf8')) as { readBytes: number; records: object };
+      expect(cached.readBytes).toBe((await readFile(path)).length);
+      expect(Object.keys(cached.records)).toEqual(['a']);
+      // A pin appended by another process is seen; the cache moves on.
+      await openAt(path).pin('b');
+      expect(await store.pinned(carts)).toMatchObject({ id: 'b' });
+      await openAt(path).invalidate('b');
+      expect(await store.pinned(carts)).toBeUndefined();
+    });
+
+    it('is rebuilt when the history is not the file it read (replaced, or rewritten in place)', async () => {
+      const store = openAt(path);
+      for (const id of ['a', 'b']) await store.append(sampleEvaluation(id));
+      await store.pin('a');
+      expect(await store.pinned(carts)).toMatchObject({ id: 'a' });
+      // Rewritten in place (same inode), shorter and without the pin.
+      await writeFile(path, `${JSON.stringify(sampleEvaluation('a'))}\n`);
+      expect(await store.pinned(carts)).toBeUndefined();
+      // Replaced (another inode) by a longer history pinning another evaluation.
+      const other = join(dir, 'other.jsonl');
+      const replacement = openAt(other);
+      for (const id of ['c', 'd', 'e']) await replacement.append(sampleEvaluation(id));
+      await replacement.pin('d');
+      await rename(other, path);
+      expect(await store.pinned(carts)).toMatchObject({ id: 'd' });
+    });
+
+    it('is ignored when damaged, and the history answers as before', async () => {
+      const store = openAt(path);
+      await store.append(sampleEvaluation('a'));
+      await store.pin('a');
+      await writeFile(cacheOf(), '{"version":1,"readBytes":');
+      expect(await store.pinned(carts)).toMatchObject({ id: 'a' });
+    });
   });
 
   it('writes pins as their own lines and never stores the readers-only "pinned" mark', async () => {

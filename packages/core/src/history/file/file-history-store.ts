@@ -37,6 +37,7 @@ import {
 } from '../../files/json-lines.js';
 import { openRegularFile } from '../../files/regular-file.js';
 import { serialiseRecord } from '../parse-record.js';
+import { PinIndex } from './pin-index.js';
 import { toHistoryFileError } from './system-errors.js';
 
 /** Where the file is and what the store may use. */
@@ -57,6 +58,7 @@ export class FileHistoryStore implements HistoryStore {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly lockOptions: FileLockOptions;
+  private readonly pins: PinIndex;
   /** Skipped lines already warned about: a file is append-only, so only new ones are news. */
   private warnedSkipped = 0;
 
@@ -64,6 +66,7 @@ export class FileHistoryStore implements HistoryStore {
     this.location = options.path;
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
+    this.pins = new PinIndex(options.path, options.logger);
     this.lockOptions = {
       staleMs: options.lock?.staleMs ?? defaultFileLockOptions.staleMs,
       timeoutMs: options.lock?.timeoutMs ?? defaultFileLockOptions.timeoutMs,
@@ -113,7 +116,7 @@ export class FileHistoryStore implements HistoryStore {
   }
 
   async unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
-    const pinnedId = await this.newestPin(service);
+    const pinnedId = (await this.pins.lookup(service)).id;
     if (pinnedId === undefined) return undefined;
     await this.append(createPinRecord('unpin', randomUUID(), pinnedId, service, this.clock.now(), reason));
     const { pinned: _wasPinned, ...record } = (await this.get(pinnedId)) ?? { id: pinnedId };
@@ -121,10 +124,14 @@ export class FileHistoryStore implements HistoryStore {
   }
 
   async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
-    const pinnedId = await this.newestPin(service);
-    if (pinnedId === undefined) return undefined;
-    const record = await this.get(pinnedId);
-    return record?.pinned === true ? record : undefined;
+    const pin = await this.pins.lookup(service);
+    if (pin.id === undefined || pin.invalidated) return undefined;
+    if (pin.record !== undefined) return { ...pin.record, pinned: true };
+    // Pinned since the cache last looked: find it once, and let the cache keep it.
+    const record = await this.get(pin.id);
+    if (record?.pinned !== true) return undefined;
+    await this.pins.remember(record);
+    return record;
   }
 
   async *entries(): AsyncIterable<HistoryRecord> {
@@ -174,17 +181,6 @@ export class FileHistoryStore implements HistoryStore {
     // Nothing stays open between calls.
   }
 
-  /** The id of the evaluation the newest pin of `service` names, unless an unpin came after it. */
-  private async newestPin(service: HistoryTarget): Promise<string | undefined> {
-    let pinnedId: string | undefined;
-    await this.scanBackward((_record, replay) => {
-      if (!replay.decided(service)) return false;
-      pinnedId = replay.pinnedId(service);
-      return true;
-    }, true);
-    return pinnedId;
-  }
-
   /** Every record in append order, bookkeeping included. */
   private async readAll(): Promise<HistoryRecord[]> {
     const records: HistoryRecord[] = [];
@@ -192,13 +188,9 @@ export class FileHistoryStore implements HistoryStore {
     return records;
   }
 
-  /**
-   * Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true.
-   * `visit` sees only other records, unless `withBookkeeping` is set.
-   */
+  /** Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true. */
   private async scanBackward(
     visit: (record: HistoryRecord, replay: HistoryReplay) => boolean,
-    withBookkeeping = false,
   ): Promise<void> {
     const replay = new HistoryReplay('newest-first');
     const tally = new HistoryTally();
@@ -206,8 +198,7 @@ export class FileHistoryStore implements HistoryStore {
       for await (const line of readTextLinesBackward(this.location)) {
         const record = this.recordOf(line, tally);
         if (record === undefined) continue;
-        const isBookkeeping = replay.note(record);
-        if ((withBookkeeping || !isBookkeeping) && visit(record, replay)) break;
+        if (!replay.note(record) && visit(record, replay)) break;
       }
       refuseForeignFile(tally, this.location, 'read');
     } catch (error) {

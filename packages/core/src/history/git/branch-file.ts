@@ -34,10 +34,10 @@ export function parseBranchFile(text: string, place: string): BranchFile {
 function textLines(text: string): TextLine[] {
   const parts = text.split('\n');
   if (parts.at(-1) === '') parts.pop();
-  return parts.map((part, index) => {
-    const bytes = part.length > MAX_LINE_BYTES / 4 ? Buffer.byteLength(part) : 0;
+  return parts.map((part, index): TextLine => {
+    const bytes = Buffer.byteLength(part);
     return bytes > MAX_LINE_BYTES
-      ? { number: index + 1, text: '', terminated: true, overlongBytes: bytes }
-      : { number: index + 1, text: part, terminated: true };
+      ? { number: index + 1, bytes, text: '', terminated: true, overlongBytes: bytes }
+      : { number: index + 1, bytes, text: part, terminated: true };
   });
 }

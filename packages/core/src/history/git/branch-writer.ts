@@ -81,6 +81,28 @@ export class BranchWriter {
     }
   }
 
+  /**
+   * Everything an append does but the update itself: a commit on the tip, and `git push
+   * --dry-run`, which logs in to the remote for a push (where GitHub and GitLab refuse a token
+   * that may only read). Throws what a real push would.
+   */
+  async dryRun(): Promise<void> {
+    const tip = await this.reader.tip();
+    const tree = tip === undefined ? await this.mktree([]) : `${tip.commit}^{tree}`;
+    const parent = tip === undefined ? [] : ['-p', tip.commit];
+    const commit = (
+      await this.repository.output([
+        'commit-tree',
+        '--no-gpg-sign',
+        ...parent,
+        '-m',
+        'ci-connect: doctor',
+        tree,
+      ])
+    ).trim();
+    if (!(await this.push(commit, ['--dry-run']))) this.reader.refresh();
+  }
+
   /** A commit on `tip` (an orphan commit when the branch does not exist yet) adding `lines`. */
   private async commit(
     tip: BranchTip | undefined,
@@ -174,9 +196,16 @@ export class BranchWriter {
   }
 
   /** True once pushed; false when another job moved the branch first. */
-  private async push(commit: string): Promise<boolean> {
+  private async push(commit: string, options: readonly string[] = []): Promise<boolean> {
     const output = await this.repository.run(
-      ['push', '--porcelain', '--no-verify', REMOTE, `${commit}:refs/heads/${this.repository.place.branch}`],
+      [
+        'push',
+        '--porcelain',
+        '--no-verify',
+        ...options,
+        REMOTE,
+        `${commit}:refs/heads/${this.repository.place.branch}`,
+      ],
       { timeoutMs: this.repository.networkTimeoutMs },
     );
     if (output.exitCode === 0) return true;

@@ -164,6 +164,21 @@ export class GitHistoryStore implements HistoryStore {
     return tally;
   }
 
+  /**
+   * What `ci-connect doctor` asks: the branch can be fetched, and a push would be accepted
+   * (`git push --dry-run`). Changes nothing; throws what a gate would meet.
+   */
+  async check(): Promise<string> {
+    const { reader, writer, repository } = await this.open();
+    const tip = await reader.tip();
+    await writer.dryRun();
+    const { branch, remote } = repository.place;
+    if (tip === undefined)
+      return `${this.location} (${remote}): no branch ${branch} yet, the first evaluation creates it; a push would be accepted (dry run)`;
+    const segments = (await reader.segments(tip)).segments.length;
+    return `${this.location} (${remote}): branch ${branch} with history.jsonl and ${segments === 1 ? '1 segment' : `${segments} segments`}; a push would be accepted (dry run)`;
+  }
+
   async ready(): Promise<void> {
     await (await this.open()).reader.tip();
   }

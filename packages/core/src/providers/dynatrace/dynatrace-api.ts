@@ -7,7 +7,7 @@
  * https://docs.dynatrace.com/docs/dynatrace-api/environment-api
  */
 
-import type { DynatraceSettings } from '../../config/project-config.js';
+import { dynatraceEnvNames, type DynatraceSettings } from './dynatrace-settings.js';
 import type { Logger } from '../../environment.js';
 import { ConfigError, ExternalSystemError } from '../../errors.js';
 import type { SliFailure } from '../../gate/types.js';
@@ -34,8 +34,7 @@ export function resolveEndpoint(
   settings: DynatraceSettings | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): DynatraceEndpoint {
-  const urlEnv = settings?.urlEnv ?? 'DT_URL';
-  const tokenEnv = settings?.tokenEnv ?? 'DT_API_TOKEN';
+  const { urlEnv, tokenEnv } = dynatraceEnvNames(settings);
   const url = (settings?.url ?? env[urlEnv] ?? '').trim().replace(/\/+$/, '');
   const token = (env[tokenEnv] ?? '').trim();
   const missing = [url === '' ? urlEnv : undefined, token === '' ? tokenEnv : undefined].filter(Boolean);

@@ -4,7 +4,7 @@
  * number at a time, after the evaluation window's data has had time to settle.
  */
 
-import type { DynatraceSettings } from '../../config/project-config.js';
+import { dynatraceEnvNames, type DynatraceSettings } from './dynatrace-settings.js';
 import type { Clock, Logger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
@@ -56,7 +56,7 @@ export class DynatraceProvider implements SliProvider {
       file: file?.file,
     }));
     // Registered before any request or message, so nothing can print it.
-    const tokenEnv = options.settings?.tokenEnv ?? 'DT_API_TOKEN';
+    const { tokenEnv } = dynatraceEnvNames(options.settings);
     options.redactor.add(options.env[tokenEnv], options.env[tokenEnv]?.trim());
   }
 

@@ -1,5 +1,6 @@
 /** The `dynatrace` SLI provider's public API and its registry entry. */
 export { dynatraceDefinition } from './dynatrace-definition.js';
+export type { DynatraceSettings } from './dynatrace-settings.js';
 
 export { DynatraceProvider, DEFAULT_SETTLE_SECONDS } from './dynatrace-provider.js';
 export type { DynatraceProviderOptions } from './dynatrace-provider.js';

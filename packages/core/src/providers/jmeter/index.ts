@@ -1,4 +1,5 @@
-/** The `jmeter` SLI provider's public API. */
+/** The `jmeter` SLI provider's public API and its registry entry. */
+export { jmeterDefinition } from './jmeter-definition.js';
 export { JMETER_DEFAULT_INDICATORS, JmeterProvider } from './jmeter-provider.js';
 export type { JmeterProviderOptions } from './jmeter-provider.js';
 export { JmeterQuerySyntaxError, parseJmeterQuery } from './jmeter-query.js';

@@ -4,7 +4,7 @@
  * PROMETHEUS_USER/PROMETHEUS_PASSWORD). Every secret is registered with the Redactor here,
  * before any request is built.
  */
-import type { PrometheusSettings } from '../../config/project-config.js';
+import { prometheusEnvNames, type PrometheusSettings } from './prometheus-settings.js';
 import { ConfigError } from '../../errors.js';
 import { registerUrlCredentials, type Redactor } from '../../redaction/redaction.js';
 
@@ -23,10 +23,7 @@ export function resolvePrometheusConnection(
   env: Readonly<Record<string, string | undefined>>,
   redactor: Redactor,
 ): PrometheusConnection {
-  const urlEnv = settings.urlEnv ?? 'PROMETHEUS_URL';
-  const tokenEnv = settings.tokenEnv ?? 'PROMETHEUS_TOKEN';
-  const userEnv = settings.userEnv ?? 'PROMETHEUS_USER';
-  const passwordEnv = settings.passwordEnv ?? 'PROMETHEUS_PASSWORD';
+  const { urlEnv, tokenEnv, userEnv, passwordEnv } = prometheusEnvNames(settings);
   const token = nonEmpty(env[tokenEnv]);
   const user = nonEmpty(env[userEnv]);
   const password = nonEmpty(env[passwordEnv]);

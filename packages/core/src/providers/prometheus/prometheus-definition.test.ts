@@ -4,7 +4,7 @@ import { silentLogger, systemClock } from '../../environment.js';
 import { prometheusDefinition } from './prometheus-definition.js';
 
 describe('prometheusDefinition.offersBuiltIns', () => {
-  const input = (settings: object, env: Record<string, string>) => ({
+  const input = (settings: Record<string, object>, env: Record<string, string>) => ({
     settings,
     env,
     redactor: createRedactor(),

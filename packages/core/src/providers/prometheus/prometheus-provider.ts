@@ -5,7 +5,7 @@
  * answers 200 with a login page instead of JSON counts as unreachable); refused credentials or a
  * missing URL are the configuration's, and abort the fetch (exit 2).
  */
-import type { PrometheusSettings } from '../../config/project-config.js';
+import type { PrometheusSettings } from './prometheus-settings.js';
 import type { Logger } from '../../environment.js';
 import { ExternalSystemError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';

@@ -2,7 +2,14 @@ import { writeFileSync, chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../redaction/redaction.js';
+import {
+  cutSecretRedactor,
+  linesCuttingSecret,
+  secretFragmentsIn,
+} from '../../redaction/test-support/secret-across-cut.js';
 import { runProcess } from '../../tools/process.js';
+import type { ProcessRunner } from '../../tools/process.js';
 import { makeContext, task } from '../test-support/stage-run-fixtures.js';
 import { CommandRunner } from './command-runner.js';
 
@@ -14,6 +21,8 @@ function script(body: string): string {
   chmodSync(file, 0o755);
   return file;
 }
+
+const redactor = createRedactor();
 
 describe('CommandRunner', () => {
   it('runs the argv without a shell, with placeholders replaced and the run in its environment', async () => {
@@ -30,6 +39,7 @@ describe('CommandRunner', () => {
     const runner = new CommandRunner(
       { command: [file, '$SERVICE', '$VERSION', '$LABEL.buildId', '$(rm -rf /);echo'], env: { EXTRA: 'x' } },
       runProcess,
+      redactor,
     );
     const outcome = await runner.run(task('smoke', { properties: { path: '/health' } }), context);
     expect(outcome).toMatchObject({ result: 'pass', status: 'succeeded' });
@@ -62,11 +72,12 @@ describe('CommandRunner', () => {
         ],
       },
       runProcess,
+      redactor,
     );
     const outcome = await failing.run(task('smoke'), makeContext());
     expect(outcome.result).toBe('fail');
     expect(outcome.message).toMatch(/task\.js exited 3: smoke test: \/health answered 503$/);
-    const warning = new CommandRunner({ command: [script('process.exit(4)')] }, runProcess);
+    const warning = new CommandRunner({ command: [script('process.exit(4)')] }, runProcess, redactor);
     expect((await warning.run(task('smoke'), makeContext())).result).toBe('warning');
   });
 
@@ -74,6 +85,7 @@ describe('CommandRunner', () => {
     const runner = new CommandRunner(
       { command: [script('setTimeout(() => {}, 60000)')], timeoutSeconds: 0.3 },
       runProcess,
+      redactor,
     );
     const outcome = await runner.run(task('smoke'), makeContext());
     expect(outcome.result).toBe('fail');
@@ -83,13 +95,38 @@ describe('CommandRunner', () => {
   it('reports an abort as aborted', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    const runner = new CommandRunner({ command: [script('setTimeout(() => {}, 60000)')] }, runProcess);
+    const runner = new CommandRunner(
+      { command: [script('setTimeout(() => {}, 60000)')] },
+      runProcess,
+      redactor,
+    );
     const outcome = await runner.run(task('smoke'), makeContext({ signal: controller.signal }));
     expect(outcome.status).toBe('aborted');
   });
 
   it('plans the argv with placeholders replaced', () => {
-    const runner = new CommandRunner({ command: ['./smoke.sh', '$STAGE'] }, runProcess);
+    const runner = new CommandRunner({ command: ['./smoke.sh', '$STAGE'] }, runProcess, redactor);
     expect(runner.plan(task('smoke'), makeContext()).commands).toEqual([['./smoke.sh', 'hardening']]);
+  });
+
+  it('redacts the last output line before it cuts it: no 2 characters of a secret across the cut remain', async () => {
+    for (const { line, kept } of linesCuttingSecret(300)) {
+      const exitWithLine: ProcessRunner = () =>
+        Promise.resolve({
+          exitCode: 3,
+          signal: null,
+          timedOut: false,
+          aborted: false,
+          durationMs: 5,
+          stdoutTail: '',
+          stderrTail: `checking\n${line}\n`,
+        });
+      const runner = new CommandRunner({ command: ['./smoke.sh'] }, exitWithLine, cutSecretRedactor());
+      const outcome = await runner.run(task('smoke'), makeContext());
+      expect(outcome.message, `${kept} characters of the secret before the cut`).toMatch(
+        /^\.\/smoke\.sh exited 3: x+\*/,
+      );
+      expect(secretFragmentsIn(outcome.message), `${kept} characters before the cut`).toEqual([]);
+    }
   });
 });

@@ -9,10 +9,10 @@
 
 import type { CommandTaskSetting } from '../../config/project-config.js';
 import { ExitCode } from '../../errors.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import type { ProcessRunner } from '../../tools/process.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
-import { clipText } from '../../redaction/redaction.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 
@@ -22,6 +22,8 @@ export class CommandRunner implements TaskRunner {
   constructor(
     private readonly setting: CommandTaskSetting,
     private readonly runProcess: ProcessRunner,
+    /** The run's: the command's last output line is redacted with it before it is cut short. */
+    private readonly redactor: Redactor,
   ) {}
 
   plan(task: ShipyardTask, context: PlanContext): TaskPlan {
@@ -46,7 +48,9 @@ export class CommandRunner implements TaskRunner {
       onLine: (_stream, line) => context.logger.info(`${task.name}: ${line}`),
       notFoundHint: `check tasks.${task.name}.command in ci-connect.yaml (the first item is the program)`,
     });
-    const lastLine = lastNonEmptyLine(result.stderrTail) ?? lastNonEmptyLine(result.stdoutTail);
+    const lastLine =
+      lastNonEmptyLine(result.stderrTail, this.redactor) ??
+      lastNonEmptyLine(result.stdoutTail, this.redactor);
     const details = { exitCode: result.exitCode, argv };
     if (result.aborted)
       return { result: 'fail', status: 'aborted', message: `${argv[0]} was stopped`, details };
@@ -113,8 +117,8 @@ function substitute(arg: string, context: PlanContext): string {
     });
 }
 
-function lastNonEmptyLine(text: string): string | undefined {
+function lastNonEmptyLine(text: string, redactor: Redactor): string | undefined {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const last = lines.at(-1)?.trim();
-  return last === undefined ? undefined : clipText(last, 300);
+  return last === undefined ? undefined : redactor.clip(last, 300);
 }

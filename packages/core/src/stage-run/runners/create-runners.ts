@@ -1,9 +1,10 @@
 /**
  * The runner behind each `tasks:` setting (ci-connect.yaml) or default (DEFAULT_TASK_RUNNERS):
- * helm, jmeter, evaluate, approve, record, or a command. Built once per run from what the CLI
- * (or another front end) was given.
+ * a built-in one (TASK_RUNNERS: helm, jmeter, evaluate, approve, record) or a command. Built
+ * once per run from what the CLI (or another front end) was given.
  */
 
+import type { BuiltInTaskRunner } from '../../config/project-config.js';
 import type { Logger } from '../../environment.js';
 import type { EvaluateRequest, EvaluationOutcome } from '../../evaluation/run-evaluation.js';
 import type { Redactor } from '../../redaction/redaction.js';
@@ -42,65 +43,71 @@ export interface RunnerOptions {
   dynatraceEvent?: boolean;
 }
 
-/** The factory runStage asks for each task's runner. */
-export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup) => RunnerFactory {
-  return (setup) => {
-    const helm = new HelmRunner({
+/** What building a built-in runner may use: the run's options and the stage being run. */
+interface RunnerContext {
+  options: RunnerOptions;
+  setup: StageSetup;
+}
+
+/**
+ * How each built-in runner is built, by the name `tasks:` gives it: one entry per name of
+ * TASK_RUNNERS (config/project-config.ts), which the compiler holds this map to.
+ */
+const BUILT_IN_RUNNERS: { readonly [N in BuiltInTaskRunner]: (context: RunnerContext) => TaskRunner } = {
+  helm: ({ options, setup }) =>
+    new DeploymentRunner({
+      helm: new HelmRunner({
+        runProcess: options.runProcess,
+        helmBinary: options.env.HELM_BIN ?? 'helm',
+        env: { ...options.env },
+        logger: options.logger,
+        redactor: options.redactor,
+        signal: options.signal,
+        notFoundHint:
+          'install helm, or set HELM_BIN to its path; for a service the team deploys itself use deploymentstrategy: user_managed',
+      }),
+      stageStrategy: stageStrategy(setup),
+      settings: setup.config.helm,
+      ...(options.promotion === undefined ? {} : { promotion: options.promotion }),
       runProcess: options.runProcess,
-      helmBinary: options.env.HELM_BIN ?? 'helm',
-      env: { ...options.env },
+      newId: options.newId,
+    }),
+  jmeter: ({ options }) =>
+    new TestRunner({
+      jmeterBin: options.env.JMETER_BIN ?? 'jmeter',
+      resultsDir: options.resultsDir,
+      ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
+      timeoutSeconds: options.testTimeoutSeconds,
+      runProcess: options.runProcess,
       logger: options.logger,
       redactor: options.redactor,
-      signal: options.signal,
-      notFoundHint:
-        'install helm, or set HELM_BIN to its path; for a service the team deploys itself use deploymentstrategy: user_managed',
-    });
-    const runners = new Map<string, TaskRunner>();
-    const builtIn = (name: string): TaskRunner => {
-      let runner = runners.get(name);
-      if (runner !== undefined) return runner;
-      switch (name) {
-        case 'helm':
-          runner = new DeploymentRunner({
-            helm,
-            stageStrategy: stageStrategy(setup),
-            settings: setup.config.helm,
-            ...(options.promotion === undefined ? {} : { promotion: options.promotion }),
-            runProcess: options.runProcess,
-            newId: options.newId,
-          });
-          break;
-        case 'jmeter':
-          runner = new TestRunner({
-            jmeterBin: options.env.JMETER_BIN ?? 'jmeter',
-            resultsDir: options.resultsDir,
-            ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
-            timeoutSeconds: options.testTimeoutSeconds,
-            runProcess: options.runProcess,
-            logger: options.logger,
-          });
-          break;
-        case 'evaluate':
-          runner = new EvaluationRunner({
-            evaluate: options.evaluate,
-            history: setup.historyUrl,
-            onWarning: setup.onWarning,
-            ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
-            ...(options.settleSeconds === undefined ? {} : { settleSeconds: options.settleSeconds }),
-            ...(options.dynatraceEvent === undefined ? {} : { dynatraceEvent: options.dynatraceEvent }),
-          });
-          break;
-        case 'approve':
-          runner = new ApprovalRunner(options.newId);
-          break;
-        default:
-          runner = new RecordRunner();
-      }
+    }),
+  evaluate: ({ options, setup }) =>
+    new EvaluationRunner({
+      evaluate: options.evaluate,
+      history: setup.historyUrl,
+      onWarning: setup.onWarning,
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+      ...(options.settleSeconds === undefined ? {} : { settleSeconds: options.settleSeconds }),
+      ...(options.dynatraceEvent === undefined ? {} : { dynatraceEvent: options.dynatraceEvent }),
+    }),
+  approve: ({ options }) => new ApprovalRunner(options.newId),
+  record: () => new RecordRunner(),
+};
+
+/** The factory runStage asks for each task's runner: a built-in one is built once per run. */
+export function createRunnerFactory(options: RunnerOptions): (setup: StageSetup) => RunnerFactory {
+  return (setup) => {
+    const runners = new Map<BuiltInTaskRunner, TaskRunner>();
+    const builtIn = (name: BuiltInTaskRunner): TaskRunner => {
+      const runner = runners.get(name) ?? BUILT_IN_RUNNERS[name]({ options, setup });
       runners.set(name, runner);
       return runner;
     };
     return (setting, _task: ShipyardTask) =>
-      typeof setting === 'string' ? builtIn(setting) : new CommandRunner(setting, options.runProcess);
+      typeof setting === 'string'
+        ? builtIn(setting)
+        : new CommandRunner(setting, options.runProcess, options.redactor);
   };
 }
 

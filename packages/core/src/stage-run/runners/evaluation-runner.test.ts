@@ -25,7 +25,12 @@ function runner(evaluation = makeEvaluationRecord()) {
     history: 'file:/tmp/h.jsonl',
     evaluate: (request) => {
       requests.push(request);
-      return Promise.resolve({ evaluation, onWarning: 'pass' });
+      return Promise.resolve({
+        evaluation,
+        onWarning: 'pass',
+        historyUrl: 'file:/tmp/h.jsonl',
+        totalScore: { pass: 90, warning: 75 },
+      });
     },
   });
   return { instance, requests };

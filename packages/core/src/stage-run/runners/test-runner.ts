@@ -19,6 +19,7 @@ import { runJmeterTest } from '../../tools/jmeter/run-jmeter-test.js';
 import type { JmeterTestRequest } from '../../tools/jmeter/jmeter-plan.js';
 import type { ProcessRunner } from '../../tools/process.js';
 import type { Logger } from '../../environment.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
 import { serviceFile } from './service-file.js';
@@ -34,6 +35,8 @@ export interface TestRunnerOptions {
   runProcess: ProcessRunner;
   /** Warnings about jmeter.conf.yaml. */
   logger: Logger;
+  /** The run's redactor, for JMeter's output before it is cut short. */
+  redactor: Redactor;
 }
 
 // Keptn's jmeter-service skipped these: no test was wanted.
@@ -80,6 +83,7 @@ export class TestRunner implements TaskRunner {
       signal: context.signal,
       clock: context.clock,
       logger: context.logger,
+      redactor: this.options.redactor,
     });
     const details = {
       start: result.start,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ExternalSystemError } from '../../errors.js';
+import { createRedactor } from '../../redaction/redaction.js';
+import {
+  cutSecretRedactor,
+  linesCuttingSecret,
+  secretFragmentsIn,
+} from '../../redaction/test-support/secret-across-cut.js';
 import {
   helmErrorMessage,
   isClusterUnreachable,
@@ -65,7 +71,15 @@ describe('helm output lines', () => {
     ['', 'helm printed no error message'],
     [`Error: ${'x'.repeat(2000)}`, `${'x'.repeat(1000)}…`],
   ])('helmErrorMessage of %j', (stderr, expected) => {
-    expect(helmErrorMessage(stderr)).toBe(expected);
+    expect(helmErrorMessage(stderr, createRedactor())).toBe(expected);
+  });
+
+  it('redacts helm\u2019s message before it cuts it: no 2 characters of a secret across the cut remain', () => {
+    for (const { line, kept } of linesCuttingSecret(1000)) {
+      const message = helmErrorMessage(`W0304 warning\nError: ${line}\n`, cutSecretRedactor());
+      expect(message, `${kept} characters before the cut`).toMatch(/^x+\*/);
+      expect(secretFragmentsIn(message), `${kept} characters before the cut`).toEqual([]);
+    }
   });
 
   it('recognises a missing release and an unreachable cluster', () => {

@@ -6,7 +6,7 @@
 import { ExternalSystemError } from '../../errors.js';
 import type { HelmRevision } from './decide.js';
 import type { BlueGreenColor, BlueGreenState } from './types.js';
-import { clipText } from '../../redaction/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 
 const HELM3_HINT = 'ci-connect needs Helm 3 (helm version should print v3.x)';
 /** Helm's message is kept to this many characters in a step result. */
@@ -43,8 +43,11 @@ export function parseRevisionLine(line: string): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
-/** Helm's own explanation of a failure: its "Error:" lines, else the last lines of stderr. */
-export function helmErrorMessage(stderr: string): string {
+/**
+ * Helm's own explanation of a failure: its "Error:" lines, else the last lines of stderr,
+ * redacted before it is cut short (a cut first could leave a secret's first characters behind).
+ */
+export function helmErrorMessage(stderr: string, redactor: Redactor): string {
   const lines = stderr
     .split('\n')
     .map((line) => line.trim())
@@ -54,7 +57,7 @@ export function helmErrorMessage(stderr: string): string {
     .map((line) => line.slice('Error:'.length).trim());
   const text = (errors.length > 0 ? errors : lines.slice(-5)).join(' / ');
   if (text === '') return 'helm printed no error message';
-  return clipText(text, MESSAGE_MAX);
+  return redactor.clip(text, MESSAGE_MAX);
 }
 
 /** Helm 3's answer when a release does not exist. */

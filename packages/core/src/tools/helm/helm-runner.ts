@@ -8,6 +8,7 @@
 import { ExternalSystemError } from '../../errors.js';
 import { silentLogger } from '../../environment.js';
 import type { Logger } from '../../environment.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import { runProcess } from '../process.js';
 import type { ProcessRunner } from '../process.js';
@@ -37,7 +38,10 @@ export interface HelmRunnerOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   logger?: Logger;
-  /** Applied to every message and logged command line. */
+  /**
+   * The run's redactor, applied to every message and logged command line, and to helm's error
+   * output before it is cut short. Default: one that knows no secret (credential shapes only).
+   */
   redactor?: Redactor;
   /** Cancels the running helm, killing its process group (the CLI aborts on SIGINT/SIGTERM). */
   signal?: AbortSignal;
@@ -64,11 +68,13 @@ export class HelmRunner {
   private readonly helm: string;
   private readonly run: ProcessRunner;
   private readonly logger: Logger;
+  private readonly redactor: Redactor;
 
   constructor(private readonly options: HelmRunnerOptions = {}) {
     this.helm = options.helmBinary ?? 'helm';
     this.run = options.runProcess ?? runProcess;
     this.logger = options.logger ?? silentLogger;
+    this.redactor = options.redactor ?? createRedactor();
   }
 
   /** Runs the reads, decides, and runs the decided commands; see docs/helm.md. */
@@ -137,7 +143,7 @@ export class HelmRunner {
   }
 
   private redact(text: string): string {
-    return this.options.redactor?.redact(text) ?? text;
+    return this.redactor.redact(text);
   }
 
   private async readState(
@@ -209,7 +215,7 @@ export class HelmRunner {
       throw new HelmCommandFailure(`${shown} was cancelled; ci-connect stopped helm and its child processes`);
     if (result.exitCode === 0) return { text: result.stdoutTail, revision };
     if (limits.missingRelease && isReleaseNotFound(result.stderrTail)) return null;
-    const message = redact(helmErrorMessage(result.stderrTail));
+    const message = helmErrorMessage(result.stderrTail, this.redactor);
     if (isClusterUnreachable(result.stderrTail))
       throw new ExternalSystemError(`helm cannot reach the Kubernetes cluster: ${message}`, {
         hint: 'check KUBECONFIG and the runner\u2019s network access to the cluster; retrying may help',

@@ -10,7 +10,7 @@
  */
 
 import type { Logger } from '../../environment.js';
-import { clipText } from '../../redaction/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 
 /** Facts gathered from the output lines of one run. */
 export interface JmeterOutputFacts {
@@ -35,7 +35,11 @@ const MAX_ERROR_CHARS = 300;
 export class JmeterOutputWatcher {
   readonly facts: JmeterOutputFacts = {};
 
-  constructor(private readonly logger?: Logger) {}
+  /** The redactor masks the plan error line before it is cut short. */
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly logger?: Logger,
+  ) {}
 
   readonly onLine = (_stream: 'stdout' | 'stderr', line: string): void => {
     if (PROGRESS.test(line)) this.logger?.info(`jmeter: ${line}`);
@@ -55,8 +59,7 @@ export class JmeterOutputWatcher {
       return;
     }
     if (this.facts.planError === undefined && PLAN_ERRORS.some((pattern) => pattern.test(line))) {
-      const text = line.trim();
-      this.facts.planError = clipText(text, MAX_ERROR_CHARS);
+      this.facts.planError = this.redactor.clip(line.trim(), MAX_ERROR_CHARS);
       return;
     }
     const xmlLine = XML_LINE.exec(line);

@@ -7,6 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Clock, Logger } from '../../environment.js';
 import { UsageError } from '../../errors.js';
+import type { Redactor } from '../../redaction/redaction.js';
 import type { ProcessRunner } from '../process.js';
 import type { JmeterTestContext } from './jmeter-properties.js';
 import { testProperties } from './jmeter-properties.js';
@@ -45,6 +46,11 @@ export interface JmeterTestRequest {
   clock?: Clock;
   /** Receives JMeter's progress (its `summary +` lines) as info, its other output as debug. */
   logger?: Logger;
+  /**
+   * The run's redactor: JMeter's output is redacted with it before a line of it is cut short for
+   * a message. Default: one that knows no secret (credential shapes only).
+   */
+  redactor?: Redactor;
 }
 
 /** The command a request runs, for `--dry-run` and for the run itself. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
+import { createRedactor } from '../../redaction/redaction.js';
+import {
+  cutSecretRedactor,
+  linesCuttingSecret,
+  secretFragmentsIn,
+} from '../../redaction/test-support/secret-across-cut.js';
 import { JmeterOutputWatcher } from './jmeter-output.js';
 import type { VerdictInput } from './jmeter-verdict.js';
 import { formatPercent, judgeJmeterRun } from './jmeter-verdict.js';
@@ -35,6 +41,7 @@ function input(overrides: Overrides = {}): VerdictInput {
     process: cleanExit,
     output: started,
     results: { samples: 10, failed: 0, averageMs: 42 },
+    redactor: createRedactor(),
     ...overrides,
     workload: { ...workload, ...overrides.workload },
   };
@@ -167,6 +174,21 @@ describe('judgeJmeterRun', () => {
     );
     expect(verdict.reason).toBe('plan-not-loaded');
   });
+
+  it('redacts the last output line before it cuts it: no 2 characters of a secret across the cut remain', () => {
+    for (const { line, kept } of linesCuttingSecret(300)) {
+      const verdict = judgeJmeterRun(
+        input({
+          process: { ...cleanExit, exitCode: 1, outputTail: `starting\n${line}\n` },
+          redactor: cutSecretRedactor(),
+        }),
+      );
+      expect(verdict.message, `${kept} characters before the cut`).toMatch(
+        /^JMeter exited with code 1: x+\*/,
+      );
+      expect(secretFragmentsIn(verdict.message), `${kept} characters before the cut`).toEqual([]);
+    }
+  });
 });
 
 describe('formatPercent', () => {
@@ -202,7 +224,7 @@ const BROKEN_PLAN = [
 describe('JmeterOutputWatcher', () => {
   function watch(lines: readonly string[]) {
     const logger = createMemoryLogger();
-    const watcher = new JmeterOutputWatcher(logger);
+    const watcher = new JmeterOutputWatcher(createRedactor(), logger);
     for (const line of lines) watcher.onLine('stdout', line);
     return { facts: watcher.facts, logger };
   }
@@ -227,6 +249,16 @@ describe('JmeterOutputWatcher', () => {
     expect(watch(['Could not open /tmp/nonexistent.jmx']).facts).toEqual({
       planError: 'Could not open /tmp/nonexistent.jmx',
     });
+  });
+
+  it('redacts the plan error line before it cuts it: no 2 characters of a secret across the cut remain', () => {
+    for (const { line, kept } of linesCuttingSecret(300, 'Could not open ')) {
+      const watcher = new JmeterOutputWatcher(cutSecretRedactor());
+      watcher.onLine('stderr', line);
+      const planError = watcher.facts.planError ?? '';
+      expect(planError, `${kept} characters before the cut`).toMatch(/^Could not open x+\*/);
+      expect(secretFragmentsIn(planError), `${kept} characters before the cut`).toEqual([]);
+    }
   });
 
   it('passes progress lines on as info and the rest as debug', () => {

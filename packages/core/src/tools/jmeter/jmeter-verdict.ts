@@ -8,7 +8,7 @@
 import { FUNCTIONAL_STRATEGY } from '../../config/jmeter/jmeter-workload.js';
 import type { JmeterWorkload } from '../../config/jmeter/jmeter-workload.js';
 import type { JmeterOutputFacts } from './jmeter-output.js';
-import { clipText } from '../../redaction/redaction.js';
+import type { Redactor } from '../../redaction/redaction.js';
 
 /** Why a run passed or failed; the first rule that applies wins, in this order. */
 export type JmeterTestReason =
@@ -40,6 +40,8 @@ export interface VerdictInput {
   };
   output: JmeterOutputFacts;
   results: ResultsSummary;
+  /** Masks secrets in the last output line before it is cut short for the message. */
+  redactor: Redactor;
 }
 
 export interface JmeterVerdict {
@@ -70,7 +72,7 @@ export function judgeJmeterRun(input: VerdictInput): JmeterVerdict {
       process.exitCode === null
         ? `was ended by ${process.signal ?? 'a signal'}`
         : `exited with code ${process.exitCode}`;
-    const last = lastLine(process.outputTail);
+    const last = lastLine(process.outputTail, input.redactor);
     return failed('exit-code', `JMeter ${how}${last === '' ? '' : `: ${last}`}; see ${input.logFile}`);
   }
   if ('unreadable' in results)
@@ -134,11 +136,11 @@ function formatDuration(ms: number): string {
   return `${ms} ms`;
 }
 
-function lastLine(text: string): string {
+function lastLine(text: string, redactor: Redactor): string {
   const lines = text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
   const line = lines.at(-1) ?? '';
-  return clipText(line, 300);
+  return redactor.clip(line, 300);
 }

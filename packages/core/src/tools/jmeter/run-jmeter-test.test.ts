@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
+import {
+  cutSecretRedactor,
+  linesCuttingSecret,
+  secretFragmentsIn,
+} from '../../redaction/test-support/secret-across-cut.js';
 import type { ProcessResult, ProcessRunner, ProcessSpec } from '../process.js';
 import type { JmeterTestRequest } from './jmeter-plan.js';
 import { planJmeterTest } from './jmeter-plan.js';
@@ -140,6 +145,15 @@ describe('runJmeterTest with a fake JMeter', () => {
       samples: 0,
       errorRate: null,
     });
+  });
+
+  it('redacts JMeter\u2019s last line with the request\u2019s redactor before cutting it for the message', async () => {
+    for (const { line, kept } of linesCuttingSecret(300)) {
+      const runner = fakeJmeter({ lines: [line], result: { exitCode: 1 } });
+      const result = await runJmeterTest(request(runner, { redactor: cutSecretRedactor() }));
+      expect(result.message, `${kept} characters before the cut`).toMatch(/^JMeter exited with code 1: x+\*/);
+      expect(secretFragmentsIn(result.message), `${kept} characters before the cut`).toEqual([]);
+    }
   });
 
   it('replaces results and a log left by an earlier run instead of appending to them', async () => {

@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import type { Logger } from '../../environment.js';
 import { silentLogger, systemClock } from '../../environment.js';
 import { ConfigError, InputError } from '../../errors.js';
+import { createRedactor } from '../../redaction/redaction.js';
 import { aggregateJtl } from '../../providers/jmeter/jtl-aggregate.js';
 import { mergeLabelAggregates } from '../../providers/jmeter/label-aggregate.js';
 import { runProcess } from '../process.js';
@@ -62,7 +63,8 @@ export async function runJmeterTest(request: JmeterTestRequest): Promise<JmeterT
   await prepareOutputs(plan);
   const clock = request.clock ?? systemClock;
   const logger = request.logger ?? silentLogger;
-  const watcher = new JmeterOutputWatcher(logger);
+  const redactor = request.redactor ?? createRedactor();
+  const watcher = new JmeterOutputWatcher(redactor, logger);
   const startedAt = clock.now();
   const run = await (request.runProcess ?? runProcess)({
     argv: plan.argv,
@@ -83,6 +85,7 @@ export async function runJmeterTest(request: JmeterTestRequest): Promise<JmeterT
     process: { ...run, outputTail: `${run.stdoutTail}\n${run.stderrTail}` },
     output: watcher.facts,
     results,
+    redactor,
   });
   const counts = 'unreadable' in results ? { samples: 0, failed: 0, averageMs: null } : results;
   return {

@@ -9,18 +9,19 @@
  * before the first request, so no message can carry it.
  */
 
-import type { HttpResponse } from '../http/http-client.js';
-import { extractServerMessage } from '../http/http-errors.js';
-import type { Redactor } from '../redaction/redaction.js';
-import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
-import { resolveRoutes } from '../providers/dynatrace/environment-urls.js';
-import type { DynatraceEndpoint } from '../providers/dynatrace/dynatrace-api.js';
-import { failedCheck } from './check-errors.js';
+import type { HttpResponse } from '../../http/http-client.js';
+import { extractServerMessage } from '../../http/http-errors.js';
+import type { Redactor } from '../../redaction/redaction.js';
+import { authorizationHeader, resolveEndpoint } from './dynatrace-api.js';
+import { resolveRoutes } from './environment-urls.js';
+import { dynatraceEnvNames, dynatraceSettingsOf } from './dynatrace-settings.js';
+import type { DynatraceEndpoint } from './dynatrace-api.js';
+import { failedCheck } from '../../doctor/check-errors.js';
 import { findNeededScopes } from './dynatrace-scopes.js';
 import { DYNATRACE_CHECK, judgeToken, readTokenMetadata } from './dynatrace-token.js';
-import type { ProjectSurvey } from './project-survey.js';
-import { checkResult } from './types.js';
-import type { CheckResult, DoctorDependencies } from './types.js';
+import type { ProjectSurvey } from '../../doctor/project-survey.js';
+import { checkResult } from '../../doctor/types.js';
+import type { CheckResult, DoctorDependencies } from '../../doctor/types.js';
 
 export { DYNATRACE_CHECK } from './dynatrace-token.js';
 
@@ -39,9 +40,9 @@ export async function checkDynatrace(
   survey: ProjectSurvey,
   deps: DynatraceDependencies,
 ): Promise<CheckResult> {
-  const settings = survey.config?.providers.dynatrace;
+  const settings = survey.config === undefined ? undefined : dynatraceSettingsOf(survey.config.providers);
   // The same default as resolveEndpoint: only needed here to tell "unused" apart.
-  const urlEnv = settings?.urlEnv ?? 'DT_URL';
+  const { urlEnv } = dynatraceEnvNames(settings);
   const sliFiles = survey.sliFiles.get('dynatrace') ?? [];
   const used = settings !== undefined || (deps.env[urlEnv] ?? '').trim() !== '' || sliFiles.length > 0;
   if (!used) {

@@ -1,11 +1,11 @@
 import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../http/test-support/test-server.js';
-import type { TestServer } from '../http/test-support/test-server.js';
-import { checkDynatrace, LOOKUP_PATH, PLATFORM_QUERY_PATH } from './dynatrace-check.js';
-import type { ProjectSurvey } from './project-survey.js';
-import type { DoctorDependencies } from './types.js';
-import { CLOSED_URL, doctorDeps, writeTree } from './test-support/doctor-deps.js';
+import { startTestServer } from '../../http/test-support/test-server.js';
+import type { TestServer } from '../../http/test-support/test-server.js';
+import { checkDynatrace, LOOKUP_PATH, PLATFORM_QUERY_PATH } from './dynatrace-doctor-check.js';
+import type { ProjectSurvey } from '../../doctor/project-survey.js';
+import type { DoctorDependencies } from '../../doctor/types.js';
+import { CLOSED_URL, doctorDeps, writeTree } from '../../doctor/test-support/doctor-deps.js';
 
 const CLASSIC = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.SECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSE';
 const PLATFORM = 'dt0s16.ABCDEFGHIJKLMNOPQRSTUVWX.PLATFORMSECRETPLATFORMSECRETPLATFORMSECRETPLATFORMSECRE';

@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../http/test-support/test-server.js';
-import type { TestServer } from '../http/test-support/test-server.js';
-import { checkPrometheus } from './prometheus-check.js';
-import type { ProjectSurvey } from './project-survey.js';
-import { CLOSED_URL, doctorDeps } from './test-support/doctor-deps.js';
+import { startTestServer } from '../../http/test-support/test-server.js';
+import type { TestServer } from '../../http/test-support/test-server.js';
+import { checkPrometheus } from './prometheus-doctor-check.js';
+import type { ProjectSurvey } from '../../doctor/project-survey.js';
+import { CLOSED_URL, doctorDeps } from '../../doctor/test-support/doctor-deps.js';
 
 const TOKEN = 'prom-SECRET-token-4711';
 const BUILD_INFO = {

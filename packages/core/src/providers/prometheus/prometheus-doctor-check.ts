@@ -4,13 +4,15 @@
  * https://prometheus.io/docs/prometheus/latest/querying/api/#build-information
  */
 
-import { isRecord } from '../config/guards.js';
-import { resolvePrometheusConnection } from '../providers/prometheus/prometheus-connection.js';
-import type { PrometheusConnection } from '../providers/prometheus/prometheus-connection.js';
-import { failedCheck } from './check-errors.js';
-import type { ProjectSurvey } from './project-survey.js';
-import { checkResult } from './types.js';
-import type { CheckResult, DoctorDependencies } from './types.js';
+import { isRecord } from '../../config/guards.js';
+import { settingsOf } from '../../config/provider-settings.js';
+import { prometheusEnvNames, prometheusSettings } from './prometheus-settings.js';
+import { resolvePrometheusConnection } from './prometheus-connection.js';
+import type { PrometheusConnection } from './prometheus-connection.js';
+import { failedCheck } from '../../doctor/check-errors.js';
+import type { ProjectSurvey } from '../../doctor/project-survey.js';
+import { checkResult } from '../../doctor/types.js';
+import type { CheckResult, DoctorDependencies } from '../../doctor/types.js';
 
 export const PROMETHEUS_CHECK = 'prometheus';
 const QUERY_PATH = '/api/v1/query';
@@ -22,9 +24,10 @@ export async function checkPrometheus(
   survey: ProjectSurvey,
   deps: PrometheusDependencies,
 ): Promise<CheckResult> {
-  const settings = survey.config?.providers.prometheus;
+  const settings =
+    survey.config === undefined ? undefined : settingsOf(survey.config.providers, prometheusSettings);
   // The same default as resolvePrometheusConnection: only needed here to tell "unused" apart.
-  const urlEnv = settings?.urlEnv ?? 'PROMETHEUS_URL';
+  const { urlEnv } = prometheusEnvNames(settings);
   const used =
     settings !== undefined || (deps.env[urlEnv] ?? '').trim() !== '' || survey.sliFiles.has('prometheus');
   if (!used) {

@@ -5,10 +5,10 @@
  * https://docs.dynatrace.com/docs/dynatrace-api/environment-api/tokens-v2/api-tokens/post-token-lookup
  */
 
-import { isRecord } from '../config/guards.js';
+import { isRecord } from '../../config/guards.js';
 import type { ScopeNeed } from './dynatrace-scopes.js';
-import { checkResult } from './types.js';
-import type { CheckResult } from './types.js';
+import { checkResult } from '../../doctor/types.js';
+import type { CheckResult } from '../../doctor/types.js';
 
 export const DYNATRACE_CHECK = 'dynatrace';
 

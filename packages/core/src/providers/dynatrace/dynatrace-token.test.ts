@@ -4,7 +4,7 @@ import type { ScopeNeed } from './dynatrace-scopes.js';
 import { EVENTS_SCOPE } from './dynatrace-scopes.js';
 import { judgeToken, readTokenMetadata } from './dynatrace-token.js';
 import type { TokenMetadata } from './dynatrace-token.js';
-import { NOW } from './test-support/doctor-deps.js';
+import { NOW } from '../../doctor/test-support/doctor-deps.js';
 
 const ENV_URL = 'https://abc12345.live.dynatrace.com';
 const METRICS: ScopeNeed = {
@@ -16,7 +16,10 @@ const SLO: ScopeNeed = { scope: 'slo.read', reason: 'SLO; queries in sli/dynatra
 const NEEDS = [METRICS, SLO, EVENTS_SCOPE];
 
 function fixture(name: string): TokenMetadata {
-  const text = readFileSync(new URL(`../../../../fixtures/dynatrace/${name}.json`, import.meta.url), 'utf8');
+  const text = readFileSync(
+    new URL(`../../../../../fixtures/dynatrace/${name}.json`, import.meta.url),
+    'utf8',
+  );
   const metadata = readTokenMetadata(JSON.parse(text));
   if (metadata === undefined) throw new Error(`${name} is not an ApiToken object`);
   return metadata;

@@ -4,9 +4,9 @@
  * `PV2;`; and `events.ingest` for `send-event`, which any pipeline step may run.
  */
 
-import { loadSliFile } from '../config/sli-file.js';
-import { DynatraceQuerySyntaxError, parseDynatraceQuery } from '../providers/dynatrace/dynatrace-query.js';
-import type { DynatraceQuery } from '../providers/dynatrace/dynatrace-query.js';
+import { loadSliFile } from '../../config/sli-file.js';
+import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';
+import type { DynatraceQuery } from './dynatrace-query.js';
 
 /** One scope and why the project needs it. */
 export interface ScopeNeed {

@@ -1,20 +1,11 @@
 /**
- * What `trigger-deployment` and `promote` share in the CLI: their flags, the mapping of flags to
- * core's request and options, the job's stop signals, progress and rendering. The wiring of
- * runners and the exit code are core's (packages/core/src/app/stage-runs.ts).
+ * The flags `trigger-deployment` and `promote` share, and their mapping to core's request and
+ * StageRunOptions. The wiring of runners and the exit code are core's (packages/core/src/app/stage-runs.ts).
  */
 
 import * as Flags from '@oclif/core/flags';
-import type {
-  Logger,
-  Redactor,
-  SequenceRunRecord,
-  StagePlan,
-  StageRunListener,
-  StageRunOptions,
-} from '@ci-connect/core';
+import type { StageRunListener, StageRunOptions } from '@ci-connect/core';
 import path from 'node:path';
-import { createStageProgress } from './output/stage-progress.js';
 import { parseLabels } from './parse-key-values.js';
 
 /** The flags of a stage run besides the project, history, gate and CA flags. */
@@ -61,6 +52,11 @@ export const stageRunFlags = {
     min: 0,
     max: 3600,
   }),
+  'report-dir': Flags.string({
+    description:
+      "write the reports of the run's evaluation here: evaluation.json, summary.md, junit.xml and the HTML report (index.html, report.css)",
+    env: 'CI_CONNECT_REPORT_DIR',
+  }),
   'dynatrace-event': Flags.boolean({
     description:
       "send the stage's events to Dynatrace: CUSTOM_DEPLOYMENT, the test's CUSTOM_ANNOTATIONs, the gate's CUSTOM_INFO (default: events.dynatrace.enabled)",
@@ -78,6 +74,7 @@ export interface RunnerFlags {
   'ca-file'?: string | undefined;
   settle?: number | undefined;
   'dynatrace-event'?: boolean | undefined;
+  'report-dir'?: string | undefined;
 }
 
 /** Core's StageRunOptions from the flags, with the progress the CLI shows. */
@@ -91,24 +88,8 @@ export function stageRunOptions(flags: RunnerFlags, listener: StageRunListener):
     ...(flags['ca-file'] === undefined ? {} : { caFile: flags['ca-file'] }),
     ...(flags.settle === undefined ? {} : { settleSeconds: flags.settle }),
     ...(flags['dynatrace-event'] === undefined ? {} : { dynatraceEvent: flags['dynatrace-event'] }),
+    ...(flags['report-dir'] === undefined ? {} : { reportDir: path.resolve(flags['report-dir']) }),
   };
-}
-
-/**
- * Runs a stage run's `work` with what the CLI gives it: progress for this terminal (or CI log)
- * and a signal that SIGINT/SIGTERM (from the CI runner) abort with the signal's name as reason,
- * so the running task's process group is killed, the run recorded as aborted and the exit code
- * says which signal (130, 143).
- */
-export async function withStageRunTools<T>(
-  logger: Logger,
-  redactor: Redactor,
-  work: (tools: { logger: Logger; listener: StageRunListener; signal: AbortSignal }) => Promise<T>,
-): Promise<T> {
-  return withStopSignals(logger, (signal) => {
-    const progress = createStageProgress(logger, { stream: process.stderr, env: process.env, redactor });
-    return work({ ...progress, signal });
-  });
 }
 
 /** The request fields `trigger-deployment` and `promote` read from the same flags. */
@@ -140,56 +121,4 @@ interface StageRequestFlags {
   'approved-by'?: string | undefined;
   force: boolean;
   'on-warning'?: 'pass' | 'warn' | 'fail' | undefined;
-}
-
-async function withStopSignals<T>(logger: Logger, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    logger.warn(`${signal}: stopping the running task and recording the run as aborted`);
-    controller.abort(signal);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
-  }
-}
-
-export function renderRun(run: SequenceRunRecord): string {
-  const lines = [
-    `${run.stage}.${run.sequence} for ${run.service} ${run.version}: ${run.status === 'succeeded' ? run.result.toUpperCase() : run.status.toUpperCase()}`,
-    `  ${run.message}`,
-    ...run.tasks.map(
-      (t) =>
-        `  ${t.task.padEnd(12)} ${t.runner.padEnd(8)} ${t.result.padEnd(7)} ${(t.durationMs / 1000).toFixed(1)} s  ${t.message}`,
-    ),
-  ];
-  if (run.triggeredBy !== 'manual')
-    lines.push(`  triggered by ${run.triggeredBy}${run.forced ? ' (--force)' : ''}`);
-  return `${lines.join('\n')}\n`;
-}
-
-export function renderPlan(plan: StagePlan): string {
-  const { setup } = plan;
-  const lines = [
-    `dry run: ${setup.stage}.${setup.sequence} for ${setup.service} (project ${setup.project}); nothing is changed`,
-    'refused' in plan.trigger
-      ? `  triggeredOn: would be refused: ${plan.trigger.refused}`
-      : `  triggeredOn: ${plan.trigger.triggeredBy}`,
-  ];
-  const describe = (tasks: StagePlan['tasks']) =>
-    tasks.flatMap((t, i) => [
-      `  ${i + 1}. ${t.task} (${t.runner}): ${t.description}`,
-      ...t.files.map((f) => `       file: ${f}`),
-      ...t.commands.map((c) => `       $ ${c.join(' ')}`),
-    ]);
-  lines.push(...describe(plan.tasks));
-  for (const follow of plan.onFail) {
-    lines.push(`  if it fails: ${setup.stage}.${follow.sequence}`, ...describe(follow.tasks));
-  }
-  return `${lines.join('\n')}\n`;
 }

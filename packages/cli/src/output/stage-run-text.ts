@@ -1,0 +1,40 @@
+/** How a stage run and a dry run's plan read in the terminal. */
+
+import type { SequenceRunRecord, StagePlan } from '@ci-connect/core';
+
+/** The run's verdict, its message and one line per task. */
+export function renderRun(run: SequenceRunRecord): string {
+  const lines = [
+    `${run.stage}.${run.sequence} for ${run.service} ${run.version}: ${run.status === 'succeeded' ? run.result.toUpperCase() : run.status.toUpperCase()}`,
+    `  ${run.message}`,
+    ...run.tasks.map(
+      (t) =>
+        `  ${t.task.padEnd(12)} ${t.runner.padEnd(8)} ${t.result.padEnd(7)} ${(t.durationMs / 1000).toFixed(1)} s  ${t.message}`,
+    ),
+  ];
+  if (run.triggeredBy !== 'manual')
+    lines.push(`  triggered by ${run.triggeredBy}${run.forced ? ' (--force)' : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** What a dry run would do, task by task, with the files and commands. */
+export function renderPlan(plan: StagePlan): string {
+  const { setup } = plan;
+  const lines = [
+    `dry run: ${setup.stage}.${setup.sequence} for ${setup.service} (project ${setup.project}); nothing is changed`,
+    'refused' in plan.trigger
+      ? `  triggeredOn: would be refused: ${plan.trigger.refused}`
+      : `  triggeredOn: ${plan.trigger.triggeredBy}`,
+  ];
+  const describe = (tasks: StagePlan['tasks']) =>
+    tasks.flatMap((t, i) => [
+      `  ${i + 1}. ${t.task} (${t.runner}): ${t.description}`,
+      ...t.files.map((f) => `       file: ${f}`),
+      ...t.commands.map((c) => `       $ ${c.join(' ')}`),
+    ]);
+  lines.push(...describe(plan.tasks));
+  for (const follow of plan.onFail) {
+    lines.push(`  if it fails: ${setup.stage}.${follow.sequence}`, ...describe(follow.tasks));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,41 @@
+/**
+ * What the CLI gives a stage run besides its flags: progress for this terminal (or CI log) and
+ * the job's stop signals.
+ */
+
+import type { Logger, Redactor, StageRunListener } from '@ci-connect/core';
+import { createStageProgress } from './output/stage-progress.js';
+
+/**
+ * Runs a stage run's `work` with what the CLI gives it: progress for this terminal (or CI log)
+ * and a signal that SIGINT/SIGTERM (from the CI runner) abort with the signal's name as reason,
+ * so the running task's process group is killed, the run recorded as aborted and the exit code
+ * says which signal (130, 143).
+ */
+export async function withStageRunTools<T>(
+  logger: Logger,
+  redactor: Redactor,
+  work: (tools: { logger: Logger; listener: StageRunListener; signal: AbortSignal }) => Promise<T>,
+): Promise<T> {
+  return withStopSignals(logger, (signal) => {
+    const progress = createStageProgress(logger, { stream: process.stderr, env: process.env, redactor });
+    return work({ ...progress, signal });
+  });
+}
+
+async function withStopSignals<T>(logger: Logger, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    logger.warn(`${signal}: stopping the running task and recording the run as aborted`);
+    controller.abort(signal);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+}
