@@ -11,6 +11,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { checkHistory } from '../packages/core/src/doctor/history-check.js';
 import { createMemoryLogger } from '../packages/core/src/environment.js';
 import { CiConnectError } from '../packages/core/src/errors.js';
 import { GitHistoryStore } from '../packages/core/src/history/git/git-history-store.js';
@@ -162,6 +163,33 @@ describeWithReal(git, 'git: history store failures', () => {
     expect(error.hint).toContain('write_repository');
     expect(server.requests.every((request) => request.headers.authorization === basic)).toBe(true);
     expect(jobState(job, world.env)).toEqual(before);
+  });
+
+  it('doctor fetches the branch and dry-runs a push: ok, or failed with the push hint, and pushes nothing', async () => {
+    setUp();
+    const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
+    const allowed = await serve({ authorization: basic });
+    const doctor = (remote: string) =>
+      checkHistory(
+        {
+          flag: `git:${BRANCH}@${remote.replace('://', `://x-access-token:${TOKEN}@`)}remote.git`,
+          configDir: job,
+        },
+        { cwd: job, logger: createMemoryLogger(), redactor: createRedactor(), env: world.env, runProcess },
+      );
+    const ok = await doctor(allowed.url);
+    expect(ok).toMatchObject({ name: 'history', status: 'ok' });
+    expect(ok.detail).toContain(
+      `no branch ${BRANCH} yet, the first evaluation creates it; a push would be accepted (dry run)`,
+    );
+    expect(ok.detail).not.toContain(TOKEN);
+    expect(world.inRemote('for-each-ref', `refs/heads/${BRANCH}`)).toBe('');
+
+    const readOnly = await serve({ authorization: basic, refusePush: true });
+    const refused = await doctor(readOnly.url);
+    expect(refused).toMatchObject({ name: 'history', status: 'fail', failure: 'config' });
+    expect(refused.hint).toContain('permissions: contents: write');
+    expect(JSON.stringify(refused)).not.toContain(TOKEN);
   });
 
   it('is exit 2 when the remote refuses the credentials', async () => {
