@@ -1,5 +1,10 @@
 import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
+import HistoryInvalidate from './history/invalidate.js';
+import HistoryList from './history/list.js';
+import HistoryPin from './history/pin.js';
+import HistoryShow from './history/show.js';
+import HistoryUnpin from './history/unpin.js';
 import Promote from './promote.js';
 import SendEvent from './send-event.js';
 import TriggerDeployment from './trigger-deployment.js';
@@ -13,4 +18,9 @@ export const COMMANDS = {
   doctor: Doctor,
   'trigger-deployment': TriggerDeployment,
   promote: Promote,
+  'history:list': HistoryList,
+  'history:show': HistoryShow,
+  'history:invalidate': HistoryInvalidate,
+  'history:pin': HistoryPin,
+  'history:unpin': HistoryUnpin,
 };

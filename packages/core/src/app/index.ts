@@ -10,3 +10,4 @@ export {
   type StageRunResult,
 } from './stage-runs.js';
 export { doctor, sendEvent, validate } from './checks.js';
+export * from './history/index.js';
