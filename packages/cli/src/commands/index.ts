@@ -1,5 +1,7 @@
 import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
+import HistoryExport from './history/export.js';
+import HistoryImport from './history/import.js';
 import HistoryInvalidate from './history/invalidate.js';
 import HistoryList from './history/list.js';
 import HistoryPin from './history/pin.js';
@@ -23,4 +25,6 @@ export const COMMANDS = {
   'history:invalidate': HistoryInvalidate,
   'history:pin': HistoryPin,
   'history:unpin': HistoryUnpin,
+  'history:export': HistoryExport,
+  'history:import': HistoryImport,
 };

@@ -2,6 +2,7 @@ import {
   formatScore,
   isEvaluationRecord,
   recordTime,
+  type HistoryImportResult,
   type HistoryListResult,
   type HistoryMarkResult,
   type HistoryRecord,
@@ -107,4 +108,29 @@ function describeRecord(record: HistoryRecord): string {
   const verdict =
     result === '' ? '' : `, ${result}${typeof score === 'number' ? ` ${formatScore(score)}` : ''}`;
   return `${where}${version === '' ? '' : ` ${version}`}${verdict}`;
+}
+
+/** What `history import` did: counts of what was read, added and already there. */
+export function renderImportResult(result: HistoryImportResult): string {
+  const { read } = result;
+  const parts = [
+    read.records > 0 ? plural(read.records, 'ci-connect record') : '',
+    read.keptnEvaluations > 0 ? plural(read.keptnEvaluations, 'Keptn evaluation') : '',
+    read.keptnInvalidations > 0 ? plural(read.keptnInvalidations, 'Keptn invalidation') : '',
+  ].filter((part) => part !== '');
+  const others = Object.values(read.otherKeptnEvents).reduce((sum, n) => sum + n, 0);
+  const lines = [
+    `read ${parts.length === 0 ? 'nothing to import' : parts.join(', ')} from ${result.file}` +
+      (others > 0 ? ` (and ${plural(others, 'other Keptn event')}, not imported)` : ''),
+    `${result.history}: ${result.added} added, ${result.present} already present`,
+  ];
+  if (result.unmatchedInvalidations.length > 0)
+    lines.push(
+      `${plural(result.unmatchedInvalidations.length, 'invalidation')} named no evaluation: not imported`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -15,3 +15,12 @@ export {
   type HistoryMarkResult,
   type HistoryUnpinRequest,
 } from './marks.js';
+export {
+  exportHistory,
+  importHistory,
+  MAX_IMPORT_BYTES,
+  type HistoryExportRequest,
+  type HistoryExportResult,
+  type HistoryImportRequest,
+  type HistoryImportResult,
+} from './transfer.js';
