@@ -10,6 +10,7 @@ export * from './gate/criteria.js';
 export { aggregateValues } from './gate/aggregate.js';
 export { scoreEvaluation, formatScore } from './gate/score.js';
 export type { ScoreInput, ScoreOutput } from './gate/score.js';
+export type { ObjectiveChange, ObjectiveOutcome, RescoredEvaluation } from './gate/rescore.js';
 export * from './providers/provider.js';
 export { SLI_PROVIDERS, builtInIndicators, providerValidationOptions } from './providers/registry.js';
 export type { SliProviderDefinition, ProviderInput } from './providers/provider-definition.js';

@@ -5,6 +5,7 @@ import HistoryImport from './history/import.js';
 import HistoryInvalidate from './history/invalidate.js';
 import HistoryList from './history/list.js';
 import HistoryPin from './history/pin.js';
+import HistoryRescore from './history/rescore.js';
 import HistoryShow from './history/show.js';
 import HistoryUnpin from './history/unpin.js';
 import Promote from './promote.js';
@@ -27,4 +28,5 @@ export const COMMANDS = {
   'history:unpin': HistoryUnpin,
   'history:export': HistoryExport,
   'history:import': HistoryImport,
+  'history:rescore': HistoryRescore,
 };

@@ -24,3 +24,9 @@ export {
   type HistoryImportRequest,
   type HistoryImportResult,
 } from './transfer.js';
+export {
+  rescoreHistory,
+  type HistoryRescoreRequest,
+  type HistoryRescoreResult,
+  type RescoreEntry,
+} from './rescore.js';
