@@ -49,7 +49,7 @@ describeWithReal(git, 'evaluate with a git: history', () => {
     };
   }
 
-  it('compares the second evaluation with the first, kept on the branch, and leaves the checkout alone', async () => {
+  it('compares the second evaluation with the first, kept on the branch, pins with history pin, and leaves the checkout alone', async () => {
     // slo.yaml and values.json are the job's (untracked) inputs; the rest must stay as it was.
     writeFileSync(path.join(job, 'values.json'), '{}');
     const before = jobState(job, world.env);
@@ -58,8 +58,30 @@ describeWithReal(git, 'evaluate with a git: history', () => {
     const second = await evaluate(320);
     expect(second.comparedEvaluations).toEqual([first.id]);
     expect(second.objectives[0]?.comparedValue).toBe(300);
+    // The history commands work on the branch too: pin the first, and the next gate uses it.
+    const history = (...args: string[]) =>
+      runCli(['history', ...args, '--history', 'git:ci-connect-history'], {
+        cwd: job,
+        env: world.env as Record<string, string>,
+      });
+    const pin = await history('pin', first.id, '--reason', 'known good');
+    expect(pin.exitCode, pin.stderr).toBe(0);
+    const list = await history('list', '--json');
+    expect(list.exitCode, list.stderr).toBe(0);
+    const listed = (JSON.parse(list.stdout) as { records: { id: string; pinned?: boolean }[] }).records;
+    expect(listed.map((r) => [r.id, r.pinned === true])).toEqual([
+      [second.id, false],
+      [first.id, true],
+    ]);
+    const third = await evaluate(330);
+    expect(third.comparedEvaluations).toEqual([first.id]);
     expect(jobState(job, world.env)).toEqual(before);
     const stored = world.inRemote('cat-file', 'blob', 'ci-connect-history:history.jsonl').trim().split('\n');
-    expect(stored.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([first.id, second.id]);
+    expect(stored.map((line) => (JSON.parse(line) as { kind: string }).kind)).toEqual([
+      'evaluation',
+      'evaluation',
+      'pin',
+      'evaluation',
+    ]);
   });
 });

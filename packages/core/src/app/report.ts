@@ -121,7 +121,14 @@ async function readEvaluations(
   last: number,
   host: Host,
 ): Promise<{ evaluations: ReportedEvaluation[]; location: string }> {
-  const store = openHistoryStore(historyUrl, { baseDir: host.cwd, logger: host.logger, clock: host.clock });
+  const store = openHistoryStore(historyUrl, {
+    baseDir: host.cwd,
+    logger: host.logger,
+    clock: host.clock,
+    env: host.env,
+    runProcess: host.runProcess,
+    signal: host.signal,
+  });
   try {
     const records = await store.query({
       kind: 'evaluation',
