@@ -48,6 +48,11 @@ describe('classifyGitFailure', () => {
       `git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.`,
       'auth',
     ],
+    [
+      'an unknown SSH host',
+      `Host key verification failed.\nfatal: Could not read from remote repository.`,
+      'host-key',
+    ],
     ['protected branch', ` ! [remote rejected] abc -> h (protected branch hook declined)`, 'protected'],
     [
       'GitLab protected',

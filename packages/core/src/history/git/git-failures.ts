@@ -9,7 +9,8 @@ import { ConfigError, ExternalSystemError, type CiConnectError } from '../../err
 import type { GitOutput } from './git-command.js';
 
 /** The kinds of failure the store treats differently. */
-export type GitFailureKind = 'race' | 'no-branch' | 'auth' | 'protected' | 'not-found' | 'unreachable';
+export type GitFailureKind =
+  'race' | 'no-branch' | 'auth' | 'host-key' | 'protected' | 'not-found' | 'unreachable';
 
 const PATTERNS: readonly (readonly [GitFailureKind, RegExp])[] = [
   // Another writer moved the branch between our fetch and our push.
@@ -18,6 +19,7 @@ const PATTERNS: readonly (readonly [GitFailureKind, RegExp])[] = [
     /\[rejected\].*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\].*\((cannot lock ref|failed to update ref|incorrect old value|reference already exists)|cannot lock ref|failed to update ref/i,
   ],
   ['no-branch', /couldn't find remote ref/i],
+  ['host-key', /host key verification failed|no [a-z0-9-]+ host key is known/i],
   [
     'protected',
     /protected branch|GH006|GH013|pre-receive hook declined|push declined|repository rule violations/i,
@@ -71,6 +73,10 @@ export function gitFailureError(
     case 'auth':
       return new ConfigError(`git could not ${what}: the remote refused the credentials (${why})`, {
         hint: operation === 'push' ? PUSH_HINT : READ_HINT,
+      });
+    case 'host-key':
+      return new ConfigError(`git could not ${what}: the remote's SSH host key is not known here (${why})`, {
+        hint: "add the host to the runner's known hosts (ssh-keyscan <host> >> ~/.ssh/known_hosts), or use an https:// remote",
       });
     case 'protected':
       return new ConfigError(`git could not ${what}: the remote does not let this job push there (${why})`, {
