@@ -212,7 +212,9 @@ describeWithReal(git, 'git: history store failures', () => {
     cleanUp.push(() => store.close());
     expect(store.location).not.toContain(TOKEN);
     await store.append(sampleEvaluation('a'));
-    expect(await openGitStore(`git:${BRANCH}@${url}`, job, world.env).get('a')).toMatchObject({ id: 'a' });
+    const reader = openGitStore(`git:${BRANCH}@${url}`, job, world.env);
+    cleanUp.push(() => reader.close());
+    expect(await reader.get('a')).toMatchObject({ id: 'a' });
     expect(JSON.stringify(logger.lines)).not.toContain(TOKEN);
   });
 
