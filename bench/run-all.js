@@ -11,6 +11,7 @@ const benchmarks = [
   'html-report.js',
   'jmeter-aggregation.js',
   'history-file.js',
+  'history-git.js',
   'history-postgres.js',
 ];
 let failed = false;

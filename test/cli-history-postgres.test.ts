@@ -1,7 +1,7 @@
 // The postgres:// history through the real CLI: a gate recorded in a real PostgreSQL server, a
 // wrong password that is exit 2 and shown nowhere, and a database that cannot be reached that is
 // exit 3 before anything runs (no provider asked, no helm called).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,6 +74,45 @@ describeWithReal(postgresql, 'ci-connect with a postgres:// history', (found) =>
       (JSON.parse(second.stdout) as { id: string }).id,
     ]);
     expect(rows.rows[0]?.record).toStrictEqual(JSON.parse(first.stdout));
+  });
+
+  it('takes a file history over with history export and import, then lists, pins and exports it', async () => {
+    gateFiles();
+    for (let i = 0; i < 3; i += 1) expect((await evaluate('file:history.jsonl')).exitCode).toBe(0);
+    const database = await server.createDatabase();
+    const env = { PGPASSWORD: CI_PASSWORD };
+    const postgres = ['--history', server.url(database)];
+    const exported = await runCli(
+      ['history', 'export', '--history', 'file:history.jsonl', '--out', 'backup.jsonl'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    for (const present of [0, 3]) {
+      const imported = await runCli(['history', 'import', 'backup.jsonl', ...postgres, '--json'], {
+        cwd: dir,
+        env,
+      });
+      expect(imported.exitCode, imported.stderr).toBe(0);
+      expect(JSON.parse(imported.stdout)).toMatchObject({ added: 3 - present, present });
+    }
+    const listed = await runCli(['history', 'list', ...postgres, '--json'], { cwd: dir, env });
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const ids = (JSON.parse(listed.stdout) as { records: { id: string }[] }).records.map((r) => r.id);
+    expect(ids).toHaveLength(3);
+    const pinned = await runCli(['history', 'pin', ids[2]!, ...postgres], { cwd: dir, env });
+    expect(pinned.exitCode, pinned.stderr).toBe(0);
+    const next = await evaluate(server.url(database), env);
+    expect(JSON.parse(next.stdout)).toMatchObject({ comparedEvaluations: [ids[2]] });
+    const back = await runCli(['history', 'export', ...postgres], { cwd: dir, env });
+    const lines = back.stdout.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual(
+      readFileSync(path.join(dir, 'backup.jsonl'), 'utf8').trim().split('\n'),
+    );
+    expect(lines.map((line) => (JSON.parse(line) as { kind: string }).kind)).toEqual([
+      ...['evaluation', 'evaluation', 'evaluation', 'pin', 'evaluation'],
+    ]);
   });
 
   it('is exit 2 for a wrong password, which no output shows', async () => {

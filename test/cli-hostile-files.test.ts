@@ -129,6 +129,7 @@ describe('history paths that are not history', () => {
     const warnings = run.stderr.split('\n').filter((line) => line.includes('skipped'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(
+      // The gate reads the history backwards (the newest records are its baseline).
       'history.jsonl: skipped 100000 lines that are not ci-connect records this version can read (newest at line 1 from the end: ',
     );
     expect(readFileSync(path.join(dir, 'history.jsonl'), 'utf8').split('\n')).toHaveLength(100_002);

@@ -60,7 +60,7 @@ describe('validate and the history URL', () => {
     const unknown = await runCli(['validate', '--history', 's3://bucket/history.jsonl'], { cwd: dir });
     expect(unknown.exitCode, unknown.stderr).toBe(2);
     expect(unknown.stdout).toContain(
-      'error --history: history stores of the kind "s3:" are not supported; supported: file:, postgres:, postgresql:',
+      'error --history: history stores of the kind "s3:" are not supported; supported: file:, git:, postgres:, postgresql:',
     );
     const fromEnv = await runCli(['validate', '--json'], {
       cwd: dir,

@@ -14,10 +14,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `ci-connect <args>`; env is added to a clean environment (no CI_CONNECT_* leaking in). */
+/**
+ * Runs `ci-connect <args>`; env is added to a clean environment (no CI_CONNECT_* leaking in), and
+ * `input` is written to its stdin.
+ */
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): Promise<CliRun> {
   if (!existsSync(bundle))
     throw new Error(`${bundle} is missing: run \`npm run build\` before the tests (npm test does)`);
@@ -25,7 +28,7 @@ export function runCli(
     Object.entries(process.env).filter(([key]) => !key.startsWith('CI_CONNECT_') && key !== 'FORCE_COLOR'),
   );
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [cliBin, ...args],
       { cwd: options.cwd ?? repoRoot, env: { ...env, ...options.env }, timeout: 60_000, maxBuffer: 1 << 26 },
@@ -34,5 +37,10 @@ export function runCli(
         resolve({ exitCode: code, stdout, stderr });
       },
     );
+    if (options.input !== undefined) {
+      // A command that exits without reading all of it closes the pipe: not the test's concern.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input);
+    }
   });
 }

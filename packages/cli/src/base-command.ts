@@ -5,6 +5,7 @@ import {
   ConfigError,
   createProcessRedactor,
   ExitCode,
+  refuseControlCharacters,
   runProcess,
   systemClock,
   type Host,
@@ -41,7 +42,7 @@ export abstract class BaseCommand extends Command {
     return createStderrLogger(createPalette(process.stderr, process.env), process.env, this.redactor);
   }
 
-  /** oclif's parse, then one check of every flag value for every command (flags.ts). */
+  /** oclif's parse, then one check of every flag value (flags.ts) and argument for every command. */
   protected override async parse<F extends ParsedValues, B extends ParsedValues, A extends ParsedValues>(
     options?: Input<F, B, A>,
     argv?: string[],
@@ -49,6 +50,9 @@ export abstract class BaseCommand extends Command {
     const output = await super.parse(options, argv);
     const definitions = { ...(options ?? this.ctor).flags, ...(options ?? this.ctor).baseFlags };
     refuseControlCharactersInFlags({ flags: output.flags, raw: output.raw, definitions }, process.env);
+    // Arguments are printed too (`history show <id>` names the id when it is unknown).
+    for (const [name, value] of Object.entries(output.args))
+      if (typeof value === 'string') refuseControlCharacters(value, `the argument <${name}>`);
     return output;
   }
 

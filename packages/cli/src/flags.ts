@@ -37,6 +37,9 @@ export const historyFlag = {
   }),
 };
 
+/** What every `history` command takes: the config directory (for ci-connect.yaml) and the store. */
+export const historyLocationFlags = { 'config-dir': projectFlags['config-dir'], ...historyFlag };
+
 export const gateFlags = {
   'on-warning': Flags.option({
     options: ['pass', 'warn', 'fail'] as const,

@@ -20,6 +20,36 @@ export {
   triggerDeployment,
   validate,
 } from './app/index.js';
+// The history commands' use cases (app/history/).
+export {
+  exportHistory,
+  importHistory,
+  invalidateRecord,
+  listHistory,
+  MAX_IMPORT_BYTES,
+  pinEvaluation,
+  rescoreHistory,
+  showHistoryRecord,
+  unpinEvaluation,
+} from './app/index.js';
+export type {
+  HistoryExportRequest,
+  HistoryExportResult,
+  HistoryImportRequest,
+  HistoryImportResult,
+  HistoryListRequest,
+  HistoryListResult,
+  HistoryLocationRequest,
+  HistoryMarkRequest,
+  HistoryMarkResult,
+  HistoryRescoreRequest,
+  HistoryRescoreResult,
+  HistoryShowRequest,
+  HistoryTargetRequest,
+  HistoryUnpinRequest,
+  RescoreEntry,
+} from './app/index.js';
+export type { ObjectiveChange, ObjectiveOutcome, RescoredEvaluation } from './gate/rescore.js';
 export type {
   EvaluateCommand,
   EvaluateResult,
@@ -117,6 +147,7 @@ export { StaticProvider } from './providers/static/index.js';
 export {
   FileHistoryStore,
   findBaseline,
+  isEvaluationRecord,
   openHistoryStore,
   recordTime,
   selectBaseline,

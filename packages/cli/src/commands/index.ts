@@ -1,5 +1,13 @@
 import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
+import HistoryExport from './history/export.js';
+import HistoryImport from './history/import.js';
+import HistoryInvalidate from './history/invalidate.js';
+import HistoryList from './history/list.js';
+import HistoryPin from './history/pin.js';
+import HistoryRescore from './history/rescore.js';
+import HistoryShow from './history/show.js';
+import HistoryUnpin from './history/unpin.js';
 import Promote from './promote.js';
 import Report from './report.js';
 import SendEvent from './send-event.js';
@@ -15,4 +23,12 @@ export const COMMANDS = {
   'trigger-deployment': TriggerDeployment,
   promote: Promote,
   report: Report,
+  'history:list': HistoryList,
+  'history:show': HistoryShow,
+  'history:invalidate': HistoryInvalidate,
+  'history:pin': HistoryPin,
+  'history:unpin': HistoryUnpin,
+  'history:export': HistoryExport,
+  'history:import': HistoryImport,
+  'history:rescore': HistoryRescore,
 };

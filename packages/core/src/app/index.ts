@@ -11,3 +11,4 @@ export {
 } from './stage-runs.js';
 export { doctor, sendEvent, validate } from './checks.js';
 export { report, DEFAULT_REPORT_EVALUATIONS, type ReportRequest, type ReportSummary } from './report.js';
+export * from './history/index.js';

@@ -127,6 +127,8 @@ async function readEvaluations(
     clock: host.clock,
     env: host.env,
     redactor: host.redactor,
+    runProcess: host.runProcess,
+    signal: host.signal,
   });
   try {
     const records = await store.query({

@@ -91,7 +91,13 @@ describe('loadProjectConfig', () => {
         'does not have the required form',
         'Lowercase letters, digits and hyphens',
       ],
-      ['error', '2:10', 'history', 'does not have the required form', 'file:<path> or postgres://host/db'],
+      [
+        'error',
+        '2:10',
+        'history',
+        'does not have the required form',
+        'file:<path>, postgres://host/db or git:<branch>[@<remote>]',
+      ],
       ['error', '5:14', 'defaults.onWarning', '"warning" is not one of pass, warn, fail'],
       ['error', '8:10', 'providers.prometheus.url', 'does not have the required form', 'http:// or https://'],
       ['error', '9:21', 'providers.prometheus.timeoutSeconds', 'must be > 0, not 0'],
@@ -188,6 +194,23 @@ describe('secrets in ci-connect.yaml', () => {
     const everything = JSON.stringify(result) + result.diagnostics.map(formatDiagnostic).join('\n');
     expect(everything).not.toContain('hunter2');
     expect(await readFile(file, 'utf8')).toContain('hunter2'); // the test would prove nothing otherwise
+  });
+
+  it('finds a token in the remote of a git: history, and says how to keep it out', async () => {
+    const result = await load(
+      await temp(
+        'history: git:ci-connect-history@https://oauth2:glpat-hunter2hunter2@gitlab.com/shop/app.git\n',
+      ),
+    );
+    expectDiagnostics(result.diagnostics, [
+      ['error', '1:10', 'history', 'the URL contains a password', 'name a remote of the repository instead'],
+    ]);
+    expect(JSON.stringify(result) + result.diagnostics.map(formatDiagnostic).join('\n')).not.toContain(
+      'hunter2',
+    );
+    const plain = await load(await temp('history: git:ci-connect-history@upstream\n'));
+    expect(plain.diagnostics).toEqual([]);
+    expect(plain.config?.history).toBe('git:ci-connect-history@upstream');
   });
 
   it.each([

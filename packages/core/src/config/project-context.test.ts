@@ -9,6 +9,7 @@ import {
   findOnlyService,
   resolveHistoryUrl,
   resolveOnWarning,
+  resolveTarget,
 } from './project-context.js';
 
 const config = (extra: Partial<ProjectConfig>): ProjectConfig => ({
@@ -45,5 +46,26 @@ describe('project context', () => {
     await expect(findOnlyService(dir)).resolves.toBe('carts');
     mkdirSync(join(dir, 'base', 'orders'));
     await expect(findOnlyService(dir)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('resolves project, stage and service from the flags, else ci-connect.yaml, else the only service or default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-connect-context-'));
+    mkdirSync(join(dir, 'base', 'carts'), { recursive: true });
+    const shop = config({ project: 'shop', defaults: { stage: 'hardening' } });
+    await expect(resolveTarget({}, shop, dir)).resolves.toEqual({
+      project: 'shop',
+      stage: 'hardening',
+      service: 'carts',
+    });
+    await expect(resolveTarget({ stage: 'dev', service: 'orders' }, shop, dir)).resolves.toEqual({
+      project: 'shop',
+      stage: 'dev',
+      service: 'orders',
+    });
+    await expect(resolveTarget({}, undefined, undefined)).resolves.toEqual({
+      project: 'default',
+      stage: 'default',
+      service: 'default',
+    });
   });
 });

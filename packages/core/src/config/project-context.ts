@@ -34,6 +34,34 @@ export function resolveOnWarning(
   return requested ?? config?.defaults.onWarning ?? 'pass';
 }
 
+/** The name of a project, stage or service that nothing names: Keptn-less gates run as `default`. */
+export const FALLBACK_NAME = 'default';
+
+/** The project, stage and service a command is about. */
+export interface ProjectTarget {
+  project: string;
+  stage: string;
+  service: string;
+}
+
+/**
+ * The flags, else ci-connect.yaml's `project` and `defaults.stage`, else `default`; the service
+ * is the flag, else the only service of `serviceDir` (a config directory), else `default` when
+ * there is no directory to look in (a gate run from `--slo` alone).
+ */
+export async function resolveTarget(
+  requested: { project?: string | undefined; stage?: string | undefined; service?: string | undefined },
+  config: ProjectConfig | undefined,
+  serviceDir: string | undefined,
+): Promise<ProjectTarget> {
+  return {
+    project: requested.project ?? config?.project ?? FALLBACK_NAME,
+    stage: requested.stage ?? config?.defaults.stage ?? FALLBACK_NAME,
+    service:
+      requested.service ?? (serviceDir === undefined ? FALLBACK_NAME : await findOnlyService(serviceDir)),
+  };
+}
+
 /** The one service of a config directory; none is a ConfigError, several a UsageError. */
 export async function findOnlyService(configDir: string): Promise<string> {
   const services = await listServices(configDir);

@@ -44,9 +44,11 @@ export function reportSecrets(source: YamlSource, out: FileDiagnostics): DocPath
       );
     } else {
       const hint =
-        path[0] === 'history'
-          ? 'leave the password out of the URL and set PGPASSWORD'
-          : 'remove user:password@ from the URL and name env vars that hold them (userEnv, passwordEnv, tokenEnv)';
+        path[0] !== 'history'
+          ? 'remove user:password@ from the URL and name env vars that hold them (userEnv, passwordEnv, tokenEnv)'
+          : isScalar(node) && /^git:/i.test(String(node.value))
+            ? 'name a remote of the repository instead (git:<branch>@origin: its credentials stay in git), or give the URL in CI_CONNECT_HISTORY from a secret variable'
+            : 'leave the password out of the URL and set PGPASSWORD';
       out.addAt(
         node,
         'error',
@@ -105,7 +107,9 @@ function looksLikeSecret(source: YamlSource, raw: ParsedNode | null): boolean {
   return !/^[A-Za-z0-9_]+$/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value));
 }
 
-function hasUrlPassword(text: string): boolean {
+function hasUrlPassword(value: string): boolean {
+  // A git: history names its remote after the branch: git:<branch>@https://user:token@host/...
+  const text = value.replace(/^git:[^@]*@/i, '');
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text)) return false;
   try {
     return new URL(text).password !== '';

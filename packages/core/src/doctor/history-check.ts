@@ -26,12 +26,16 @@ export interface HistorySource {
 /** Checks the history store a gate would write to. */
 export async function checkHistory(
   source: HistorySource,
-  deps: Pick<DoctorDependencies, 'cwd' | 'logger' | 'redactor'> & Partial<Pick<DoctorDependencies, 'env'>>,
+  deps: Pick<DoctorDependencies, 'cwd' | 'logger' | 'redactor' | 'env' | 'runProcess'>,
 ): Promise<CheckResult> {
   const url = source.flag ?? source.configured ?? defaultHistoryUrl(source.configDir);
   try {
-    // With the environment: a postgres:// URL may leave its user or settings to PGUSER, PGSSLMODE, ...
-    const store = openHistoryStore(url, { baseDir: deps.cwd, logger: deps.logger, env: deps.env ?? {} });
+    const store = openHistoryStore(url, {
+      baseDir: deps.cwd,
+      logger: deps.logger,
+      env: deps.env,
+      ...(deps.runProcess === undefined ? {} : { runProcess: deps.runProcess }),
+    });
     try {
       const finding = await historyStoreOf(url).doctorCheck(url.trim(), deps);
       const result = checkResult(HISTORY_CHECK, finding.status, finding.detail, finding);

@@ -11,6 +11,7 @@ import { reportEvaluationToDynatrace } from '../events/evaluation-event.js';
 import type { HttpClient } from '../http/http-client.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
+import type { ProcessRunner } from '../tools/process.js';
 import { planIndicators } from './resolve-indicators.js';
 import { loadEvaluationSetup, type EvaluationSetupRequest } from './setup.js';
 import { resolveTimeWindow, type WindowFlags } from './time-window.js';
@@ -45,6 +46,10 @@ export interface EvaluateDependencies {
   newId?: () => string;
   /** The client for the result's Dynatrace event (tests); by default one is made. */
   eventHttp?: HttpClient;
+  /** Runs git for a `git:` history; runProcess from tools/process.ts by default. */
+  runProcess?: ProcessRunner;
+  /** Aborted when the job is stopped. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -73,6 +78,8 @@ export async function runEvaluation(
     logger: deps.logger,
     redactor,
     env: deps.env,
+    ...(deps.runProcess === undefined ? {} : { runProcess: deps.runProcess }),
+    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
   });
   let record: EvaluationRecord;
   try {

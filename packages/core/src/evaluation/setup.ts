@@ -7,7 +7,7 @@ import {
   type OnWarning,
 } from '../config/project-config.js';
 import type { ProviderSettingsMap } from '../config/provider-settings.js';
-import { findOnlyService, resolveHistoryUrl, resolveOnWarning } from '../config/project-context.js';
+import { resolveHistoryUrl, resolveOnWarning, resolveTarget } from '../config/project-context.js';
 import { CONFIG_DIR_HINT, resolveServiceFiles } from '../config/service-files.js';
 import { loadSliFile, type SliFile } from '../config/sli-file.js';
 import { loadSloFile } from '../config/slo-file.js';
@@ -61,8 +61,6 @@ export interface EvaluationSetup {
   dynatrace: { settings?: DynatraceSettings; events?: DynatraceEventSettings };
 }
 
-const FALLBACK_NAME = 'default';
-
 /** What building the providers needs from outside: env, clock, logger and the redactor. */
 export interface SetupEnvironment {
   env: Readonly<Record<string, string | undefined>>;
@@ -84,15 +82,11 @@ export async function loadEvaluationSetup(
   const config = hasConfigDir
     ? await loadProjectSettings(request.configDir, logger, PROVIDER_SETTINGS, environment)
     : undefined;
-  const target: EvaluationTarget = {
-    project: request.project ?? config?.project ?? FALLBACK_NAME,
-    stage: request.stage ?? config?.defaults.stage ?? FALLBACK_NAME,
-    service:
-      request.service ??
-      (hasConfigDir && request.sloFile === undefined
-        ? await findOnlyService(request.configDir)
-        : FALLBACK_NAME),
-  };
+  const target: EvaluationTarget = await resolveTarget(
+    request,
+    config,
+    hasConfigDir && request.sloFile === undefined ? request.configDir : undefined,
+  );
   const files =
     request.sloFile === undefined
       ? await resolveServiceFiles({

@@ -115,8 +115,17 @@ export async function* readLinesBackwardOf(
   handle: FileHandle,
   options: ReadLinesOptions = {},
 ): AsyncGenerator<TextLine> {
-  const line = new LineBuffer(options.maxLineBytes ?? MAX_LINE_BYTES, 'backward');
   let position = (await handle.stat()).size;
+  if (position === 0) {
+    // Empty, or a pseudo-file (procfs) whose size says nothing: read it forwards, which fails
+    // as it should when it cannot be read, and give its lines last first.
+    const lines: TextLine[] = [];
+    for await (const line of readLinesOf(handle, options)) lines.push(line);
+    for (const [index, line] of lines.toReversed().entries())
+      yield { ...line, number: index + 1, fromEnd: true };
+    return;
+  }
+  const line = new LineBuffer(options.maxLineBytes ?? MAX_LINE_BYTES, 'backward');
   // Whether the last line is finished; every earlier one is.
   let terminated: boolean | undefined;
   while (position > 0) {

@@ -7,6 +7,7 @@
 
 import type { Clock, Logger } from '../environment.js';
 import type { Redactor } from '../redaction/redaction.js';
+import type { ProcessRunner } from '../tools/process.js';
 
 /**
  * What every stored record has. Kinds other than `evaluation` (sequence runs, deployments,
@@ -117,8 +118,19 @@ export interface OpenHistoryStoreOptions {
   logger: Logger;
   /** Timestamps of invalidations; the system clock when absent. */
   clock?: Clock;
-  /** Every record appended passes through it (DESIGN.md section 9: no token in history). */
+  /**
+   * Every record appended passes through it (DESIGN.md section 9: no token in history); stores
+   * also register the credentials of their URL with it.
+   */
   redactor?: Redactor;
-  /** The process environment: a database's libpq variables (PGPASSWORD, PGSSLMODE, PGHOST, ...). */
+  /**
+   * The job's environment. The `git:` store runs git with it (PATH, HOME, credential helpers,
+   * SSH agent, proxies) and cannot work without it; the `postgres:` store reads libpq's
+   * variables from it (PGPASSWORD, PGSSLMODE, PGHOST, ...).
+   */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Runs git for the `git:` store; runProcess from tools/process.ts when absent. */
+  runProcess?: ProcessRunner;
+  /** Aborted when the job is stopped: a git the store runs is killed. */
+  signal?: AbortSignal;
 }

@@ -41,7 +41,7 @@ describe('openHistoryStore', () => {
   it.each([
     [
       's3://bucket/history.jsonl',
-      'history stores of the kind "s3:" are not supported; supported: file:, postgres:, postgresql:',
+      'history stores of the kind "s3:" are not supported; supported: file:, git:, postgres:, postgresql:',
     ],
     ['history.jsonl', 'the history store "history.jsonl" is not a URL'],
     ['', 'the history store "" is not a URL'],

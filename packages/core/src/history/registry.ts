@@ -1,4 +1,5 @@
 import { fileHistoryStore } from './file/index.js';
+import { gitHistoryStore } from './git/index.js';
 import { postgresHistoryStore, postgresqlHistoryStore } from './postgres/index.js';
 import type { HistoryStoreDefinition } from './store-definition.js';
 
@@ -8,5 +9,5 @@ import type { HistoryStoreDefinition } from './store-definition.js';
  * (registries.test.ts checks both).
  */
 export const HISTORY_STORES: ReadonlyMap<string, HistoryStoreDefinition> = new Map(
-  [fileHistoryStore, postgresHistoryStore, postgresqlHistoryStore].map((d) => [d.scheme, d]),
+  [fileHistoryStore, gitHistoryStore, postgresHistoryStore, postgresqlHistoryStore].map((d) => [d.scheme, d]),
 );

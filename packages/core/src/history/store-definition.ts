@@ -19,7 +19,10 @@ export type HistoryStoreFactory = (url: string, options: OpenHistoryStoreOptions
  */
 export type HistoryStoreCheck = (
   url: string,
-  deps: Pick<DoctorDependencies, 'cwd'> & Partial<Pick<DoctorDependencies, 'env' | 'logger' | 'redactor'>>,
+  deps: Pick<DoctorDependencies, 'cwd' | 'env' | 'runProcess'> & {
+    redactor?: DoctorDependencies['redactor'];
+    logger?: DoctorDependencies['logger'];
+  },
 ) => Promise<CheckFinding>;
 
 /** One kind of history store, by URL scheme. */

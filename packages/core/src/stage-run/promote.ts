@@ -107,6 +107,8 @@ async function withRecordedRelease<T>(
     baseDir: deps.cwd,
     logger: deps.logger,
     env: deps.env,
+    runProcess: deps.runProcess,
+    signal: deps.signal,
     ...(deps.redactor === undefined ? {} : { redactor: deps.redactor }),
   });
   let source: DeploymentRecord;

@@ -344,14 +344,16 @@ function triggerRequest(
 /** The run's history, checked usable (exit 2 or 3) before any task runs. */
 function openStore(
   setup: StageSetup,
-  deps: Pick<StageRunDependencies, 'cwd' | 'logger' | 'redactor' | 'env'>,
+  deps: Pick<StageRunDependencies, 'cwd' | 'logger' | 'redactor' | 'env' | 'runProcess' | 'signal'>,
 ): Promise<HistoryStore> {
-  const { cwd: baseDir, logger, redactor, env } = deps;
+  const { cwd: baseDir, logger, redactor, env, runProcess, signal } = deps;
   return openReadyHistoryStore(setup.historyUrl, {
     baseDir,
     logger,
-    env,
     ...(redactor === undefined ? {} : { redactor }),
+    env,
+    runProcess,
+    signal,
   });
 }
 

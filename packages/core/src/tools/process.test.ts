@@ -116,6 +116,22 @@ describe('runProcess', () => {
     expect(result.stderrTail.endsWith('xEND\n')).toBe(true);
   });
 
+  it('writes input to stdin and closes it; without input stdin is empty', async () => {
+    const echo = `let s = ''; process.stdin.setEncoding('utf8'); process.stdin.on('data', (d) => (s += d)); process.stdin.on('end', () => console.log(JSON.stringify(s)))`;
+    const text = 'first line\nsecond é\n'.repeat(20_000);
+    const given = await runNode(echo, { onLine: undefined, input: text, tailBytes: 4 * 1024 * 1024 });
+    expect(JSON.parse(given.result.stdoutTail)).toBe(text);
+    const bytes = await runNode(echo, { input: Buffer.from('raw') });
+    expect(bytes.lines[0]?.line).toBe('"raw"');
+    const none = await runNode(echo);
+    expect(none.lines[0]?.line).toBe('""');
+  });
+
+  it('ends normally when the process exits without reading its input', async () => {
+    const { result } = await runNode(`process.exit(3)`, { input: 'x'.repeat(4 * 1024 * 1024) });
+    expect(result.exitCode).toBe(3);
+  });
+
   it('honours a smaller tail size', async () => {
     const { result } = await runNode(`console.log('abcdefghij')`, { tailBytes: 4 });
     expect(result.stdoutTail).toBe('hij\n');

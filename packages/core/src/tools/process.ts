@@ -30,6 +30,8 @@ export interface ProcessSpec {
   tailBytes?: number;
   /** How to fix a missing executable, e.g. which option names its path. */
   notFoundHint?: string;
+  /** Written to the process's stdin, which is then closed; without it stdin is /dev/null. */
+  input?: string | Uint8Array;
 }
 
 /** How a process ended. A non-zero exit is a result, not an exception. */
@@ -67,9 +69,15 @@ export const runProcess: ProcessRunner = async (spec) => {
     // Own process group: killing -pid reaches the grandchildren a wrapper script starts.
     detached: true,
     shell: false,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [spec.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
+  if (spec.input !== undefined && child.stdin !== null) {
+    // A process that exits without reading all of it closes the pipe (EPIPE): its exit code
+    // and output say what happened, so the write error itself is not news.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(spec.input);
+  }
   return superviseChild(child, spec, command, started);
 };
 

@@ -9,7 +9,6 @@
 import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
-import { InternalError } from '../../errors.js';
 import type {
   HistoryQuery,
   HistoryRecord,
@@ -20,7 +19,13 @@ import type {
 import { answerQuery, HistoryReplay } from '../bookkeeping.js';
 import { invalidateRecord, pinRecord, unpinService, type BookkeepingStore } from '../store-bookkeeping.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
-import { HistoryTally, linePlace, parseTextLine, refuseForeignFile, warnSkipped } from './history-content.js';
+import {
+  HistoryTally,
+  linePlace,
+  parseTextLine,
+  refuseForeignFile,
+  warnSkipped,
+} from '../history-content.js';
 import {
   appendLine,
   readLinesOf,
@@ -30,7 +35,7 @@ import {
   type TextLine,
 } from '../../files/json-lines.js';
 import { openRegularFile } from '../../files/regular-file.js';
-import { isHistoryRecord } from './parse-record.js';
+import { serialiseRecord } from '../parse-record.js';
 import { PinIndex } from './pin-index.js';
 import { toHistoryFileError } from './system-errors.js';
 
@@ -76,8 +81,7 @@ export class FileHistoryStore implements HistoryStore {
   }
 
   async append(record: HistoryRecord): Promise<void> {
-    // JSON.stringify escapes every newline inside strings, so this is exactly one line.
-    await this.appendLines(`${serialise(record)}\n`);
+    await this.appendLines(`${serialiseRecord(record)}\n`);
   }
 
   async query(query: HistoryQuery): Promise<HistoryRecord[]> {
@@ -150,7 +154,7 @@ export class FileHistoryStore implements HistoryStore {
           continue;
         }
         stored.add(record.id);
-        batch += `${serialise(record)}\n`;
+        batch += `${serialiseRecord(record)}\n`;
         tally.added++;
         if (tally.added % IMPORT_BATCH === 0) {
           await writeLine(handle, batch);
@@ -272,13 +276,4 @@ export class FileHistoryStore implements HistoryStore {
     }
     refuseForeignFile(tally, this.location, 'write');
   }
-}
-
-/** One record as one line of JSON; refuses what is no record (a bug in the caller). */
-function serialise(record: HistoryRecord): string {
-  if (!isHistoryRecord(record)) {
-    throw new InternalError('a history record needs a schemaVersion, an id and a kind');
-  }
-  const { pinned: _readersOnly, ...stored } = record;
-  return JSON.stringify(stored);
 }

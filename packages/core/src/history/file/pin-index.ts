@@ -15,7 +15,7 @@ import { isInvalidation, isPinRecord, serviceKey } from '../bookkeeping.js';
 import type { HistoryRecord, HistoryTarget } from '../history-store.js';
 import { readLinesOf } from '../../files/json-lines.js';
 import { errorCode, openRegularFile, readRegularFile } from '../../files/regular-file.js';
-import { parseTextLine } from './history-content.js';
+import { parseTextLine } from '../history-content.js';
 
 /** Bytes before the read position kept to recognise the same file. */
 const MARK_BYTES = 64;

@@ -8,7 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import { matchesQuery, viewRecord } from '../bookkeeping.js';
-import { parseRecordLine } from '../file/parse-record.js';
+import { parseRecordLine } from '../parse-record.js';
 import type {
   HistoryQuery,
   HistoryRecord,

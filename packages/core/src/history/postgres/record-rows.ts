@@ -7,7 +7,7 @@
 import { InternalError } from '../../errors.js';
 import { isBookkeeping, recordTime } from '../bookkeeping.js';
 import type { HistoryQuery, HistoryRecord, HistoryTarget } from '../history-store.js';
-import { isHistoryRecord, SUPPORTED_SCHEMA_VERSION } from '../file/parse-record.js';
+import { isHistoryRecord, SUPPORTED_SCHEMA_VERSION } from '../parse-record.js';
 import { RECORDS_TABLE as H } from './schema.js';
 
 /** The columns of one record, in the order of `INSERT_COLUMNS`. */

@@ -306,6 +306,30 @@ export function describeHistoryStoreContract(name: string, harness: HistoryStore
       }
     });
 
+    it('imports a long history in one go and reads it back in order, a large record whole', async () => {
+      // About 1.3 MB: more than one file's worth for stores that keep the history in parts.
+      const many = Array.from({ length: 1500 }, (_, i) =>
+        sampleEvaluation(`m${i}`, { service: `svc${i % 7}`, labels: { build: String(i) } }),
+      );
+      const large = sampleEvaluation('large', { message: `${'é ✓ "x"\n'.repeat(40_000)}end` });
+      expect(await store.import([...many, large])).toEqual({ added: 1501, present: 0 });
+      const reopened = harness.open();
+      try {
+        expect(ids(await reopened.query({ limit: 3 }))).toEqual(['large', 'm1499', 'm1498']);
+        expect(ids(await reopened.query({ ...carts, service: 'svc0', limit: 2 }))).toEqual([
+          'm1498',
+          'm1491',
+        ]);
+        expect(await reopened.get('m0')).toStrictEqual(many[0]);
+        expect(await reopened.get('large')).toStrictEqual(large);
+        const all = await collect(reopened.entries());
+        expect(ids(all)).toEqual([...ids(many), 'large']);
+        expect(await reopened.query({ ...carts, service: 'svc3' })).toHaveLength(214);
+      } finally {
+        await reopened.close();
+      }
+    });
+
     it('rejects a record without schemaVersion, id or kind', async () => {
       const broken = { schemaVersion: 1, id: '', kind: 'evaluation' } as HistoryRecord;
       await expect(store.append(broken)).rejects.toThrow(/id/);

@@ -1,14 +1,15 @@
 /**
  * What a pass over a history file found, line by line: records, lines skipped, and whether the
- * file is a history at all. A few unreadable lines are what a crash leaves and are skipped with
+ * file is a history at all. Shared by the stores that keep JSON Lines (a `file:` file, the files
+ * of a `git:` branch). A few unreadable lines are what a crash leaves and are skipped with
  * one summary warning; a non-empty file in which no line is a ci-connect record is some other
  * file (a typo in --history, a planted path) and is neither read as history nor appended to.
  */
 
-import type { Logger } from '../../environment.js';
-import { ConfigError } from '../../errors.js';
-import { formatBytes } from '../../files/regular-file.js';
-import type { TextLine } from '../../files/json-lines.js';
+import type { Logger } from '../environment.js';
+import { ConfigError } from '../errors.js';
+import { formatBytes } from '../files/regular-file.js';
+import type { TextLine } from '../files/json-lines.js';
 import { parseRecordLine, type ParsedLine } from './parse-record.js';
 
 /** Parses one line; a line over the length bound is skipped unread. */

@@ -4,8 +4,9 @@
  * an evaluation the gate cannot use (evaluation-shape.ts) from crashing it or spoiling a baseline.
  */
 
-import { findEvaluationShapeProblem } from '../evaluation-shape.js';
-import type { HistoryRecord } from '../history-store.js';
+import { InternalError } from '../errors.js';
+import { findEvaluationShapeProblem } from './evaluation-shape.js';
+import type { HistoryRecord } from './history-store.js';
 
 /** The newest record layout this version of ci-connect understands. */
 export const SUPPORTED_SCHEMA_VERSION = 1;
@@ -63,4 +64,16 @@ export function isHistoryRecord(value: unknown): value is HistoryRecord {
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
+}
+
+/**
+ * One record as one line of JSON, without its line break (JSON.stringify escapes every newline
+ * inside strings); refuses what is no record (a bug in the caller). `pinned` is for readers only.
+ */
+export function serialiseRecord(record: HistoryRecord): string {
+  if (!isHistoryRecord(record)) {
+    throw new InternalError('a history record needs a schemaVersion, an id and a kind');
+  }
+  const { pinned: _readersOnly, ...stored } = record;
+  return JSON.stringify(stored);
 }
