@@ -6,10 +6,9 @@
  * few records read history.jsonl first and older segments only as far as they must.
  */
 
-import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import { InternalError } from '../../errors.js';
-import { answerQuery, createInvalidation, createPinRecord, targetOf } from '../bookkeeping.js';
+import { answerQuery, targetOf } from '../bookkeeping.js';
 import type {
   HistoryQuery,
   HistoryRecord,
@@ -18,7 +17,7 @@ import type {
   ImportTally,
 } from '../history-store.js';
 import { serialiseRecord } from '../parse-record.js';
-import { pinnableTarget, unknownRecordError } from '../store-rules.js';
+import { invalidateRecord, pinRecord, unpinService, type BookkeepingStore } from '../store-bookkeeping.js';
 import { BranchReader } from './branch-reader.js';
 import { filesOldestFirst, findPin, scanNewestFirst } from './branch-scan.js';
 import { BranchWriter, type PrepareLines } from './branch-writer.js';
@@ -62,10 +61,18 @@ export class GitHistoryStore implements HistoryStore {
   /** Writes run one at a time; appends queued behind one go out as one commit. */
   private writes: Promise<unknown> = Promise.resolve();
   private queued: { line: string; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly bookkeeping: BookkeepingStore;
 
   constructor(private readonly options: GitHistoryStoreOptions) {
     this.location = options.url.shown;
     this.clock = options.clock ?? systemClock;
+    this.bookkeeping = {
+      location: this.location,
+      clock: this.clock,
+      get: (id) => this.get(id),
+      append: (record) => this.append(record),
+      newestPin: async (service) => (await findPin(await this.reader(), service))?.target,
+    };
   }
 
   async append(record: HistoryRecord): Promise<void> {
@@ -97,29 +104,16 @@ export class GitHistoryStore implements HistoryStore {
     return found;
   }
 
-  async invalidate(id: string, reason?: string): Promise<HistoryRecord> {
-    const target = await this.get(id);
-    if (target === undefined) throw unknownRecordError(id, this.location);
-    if (target.invalidated === true) return target;
-    await this.append(createInvalidation(randomUUID(), target, this.clock.now(), reason));
-    const { pinned: _wasPinned, ...unpinned } = target;
-    return { ...unpinned, invalidated: true };
+  invalidate(id: string, reason?: string): Promise<HistoryRecord> {
+    return invalidateRecord(this.bookkeeping, id, reason);
   }
 
-  async pin(id: string, reason?: string): Promise<HistoryRecord> {
-    const record = await this.get(id);
-    const service = pinnableTarget(record, id, this.location);
-    if (record?.pinned === true) return record;
-    await this.append(createPinRecord('pin', randomUUID(), id, service, this.clock.now(), reason));
-    return { ...record, pinned: true } as HistoryRecord;
+  pin(id: string, reason?: string): Promise<HistoryRecord> {
+    return pinRecord(this.bookkeeping, id, reason);
   }
 
-  async unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
-    const pinnedId = (await findPin(await this.reader(), service))?.target;
-    if (pinnedId === undefined) return undefined;
-    await this.append(createPinRecord('unpin', randomUUID(), pinnedId, service, this.clock.now(), reason));
-    const { pinned: _wasPinned, ...record } = (await this.get(pinnedId)) ?? { id: pinnedId };
-    return record as HistoryRecord;
+  unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
+    return unpinService(this.bookkeeping, service, reason);
   }
 
   async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {

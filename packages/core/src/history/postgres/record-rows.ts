@@ -4,10 +4,9 @@
  * reading rules of every store to what comes back, so both agree with the `file:` store exactly.
  */
 
-import { InternalError } from '../../errors.js';
 import { isBookkeeping, recordTime } from '../bookkeeping.js';
 import type { HistoryQuery, HistoryRecord, HistoryTarget } from '../history-store.js';
-import { isHistoryRecord, SUPPORTED_SCHEMA_VERSION } from '../parse-record.js';
+import { serialiseRecord, SUPPORTED_SCHEMA_VERSION } from '../parse-record.js';
 import { RECORDS_TABLE as H } from './schema.js';
 
 /** The columns of one record, in the order of `INSERT_COLUMNS`. */
@@ -27,13 +26,10 @@ export type RecordRow = [
 const INSERT_COLUMNS = 'id, schema_version, kind, project, stage, service, result, at, target, record';
 const COLUMN_TYPES = ['text', 'int', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'text', 'json'];
 
-/** The row of a record; refuses what is no record (a bug in the caller, as in the file store). */
+/** The row of a record; refuses what is no record (a bug in the caller), as every store does. */
 export function toRecordRow(record: HistoryRecord): RecordRow {
-  if (!isHistoryRecord(record)) {
-    throw new InternalError('a history record needs a schemaVersion, an id and a kind');
-  }
-  const { pinned: _readersOnly, ...stored } = record;
-  const fields = stored as Record<string, unknown>;
+  const json = serialiseRecord(record);
+  const fields = record as unknown as Record<string, unknown>;
   const time = recordTime(record);
   const instant = time === undefined ? Number.NaN : Date.parse(time);
   return [
@@ -46,7 +42,7 @@ export function toRecordRow(record: HistoryRecord): RecordRow {
     text(fields.result),
     Number.isNaN(instant) ? null : new Date(instant).toISOString(),
     isBookkeeping(record) ? record.target : null,
-    JSON.stringify(stored),
+    json,
   ];
 }
 
