@@ -41,7 +41,15 @@ export interface ReadLinesOptions {
 }
 
 /** Streams the lines of the history file; a missing file has none. */
-export async function* readTextLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<TextLine> {
+export function readTextLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<TextLine> {
+  return linesOfFile(path, (handle) => readLinesOf(handle, options));
+}
+
+/** Opens the file (not through a link) and streams `read` of it; a missing file has no lines. */
+async function* linesOfFile(
+  path: string,
+  read: (handle: FileHandle) => AsyncGenerator<TextLine>,
+): AsyncGenerator<TextLine> {
   let handle: FileHandle;
   try {
     handle = await openRegularFile(path, { noFollow: true });
@@ -50,7 +58,7 @@ export async function* readTextLines(path: string, options: ReadLinesOptions = {
     throw error;
   }
   try {
-    yield* readLinesOf(handle, options);
+    yield* read(handle);
   } finally {
     await handle.close();
   }
@@ -89,22 +97,11 @@ export async function* readLinesOf(
  * reader that wants the newest few records reads only the file's tail however long it grows. A
  * missing file has none. Lines are numbered from the end (`fromEnd`), the last line being 1.
  */
-export async function* readTextLinesBackward(
+export function readTextLinesBackward(
   path: string,
   options: ReadLinesOptions = {},
 ): AsyncGenerator<TextLine> {
-  let handle: FileHandle;
-  try {
-    handle = await openRegularFile(path, { noFollow: true });
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    yield* readLinesBackwardOf(handle, options);
-  } finally {
-    await handle.close();
-  }
+  return linesOfFile(path, (handle) => readLinesBackwardOf(handle, options));
 }
 
 /**
