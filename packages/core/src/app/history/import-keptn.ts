@@ -7,7 +7,7 @@
 import type { InvalidationRecord } from '../../history/bookkeeping.js';
 import type { HistoryRecord, HistoryStore, HistoryTarget } from '../../history/history-store.js';
 import { resolveKeptnInvalidations, type ImportPlan } from '../../history/import-plan.js';
-import type { KeptnEvaluationRecord } from '../../history/keptn-events.js';
+import { isEvaluationRecord } from '../../history/evaluation-shape.js';
 import type { Host } from '../host.js';
 
 /** The input's invalidations as records, matched against its evaluations and the store's. */
@@ -34,12 +34,16 @@ export async function resolveInvalidations(
   return { records, unmatched: unmatched.map((i) => i.triggeredId) };
 }
 
-/** Warns, per service, when the store holds an evaluation newer than every one imported. */
+/**
+ * Warns, per service, when the store holds an evaluation newer than every one imported (Keptn's
+ * or another store's records alike): appended after it, they would become the next baseline.
+ */
 export async function warnAboutOrder(
-  imported: readonly KeptnEvaluationRecord[],
+  records: readonly HistoryRecord[],
   store: HistoryStore,
   host: Host,
 ): Promise<void> {
+  const imported = records.filter(isEvaluationRecord);
   const ids = new Set(imported.map((r) => r.id));
   for (const target of distinctTargets(imported)) {
     const newestImported = imported.filter((r) => sameTarget(r, target)).at(-1);
@@ -51,7 +55,7 @@ export async function warnAboutOrder(
     host.logger.warn(
       `${target.project}/${target.stage}/${target.service}: the history already holds evaluations newer than the ` +
         `imported ones (${storedAt}); they are appended after them, so the next baseline would be the imported ` +
-        `${newestImported.evaluatedAt}: pin the evaluation to compare with (history pin), or import Keptn's history before the first evaluate`,
+        `${newestImported.evaluatedAt}: pin the evaluation to compare with (history pin), or import older history before the first evaluate`,
     );
   }
 }

@@ -129,6 +129,54 @@ describe('history export and import', () => {
   });
 });
 
+describe('the order of what is imported', () => {
+  const importText = (text: string, history = 'file:copy.jsonl') =>
+    importHistory({ configDir: '.ci-connect', history, input: { name: '-', text } }, host);
+
+  it('appends records before the invalidations and pins naming them, whatever the input order', async () => {
+    await host.seed(evaluationAt('a', 0), evaluationAt('good', 10), evaluationAt('bad', 20));
+    await invalidateRecord({ configDir: '.ci-connect', history: host.history, id: 'bad', reason: 'x' }, host);
+    await pinEvaluation({ configDir: '.ci-connect', history: host.history, id: 'a' }, host);
+    const lines = (await exported()).trim().split('\n');
+    // Bookkeeping first, as a hand-sorted or reversed file would have it.
+    await importText(`${[...lines.slice(3), ...lines.slice(0, 3)].join('\n')}\n`);
+    const copy = await listAll('file:copy.jsonl');
+    expect(copy.map((r) => [r.id, r.invalidated === true, r.pinned === true])).toEqual([
+      ['bad', true, false],
+      ['good', false, false],
+      ['a', false, true],
+    ]);
+    const limited = await listHistory(
+      { configDir: '.ci-connect', history: 'file:copy.jsonl', limit: 1 },
+      host,
+    );
+    // Read newest first (a limit), the invalidation is met before its record.
+    expect(limited.result.records.map((r) => [r.id, r.invalidated === true])).toEqual([['bad', true]]);
+  });
+
+  it('refuses invalidations and pins of records neither the input nor the history holds, importing nothing', async () => {
+    await host.seed(evaluationAt('a', 0), evaluationAt('bad', 20));
+    await invalidateRecord({ configDir: '.ci-connect', history: host.history, id: 'bad', reason: 'x' }, host);
+    const lines = (await exported()).trim().split('\n');
+    const bookkeepingOnly = `${lines.slice(2).join('\n')}\n`;
+    await expect(importText(bookkeepingOnly)).rejects.toSatisfy(
+      (error) =>
+        error instanceof ConfigError &&
+        error.message.includes('names a record that neither this input nor the history') &&
+        error.message.includes('bad'),
+    );
+    expect(existsSync(join(host.cwd, 'copy.jsonl'))).toBe(false);
+  });
+
+  it('warns when the history already holds evaluations newer than the imported ones', async () => {
+    await host.seed(evaluationAt('today', 100));
+    await importText(`${JSON.stringify(evaluationAt('last-year', 0))}\n`, host.history);
+    expect(host.logger.lines.find((l) => l.level === 'warn')?.message).toMatch(
+      /the history already holds evaluations newer than the imported ones/,
+    );
+  });
+});
+
 describe('importing Keptn evaluation events', () => {
   it("imports the datastore's answer oldest first, with ids, baselines and results as Keptn had them", async () => {
     const { result } = await importFile(new URL(STAGING, KEPTN).pathname);

@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { formatDiagnostic } from '../../config/diagnostics.js';
 import { ConfigError, ExitCode, UsageError } from '../../errors.js';
 import { openRegularFile, readRegularFile } from '../../files/regular-file.js';
-import type { HistoryStore } from '../../history/history-store.js';
+import { isBookkeeping } from '../../history/bookkeeping.js';
+import type { HistoryRecord, HistoryStore } from '../../history/history-store.js';
 import { readImportItems } from '../../history/import-input.js';
 import { planImport, type ImportPlan } from '../../history/import-plan.js';
 import type { Host } from '../host.js';
@@ -145,8 +146,9 @@ export async function importHistory(
   refuseProblems(plan, file);
   return withHistoryStore(historyUrl, host, async (store) => {
     const invalidations = await resolveInvalidations(plan, store, host);
-    await warnAboutOrder(plan.keptnEvaluations, store, host);
-    const tally = await store.import([...plan.records, ...invalidations.records]);
+    const { records, bookkeeping } = await orderForImport(plan.records, store, file);
+    await warnAboutOrder(records, store, host);
+    const tally = await store.import([...records, ...bookkeeping, ...invalidations.records]);
     const result: HistoryImportResult = {
       schemaVersion: 1,
       kind: 'history-import',
@@ -163,6 +165,34 @@ export async function importHistory(
     };
     return { result, exitCode: ExitCode.pass };
   });
+}
+
+/**
+ * The records first, then the invalidations and pins naming them: a store read newest first
+ * meets a record's bookkeeping before the record only when it was appended after it. Refuses
+ * (exit 2, nothing written) bookkeeping whose record is neither in the input nor in the store.
+ */
+async function orderForImport(
+  input: readonly HistoryRecord[],
+  store: HistoryStore,
+  file: string,
+): Promise<{ records: HistoryRecord[]; bookkeeping: HistoryRecord[] }> {
+  const records = input.filter((record) => !isBookkeeping(record));
+  const bookkeeping = input.filter(isBookkeeping);
+  const known = new Set(records.map((record) => record.id));
+  const missing: string[] = [];
+  for (const target of new Set(bookkeeping.map((record) => record.target))) {
+    if (!known.has(target) && (await store.get(target)) === undefined) missing.push(target);
+  }
+  if (missing.length > 0) {
+    const listed = missing.slice(0, LISTED).join(', ') + (missing.length > LISTED ? ', ...' : '');
+    throw new ConfigError(
+      `${file}: ${missing.length} invalidation or pin record${missing.length === 1 ? ' names a record' : 's name records'} ` +
+        `that neither this input nor the history ${store.location} holds (${listed}); nothing was imported`,
+      { hint: 'import the records they name first, or in the same file (history export writes both)' },
+    );
+  }
+  return { records, bookkeeping };
 }
 
 async function readInput(

@@ -65,7 +65,9 @@ export class PinIndex {
     const id = cache?.pins[serviceKey(service)] ?? undefined;
     if (cache === undefined || id === undefined)
       return { id: undefined, invalidated: false, record: undefined };
-    return { id, invalidated: cache.invalidated.includes(id), record: cache.records[id] };
+    // Own properties only: an imported id may be "constructor".
+    const record = Object.hasOwn(cache.records, id) ? cache.records[id] : undefined;
+    return { id, invalidated: cache.invalidated.includes(id), record };
   }
 
   /** Keeps a pinned evaluation the cache lacked, so the next lookup need not search for it. */

@@ -51,6 +51,10 @@ describe('parseGitHistoryUrl', () => {
     ['git:@origin', 'names no branch'],
     ['git:history@', 'names no remote after the @'],
     ['git://github.com/shop/app.git', 'names no branch'],
+    [
+      'git:https://oauth2:glpat-SuperSecret0123456789@gitlab.com/g/r.git',
+      'names no branch before its remote',
+    ],
   ])('refuses %j with a ConfigError and a hint', (url, message) => {
     expect(() => parseGitHistoryUrl(url)).toThrow(ConfigError);
     expect(() => parseGitHistoryUrl(url)).toThrow(message);
@@ -58,6 +62,16 @@ describe('parseGitHistoryUrl', () => {
       parseGitHistoryUrl(url);
     } catch (error) {
       expect((error as ConfigError).hint).toContain('git:<branch>@<remote>');
+    }
+  });
+
+  it('quotes no token when the branch was forgotten before a URL with credentials', () => {
+    const url = 'git:https://oauth2:glpat-SuperSecret0123456789@gitlab.com/g/r.git';
+    expect(() => parseGitHistoryUrl(url)).toThrow(/"git:https:\/\/gitlab.com\/g\/r.git"/);
+    try {
+      parseGitHistoryUrl(url);
+    } catch (error) {
+      expect(JSON.stringify(error) + String(error)).not.toContain('SuperSecret');
     }
   });
 

@@ -33,6 +33,10 @@ export function parseGitHistoryUrl(url: string): GitHistoryUrl {
   const remote = at < 0 ? DEFAULT_REMOTE : rest.slice(at + 1);
   if (branch.trim() === '')
     throw new ConfigError(`the history URL "${withoutCredentials(url)}" names no branch`, { hint: HINT });
+  if (branch.includes(':'))
+    throw new ConfigError(`the history URL "${withoutCredentials(url)}" names no branch before its remote`, {
+      hint: `${HINT}; the branch comes first: git:ci-connect-history@https://host/org/repo.git`,
+    });
   if (remote.trim() === '')
     throw new ConfigError(`the history URL "${withoutCredentials(url)}" names no remote after the @`, {
       hint: HINT,

@@ -4,6 +4,7 @@
  * use, as a database store connects on first use.
  */
 
+import { registerUrlsIn } from '../../redaction/credential-sources.js';
 import { createRedactor } from '../../redaction/redaction.js';
 import { runProcess } from '../../tools/process.js';
 import type { HistoryStore, OpenHistoryStoreOptions } from '../history-store.js';
@@ -12,6 +13,8 @@ import { parseGitHistoryUrl } from './git-history-url.js';
 
 /** Opens the store a `git:` URL names, in the repository of `options.baseDir`. */
 export function openGitHistoryStore(url: string, options: OpenHistoryStoreOptions): HistoryStore {
+  // Where the URL enters: any credential in it is masked before anything could quote it.
+  if (options.redactor !== undefined) registerUrlsIn(options.redactor, url);
   return new GitHistoryStore({
     url: parseGitHistoryUrl(url),
     baseDir: options.baseDir,
