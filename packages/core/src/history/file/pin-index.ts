@@ -19,6 +19,8 @@ import { parseTextLine } from '../history-content.js';
 
 /** Bytes before the read position kept to recognise the same file. */
 const MARK_BYTES = 64;
+/** New history read without news that makes saving the cache worth a write. */
+const SAVE_AFTER_BYTES = 1024 * 1024;
 /** A cache larger than this is no cache of ours. */
 const MAX_CACHE_BYTES = 16 * 1024 * 1024;
 
@@ -95,8 +97,12 @@ export class PinIndex {
           ? cached
           : emptyCache(stats.dev, stats.ino);
       const before = cache.readBytes;
-      await readOn(handle, cache);
-      if (cache.readBytes !== before) {
+      const changed = await readOn(handle, cache);
+      // Saved when it learnt something, or read far: not on every gate's one appended record.
+      if (
+        changed ||
+        (cache.readBytes !== before && (before === 0 || cache.readBytes - before >= SAVE_AFTER_BYTES))
+      ) {
         cache.mark = (await bytesBefore(handle, cache.readBytes)).toString('base64');
         await this.save(cache);
       }
@@ -138,8 +144,12 @@ export class PinIndex {
   }
 }
 
-/** Applies the complete lines after `cache.readBytes`, moving it to the end of the last one. */
-async function readOn(handle: FileHandle, cache: PinCache): Promise<void> {
+/**
+ * Applies the complete lines after `cache.readBytes`, moving it to the end of the last one;
+ * true when a pin, unpin or invalidation was among them.
+ */
+async function readOn(handle: FileHandle, cache: PinCache): Promise<boolean> {
+  let changed = false;
   const invalidated = new Set(cache.invalidated);
   for await (const line of readLinesOf(handle, { from: cache.readBytes })) {
     if (!line.terminated) break; // a write in progress: the next reader takes it
@@ -153,11 +163,14 @@ async function readOn(handle: FileHandle, cache: PinCache): Promise<void> {
     if (isInvalidation(record)) invalidated.add(record.target);
     else if (isPinRecord(record))
       cache.pins[serviceKey(record)] = record.kind === 'pin' ? record.target : null;
+    else continue;
+    changed = true;
   }
   cache.invalidated = [...invalidated];
   // Keep only the records still pinned.
   const pinned = new Set(Object.values(cache.pins));
   cache.records = Object.fromEntries(Object.entries(cache.records).filter(([id]) => pinned.has(id)));
+  return changed;
 }
 
 async function bytesBefore(handle: FileHandle, position: number): Promise<Buffer> {
