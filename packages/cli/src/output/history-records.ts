@@ -48,7 +48,7 @@ export function renderHistoryRecord(record: HistoryRecord, palette: Palette): st
 }
 
 /** `pinned`, `invalidated`, or both. */
-export function marksOf(record: HistoryRecord): string {
+function marksOf(record: HistoryRecord): string {
   return [record.pinned === true ? 'pinned' : '', record.invalidated === true ? 'invalidated' : '']
     .filter((mark) => mark !== '')
     .join(', ');

@@ -24,7 +24,7 @@ export function createStageProgress(
 }
 
 /** Plain progress lines on stderr, each task with its duration (CI logs are not terminals). */
-export function progressLines(logger: Pick<Logger, 'info'>): StageRunListener {
+function progressLines(logger: Pick<Logger, 'info'>): StageRunListener {
   return {
     taskStarted: (task, runner, context) =>
       logger.info(`▶ ${context.stage}.${context.sequence} ${task.name} (${runner})`),

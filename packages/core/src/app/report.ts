@@ -5,9 +5,6 @@
  */
 
 import { resolve } from 'node:path';
-import { loadProjectSettings } from '../config/project-config.js';
-import { findOnlyService, resolveHistoryUrl } from '../config/project-context.js';
-import { isDirectory } from '../config/guards.js';
 import { resolveServiceFiles } from '../config/service-files.js';
 import { loadSloFile } from '../config/slo-file.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -15,17 +12,15 @@ import type { EvaluationOutcome } from '../evaluation/run-evaluation.js';
 import type { EvaluationTarget } from '../evaluation/setup.js';
 import type { GateResult } from '../gate/types.js';
 import { isEvaluationRecord } from '../history/evaluation-shape.js';
-import { openReadyHistoryStore } from '../history/open-store.js';
-import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import type { ReportedEvaluation, ScoreThresholds } from '../report/html/report-model.js';
 import { prepareReportDir, writeHtmlReport, type ReportDirFlag } from '../report/write-reports.js';
+import { loadHistoryContext, resolveHistoryTarget, withHistoryStore } from './history/history-context.js';
 import type { Host } from './host.js';
 
 /** Evaluations in a report when the request says no other number. */
 export const DEFAULT_REPORT_EVALUATIONS = 50;
 
 const OUT_FLAG: ReportDirFlag = { flag: '--out', env: 'CI_CONNECT_REPORT_OUT' };
-const FALLBACK_NAME = 'default';
 
 /** What `report` was asked, as flags and env gave it. */
 export interface ReportRequest {
@@ -115,22 +110,13 @@ export async function writeRunHtmlReport(
 }
 
 /** The newest `last` evaluations of the target, newest first, invalidated ones included (and marked). */
-async function readEvaluations(
+function readEvaluations(
   target: EvaluationTarget,
   historyUrl: string,
   last: number,
   host: Host,
 ): Promise<{ evaluations: ReportedEvaluation[]; location: string }> {
-  const store = await openReadyHistoryStore(historyUrl, {
-    baseDir: host.cwd,
-    logger: host.logger,
-    clock: host.clock,
-    env: host.env,
-    redactor: host.redactor,
-    runProcess: host.runProcess,
-    signal: host.signal,
-  });
-  try {
+  return withHistoryStore(historyUrl, host, async (store) => {
     const records = await store.query({
       kind: 'evaluation',
       ...target,
@@ -140,9 +126,7 @@ async function readEvaluations(
     // Redacted when recorded; again here, for secrets this process knows and that job did not.
     const evaluations = records.filter(isEvaluationRecord).map((e) => host.redactor.redactJson(e));
     return { evaluations, location: store.location };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** Project, stage and service as every command resolves them; the SLO's thresholds when it can be read. */
@@ -150,29 +134,19 @@ async function resolveReportContext(
   request: ReportRequest,
   host: Host,
 ): Promise<{ target: EvaluationTarget; historyUrl: string; thresholds?: ScoreThresholds }> {
+  const context = await loadHistoryContext(request, host);
   const configDir = resolve(host.cwd, request.configDir);
-  const hasConfigDir = await isDirectory(configDir);
-  const config = hasConfigDir
-    ? await loadProjectSettings(configDir, host.logger, PROVIDER_SETTINGS, {
-        redactor: host.redactor,
-        env: host.env,
-      })
-    : undefined;
-  const service = request.service ?? (hasConfigDir ? await findOnlyService(configDir) : undefined);
-  if (service === undefined) {
+  // Unlike a gate run from --slo alone, a report never guesses the service `default`.
+  if (request.service === undefined && !context.configDirExists) {
     throw new UsageError(`which service? There is no config directory ${configDir} to find it in`, {
       hint: 'say which with --service (env CI_CONNECT_SERVICE), or point --config-dir (env CI_CONNECT_CONFIG_DIR) at the project',
     });
   }
-  const target = {
-    project: request.project ?? config?.project ?? FALLBACK_NAME,
-    stage: request.stage ?? config?.defaults.stage ?? FALLBACK_NAME,
-    service,
-  };
-  const thresholds = hasConfigDir ? await sloThresholds(configDir, target, host) : undefined;
+  const target = await resolveHistoryTarget(request, context, host);
+  const thresholds = context.configDirExists ? await sloThresholds(configDir, target, host) : undefined;
   return {
     target,
-    historyUrl: resolveHistoryUrl(request.history, config, configDir),
+    historyUrl: context.historyUrl,
     ...(thresholds === undefined ? {} : { thresholds }),
   };
 }

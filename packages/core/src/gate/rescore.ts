@@ -51,7 +51,7 @@ export interface RescoredEvaluation {
 }
 
 /** What the scorer hears for an SLI the evaluation never recorded. */
-export const NOT_RECORDED = 'not recorded in this evaluation';
+const NOT_RECORDED = 'not recorded in this evaluation';
 
 /** Scores `evaluation`'s recorded values with `slo` against `baseline` (the records it compared with). */
 export function rescoreEvaluation(

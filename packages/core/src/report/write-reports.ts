@@ -64,7 +64,7 @@ export async function writeHtmlReport(
  * Writes each file of `contents` (name → text) into `dir`, in order, each whole or not at all
  * (a temporary file renamed over it), and returns their paths.
  */
-export async function writeReportFiles(
+async function writeReportFiles(
   dir: string,
   contents: Readonly<Record<string, string>>,
   named: ReportDirFlag = REPORT_DIR_FLAG,

@@ -10,7 +10,7 @@ import { isDirectory } from '../../config/guards.js';
 import { loadProjectSettings, type ProjectConfig } from '../../config/project-config.js';
 import { resolveHistoryUrl, resolveTarget, type ProjectTarget } from '../../config/project-context.js';
 import type { HistoryStore } from '../../history/history-store.js';
-import { openHistoryStore } from '../../history/open-store.js';
+import { openReadyHistoryStore } from '../../history/open-store.js';
 import { PROVIDER_SETTINGS } from '../../providers/registry.js';
 import type { Host } from '../host.js';
 
@@ -74,7 +74,7 @@ export async function withHistoryStore<T>(
   host: Host,
   work: (store: HistoryStore) => Promise<T>,
 ): Promise<T> {
-  const store = openHistoryStore(url, {
+  const store = await openReadyHistoryStore(url, {
     baseDir: host.cwd,
     logger: host.logger,
     clock: host.clock,
@@ -84,7 +84,6 @@ export async function withHistoryStore<T>(
     signal: host.signal,
   });
   try {
-    await store.ready();
     return await work(store);
   } finally {
     await store.close();

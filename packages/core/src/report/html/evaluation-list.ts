@@ -56,7 +56,7 @@ function labelsOf(labels: Readonly<Record<string, string>>): Html[] {
 }
 
 /** The value as an http(s) URL, or undefined: `javascript:`, `data:` and the like are never links. */
-export function webUrl(value: string): string | undefined {
+function webUrl(value: string): string | undefined {
   if (!/^https?:\/\//i.test(value.trim())) return undefined;
   try {
     const url = new URL(value.trim());

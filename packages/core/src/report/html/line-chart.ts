@@ -103,7 +103,7 @@ function dataDomain(spec: LineChartSpec): [number, number] {
 }
 
 /** `M x,y L x,y ...`, a new subpath after each gap; a lone point becomes a dot. */
-export function pathOf(
+function pathOf(
   values: readonly (number | null)[],
   x: (index: number) => number,
   y: (value: number) => number,

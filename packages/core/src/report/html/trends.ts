@@ -22,7 +22,7 @@ import { markup, type Html } from './safe-html.js';
 /** Per-SLI charts by default: the first 40 objectives. */
 export const DEFAULT_MAX_SLI_CHARTS = 40;
 /** Per-SLI charts cover at most the newest this many evaluations. */
-export const MAX_SLI_CHART_EVALUATIONS = 250;
+const MAX_SLI_CHART_EVALUATIONS = 250;
 /** Per-SLI charts draw a point per evaluation only up to this many evaluations. */
 const MAX_SLI_POINTS = 120;
 
