@@ -11,13 +11,9 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import process from 'node:process';
 import { FileHistoryStore, findBaseline, silentLogger } from '../packages/core/dist/index.js';
+import { median, option } from './support.js';
 
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
 const runs = Number(option('--runs', '15'));
 const sizes = option('--sizes', '0,100000,1000000').split(',').map(Number);
 
@@ -94,11 +90,6 @@ async function evaluateOnce(file, i) {
     comparedEvaluations: baseline.map((b) => b.id),
   });
   await store.close();
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-bench-history-'));

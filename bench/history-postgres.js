@@ -9,13 +9,10 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { findBaseline, openHistoryStore, silentLogger } from '../packages/core/dist/index.js';
 import { CI_PASSWORD, findPostgres, startPostgres } from '../test/support/postgres-process.js';
+import { median, numberOption } from './support.js';
 
-const flag = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const runs = flag('--runs', 30);
-const records = flag('--records', 100_000);
+const runs = numberOption('--runs', 30);
+const records = numberOption('--records', 100_000);
 const SERVICES = 50;
 const target = { project: 'shop', stage: 'hardening', service: 'carts' };
 // Keptn's default comparison: the last 3 passed or warned evaluations.
@@ -58,11 +55,6 @@ function evaluation(id, service, result, at) {
     message: '',
     invalidated: false,
   };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** One gate's history work: open, baseline, append, close; and the baseline + append alone. */
