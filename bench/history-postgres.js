@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { findBaseline, openHistoryStore, silentLogger } from '../packages/core/dist/index.js';
 import { CI_PASSWORD, findPostgres, startPostgres } from '../test/support/postgres-process.js';
-import { median, numberOption } from './support.js';
+import { evaluationRecord, median, numberOption } from './support.js';
 
 const runs = numberOption('--runs', 30);
 const records = numberOption('--records', 100_000);
@@ -24,10 +24,8 @@ const comparison = {
 };
 
 function evaluation(id, service, result, at) {
-  return {
-    schemaVersion: 1,
+  return evaluationRecord({
     id,
-    kind: 'evaluation',
     ...target,
     service,
     version: '1.4.2',
@@ -37,24 +35,12 @@ function evaluation(id, service, result, at) {
     evaluatedAt: new Date(at).toISOString(),
     result,
     score: 83.33333333333334,
-    objectives: ['response_time_p95', 'error_rate', 'throughput'].map((sli) => ({
-      sli,
-      displayName: '',
-      provider: 'prometheus',
+    objective: () => ({
       value: 512.3,
-      status: 'pass',
-      score: 1,
-      weight: 1,
-      keySli: false,
       comparedValue: 480.1,
-      message: '',
       passTargets: [{ criteria: '<=+10%', targetValue: 528.11, violated: false }],
-      warningTargets: [],
-    })),
-    comparedEvaluations: [],
-    message: '',
-    invalidated: false,
-  };
+    }),
+  });
 }
 
 /** One gate's history work: open, baseline, append, close; and the baseline + append alone. */
