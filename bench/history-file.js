@@ -11,13 +11,9 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import process from 'node:process';
 import { FileHistoryStore, findBaseline, silentLogger } from '../packages/core/dist/index.js';
+import { evaluationRecord, median, option } from './support.js';
 
-const option = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
 const runs = Number(option('--runs', '15'));
 const sizes = option('--sizes', '0,100000,1000000').split(',').map(Number);
 
@@ -32,12 +28,8 @@ const comparison = {
 
 function evaluation(i, service) {
   const time = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
-  return {
-    schemaVersion: 1,
+  return evaluationRecord({
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    kind: 'evaluation',
-    project: 'shop',
-    stage: 'hardening',
     service,
     version: `1.${i % 100}.0`,
     labels: { buildId: String(i) },
@@ -45,25 +37,12 @@ function evaluation(i, service) {
     end: time,
     evaluatedAt: time,
     result: i % 10 === 0 ? 'fail' : 'pass',
-    score: 100,
-    objectives: ['response_time_p95', 'error_rate', 'throughput'].map((sli, k) => ({
-      sli,
-      displayName: '',
-      provider: 'prometheus',
+    objective: (k) => ({
       value: 400 + ((i * 7 + k) % 100),
-      status: 'pass',
-      score: 1,
-      weight: 1,
-      keySli: false,
       comparedValue: 450,
-      message: '',
       passTargets: [{ criteria: '<=+10%', targetValue: 495, violated: false }],
-      warningTargets: [],
-    })),
-    comparedEvaluations: [],
-    message: '',
-    invalidated: false,
-  };
+    }),
+  });
 }
 
 async function writeHistory(file, count) {
@@ -94,11 +73,6 @@ async function evaluateOnce(file, i) {
     comparedEvaluations: baseline.map((b) => b.id),
   });
   await store.close();
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-bench-history-'));

@@ -18,14 +18,11 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { findBaseline, openHistoryStore, silentLogger } from '../packages/core/dist/index.js';
+import { median, numberOption } from './support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const flag = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const RECORDS = flag('--records', 100_000);
-const RUNS = flag('--runs', 5);
+const RECORDS = numberOption('--records', 100_000);
+const RUNS = numberOption('--runs', 5);
 const TARGET_SECONDS = 2;
 const BRANCH = 'ci-connect-history';
 const SERVICES = 20;
@@ -125,11 +122,6 @@ async function gate(bare, i) {
   const seconds = (performance.now() - started) / 1000;
   rmSync(job, { recursive: true, force: true });
   return { seconds, baseline: baseline.length };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function cli(job, history) {

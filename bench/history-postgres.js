@@ -9,13 +9,10 @@ import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { findBaseline, openHistoryStore, silentLogger } from '../packages/core/dist/index.js';
 import { CI_PASSWORD, findPostgres, startPostgres } from '../test/support/postgres-process.js';
+import { evaluationRecord, median, numberOption } from './support.js';
 
-const flag = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const runs = flag('--runs', 30);
-const records = flag('--records', 100_000);
+const runs = numberOption('--runs', 30);
+const records = numberOption('--records', 100_000);
 const SERVICES = 50;
 const target = { project: 'shop', stage: 'hardening', service: 'carts' };
 // Keptn's default comparison: the last 3 passed or warned evaluations.
@@ -27,10 +24,8 @@ const comparison = {
 };
 
 function evaluation(id, service, result, at) {
-  return {
-    schemaVersion: 1,
+  return evaluationRecord({
     id,
-    kind: 'evaluation',
     ...target,
     service,
     version: '1.4.2',
@@ -40,29 +35,12 @@ function evaluation(id, service, result, at) {
     evaluatedAt: new Date(at).toISOString(),
     result,
     score: 83.33333333333334,
-    objectives: ['response_time_p95', 'error_rate', 'throughput'].map((sli) => ({
-      sli,
-      displayName: '',
-      provider: 'prometheus',
+    objective: () => ({
       value: 512.3,
-      status: 'pass',
-      score: 1,
-      weight: 1,
-      keySli: false,
       comparedValue: 480.1,
-      message: '',
       passTargets: [{ criteria: '<=+10%', targetValue: 528.11, violated: false }],
-      warningTargets: [],
-    })),
-    comparedEvaluations: [],
-    message: '',
-    invalidated: false,
-  };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+    }),
+  });
 }
 
 /** One gate's history work: open, baseline, append, close; and the baseline + append alone. */

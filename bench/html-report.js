@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { renderHtmlReport } from '../packages/core/dist/index.js';
 import { syntheticEvaluations } from '../test/support/synthetic-history.js';
+import { median, numberOption } from './support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const runsFlag = process.argv.indexOf('--runs');
-const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;
+const runs = numberOption('--runs', 5);
 const EVALUATIONS = 1000;
 const OBJECTIVES = 30;
 
@@ -38,7 +38,8 @@ const input = (evaluations) => ({
   generatedAt: new Date().toISOString(),
 });
 
-function median(run) {
+/** The median time of `runs` calls of run(), after one warm-up call. */
+function timeOf(run) {
   run();
   const samples = [];
   for (let i = 0; i < runs; i++) {
@@ -46,8 +47,7 @@ function median(run) {
     run();
     samples.push(performance.now() - start);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(runs / 2)];
+  return median(samples);
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
@@ -55,7 +55,7 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 for (const count of [50, EVALUATIONS]) {
   const slice = newestFirst.slice(0, count);
   let files;
-  const ms = median(() => {
+  const ms = timeOf(() => {
     files = renderHtmlReport(input(slice));
   });
   const html = Buffer.byteLength(files['index.html']);
@@ -86,7 +86,7 @@ try {
     ],
     ...['--last', String(EVALUATIONS), '--out', path.join(dir, 'out')],
   ];
-  const ms = median(() => {
+  const ms = timeOf(() => {
     const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`ci-connect report exited ${run.status}: ${run.stderr}`);
   });

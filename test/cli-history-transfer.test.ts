@@ -158,6 +158,22 @@ describe('history export and import between stores', () => {
 });
 
 describe('leaving Keptn: its evaluations keep being the baseline', () => {
+  /** The next gate of sockshop/staging/carts: go_routines at 90, within +10% of its baseline. */
+  function gateAfterKeptn(): ReturnType<typeof evaluate> {
+    writeFileSync(
+      path.join(dir, 'slo.yaml'),
+      'objectives:\n  - sli: go_routines\n    pass: [{criteria: ["<=+10%"]}]\ntotal_score: {pass: "90%"}\n',
+    );
+    return evaluate({ go_routines: 90 }, [
+      '--project',
+      'sockshop',
+      '--stage',
+      'staging',
+      '--service',
+      'carts',
+    ]);
+  }
+
   it("imports the datastore's answers and compares the next gate with Keptn's newest evaluation", async () => {
     const staging = ok(await cli(['history', 'import', STAGING]));
     expect(staging.stdout).toContain('read 10 Keptn evaluations from');
@@ -175,18 +191,7 @@ describe('leaving Keptn: its evaluations keep being the baseline', () => {
     expect(shown.stdout).toMatch(/PASS\s+go_routines\s+88\s+<=100\s+8\s+\+80 \(\+1000%\)/);
 
     // Keptn's go_routines was 88 in its newest staging evaluation: 90 is within +10%.
-    writeFileSync(
-      path.join(dir, 'slo.yaml'),
-      'objectives:\n  - sli: go_routines\n    pass: [{criteria: ["<=+10%"]}]\ntotal_score: {pass: "90%"}\n',
-    );
-    const next = await evaluate({ go_routines: 90 }, [
-      '--project',
-      'sockshop',
-      '--stage',
-      'staging',
-      '--service',
-      'carts',
-    ]);
+    const next = await gateAfterKeptn();
     expect(next.comparedEvaluations).toEqual(['1500b971-bfc3-4e20-8dc1-a624e0faf963']);
     expect(next.objectives[0]).toMatchObject({ comparedValue: 88, status: 'pass' });
   });
@@ -216,18 +221,7 @@ describe('leaving Keptn: its evaluations keep being the baseline', () => {
       /^id.*\n1500b971-\S+\s.*\s+invalidated\n/,
     );
 
-    writeFileSync(
-      path.join(dir, 'slo.yaml'),
-      'objectives:\n  - sli: go_routines\n    pass: [{criteria: ["<=+10%"]}]\ntotal_score: {pass: "90%"}\n',
-    );
-    const next = await evaluate({ go_routines: 90 }, [
-      '--project',
-      'sockshop',
-      '--stage',
-      'staging',
-      '--service',
-      'carts',
-    ]);
+    const next = await gateAfterKeptn();
     expect(next.comparedEvaluations).toEqual(['52b4b2c7-fa49-41f3-9b5c-b9aea2370bb4']);
   });
 });

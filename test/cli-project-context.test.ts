@@ -3,12 +3,11 @@
 // evaluation task itself (with `fail` the sequence stops at a warning gate, before it releases);
 // and the same mistake (no service, several services) is the same error for every command.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
+import { startPrometheusStandIn, type PrometheusStandIn } from './support/prometheus-stand-in.js';
 
 const SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
 kind: "Shipyard"
@@ -38,24 +37,14 @@ const WARNING_SLO =
   'objectives:\n  - sli: error_ratio\n    pass: [{criteria: ["<0.5"]}]\n    warning: [{criteria: ["<1"]}]\n' +
   'total_score: {pass: "90%", warning: "50%"}\n';
 
-let prometheus: http.Server;
+let prometheus: PrometheusStandIn;
 let prometheusUrl = '';
 
 beforeAll(async () => {
-  prometheus = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://prometheus');
-    res.setHeader('content-type', 'application/json');
-    if (url.pathname !== '/api/v1/query') {
-      res.writeHead(404).end(JSON.stringify({ status: 'error', error: `no route ${url.pathname}` }));
-      return;
-    }
-    const data = { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, '0.7'] }] };
-    res.end(JSON.stringify({ status: 'success', data }));
-  });
-  await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
-  prometheusUrl = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
+  prometheus = await startPrometheusStandIn('0.7');
+  prometheusUrl = prometheus.url;
 });
-afterAll(() => new Promise<void>((resolve) => prometheus.close(() => resolve())));
+afterAll(() => prometheus.close());
 
 /** A project whose ci-connect.yaml says `defaults.onWarning`, with the given services. */
 function project(onWarning: string | undefined, services: readonly string[] = ['carts']): string {

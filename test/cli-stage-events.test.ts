@@ -4,12 +4,11 @@
 // run by a command), with `events.cloudevents` writing to a file and `events.dynatrace` pointing
 // at the strict Dynatrace stand-in. Events are a side channel: they never change the exit code.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
+import { startPrometheusStandIn, type PrometheusStandIn } from './support/prometheus-stand-in.js';
 import {
   startDynatraceStandIn,
   type DynatraceStandIn,
@@ -71,31 +70,14 @@ interface Run {
 }
 
 /** Answers Prometheus' instant queries with one sample: an error ratio of 0.5%. */
-let prometheus: http.Server;
+let prometheus: PrometheusStandIn;
 let prometheusUrl = '';
-const prometheusPaths: string[] = [];
 
 beforeAll(async () => {
-  prometheus = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://prometheus');
-    prometheusPaths.push(url.pathname);
-    res.setHeader('content-type', 'application/json');
-    if (url.pathname !== '/api/v1/query') {
-      res.writeHead(404).end(JSON.stringify({ status: 'error', error: `no route ${url.pathname}` }));
-      return;
-    }
-    const time = Number(url.searchParams.get('time') ?? Date.now() / 1000);
-    res.end(
-      JSON.stringify({
-        status: 'success',
-        data: { resultType: 'vector', result: [{ metric: {}, value: [time, '0.5'] }] },
-      }),
-    );
-  });
-  await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
-  prometheusUrl = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
+  prometheus = await startPrometheusStandIn('0.5');
+  prometheusUrl = prometheus.url;
 });
-afterAll(() => new Promise<void>((resolve) => prometheus.close(() => resolve())));
+afterAll(() => prometheus.close());
 
 let standIn: DynatraceStandIn;
 let root: string;
@@ -222,7 +204,7 @@ describe('trigger-deployment reports its stage run', () => {
     });
     expect(byType('test.triggered').data.test).toEqual({ teststrategy: 'performance' });
     expect(byType('hardening.delivery.finished').data).toMatchObject({ status: 'succeeded', result: 'pass' });
-    expect(prometheusPaths.at(-1)).toBe('/api/v1/query');
+    expect(prometheus.paths.at(-1)).toBe('/api/v1/query');
 
     const bodies = standIn.requests.map(
       (r) => r.body as { eventType: string; title: string; properties: Record<string, string> },

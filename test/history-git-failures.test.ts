@@ -7,7 +7,7 @@
  */
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import { createProcessRedactor } from '../packages/core/src/redaction/credential
 import { createRedactor } from '../packages/core/src/redaction/redaction.js';
 import { runProcess } from '../packages/core/src/tools/process.js';
 import { createGitWorld, git, gitIn, jobState, openGitStore, type GitWorld } from './support/git-remote.js';
+import { findFreePort } from './support/free-port.js';
 import { startGitHttpServer, type GitHttpServer } from './support/git-http-server.js';
 import { describeWithReal } from './support/real-components.js';
 
@@ -98,7 +99,7 @@ describeWithReal(git, 'git: history store failures', () => {
 
   it('is exit 3 for a remote that cannot be reached, and never shows the token in its URL', async () => {
     setUp();
-    const port = await closedPort();
+    const port = await findFreePort(); // nothing listens on it
     const url = `http://x-access-token:${TOKEN}@127.0.0.1:${port}/shop/app.git`;
     const { store, logger } = open(`git:${BRANCH}@${url}`);
     expect(store.location).toBe(`git:${BRANCH}@http://127.0.0.1:${port}/shop/app.git`);
@@ -254,12 +255,3 @@ describeWithReal(git, 'git: history store failures', () => {
     return server;
   }
 });
-
-/** A port on 127.0.0.1 nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
