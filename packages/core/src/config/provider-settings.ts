@@ -54,6 +54,20 @@ export function envNamesOf<K extends string>(
   return names;
 }
 
+/** The schema of `timeoutSeconds`, which every HTTP endpoint's settings take. */
+export const TIMEOUT_SECONDS_SCHEMA = {
+  $ref: '#/definitions/timeout',
+  description: 'How long one request may take, in seconds. Default: 30.',
+} as const;
+
+/** The schema of `concurrency`, how many SLI queries a provider runs at once. */
+export const CONCURRENCY_SCHEMA = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 32,
+  description: 'How many SLI queries run at once. Default: 4.',
+} as const;
+
 /** Which keys `readEndpointSettings` reads, by the type of their value. */
 export interface EndpointSettingKeys<S> {
   strings: readonly (keyof S & string)[];

@@ -4,6 +4,7 @@
  */
 
 import { loadProjectSettings } from '../config/project-config.js';
+import { FALLBACK_NAME } from '../config/project-context.js';
 import type { Logger } from '../environment.js';
 import { UsageError } from '../errors.js';
 import type { HttpClient } from '../http/http-client.js';
@@ -46,8 +47,6 @@ export interface EventRecord extends DynatraceEvent {
   reportCount: number;
   results: EventIngestResult[];
 }
-
-const FALLBACK_NAME = 'default';
 
 /** Sends one Dynatrace event for a pipeline step; throws ConfigError, UsageError or ExternalSystemError. */
 export async function runSendEvent(

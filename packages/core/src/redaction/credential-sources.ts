@@ -11,7 +11,7 @@ import { createRedactor, decodeSafely, type Redactor } from './redaction.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Names, separated by commas or spaces, of more env vars whose values are secrets (docs/security.md). */
-export const EXTRA_SECRET_VARS = 'CI_CONNECT_SECRET_VARS';
+const EXTRA_SECRET_VARS = 'CI_CONNECT_SECRET_VARS';
 
 /** The variables DESIGN.md section 4 reads secrets from by default (contract). */
 export const DEFAULT_SECRET_ENV_VARS = [
@@ -42,13 +42,9 @@ export function createProcessRedactor(env: Env): Redactor {
   return redactor;
 }
 
-/** Registers the secrets an environment holds; `names` are variables known to hold one. */
-export function registerEnvironmentSecrets(
-  redactor: Redactor,
-  env: Env,
-  names: Iterable<string> = DEFAULT_SECRET_ENV_VARS,
-): void {
-  const known = new Set(names);
+/** Registers the secrets an environment holds: the default variables, the extra ones, any named like one. */
+function registerEnvironmentSecrets(redactor: Redactor, env: Env): void {
+  const known = new Set<string>(DEFAULT_SECRET_ENV_VARS);
   for (const name of (env[EXTRA_SECRET_VARS] ?? '').split(/[\s,]+/)) if (name !== '') known.add(name);
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.trim() === '') continue;

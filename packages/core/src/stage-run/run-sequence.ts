@@ -146,7 +146,7 @@ export function sequenceRunEndedBy(error: unknown): SequenceRunRecord | undefine
 }
 
 /** Keptn: the result of the last completed task; a run that completed no task passed nothing. */
-export function sequenceResult(results: readonly TaskResult[]): SequenceResult {
+function sequenceResult(results: readonly TaskResult[]): SequenceResult {
   const completed = results.filter((r) => r.status === 'succeeded' || r.status === 'errored');
   return completed.at(-1)?.result ?? (results.length === 0 ? 'pass' : 'fail');
 }

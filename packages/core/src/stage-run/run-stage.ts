@@ -16,7 +16,12 @@ import {
   type ProjectConfig,
   type TaskSetting,
 } from '../config/project-config.js';
-import { findOnlyService, resolveHistoryUrl, resolveOnWarning } from '../config/project-context.js';
+import {
+  FALLBACK_NAME,
+  findOnlyService,
+  resolveHistoryUrl,
+  resolveOnWarning,
+} from '../config/project-context.js';
 import type { Clock, Logger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
@@ -128,7 +133,7 @@ export async function loadStageSetup(
     config,
     shipyard,
     configDir,
-    project: request.project ?? config.project ?? 'default',
+    project: request.project ?? config.project ?? FALLBACK_NAME,
     stage: plan.stage,
     service: request.service ?? (await findOnlyService(configDir)),
     sequence: plan.sequence,

@@ -5,12 +5,4 @@
  */
 export { loadJmeterConf, parseJmeterConf } from './jmeter-conf.js';
 export type { JmeterConfLoadResult } from './jmeter-conf.js';
-export { FUNCTIONAL_STRATEGY, defaultScript, normaliseStrategy, resolveWorkload } from './jmeter-workload.js';
-export type {
-  ConfWorkload,
-  JmeterConf,
-  JmeterWorkload,
-  ResolvedWorkload,
-  WorkloadOrigin,
-} from './jmeter-workload.js';
-export { RUNNER_PROPERTIES, checkPropertyName } from './property-names.js';
+export type { JmeterConf, JmeterWorkload } from './jmeter-workload.js';

@@ -6,7 +6,7 @@
 import { isSecretKey } from '../secrets.js';
 
 /** Properties ci-connect sets itself; a workload or caller may not set them too. */
-export const RUNNER_PROPERTIES = [
+const RUNNER_PROPERTIES = [
   'PROTOCOL',
   'SERVER_PROTOCOL',
   'SERVER_URL',

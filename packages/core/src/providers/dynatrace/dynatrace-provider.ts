@@ -18,7 +18,7 @@ import type { DynatraceQuery } from './dynatrace-query.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery, substituteQuery } from './dynatrace-query.js';
 
 /** Defaults: dynatrace-service waits 2 minutes after the window too. */
-export const DEFAULT_SETTLE_SECONDS = 120;
+const DEFAULT_SETTLE_SECONDS = 120;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 

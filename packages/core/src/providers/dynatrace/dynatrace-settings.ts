@@ -4,7 +4,13 @@
  * environment with the same token.
  */
 
-import { envNamesOf, readEndpointSettings, settingsOf } from '../../config/provider-settings.js';
+import {
+  CONCURRENCY_SCHEMA,
+  TIMEOUT_SECONDS_SCHEMA,
+  envNamesOf,
+  readEndpointSettings,
+  settingsOf,
+} from '../../config/provider-settings.js';
 import type { ProviderSettingsDefinition, ProviderSettingsMap } from '../../config/provider-settings.js';
 
 export interface DynatraceSettings {
@@ -45,10 +51,7 @@ export const dynatraceSettings: ProviderSettingsDefinition<DynatraceSettings> = 
         $ref: '#/definitions/envName',
         description: 'The env var holding the API token. Default: DT_API_TOKEN.',
       },
-      timeoutSeconds: {
-        $ref: '#/definitions/timeout',
-        description: 'How long one request may take, in seconds. Default: 30.',
-      },
+      timeoutSeconds: TIMEOUT_SECONDS_SCHEMA,
       settleSeconds: {
         type: 'integer',
         minimum: 0,
@@ -56,12 +59,7 @@ export const dynatraceSettings: ProviderSettingsDefinition<DynatraceSettings> = 
         description:
           "Dynatrace data lags: wait this long after the window's end before querying. Default: 120, Keptn's value; --settle overrides.",
       },
-      concurrency: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 32,
-        description: 'How many SLI queries run at once. Default: 4.',
-      },
+      concurrency: CONCURRENCY_SCHEMA,
     },
     additionalProperties: false,
   },

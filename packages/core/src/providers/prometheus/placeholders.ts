@@ -11,7 +11,7 @@ export function durationSeconds(window: TimeWindow): string {
 }
 
 /** `$DEPLOYMENT`: the label `deployment`, else "primary" (Keptn's default deployment type). */
-export function deploymentOf(context: SliContext): string {
+function deploymentOf(context: SliContext): string {
   return context.labels['deployment'] ?? 'primary';
 }
 

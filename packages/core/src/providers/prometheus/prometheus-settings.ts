@@ -4,7 +4,12 @@
  * PROMETHEUS_USER/PROMETHEUS_PASSWORD).
  */
 
-import { envNamesOf, readEndpointSettings } from '../../config/provider-settings.js';
+import {
+  CONCURRENCY_SCHEMA,
+  TIMEOUT_SECONDS_SCHEMA,
+  envNamesOf,
+  readEndpointSettings,
+} from '../../config/provider-settings.js';
 import type { ProviderSettingsDefinition } from '../../config/provider-settings.js';
 
 export interface PrometheusSettings {
@@ -60,16 +65,8 @@ export const prometheusSettings: ProviderSettingsDefinition<PrometheusSettings> 
         $ref: '#/definitions/envName',
         description: 'The env var holding the basic-auth password. Default: PROMETHEUS_PASSWORD.',
       },
-      timeoutSeconds: {
-        $ref: '#/definitions/timeout',
-        description: 'How long one request may take, in seconds. Default: 30.',
-      },
-      concurrency: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 32,
-        description: 'How many SLI queries run at once. Default: 4.',
-      },
+      timeoutSeconds: TIMEOUT_SECONDS_SCHEMA,
+      concurrency: CONCURRENCY_SCHEMA,
     },
     additionalProperties: false,
   },

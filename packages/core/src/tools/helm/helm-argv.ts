@@ -5,7 +5,7 @@
 import type { HelmNames } from './naming.js';
 import type { BlueGreenColor, BlueGreenState, HelmTarget } from './types.js';
 
-export const DEFAULT_HELM_TIMEOUT_SECONDS = 300;
+const DEFAULT_HELM_TIMEOUT_SECONDS = 300;
 /** How many revisions `helm history` returns for a rollback decision. */
 export const HISTORY_DEPTH = 64;
 

@@ -3,11 +3,9 @@
  * cancel), its properties, and its verdict and evaluation window. docs/jmeter.md. The
  * workloads it runs come from config/jmeter (jmeter.conf.yaml).
  */
-export { RESULTS_FORMAT_PROPERTIES, keptnLoadTestName, targetProperties } from './jmeter-properties.js';
+export { keptnLoadTestName } from './jmeter-properties.js';
 export type { JmeterTestContext } from './jmeter-properties.js';
-export { planJmeterTest } from './jmeter-plan.js';
-export type { JmeterTestPlan, JmeterTestRequest } from './jmeter-plan.js';
-export { judgeJmeterRun } from './jmeter-verdict.js';
-export type { JmeterTestReason, JmeterVerdict } from './jmeter-verdict.js';
+export type { JmeterTestRequest } from './jmeter-plan.js';
+export type { JmeterTestReason } from './jmeter-verdict.js';
 export { runJmeterTest } from './run-jmeter-test.js';
 export type { JmeterTestResult } from './run-jmeter-test.js';
