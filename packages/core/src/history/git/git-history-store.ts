@@ -8,7 +8,7 @@
 
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import { InternalError } from '../../errors.js';
-import { answerQuery, targetOf } from '../bookkeeping.js';
+import { getNewestFirst, type NewestFirstScan, queryNewestFirst, targetOf } from '../bookkeeping.js';
 import type {
   HistoryQuery,
   HistoryRecord,
@@ -83,25 +83,16 @@ export class GitHistoryStore implements HistoryStore {
     });
   }
 
-  async query(query: HistoryQuery): Promise<HistoryRecord[]> {
-    if (query.limit === undefined) return answerQuery(await this.readAll(), query);
-    const found: HistoryRecord[] = [];
-    if (query.limit <= 0) return found;
-    await scanNewestFirst(await this.reader(), (record, replay) => {
-      if (replay.answers(record, query)) found.push(replay.view(record));
-      return found.length >= (query.limit ?? 0);
-    });
-    return found;
+  query(query: HistoryQuery): Promise<HistoryRecord[]> {
+    return queryNewestFirst(
+      query,
+      () => this.readAll(),
+      (visit) => this.scanNewestFirst(visit),
+    );
   }
 
-  async get(id: string): Promise<HistoryRecord | undefined> {
-    let found: HistoryRecord | undefined;
-    await scanNewestFirst(await this.reader(), (record, replay) => {
-      if (record.id !== id) return false;
-      found = replay.view(record);
-      return true;
-    });
-    return found;
+  get(id: string): Promise<HistoryRecord | undefined> {
+    return getNewestFirst((visit) => this.scanNewestFirst(visit), id);
   }
 
   invalidate(id: string, reason?: string): Promise<HistoryRecord> {
@@ -230,6 +221,11 @@ export class GitHistoryStore implements HistoryStore {
       const failure = error instanceof Error ? error : new InternalError(String(error));
       for (const entry of batch) entry.reject(failure);
     }
+  }
+
+  /** Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true. */
+  private async scanNewestFirst(visit: Parameters<NewestFirstScan>[0]): Promise<void> {
+    await scanNewestFirst(await this.reader(), visit);
   }
 
   /** Every record in append order, bookkeeping included. */
