@@ -212,7 +212,7 @@ export function viewRecord(
  * The answer to `query` from every record in append order: bookkeeping applied, newest first,
  * invalidated ones left out unless asked for, then cut to `limit`.
  */
-export function answerQuery(inAppendOrder: readonly HistoryRecord[], query: HistoryQuery): HistoryRecord[] {
+function answerQuery(inAppendOrder: readonly HistoryRecord[], query: HistoryQuery): HistoryRecord[] {
   const replay = new HistoryReplay('oldest-first');
   const candidates = inAppendOrder.filter((record) => !replay.note(record));
   const newestFirst = candidates

@@ -25,7 +25,7 @@ export interface PinLookup {
 }
 
 /** history.jsonl, then the segments from the newest, fetched a few at a time. */
-export async function* filesNewestFirst(reader: BranchReader): AsyncGenerator<BranchFile> {
+async function* filesNewestFirst(reader: BranchReader): AsyncGenerator<BranchFile> {
   const tip = await reader.tip();
   if (tip === undefined) return;
   if (tip.active !== undefined) yield await reader.file(tip.active, ACTIVE_FILE);
