@@ -133,8 +133,7 @@ export class GitHistoryStore implements HistoryStore {
     // Asked again on every attempt: a record another job pushed meanwhile is present now.
     const prepare: PrepareLines = async () => {
       const stored = new Set<string>();
-      for await (const file of filesOldestFirst(await this.reader()))
-        for (const record of file.records) stored.add(record.id);
+      for await (const record of this.entries()) stored.add(record.id);
       const lines: string[] = [];
       for (const { id, line } of incoming) {
         if (stored.has(id)) continue;
