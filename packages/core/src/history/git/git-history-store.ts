@@ -8,7 +8,13 @@
 
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import { InternalError } from '../../errors.js';
-import { getNewestFirst, type NewestFirstScan, queryNewestFirst, targetOf } from '../bookkeeping.js';
+import {
+  getNewestFirst,
+  type NewestFirstScan,
+  queryNewestFirst,
+  serviceKey,
+  targetOf,
+} from '../bookkeeping.js';
 import type {
   HistoryQuery,
   HistoryRecord,
@@ -24,7 +30,6 @@ import { BranchWriter, type PrepareLines } from './branch-writer.js';
 import type { GitContext } from './git-command.js';
 import type { GitHistoryUrl } from './git-history-url.js';
 import { HistoryRepository } from './history-repository.js';
-import { pinKey } from './pin-summary.js';
 
 /** What a GitHistoryStore works with. */
 export interface GitHistoryStoreOptions {
@@ -115,7 +120,7 @@ export class GitHistoryStore implements HistoryStore {
       const file = await (await this.reader()).file(pin.segment.oid, pin.segment.path);
       const record = file.records.findLast((candidate) => candidate.id === pin.target);
       const target = record === undefined ? undefined : targetOf(record);
-      if (record !== undefined && target !== undefined && pinKey(target) === pinKey(service))
+      if (record !== undefined && target !== undefined && serviceKey(target) === serviceKey(service))
         return record.invalidated === true ? undefined : { ...record, pinned: true };
     }
     const record = await this.get(pin.target);
