@@ -108,7 +108,7 @@ export function readTextLinesBackward(
  * The lines of an open file, last first. Only the bytes present when it starts are read: a
  * line a writer appends meanwhile is for the next reader.
  */
-export async function* readLinesBackwardOf(
+async function* readLinesBackwardOf(
   handle: FileHandle,
   options: ReadLinesOptions = {},
 ): AsyncGenerator<TextLine> {

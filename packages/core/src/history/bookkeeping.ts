@@ -212,7 +212,7 @@ export function viewRecord(
  * The answer to `query` from every record in append order: bookkeeping applied, newest first,
  * invalidated ones left out unless asked for, then cut to `limit`.
  */
-export function answerQuery(inAppendOrder: readonly HistoryRecord[], query: HistoryQuery): HistoryRecord[] {
+function answerQuery(inAppendOrder: readonly HistoryRecord[], query: HistoryQuery): HistoryRecord[] {
   const replay = new HistoryReplay('oldest-first');
   const candidates = inAppendOrder.filter((record) => !replay.note(record));
   const newestFirst = candidates
@@ -220,6 +220,41 @@ export function answerQuery(inAppendOrder: readonly HistoryRecord[], query: Hist
     .filter((record) => replay.answers(record, query))
     .map((record) => replay.view(record));
   return query.limit === undefined ? newestFirst : newestFirst.slice(0, Math.max(0, query.limit));
+}
+
+/** A store's newest-first read: records newest first, bookkeeping replayed, until `visit` returns true. */
+export type NewestFirstScan = (
+  visit: (record: HistoryRecord, replay: HistoryReplay) => boolean,
+) => Promise<void>;
+
+/**
+ * HistoryStore.query for a store that can read newest first: without a limit, `answerQuery` over
+ * every record; with one, a newest-first scan that stops once `limit` records answer.
+ */
+export async function queryNewestFirst(
+  query: HistoryQuery,
+  readAll: () => Promise<readonly HistoryRecord[]>,
+  scan: NewestFirstScan,
+): Promise<HistoryRecord[]> {
+  if (query.limit === undefined) return answerQuery(await readAll(), query);
+  const found: HistoryRecord[] = [];
+  if (query.limit <= 0) return found;
+  await scan((record, replay) => {
+    if (replay.answers(record, query)) found.push(replay.view(record));
+    return found.length >= (query.limit ?? 0);
+  });
+  return found;
+}
+
+/** HistoryStore.get for a store that can read newest first: the newest record with `id`, as readers see it. */
+export async function getNewestFirst(scan: NewestFirstScan, id: string): Promise<HistoryRecord | undefined> {
+  let found: HistoryRecord | undefined;
+  await scan((record, replay) => {
+    if (record.id !== id) return false;
+    found = replay.view(record);
+    return true;
+  });
+  return found;
 }
 
 /** A service's key in maps of pins. */

@@ -87,7 +87,7 @@ export function warnSkipped(tally: HistoryTally, path: string, logger: Logger): 
 }
 
 /** "line 12", or "line 3 from the end" for a line read backwards. */
-export function lineName(line: TextLine | undefined): string {
+function lineName(line: TextLine | undefined): string {
   if (line === undefined) return 'a line';
   return line.fromEnd === true ? `line ${line.number} from the end` : `line ${line.number}`;
 }

@@ -51,7 +51,7 @@ export function parseRecordLine(text: string): ParsedLine {
 }
 
 /** True for an object with the fields every record has. */
-export function isHistoryRecord(value: unknown): value is HistoryRecord {
+function isHistoryRecord(value: unknown): value is HistoryRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   return (

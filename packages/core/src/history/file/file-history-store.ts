@@ -16,7 +16,7 @@ import type {
   HistoryTarget,
   ImportTally,
 } from '../history-store.js';
-import { answerQuery, HistoryReplay } from '../bookkeeping.js';
+import { getNewestFirst, HistoryReplay, queryNewestFirst } from '../bookkeeping.js';
 import { invalidateRecord, pinRecord, unpinService, type BookkeepingStore } from '../store-bookkeeping.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
 import {
@@ -84,25 +84,16 @@ export class FileHistoryStore implements HistoryStore {
     await this.appendLines(`${serialiseRecord(record)}\n`);
   }
 
-  async query(query: HistoryQuery): Promise<HistoryRecord[]> {
-    if (query.limit === undefined) return answerQuery(await this.readAll(), query);
-    const found: HistoryRecord[] = [];
-    if (query.limit <= 0) return found;
-    await this.scanBackward((record, replay) => {
-      if (replay.answers(record, query)) found.push(replay.view(record));
-      return found.length >= (query.limit ?? 0);
-    });
-    return found;
+  query(query: HistoryQuery): Promise<HistoryRecord[]> {
+    return queryNewestFirst(
+      query,
+      () => this.readAll(),
+      (visit) => this.scanBackward(visit),
+    );
   }
 
-  async get(id: string): Promise<HistoryRecord | undefined> {
-    let found: HistoryRecord | undefined;
-    await this.scanBackward((record, replay) => {
-      if (record.id !== id) return false;
-      found = replay.view(record);
-      return true;
-    });
-    return found;
+  get(id: string): Promise<HistoryRecord | undefined> {
+    return getNewestFirst((visit) => this.scanBackward(visit), id);
   }
 
   invalidate(id: string, reason?: string): Promise<HistoryRecord> {

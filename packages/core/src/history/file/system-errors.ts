@@ -6,9 +6,6 @@
 import { CiConnectError, ConfigError, ExternalSystemError } from '../../errors.js';
 import { errorCode, FileRefusedError } from '../../files/regular-file.js';
 
-// One definition of a system error's code, with the file guard; the history store reads it here.
-export { errorCode };
-
 const FLAG_HINT =
   'point --history (or CI_CONNECT_HISTORY) at a writable file, e.g. --history file:path/to/history.jsonl';
 

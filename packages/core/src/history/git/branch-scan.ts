@@ -5,12 +5,11 @@
  * without reading the segments.
  */
 
-import { HistoryReplay } from '../bookkeeping.js';
+import { HistoryReplay, serviceKey } from '../bookkeeping.js';
 import type { HistoryRecord, HistoryTarget } from '../history-store.js';
 import type { BranchFile } from './branch-file.js';
 import { ACTIVE_FILE, type Segment } from './branch-layout.js';
 import type { BranchReader } from './branch-reader.js';
-import { pinKey } from './pin-summary.js';
 
 /** Segments fetched together while reading further back. */
 const READ_AHEAD = 8;
@@ -25,7 +24,7 @@ export interface PinLookup {
 }
 
 /** history.jsonl, then the segments from the newest, fetched a few at a time. */
-export async function* filesNewestFirst(reader: BranchReader): AsyncGenerator<BranchFile> {
+async function* filesNewestFirst(reader: BranchReader): AsyncGenerator<BranchFile> {
   const tip = await reader.tip();
   if (tip === undefined) return;
   if (tip.active !== undefined) yield await reader.file(tip.active, ACTIVE_FILE);
@@ -85,7 +84,7 @@ export async function findPin(reader: BranchReader, service: HistoryTarget): Pro
   if (listing.segments.length === 0) return undefined;
   const summary = await reader.pins(listing.pins);
   if (summary === undefined) return findPinInSegments(reader, service);
-  const pin = summary.get(pinKey(service));
+  const pin = summary.get(serviceKey(service));
   if (pin === undefined) return undefined;
   const segment = listing.segments.find((candidate) => candidate.number === pin.segment);
   return {

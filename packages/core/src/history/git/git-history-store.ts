@@ -8,7 +8,13 @@
 
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import { InternalError } from '../../errors.js';
-import { answerQuery, targetOf } from '../bookkeeping.js';
+import {
+  getNewestFirst,
+  type NewestFirstScan,
+  queryNewestFirst,
+  serviceKey,
+  targetOf,
+} from '../bookkeeping.js';
 import type {
   HistoryQuery,
   HistoryRecord,
@@ -24,7 +30,6 @@ import { BranchWriter, type PrepareLines } from './branch-writer.js';
 import type { GitContext } from './git-command.js';
 import type { GitHistoryUrl } from './git-history-url.js';
 import { HistoryRepository } from './history-repository.js';
-import { pinKey } from './pin-summary.js';
 
 /** What a GitHistoryStore works with. */
 export interface GitHistoryStoreOptions {
@@ -83,25 +88,16 @@ export class GitHistoryStore implements HistoryStore {
     });
   }
 
-  async query(query: HistoryQuery): Promise<HistoryRecord[]> {
-    if (query.limit === undefined) return answerQuery(await this.readAll(), query);
-    const found: HistoryRecord[] = [];
-    if (query.limit <= 0) return found;
-    await scanNewestFirst(await this.reader(), (record, replay) => {
-      if (replay.answers(record, query)) found.push(replay.view(record));
-      return found.length >= (query.limit ?? 0);
-    });
-    return found;
+  query(query: HistoryQuery): Promise<HistoryRecord[]> {
+    return queryNewestFirst(
+      query,
+      () => this.readAll(),
+      (visit) => this.scanNewestFirst(visit),
+    );
   }
 
-  async get(id: string): Promise<HistoryRecord | undefined> {
-    let found: HistoryRecord | undefined;
-    await scanNewestFirst(await this.reader(), (record, replay) => {
-      if (record.id !== id) return false;
-      found = replay.view(record);
-      return true;
-    });
-    return found;
+  get(id: string): Promise<HistoryRecord | undefined> {
+    return getNewestFirst((visit) => this.scanNewestFirst(visit), id);
   }
 
   invalidate(id: string, reason?: string): Promise<HistoryRecord> {
@@ -124,7 +120,7 @@ export class GitHistoryStore implements HistoryStore {
       const file = await (await this.reader()).file(pin.segment.oid, pin.segment.path);
       const record = file.records.findLast((candidate) => candidate.id === pin.target);
       const target = record === undefined ? undefined : targetOf(record);
-      if (record !== undefined && target !== undefined && pinKey(target) === pinKey(service))
+      if (record !== undefined && target !== undefined && serviceKey(target) === serviceKey(service))
         return record.invalidated === true ? undefined : { ...record, pinned: true };
     }
     const record = await this.get(pin.target);
@@ -142,8 +138,7 @@ export class GitHistoryStore implements HistoryStore {
     // Asked again on every attempt: a record another job pushed meanwhile is present now.
     const prepare: PrepareLines = async () => {
       const stored = new Set<string>();
-      for await (const file of filesOldestFirst(await this.reader()))
-        for (const record of file.records) stored.add(record.id);
+      for await (const record of this.entries()) stored.add(record.id);
       const lines: string[] = [];
       for (const { id, line } of incoming) {
         if (stored.has(id)) continue;
@@ -230,6 +225,11 @@ export class GitHistoryStore implements HistoryStore {
       const failure = error instanceof Error ? error : new InternalError(String(error));
       for (const entry of batch) entry.reject(failure);
     }
+  }
+
+  /** Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true. */
+  private async scanNewestFirst(visit: Parameters<NewestFirstScan>[0]): Promise<void> {
+    await scanNewestFirst(await this.reader(), visit);
   }
 
   /** Every record in append order, bookkeeping included. */

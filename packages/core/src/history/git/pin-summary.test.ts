@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createInvalidation, createPinRecord } from '../bookkeeping.js';
+import { createInvalidation, createPinRecord, serviceKey as pinKey } from '../bookkeeping.js';
 import { sampleEvaluation } from '../test-support/history-store-contract.js';
-import { foldPins, locatePin, parsePins, pinKey, serialisePins, unlocated } from './pin-summary.js';
+import { foldPins, locatePin, parsePins, serialisePins, unlocated } from './pin-summary.js';
 
 const carts = { project: 'shop', stage: 'hardening', service: 'carts' };
 const at = new Date('2025-01-01T00:00:00Z');

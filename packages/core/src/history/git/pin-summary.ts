@@ -8,7 +8,7 @@
  * stay the truth: a missing or unreadable summary means reading them.
  */
 
-import { isInvalidation, isPinRecord } from '../bookkeeping.js';
+import { isInvalidation, isPinRecord, serviceKey } from '../bookkeeping.js';
 import type { HistoryRecord, HistoryTarget } from '../history-store.js';
 
 /** The pin of one service. */
@@ -19,18 +19,13 @@ export interface PinnedEvaluation {
   readonly invalidated: boolean;
 }
 
-/** Service key → its pin. */
+/** Service key (bookkeeping's serviceKey) → its pin. */
 export type PinState = ReadonlyMap<string, PinnedEvaluation>;
 
 interface PinEntry extends HistoryTarget {
   target: string;
   segment?: number;
   invalidated?: boolean;
-}
-
-/** The key of a service in a PinState. */
-export function pinKey(service: HistoryTarget): string {
-  return JSON.stringify([service.project, service.stage, service.service]);
 }
 
 /**
@@ -44,8 +39,8 @@ export function foldPins(state: PinState, records: Iterable<HistoryRecord>, segm
   };
   for (const record of records) {
     if (isPinRecord(record)) {
-      if (record.kind === 'unpin') next.delete(pinKey(record));
-      else next.set(pinKey(record), { target: record.target, segment: undefined, invalidated: false });
+      if (record.kind === 'unpin') next.delete(serviceKey(record));
+      else next.set(serviceKey(record), { target: record.target, segment: undefined, invalidated: false });
     } else if (isInvalidation(record)) {
       update((pin) => pin.target === record.target, { invalidated: true });
     } else {
@@ -85,7 +80,7 @@ export function parsePins(text: string): PinState | undefined {
   for (const pin of document.pins as Partial<PinEntry>[]) {
     const { project, stage, service, target, segment, invalidated } = pin;
     if ([project, stage, service, target].some((field) => typeof field !== 'string')) return undefined;
-    state.set(pinKey(pin as PinEntry), {
+    state.set(serviceKey(pin as PinEntry), {
       target: target as string,
       segment: Number.isInteger(segment) ? segment : undefined,
       invalidated: invalidated === true,
