@@ -8,11 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Logger } from '../packages/core/src/environment.js';
-import {
-  loadJmeterConf,
-  resolveWorkload,
-  type JmeterConf,
-} from '../packages/core/src/config/jmeter/index.js';
+import { loadJmeterConf, type JmeterConf } from '../packages/core/src/config/jmeter/index.js';
+import { resolveWorkload } from '../packages/core/src/config/jmeter/jmeter-workload.js';
 import {
   runJmeterTest,
   type JmeterTestRequest,
