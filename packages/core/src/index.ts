@@ -186,6 +186,8 @@ export type {
 
 // Reports: Markdown, JUnit and the files an evaluation writes, and the numbers as the table shows them.
 export { renderMarkdownSummary } from './report/markdown.js';
+export { renderMarkdownHeatmap, MARKDOWN_HEATMAP_COLUMNS } from './report/markdown-heatmap.js';
+export { reviewCommentBody, stickyMarker, MAX_COMMENT_LENGTH } from './review-comments/comment-body.js';
 export { renderJunit } from './report/junit.js';
 export { renderHtmlReport, HTML_REPORT_FILES } from './report/html/render-html-report.js';
 export type { HtmlReportInput, ReportedEvaluation, ScoreThresholds } from './report/html/report-model.js';

@@ -2,8 +2,14 @@ import type { EvaluationRecord, GateResult, ObjectiveStatus } from '../gate/type
 import { formatScore } from '../gate/score.js';
 import { formatDelta, formatNumber, formatTargets, objectiveName } from './format.js';
 
-const RESULT_ICON: Record<GateResult, string> = { pass: '✅', warning: '⚠️', fail: '❌' };
-const STATUS_ICON: Record<ObjectiveStatus, string> = { pass: '✅', warning: '⚠️', fail: '❌', info: 'ℹ️' };
+/** The symbols of Markdown reports (summary, heatmap). */
+export const RESULT_ICON: Record<GateResult, string> = { pass: '✅', warning: '⚠️', fail: '❌' };
+export const STATUS_ICON: Record<ObjectiveStatus, string> = {
+  pass: '✅',
+  warning: '⚠️',
+  fail: '❌',
+  info: 'ℹ️',
+};
 
 /** Markdown for CI job summaries and merge request comments. */
 export function renderMarkdownSummary(evaluation: EvaluationRecord): string {
@@ -44,6 +50,7 @@ export function renderMarkdownSummary(evaluation: EvaluationRecord): string {
   return lines.join('\n');
 }
 
-function escapeCell(text: string): string {
+/** Text made safe for one Markdown table cell. */
+export function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
