@@ -177,6 +177,8 @@ export type {
   SendEventOptions,
 } from './events/index.js';
 export { openCloudEventSink } from './events/index.js';
+export { ciJobLink } from './events/index.js';
+export type { CiJobLink, CiName } from './events/index.js';
 export type {
   CloudEventSink,
   CloudEventSinkDependencies,
@@ -188,6 +190,12 @@ export type {
 export { renderMarkdownSummary } from './report/markdown.js';
 export { renderMarkdownHeatmap, MARKDOWN_HEATMAP_COLUMNS } from './report/markdown-heatmap.js';
 export { reviewCommentBody, stickyMarker, MAX_COMMENT_LENGTH } from './review-comments/comment-body.js';
+export { upsertPullRequestComment } from './review-comments/github-pull-request.js';
+export type {
+  GitHubCommentDependencies,
+  GitHubPullRequest,
+  StickyCommentOutcome,
+} from './review-comments/github-pull-request.js';
 export { renderJunit } from './report/junit.js';
 export { renderHtmlReport, HTML_REPORT_FILES } from './report/html/render-html-report.js';
 export type { HtmlReportInput, ReportedEvaluation, ScoreThresholds } from './report/html/report-model.js';
