@@ -199,6 +199,30 @@ describe('the verdict, as GitHub shows it', () => {
     expect(run.summary).toContain('ci-connect could not reach a verdict');
   });
 
+  it("reads the CLI's env vars for empty inputs, and puts a config file's warning on its line", async () => {
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
+    writeFileSync(path.join(root, '.ci-connect/base/carts/slo.yaml'), `${SLO}colour: red\n`);
+    const run = await runAction({
+      workspace: root,
+      inputs: { values: 'values.json' },
+      env: {
+        CI_CONNECT_SERVICE: 'carts',
+        CI_CONNECT_HISTORY: 'file:gates.jsonl',
+        CI_CONNECT_LABELS: 'team=cart',
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(readFileSync(path.join(root, 'gates.jsonl'), 'utf8')).toContain('"team":"cart"');
+    const warning = run.annotations.find((a) => a.command === 'warning');
+    expect(warning?.properties).toEqual({
+      title: 'ci-connect',
+      file: '.ci-connect/base/carts/slo.yaml',
+      line: '9',
+      col: '1',
+    });
+    expect(warning?.message).toContain('colour');
+  });
+
   it('a bad input (2): the error names the input and how to write it', async () => {
     const run = await gate(workspace({}), { on_warning: 'maybe' });
     expect(run.exitCode).toBe(2);

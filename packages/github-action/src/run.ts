@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
   );
   let inputs: ActionInputs | undefined;
   try {
-    inputs = withRunLabel(readInputs(), host);
+    inputs = withRunLabel(readInputs(env), host);
     const outcome = await runCommand(inputs, host);
     setOutputs(outcome, inputs, host);
     reportVerdict(outcome, host, inputs.stage);
