@@ -66,6 +66,32 @@ describe('action.yml', () => {
   });
 });
 
+describe('docs/ci/github.md', () => {
+  const page = readFileSync(path.join(repoRoot, 'docs/ci/github.md'), 'utf8');
+  const blocks = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+
+  it("has a workflow that validates against SchemaStore's github-workflow schema and uses only real inputs", () => {
+    const schema = JSON.parse(
+      readFileSync(path.resolve(repoRoot, '../shared/schemas/github-workflow.json'), 'utf8'),
+    ) as object;
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    const workflow = parse(blocks.find((b) => b.startsWith('name:')) ?? '') as {
+      jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>;
+    };
+    expect(validate(workflow), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    // The approval job, indented under jobs: in the page, as a job of its own.
+    const approvalJob = blocks.find((b) => b.trimStart().startsWith('production:')) ?? '';
+    const withApproval = { ...workflow, jobs: { ...workflow.jobs, ...(parse(approvalJob) as object) } };
+    expect(validate(withApproval), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const steps = Object.values(withApproval.jobs as typeof workflow.jobs).flatMap((job) => job.steps);
+    const ours = steps.filter((step) => step.uses === 'ci-connect/ci-connect/packages/github-action@v0.1.0');
+    expect(ours).toHaveLength(2);
+    for (const step of ours)
+      for (const input of Object.keys(step.with ?? {}))
+        expect(Object.keys(actionYml.inputs)).toContain(input);
+  });
+});
+
 describe('dist/index.js', () => {
   it('is what the sources build now (run `npm run build -w packages/github-action` and commit it)', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'ci-connect-action-dist-')), 'index.js');
