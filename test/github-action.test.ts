@@ -272,7 +272,8 @@ describe('the sticky pull request comment', () => {
   it('is created on the first run and updated in place on a re-run, with no token anywhere', async () => {
     api = await startGitHubApiStandIn(GITHUB_TOKEN);
     const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
-    const inputs = { ...gateInputs, github_token: GITHUB_TOKEN };
+    // A token pasted where it does not belong (a label) is masked too.
+    const inputs = { ...gateInputs, labels: `buildId=812\nnote=${DT_TOKEN}`, github_token: GITHUB_TOKEN };
     const env = { GITHUB_API_URL: api.url, DT_API_TOKEN: DT_TOKEN };
     api.expect(
       {
@@ -327,8 +328,17 @@ describe('the sticky pull request comment', () => {
     for (const run of [first, second]) {
       expect(run.masked).toContain(GITHUB_TOKEN);
       expect(run.masked).toContain(DT_TOKEN);
-      expectNoTokens(run, posted, updated);
+      expectNoTokens(run, JSON.stringify(api.requests.map((r) => r.body)));
     }
+    const report = readFileSync(path.join(root, 'ci-connect-report/evaluation.json'), 'utf8');
+    const history = readFileSync(path.join(root, '.ci-connect/history.jsonl'), 'utf8');
+    expect(JSON.parse(report)).toMatchObject({ labels: { note: '***' } });
+    expectNoTokens(
+      second,
+      report,
+      history,
+      readFileSync(path.join(root, 'ci-connect-report/index.html'), 'utf8'),
+    );
     for (const request of api.requests) expect(request.authorization).toBe(`Bearer ${GITHUB_TOKEN}`);
   });
 
@@ -409,6 +419,6 @@ describe('send-event', () => {
       properties: { ci: 'github', ciBackLink: RUN_URL, 'dt.event.deployment.ci_back_link': RUN_URL },
     });
     expect(run.masked).toContain(DT_TOKEN);
-    expectNoTokens(run);
+    expectNoTokens(run, JSON.stringify(dynatrace.requests.map((r) => r.body)));
   });
 });
