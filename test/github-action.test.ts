@@ -153,6 +153,13 @@ describe('the verdict, as GitHub shows it', () => {
       '',
     ].join('\n');
     const root = workspace({}, shipyard);
+    const plan = await runAction({
+      workspace: root,
+      inputs: { command: 'trigger-deployment', service: 'carts', version: '1.4.2', dry_run: 'true' },
+    });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(plan.outputs).toMatchObject({ result: 'planned', exit_code: '0' });
+    expect(plan.summary).toContain('| approval | approve |');
     const run = await runAction({
       workspace: root,
       inputs: { command: 'trigger-deployment', service: 'carts', version: '1.4.2' },

@@ -54,7 +54,7 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
       { title: 'ci-connect: approval required' },
     );
   } else if (exitCode === ExitCode.fail) {
-    actions.error(r.redact(`${outcome.headline}${objectives(evaluation, 'fail')}`), { title });
+    actions.setFailed(r.redact(`${outcome.headline}${objectives(evaluation, 'fail')}`));
   } else {
     actions.error(r.redact(`${outcome.headline} (exit code ${exitCode})`), { title });
   }
