@@ -150,6 +150,15 @@ const LAYER_RULES: readonly LayerRule[] = [
     why: 'one client with retries, proxies and redaction serves every caller alike',
   },
   {
+    name: 'review comments render a result and post it through the HTTP client, nothing else',
+    from: ['review-comments/**'],
+    forbidden: ['**'],
+    allowed: ['review-comments/**', 'report/**', 'http/**', ...SHARED_LEAVES],
+    allowedForTypes: ['gate/types.ts'],
+    forbiddenPackages: SIDE_EFFECT_PACKAGES,
+    why: 'a merge request note or pull request comment is a view of an evaluation; fetching SLIs, reading history or running tools is a use case’s job',
+  },
+  {
     name: 'reports render an evaluation and fetch, store or send nothing',
     from: ['report/**'],
     forbidden: ['**'],
