@@ -102,7 +102,7 @@ class Outcome implements Serializable {
     Map waiting = (Map) tasks.find { Map t -> t.status == 'waiting' }
     Map failed = (Map) tasks.find { Map t -> t.result == 'fail' && t.status != 'waiting' }
     String detail = run.message ?: ''
-    if (failed != null) detail += "; task ${failed.task}: ${failed.message}"
+    if (failed != null && !detail.contains(failed.message as String)) detail += "; task ${failed.task}: ${failed.message}"
     return [
       result: waiting != null ? 'waiting' : run.result,
       score: gate == null ? null : number(gate.details.score),
