@@ -1,18 +1,19 @@
 // The Jenkins shared library (packages/jenkins-lib, issue 11) run by real Groovy: each case is a
 // piece of Jenkinsfile calling ciConnectEvaluate, ciConnectTriggerDeployment or ciConnectPromote,
 // loaded with stubbed pipeline steps (packages/jenkins-lib/test/PipelineHarness.groovy) whose `sh`
-// really runs the CLI. All cases run in one groovy process (one JVM start), then each test checks
-// the build result, the messages, the recorded steps, and that no token reached the console, the
-// shell scripts, the withEnv lists or the reports.
+// really runs the CLI as a user installs it (the packed tarball, test/support/packed-cli.ts). All
+// cases run in one groovy process (one JVM start); then each test checks the build result, the
+// messages, the recorded steps, and that no token reached the console, the shell scripts, the
+// withEnv lists or the reports.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cliBin } from './support/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from './support/free-port.js';
 import { groovy, javaHome, runGroovy } from './support/groovy.js';
+import { installPackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
 
 const LIB = path.join(repoRoot, 'packages/jenkins-lib');
@@ -52,8 +53,6 @@ interface PipelineRun {
 function g(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
-
-const CLI = `cli: [${g(process.execPath)}, ${g(cliBin)}]`;
 
 const SLO = `spec_version: "1.0"
 objectives:
@@ -162,7 +161,15 @@ const SIMULATED_BUG = `--import=data:text/javascript,${encodeURIComponent(
   "import crypto from 'node:crypto'; import { syncBuiltinESMExports } from 'node:module'; crypto.randomUUID = () => { throw new TypeError('simulated bug'); }; syncBuiltinESMExports();",
 )}`;
 
-function cases(gate: string, stage: string, prometheusUrl: string, closedPort: number): PipelineCase[] {
+function cases(
+  cliBin: string,
+  gate: string,
+  stage: string,
+  prometheusUrl: string,
+  closedPort: number,
+): PipelineCase[] {
+  // The installed bin, word for word: `cli` as a List keeps a path with spaces whole.
+  const CLI = `cli: [${g(cliBin)}]`;
   const jenkinsEnv = { BUILD_URL, JENKINS_URL: 'https://jenkins.example.com/', BUILD_NUMBER: '42' };
   const evaluate = (name: string, extra: string) =>
     `ciConnectEvaluate(service: 'carts', stage: 'hardening', version: '1.4.2', history: 'file:history-${name}.jsonl', reportDir: 'reports/${name}', ${CLI}, ${extra})`;
@@ -254,15 +261,18 @@ describeWithReal(
       const work = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-run-'));
       const casesFile = path.join(work, 'cases.json');
       const resultsFile = path.join(work, 'results.json');
-      writeFileSync(casesFile, JSON.stringify(cases(gate, stage, prometheus.url, await findFreePort())));
-      // A clean environment: nothing of the test runner's (NODE_OPTIONS, CI_CONNECT_*) reaches the steps.
+      const { bin } = await installPackedCli();
+      writeFileSync(casesFile, JSON.stringify(cases(bin, gate, stage, prometheus.url, await findFreePort())));
+      // A clean environment: nothing of the test runner's (NODE_OPTIONS, CI_CONNECT_*) reaches the
+      // steps; the bin's `#!/usr/bin/env node` finds the Node that runs the tests first.
+      const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
       await runGroovy(
         found.bin,
         ['-cp', 'src:test/stubs:test', 'test/run-pipelines.groovy', casesFile, resultsFile],
         {
           cwd: LIB,
           env: {
-            PATH: process.env.PATH ?? '',
+            PATH,
             HOME: process.env.HOME ?? tmpdir(),
             JAVA_HOME: javaHome() ?? '',
           },
@@ -516,3 +526,54 @@ describeWithReal(
     });
   },
 );
+
+// Groovy here has no CPS interpreter (Jenkins runs library code through one), so the rules CPS
+// imposes are checked on the source: code that calls steps is CPS code in a Serializable class
+// with no private members (CPS closures cannot reach them); the pure classes call no step and
+// every method of theirs is @NonCPS (their closures and JSON maps never meet a CPS checkpoint).
+describe('the library keeps to the rules of Jenkins CPS', () => {
+  const source = (file: string) => readFileSync(path.join(LIB, 'src/io/ciconnect', file), 'utf8');
+
+  it('the class that calls steps is Serializable and has no private members', () => {
+    const step = source('CiConnectStep.groovy');
+    expect(step).toMatch(/class CiConnectStep implements Serializable/);
+    expect(step.split('\n').filter((line) => /^\s+private /.test(line))).toEqual([
+      '  private static final long serialVersionUID = 1L',
+    ]);
+    expect(step).not.toContain('@NonCPS');
+  });
+
+  it.each(['Invocation.groovy', 'Outcome.groovy'])(
+    '%s calls no step, and each of its methods is @NonCPS',
+    (file) => {
+      const text = source(file);
+      expect(text).toMatch(/implements Serializable/);
+      expect(text).not.toMatch(/\bsteps\b/);
+      const lines = text.split('\n');
+      const methods = lines.flatMap((line, i) =>
+        /^ {2}(private )?static (?!final)[\w<>, ]+ \w+\(/.test(line) ? [i] : [],
+      );
+      expect(methods.length).toBeGreaterThan(2);
+      for (const i of methods) expect(lines[i - 1]?.trim(), lines[i]).toBe('@NonCPS');
+    },
+  );
+
+  it('each vars step is `def call(Map args = [:])` handing its command to CiConnectStep, with a help text', () => {
+    const steps = {
+      ciConnectEvaluate: 'evaluate',
+      ciConnectTriggerDeployment: 'trigger-deployment',
+      ciConnectPromote: 'promote',
+    };
+    expect(readdirSync(path.join(LIB, 'vars')).sort()).toEqual(
+      Object.keys(steps)
+        .flatMap((name) => [`${name}.groovy`, `${name}.txt`])
+        .sort(),
+    );
+    for (const [name, command] of Object.entries(steps)) {
+      const text = readFileSync(path.join(LIB, 'vars', `${name}.groovy`), 'utf8');
+      expect(text).toContain(
+        `def call(Map args = [:]) {\n  return new CiConnectStep(this).run('${command}', args)\n}`,
+      );
+    }
+  });
+});

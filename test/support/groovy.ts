@@ -33,13 +33,16 @@ export const groovy = defineRealComponent({
   detect: () => detectGroovy(),
 });
 
-/** Runs `groovy <args>` in `cwd`; rejects with both streams when it exits non-zero. */
+/**
+ * Runs `groovy <args>` in `cwd` with `env` (default: this process's), JAVA_HOME added when
+ * missing; rejects with both streams when it exits non-zero.
+ */
 export function runGroovy(
   bin: string,
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<{ stdout: string; stderr: string }> {
-  const env = { ...process.env, JAVA_HOME: javaHome() ?? '', ...options.env };
+  const env = { JAVA_HOME: javaHome() ?? '', ...(options.env ?? process.env) };
   return new Promise((resolve, reject) => {
     execFile(
       bin,

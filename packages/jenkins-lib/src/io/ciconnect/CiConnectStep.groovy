@@ -11,7 +11,9 @@ package io.ciconnect
 class CiConnectStep implements Serializable {
   private static final long serialVersionUID = 1L
 
-  private final Object steps
+  // Neither the field nor the methods are private: CPS-transformed closures cannot reach the
+  // private members of the class that defines them (a MissingMethodException at run time).
+  final Object steps
 
   CiConnectStep(Object steps) {
     this.steps = steps
@@ -38,7 +40,7 @@ class CiConnectStep implements Serializable {
     return finish(outcome, call)
   }
 
-  private Map attempt(Map call, String jsonFile, String approvedBy) {
+  Map attempt(Map call, String jsonFile, String approvedBy) {
     List<String> env = new ArrayList<String>((List<String>) call.env)
     env.add("${Invocation.JSON_VAR}=${jsonFile}".toString())
     // The CLI reads --approved-by from CI_CONNECT_APPROVED_BY: the approver's id stays out of shell text too.
@@ -53,17 +55,17 @@ class CiConnectStep implements Serializable {
     return Outcome.interpret((String) call.command, exitCode, json, reportEvaluation)
   }
 
-  private Object withCredentialsIfAny(List credentials, Closure body) {
+  Object withCredentialsIfAny(List credentials, Closure body) {
     if (credentials.isEmpty()) return body.call()
     return steps.withCredentials(credentials) { body.call() }
   }
 
-  private String readIfExists(String file) {
+  String readIfExists(String file) {
     return steps.fileExists(file) ? steps.readFile(file: file, encoding: 'UTF-8') : null
   }
 
   /** An `input` step naming stage, service and version; returns the id of the person who approved. */
-  private String askApproval(Map call, Map outcome) {
+  String askApproval(Map call, Map outcome) {
     Map params = [
       message: "ci-connect: approve ${outcome.service} ${outcome.version} in ${outcome.stage}?".toString(),
       ok: 'Approve',
@@ -79,7 +81,7 @@ class CiConnectStep implements Serializable {
   }
 
   /** junit, the report directory as artifacts, and its HTML report where the HTML Publisher plugin is installed. */
-  private void archive(String reportDir, Map outcome) {
+  void archive(String reportDir, Map outcome) {
     if (steps.fileExists("${reportDir}/junit.xml")) {
       // The build result is this step's to set (a warning is UNSTABLE, not each objective's test).
       steps.junit(testResults: "${reportDir}/junit.xml".toString(), allowEmptyResults: true, skipMarkingBuildUnstable: true)
@@ -101,7 +103,7 @@ class CiConnectStep implements Serializable {
     }
   }
 
-  private Map finish(Map outcome, Map call) {
+  Map finish(Map outcome, Map call) {
     Map result = [result: outcome.result, score: outcome.score, evaluationId: outcome.evaluationId, exitCode: outcome.exitCode]
     switch (outcome.action) {
       case 'success':
