@@ -47,6 +47,9 @@ interface PipelineRun {
   sh: { script: string; label: string; returnStatus: boolean; exitCode: number }[];
   steps: ({ step: string } & Record<string, unknown>)[];
   withEnv: string[][];
+  /** The `@Library('...')` reference of a Jenkinsfile, and the Declarative stages that ran. */
+  library: string | null;
+  stages: string[];
 }
 
 /** A Groovy single-quoted string literal: no interpolation, whatever `text` holds. */
@@ -156,6 +159,49 @@ async function startTokenPrometheus(): Promise<TokenPrometheus> {
   };
 }
 
+const DOCS = path.join(repoRoot, 'docs/ci/jenkins.md');
+const DOCS_PROMETHEUS = 'https://prometheus.example.com';
+const DOCS_HISTORY = 'postgres://ci@db.example.com/ci_history?sslmode=verify-full';
+const HISTORY_PASSWORD = 'jenkins-secret-PG-5d2a7e90c3';
+
+/** The first Jenkinsfile of docs/ci/jenkins.md (a ```groovy block with `pipeline {`). */
+function docsJenkinsfile(): string {
+  const blocks = [...readFileSync(DOCS, 'utf8').matchAll(/```groovy\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  const jenkinsfile = blocks.find((block) => block.includes('pipeline {'));
+  if (jenkinsfile === undefined) throw new Error(`no Jenkinsfile in ${DOCS}`);
+  return jenkinsfile;
+}
+
+/** What the docs' Jenkinsfile expects of the repository: the carts service's SLO and Prometheus SLI. */
+function docsWorkspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-docs-'));
+  mkdirSync(path.join(dir, '.ci-connect/base/carts/sli'), { recursive: true });
+  writeFileSync(
+    path.join(dir, '.ci-connect/base/carts/slo.yaml'),
+    'objectives:\n  - sli: error_rate\n    pass: [{criteria: ["<=1"]}]\ntotal_score: {pass: "90%"}\n',
+  );
+  writeFileSync(
+    path.join(dir, '.ci-connect/base/carts/sli/prometheus.yaml'),
+    'indicators:\n  error_rate: "sum(rate(errors[5m]))"\n',
+  );
+  return dir;
+}
+
+/**
+ * An `npx` that runs the packed CLI for exactly `npx --yes ci-connect@0.1.0 ...` (the steps'
+ * default `cli`) and fails for anything else: the registry has no ci-connect to download here.
+ */
+function npxStub(cliBin: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-npx-'));
+  const quoted = `'${cliBin.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(
+    path.join(dir, 'npx'),
+    `#!/bin/sh\n[ "$1" = --yes ] && [ "$2" = ci-connect@0.1.0 ] || { echo "npx stub: unexpected npx $*" >&2; exit 99; }\nshift 2\nexec ${quoted} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return dir;
+}
+
 /** Makes randomUUID throw inside the CLI: an error ci-connect did not anticipate (exit 70). */
 const SIMULATED_BUG = `--import=data:text/javascript,${encodeURIComponent(
   "import crypto from 'node:crypto'; import { syncBuiltinESMExports } from 'node:module'; crypto.randomUUID = () => { throw new TypeError('simulated bug'); }; syncBuiltinESMExports();",
@@ -163,11 +209,11 @@ const SIMULATED_BUG = `--import=data:text/javascript,${encodeURIComponent(
 
 function cases(
   cliBin: string,
-  gate: string,
-  stage: string,
+  dirs: { gate: string; stage: string; docs: string },
   prometheusUrl: string,
   closedPort: number,
 ): PipelineCase[] {
+  const { gate, stage } = dirs;
   // The installed bin, word for word: `cli` as a List keeps a path with spaces whole.
   const CLI = `cli: [${g(cliBin)}]`;
   const jenkinsEnv = { BUILD_URL, JENKINS_URL: 'https://jenkins.example.com/', BUILD_NUMBER: '42' };
@@ -242,6 +288,17 @@ function cases(
     ),
     onStage('task-fails', `ciConnectTriggerDeployment(stage: 'hardening', ${stageArgs('task-fails')})`),
     onStage('promote', `ciConnectPromote(stage: 'production', ${stageArgs('promote')})`),
+    // The docs' Jenkinsfile as it is, with its Prometheus and PostgreSQL addresses made local, and
+    // the default cli (npx --yes ci-connect@0.1.0) answered by the npx stub.
+    {
+      name: 'docs-jenkinsfile',
+      workspace: dirs.docs,
+      env: { ...jenkinsEnv, GIT_COMMIT: '4f9c2e1d7a3b5c6e8f0a1b2c3d4e5f6a7b8c9d0e' },
+      credentials: { 'prometheus-token': TOKEN, 'ci-history-password': HISTORY_PASSWORD },
+      pipeline: docsJenkinsfile()
+        .replace(DOCS_PROMETHEUS, prometheusUrl)
+        .replace(DOCS_HISTORY, 'file:history-docs.jsonl'),
+    },
   ];
 }
 
@@ -252,20 +309,25 @@ describeWithReal(
     const runs = new Map<string, PipelineRun>();
     let gate = '';
     let stage = '';
+    let docs = '';
     let prometheus: TokenPrometheus;
 
     beforeAll(async () => {
       gate = gateWorkspace();
       stage = stageWorkspace();
+      docs = docsWorkspace();
       prometheus = await startTokenPrometheus();
       const work = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-run-'));
       const casesFile = path.join(work, 'cases.json');
       const resultsFile = path.join(work, 'results.json');
       const { bin } = await installPackedCli();
-      writeFileSync(casesFile, JSON.stringify(cases(bin, gate, stage, prometheus.url, await findFreePort())));
+      const closedPort = await findFreePort();
+      writeFileSync(casesFile, JSON.stringify(cases(bin, { gate, stage, docs }, prometheus.url, closedPort)));
       // A clean environment: nothing of the test runner's (NODE_OPTIONS, CI_CONNECT_*) reaches the
       // steps; the bin's `#!/usr/bin/env node` finds the Node that runs the tests first.
-      const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
+      const PATH = [npxStub(bin), path.dirname(process.execPath), process.env.PATH ?? ''].join(
+        path.delimiter,
+      );
       await runGroovy(
         found.bin,
         ['-cp', 'src:test/stubs:test', 'test/run-pipelines.groovy', casesFile, resultsFile],
@@ -523,6 +585,40 @@ describeWithReal(
       expect(r.error).toContain(
         'hint: for a stage the team deploys itself (user_managed) run trigger-deployment',
       );
+    });
+
+    it("the docs' Jenkinsfile runs as it is written: @Library, Declarative sections, the default cli, both credentials", () => {
+      const jenkinsfile = docsJenkinsfile();
+      expect(jenkinsfile).toContain(DOCS_PROMETHEUS);
+      expect(jenkinsfile).toContain(DOCS_HISTORY);
+      const r = run('docs-jenkinsfile');
+      expect(r.buildResult, `${r.console}\n${r.error ?? ''}`).toBe('SUCCESS');
+      expect(r.library).toBe('ci-connect@0.1.0');
+      expect(r.stages).toEqual(['quality gate']);
+      const [record] = history(docs, 'docs');
+      expect(record).toMatchObject({
+        kind: 'evaluation',
+        service: 'carts',
+        stage: 'hardening',
+        version: '4f9c2e1d7a3b',
+        result: 'pass',
+        labels: { ciJobUrl: BUILD_URL, buildNumber: '42' },
+      });
+      expect(r.console).toContain(`quality gate: pass, score 100.0, evaluation ${String(record?.id)}`);
+      // The default cli, through the npx stub: `npx --yes ci-connect@0.1.0` and nothing else.
+      expect(r.withEnv[0]).toEqual(
+        expect.arrayContaining([
+          'CI_CONNECT_JENKINS_ARG_0=npx',
+          'CI_CONNECT_JENKINS_ARG_1=--yes',
+          'CI_CONNECT_JENKINS_ARG_2=ci-connect@0.1.0',
+        ]),
+      );
+      expect(stepsNamed(r, 'withCredentials')).toEqual([
+        { step: 'withCredentials', variables: ['PGPASSWORD', 'PROMETHEUS_TOKEN'] },
+      ]);
+      const seen = [r.console, JSON.stringify(r.sh), JSON.stringify(r.withEnv), JSON.stringify(r.returned)];
+      for (const secret of [TOKEN, HISTORY_PASSWORD])
+        for (const text of seen) expect(text).not.toContain(secret);
     });
   },
 );

@@ -11,6 +11,33 @@ class PipelineAborted extends RuntimeException {
   PipelineAborted(String message) { super(message) }
 }
 
+/** The sections of a Declarative `pipeline { }` block that the harness runs. */
+class DeclarativePipeline {
+  Object agent
+  Closure environment
+  Closure stages
+
+  void agent(Object agent) { this.agent = agent }
+  void environment(Closure body) { environment = body }
+  void stages(Closure body) { stages = body }
+}
+
+/** `stages { stage('name') { steps { ... } } }`, run in order; the first error ends the run. */
+class DeclarativeStages {
+  final List<String> ran = []
+
+  void stage(String name, Closure body) {
+    ran << name
+    body.delegate = new DeclarativeStage()
+    body.resolveStrategy = Closure.DELEGATE_FIRST
+    body.call()
+  }
+}
+
+class DeclarativeStage {
+  void steps(Closure body) { body.call() }
+}
+
 /**
  * One pipeline run with stubbed steps, the way Jenkins would give them to a shared library:
  * `sh` really runs /bin/sh -xe (as Jenkins' sh step does) in the workspace with the current
@@ -29,6 +56,8 @@ class PipelineHarness {
   final List<Map> shCalls = []
   final List<Map> stepCalls = []
   final List<List<String>> withEnvCalls = []
+  final List<String> stagesRun = []
+  String library
   String buildResult = 'SUCCESS'
 
   PipelineHarness(Map spec, File varsDir, ClassLoader loader) {
@@ -47,7 +76,7 @@ class PipelineHarness {
     Object returned = null
     String error = null
     try {
-      returned = new GroovyShell(loader, binding).evaluate((String) spec.pipeline, 'Jenkinsfile')
+      returned = new GroovyShell(loader, binding).evaluate(withoutLibraryLine((String) spec.pipeline), 'Jenkinsfile')
     } catch (PipelineError e) {
       error = e.message
       console << "ERROR: ${e.message}".toString()
@@ -66,7 +95,41 @@ class PipelineHarness {
       sh: shCalls,
       steps: stepCalls,
       withEnv: withEnvCalls,
+      library: library,
+      stages: stagesRun,
     ]
+  }
+
+  /** `@Library('name@version') _` loads the library in Jenkins; here it is recorded and dropped. */
+  private String withoutLibraryLine(String code) {
+    def line = code =~ /(?m)^@Library\('([^']*)'\) _[ \t]*$/
+    if (!line.find()) return code
+    library = line.group(1)
+    return code.substring(0, line.start()) + '//' + code.substring(line.start())
+  }
+
+  /** Declarative Pipeline as far as the docs use it: agent, environment (into env), stages, stage, steps. */
+  private Object declarative(Closure body) {
+    DeclarativePipeline sections = new DeclarativePipeline()
+    body.delegate = sections
+    body.resolveStrategy = Closure.DELEGATE_FIRST
+    body.call()
+    if (sections.environment != null) {
+      Map<String, Object> values = [:]
+      sections.environment.delegate = values
+      sections.environment.resolveStrategy = Closure.DELEGATE_FIRST
+      sections.environment.call()
+      values.each { k, v -> env[k] = v.toString() }
+    }
+    DeclarativeStages stages = new DeclarativeStages()
+    try {
+      sections.stages.delegate = stages
+      sections.stages.resolveStrategy = Closure.DELEGATE_FIRST
+      sections.stages.call()
+    } finally {
+      stagesRun.addAll(stages.ran)
+    }
+    return null
   }
 
   private void worsen(String result) {
@@ -93,6 +156,13 @@ class PipelineHarness {
   private Binding binding() {
     Binding b = new Binding()
     b.setVariable('env', env)
+    b.setVariable('any', 'any')
+    b.setVariable('pipeline', { Closure body -> declarative(body) })
+    b.setVariable('script', { Closure body -> body.call() })
+    b.setVariable('timeout', { Map m, Closure body ->
+      record('timeout', m)
+      body.call()
+    })
     b.setVariable('currentBuild', [result: null])
     b.setVariable('echo', { Object message -> console << message.toString() })
     b.setVariable('error', { Object message -> throw new PipelineError(message.toString()) })
