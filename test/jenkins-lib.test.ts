@@ -246,6 +246,10 @@ function cases(
     ),
     onGate('warning', evaluate('warning', `slo: 'slo.yaml', values: 'values-warning.json'`)),
     onGate('fail', evaluate('fail', `slo: 'slo.yaml', values: 'values-fail.json'`)),
+    onGate(
+      'warning-passes',
+      evaluate('warning-passes', `slo: 'slo.yaml', values: 'values-warning.json', onWarning: 'pass'`),
+    ),
     onGate('config', evaluate('config', `slo: 'broken-slo.yaml', values: 'values-pass.json'`)),
     onGate('prometheus-token', evaluate('prometheus-token', promGate), {
       env: { ...jenkinsEnv, PROMETHEUS_URL: prometheusUrl },
@@ -421,6 +425,14 @@ describeWithReal(
         },
       ]);
       expect(stepsNamed(r, 'junit')).toHaveLength(1);
+    });
+
+    it("onWarning: 'pass': a warning exits 0 and the build is SUCCESS, with result warning in the Map", () => {
+      const r = run('warning-passes');
+      expect(r.buildResult, r.console).toBe('SUCCESS');
+      expect(r.withEnv[0]).toContain('CI_CONNECT_ON_WARNING=pass');
+      expect(r.returned).toMatchObject({ result: 'warning', score: 75, exitCode: 0 });
+      expect(stepsNamed(r, 'unstable')).toEqual([]);
     });
 
     it('fail: FAILURE through `error`, naming each objective that failed; the reports are still published', () => {

@@ -186,11 +186,8 @@ class PipelineHarness {
     })
     b.setVariable('withCredentials', { List bindings, Closure body -> withCredentials(bindings, body) })
     b.setVariable('input', { Map params -> input(params) })
-    b.setVariable('pwd', { Map m = [:] ->
-      File dir = m?.tmp ? new File(workspace.path + '@tmp') : workspace
-      dir.mkdirs()
-      dir.path
-    })
+    // As Jenkins: pwd(tmp: true) only names <workspace>@tmp; the sh step creates it (its control files live there).
+    b.setVariable('pwd', { Map m = [:] -> m?.tmp ? tmpDir().path : workspace.path })
     b.setVariable('fileExists', { Object arg -> file(arg instanceof Map ? arg.file : arg).exists() })
     b.setVariable('readFile', { Object arg -> file(arg instanceof Map ? arg.file : arg).getText('UTF-8') })
     b.setVariable('writeFile', { Map m -> file(m.file).setText(m.text.toString(), 'UTF-8') })
@@ -221,9 +218,15 @@ class PipelineHarness {
     return null
   }
 
+  private File tmpDir() {
+    return new File(workspace.path + '@tmp')
+  }
+
   private Object sh(Map m) {
     String script = m.script.toString()
-    File scriptFile = File.createTempFile('jenkins-sh-', '.sh')
+    File control = new File(tmpDir(), "durable-${UUID.randomUUID().toString().substring(0, 8)}")
+    control.mkdirs()
+    File scriptFile = new File(control, 'script.sh')
     scriptFile.setText(script, 'UTF-8')
     ProcessBuilder pb = new ProcessBuilder('/bin/sh', '-xe', scriptFile.path).directory(workspace).redirectErrorStream(true)
     pb.environment().clear()
@@ -235,7 +238,7 @@ class PipelineHarness {
     if (!p.waitFor(180, TimeUnit.SECONDS)) p.destroyForcibly()
     reader.join()
     int code = p.exitValue()
-    scriptFile.delete()
+    control.deleteDir()
     console << out.toString()
     shCalls << [script: script, label: m.label?.toString(), returnStatus: m.returnStatus == true, exitCode: code]
     if (m.returnStatus) return code

@@ -107,7 +107,8 @@ class Outcome implements Serializable {
       result: waiting != null ? 'waiting' : run.result,
       score: gate == null ? null : number(gate.details.score),
       evaluationId: gate == null ? null : gate.details.evaluationId,
-      gate: "${run.service} ${run.version} in ${run.stage} (${run.sequence})".toString(),
+      // No run: a --dry-run (given in extraArgs) prints a plan instead.
+      gate: run.isEmpty() ? 'no sequence ran' : "${run.service} ${run.version} in ${run.stage} (${run.sequence})".toString(),
       objectives: evaluation != null && evaluation.id == gate?.details?.evaluationId ? objectivesText(evaluation) : '',
       detail: waiting != null ? waiting.message : detail,
       stage: run.stage,
