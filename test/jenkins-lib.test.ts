@@ -275,6 +275,8 @@ function cases(
       },
     ),
     onGate('unknown-key', `ciConnectEvaluate(servce: 'carts', ${CLI})`),
+    onGate('unknown-key-trigger', `ciConnectTriggerDeployment(servce: 'carts', ${CLI})`),
+    onGate('unknown-key-promote', `ciConnectPromote(servce: 'carts', ${CLI})`),
     onGate('no-cli', `ciConnectEvaluate(service: 'carts', cli: 'ci-connect-is-not-installed-here')`),
     onStage(
       'approval-input',
@@ -542,6 +544,16 @@ describeWithReal(
       expect(noCli.buildResult).toBe('FAILURE');
       expect(noCli.sh[0]?.exitCode).toBe(127);
       expect(noCli.error).toContain('ci-connect evaluate exited 127: the command was not found');
+    });
+
+    it('docs/ci/jenkins.md describes every argument each step knows', () => {
+      const text = readFileSync(DOCS, 'utf8');
+      const section = text.slice(text.indexOf('## Arguments'), text.indexOf('## Exit codes'));
+      for (const name of ['unknown-key', 'unknown-key-trigger', 'unknown-key-promote']) {
+        const known = /known: (.*)$/.exec(run(name).error ?? '')?.[1]?.split(', ') ?? [];
+        expect(known.length, name).toBeGreaterThan(10);
+        for (const key of known) expect(section, `${name}: ${key}`).toContain(`\`${key}\``);
+      }
     });
 
     it('approval (exit 5) with approval: input: asks with `input`, then runs again approved by who answered', () => {
