@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from './support/free-port.js';
+import { commitAll } from './support/git-repo.js';
 import { groovy, javaHome, runGroovy } from './support/groovy.js';
+import { createHelmStub, upgradeSucceeded, type HelmStub } from './support/helm-stub.js';
 import { installPackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
 
@@ -122,6 +124,50 @@ function stageWorkspace(): string {
   return dir;
 }
 
+const DELIVERY_SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
+kind: "Shipyard"
+metadata:
+  name: "shop"
+spec:
+  stages:
+    - name: "dev"
+      sequences:
+        - name: "delivery"
+          tasks:
+            - name: "deployment"
+              properties:
+                deploymentstrategy: "direct"
+            - name: "release"
+    - name: "production"
+      sequences:
+        - name: "delivery"
+          triggeredOn:
+            - event: "dev.delivery.finished"
+          tasks:
+            - name: "approval"
+              properties:
+                pass: "manual"
+                warning: "manual"
+            - name: "deployment"
+              properties:
+                deploymentstrategy: "direct"
+            - name: "release"
+`;
+
+/** A git-tracked project with a chart: dev deploys with Helm, production is promoted after a manual approval. */
+function deliveryWorkspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-delivery-'));
+  const chart = path.join(dir, '.ci-connect/base/carts/helm');
+  mkdirSync(path.join(chart, 'templates'), { recursive: true });
+  writeFileSync(path.join(dir, '.ci-connect/ci-connect.yaml'), 'project: shop\n');
+  writeFileSync(path.join(dir, '.ci-connect/shipyard.yaml'), DELIVERY_SHIPYARD);
+  writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: carts\nversion: 0.1.0\n');
+  writeFileSync(path.join(chart, 'values.yaml'), 'image: ""\nversion: ""\nreplicas: 1\n');
+  writeFileSync(path.join(chart, 'templates/deployment.yaml'), 'kind: Deployment\n');
+  commitAll(dir, 'carts chart 0.1.0');
+  return dir;
+}
+
 /** Prometheus' query API that answers only with the expected bearer token; records what it was sent. */
 interface TokenPrometheus {
   url: string;
@@ -209,7 +255,7 @@ const SIMULATED_BUG = `--import=data:text/javascript,${encodeURIComponent(
 
 function cases(
   cliBin: string,
-  dirs: { gate: string; stage: string; docs: string },
+  dirs: { gate: string; stage: string; docs: string; delivery: string },
   prometheusUrl: string,
   closedPort: number,
 ): PipelineCase[] {
@@ -294,6 +340,18 @@ function cases(
     ),
     onStage('task-fails', `ciConnectTriggerDeployment(stage: 'hardening', ${stageArgs('task-fails')})`),
     onStage('promote', `ciConnectPromote(stage: 'production', ${stageArgs('promote')})`),
+    // A delivery in one Jenkinsfile: dev deployed with Helm, then promoted to production, whose
+    // approval the input step asks for.
+    {
+      name: 'delivery',
+      workspace: dirs.delivery,
+      env: jenkinsEnv,
+      input: { approver: 'jane' },
+      pipeline: [
+        `ciConnectTriggerDeployment(stage: 'dev', image: 'registry.example.com/carts:1.4.2', ${stageArgs('delivery')})`,
+        `ciConnectPromote(stage: 'production', submitter: 'release-managers', ${stageArgs('delivery')})`,
+      ].join('\n'),
+    },
     // The docs' Jenkinsfile as it is, with its Prometheus and PostgreSQL addresses made local, and
     // the default cli (npx --yes ci-connect@0.1.0) answered by the npx stub.
     {
@@ -316,22 +374,32 @@ describeWithReal(
     let gate = '';
     let stage = '';
     let docs = '';
+    let delivery = '';
+    let helm: HelmStub;
     let prometheus: TokenPrometheus;
 
     beforeAll(async () => {
       gate = gateWorkspace();
       stage = stageWorkspace();
       docs = docsWorkspace();
+      delivery = deliveryWorkspace();
+      helm = await createHelmStub(
+        [{ command: ['upgrade'], stdout: upgradeSucceeded('shop-production-carts', 'shop-production', 1) }],
+        { digestCharts: true },
+      );
       prometheus = await startTokenPrometheus();
       const work = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-run-'));
       const casesFile = path.join(work, 'cases.json');
       const resultsFile = path.join(work, 'results.json');
       const { bin } = await installPackedCli();
       const closedPort = await findFreePort();
-      writeFileSync(casesFile, JSON.stringify(cases(bin, { gate, stage, docs }, prometheus.url, closedPort)));
+      writeFileSync(
+        casesFile,
+        JSON.stringify(cases(bin, { gate, stage, docs, delivery }, prometheus.url, closedPort)),
+      );
       // A clean environment: nothing of the test runner's (NODE_OPTIONS, CI_CONNECT_*) reaches the
       // steps; the bin's `#!/usr/bin/env node` finds the Node that runs the tests first.
-      const PATH = [npxStub(bin), path.dirname(process.execPath), process.env.PATH ?? ''].join(
+      const PATH = [npxStub(bin), helm.binDir, path.dirname(process.execPath), process.env.PATH ?? ''].join(
         path.delimiter,
       );
       await runGroovy(
@@ -352,6 +420,7 @@ describeWithReal(
 
     afterAll(async () => {
       await prometheus.close();
+      await helm.cleanup();
     });
 
     function run(name: string): PipelineRun {
@@ -609,6 +678,40 @@ describeWithReal(
       expect(r.error).toContain(
         'hint: for a stage the team deploys itself (user_managed) run trigger-deployment',
       );
+    });
+
+    it('promote after an approval: dev deployed, production asked with input, then promoted from what dev recorded', () => {
+      const r = run('delivery');
+      expect(r.buildResult, `${r.console}\n${r.error ?? ''}`).toBe('SUCCESS');
+      expect(r.sh.map((s) => [s.label, s.exitCode])).toEqual([
+        ['ci-connect trigger-deployment', 0],
+        ['ci-connect promote', 5],
+        ['ci-connect promote', 0],
+      ]);
+      expect(stepsNamed(r, 'input')).toEqual([
+        expect.objectContaining({
+          message: 'ci-connect: approve carts 1.4.2 in production?',
+          submitter: 'release-managers',
+        }),
+      ]);
+      expect(r.withEnv[1]).toContain('CI_CONNECT_TO_STAGE=production');
+      expect(r.withEnv[2]).toContain('CI_CONNECT_APPROVED_BY=jane');
+      expect(r.returned).toMatchObject({ result: 'pass', exitCode: 0 });
+      const records = history(delivery, 'delivery');
+      const deployments = records.filter((rec) => rec.kind === 'deployment');
+      expect(deployments.map((d) => d.stage)).toEqual(['dev', 'production']);
+      expect(deployments[1]).toMatchObject({
+        promotedFrom: deployments[0]?.id,
+        image: 'registry.example.com/carts:1.4.2',
+      });
+      expect(records.filter((rec) => rec.kind === 'approval')).toEqual([
+        expect.objectContaining({ stage: 'production', approvedBy: 'jane' }),
+      ]);
+      expect(helm.calls().map((call) => call.argv.slice(0, 3))).toEqual([
+        ['upgrade', '--install', 'shop-dev-carts'],
+        ['upgrade', '--install', 'shop-production-carts'],
+      ]);
+      expect(helm.unmatched()).toEqual([]);
     });
 
     it("the docs' Jenkinsfile runs as it is written: @Library, Declarative sections, the default cli, both credentials", () => {
