@@ -57,7 +57,9 @@ refuses to overwrite a file it did not generate (--force). The same shipyard alw
       this.host(),
     );
     if (this.jsonEnabled()) return result;
-    if (result.path === undefined) this.writeResult(result.text);
+    // The file's bytes exactly, as written to a file: the redactor would mask the ${VARIABLE} a
+    // history URL names (`oauth2:${TOKEN}@`), and core refused any literal credential already.
+    if (result.path === undefined) process.stdout.write(result.text);
     else {
       const jobs = `${result.plan.jobs.length} job${result.plan.jobs.length === 1 ? '' : 's'}`;
       this.writeResult(`${result.changed ? 'wrote' : 'unchanged:'} ${result.path} (${jobs})\n`);
