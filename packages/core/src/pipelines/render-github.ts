@@ -67,7 +67,7 @@ function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, string> 
     ...(plan.configDir === undefined ? {} : { config_dir: plan.configDir }),
     history: plan.history,
     ...(isDefaultSequence(job) ? {} : { sequence: job.sequence }),
-    ...(job.from === undefined ? {} : { from: job.from }),
+    ...(job.from === undefined ? {} : { from_stage: job.from }),
     // GitHub does not tell a job who approved it: the record names the environment's reviewers.
     ...(job.manualApproval
       ? { approved_by: `reviewers of environment ${job.stage} (run \${{ github.run_id }})` }

@@ -30,7 +30,6 @@ describe('renderGitlab', () => {
       stage: 'production',
       service: 'carts',
       history: GITLAB_DEFAULT_HISTORY,
-      extra_args: '--approved-by $GITLAB_USER_LOGIN',
     });
     expect(document.include[0]!.inputs).not.toHaveProperty('when');
     expect(text).toContain('# Protected environments) so that only approvers may: production.');
@@ -50,8 +49,11 @@ describe('renderGitlab', () => {
     expect(prod.inputs).toMatchObject({
       project: 'shop: "main" #1',
       config_dir: 'deploy/ci connect',
-      extra_args: '--sequence ship --from dev',
+      from_stage: 'dev',
+      extra_args: '--sequence ship',
     });
+    expect(document.include[0]!.inputs).toMatchObject({ sequence: 'ship' });
+    expect(document.include[0]!.inputs).not.toHaveProperty('extra_args');
     expect(document.include.map((i) => i.inputs.job_name)).toEqual([
       'dev-ship-carts',
       'qa-evaluation-carts',

@@ -46,22 +46,25 @@ export function renderGitlab(request: RenderRequest): string {
 }
 
 function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
-  const extra = [
-    ...(isDefaultSequence(job) ? [] : ['--sequence', job.sequence]),
-    ...(job.from === undefined ? [] : ['--from', job.from]),
-    ...(job.manualApproval ? ['--approved-by', '$GITLAB_USER_LOGIN'] : []),
-  ];
+  const sequence = isDefaultSequence(job) ? undefined : job.sequence;
   return {
     job_name: job.id,
     job_stage: job.stage,
     ...(job.needs.length === 0 ? {} : { needs: [...job.needs] }),
+    // The component passes --approved-by $GITLAB_USER_LOGIN when a manual job is played.
     ...(job.manualApproval ? { when: 'manual' } : {}),
     stage: job.stage,
     service: job.service,
     ...(plan.project === undefined ? {} : { project: plan.project }),
     ...(plan.configDir === undefined ? {} : { config_dir: plan.configDir }),
     history: plan.history,
-    ...(extra.length === 0 ? {} : { extra_args: extra.join(' ') }),
+    ...(job.from === undefined ? {} : { from_stage: job.from }),
+    // trigger-deployment has a sequence input; promote takes the flag.
+    ...(sequence === undefined
+      ? {}
+      : job.command === 'promote'
+        ? { extra_args: `--sequence ${sequence}` }
+        : { sequence }),
   };
 }
 

@@ -13,6 +13,9 @@ describe('renderJenkins', () => {
     expect(text).toContain(
       [
         "    stage('production-delivery-carts') {",
+        '      options {',
+        "        timeout(time: 24, unit: 'HOURS')",
+        '      }',
         '      steps {',
         '        script {',
         '          ciConnectPromote(',
@@ -68,5 +71,20 @@ describe('renderJenkins', () => {
       project: "x', evil: 'y",
     });
     expect(jenkins(plan)).toContain("project: 'x\\', evil: \\'y',");
+  });
+});
+
+describe('renderJenkins: sequences and promotions', () => {
+  it('passes a sequence other than delivery and the stage promoted from as step arguments', async () => {
+    const shipyard = await shipyardOf(
+      'apiVersion: spec.keptn.sh/0.2.3\nkind: Shipyard\nmetadata: {name: x}\nspec:\n  stages:\n' +
+        '    - name: dev\n      sequences:\n        - name: ship\n          tasks: [{name: deployment, properties: {deploymentstrategy: direct}}]\n' +
+        '    - name: qa\n      sequences: []\n' +
+        '    - name: prod\n      sequences:\n        - name: ship\n          triggeredOn: [{event: dev.ship.finished}]\n          tasks: [{name: deployment, properties: {deploymentstrategy: direct}}]\n',
+    );
+    const text = jenkins(planOf(shipyard));
+    expect(text).toMatch(/ciConnectEvaluate\(\n\s+service: 'carts',\n\s+stage: 'qa',/);
+    expect(text).toMatch(/ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'prod',[\s\S]*?sequence: 'ship',\n\s+from: 'dev'\n\s+\)/);
+    expect(text).not.toContain('extraArgs');
   });
 });

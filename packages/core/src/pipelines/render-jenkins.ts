@@ -84,6 +84,10 @@ function renderStage(plan: PipelinePlan, job: PipelineJob, indent: string): stri
   const args = argumentsOf(plan, job);
   return [
     `${indent}stage(${groovyString(job.id)}) {`,
+    // The input step holds the agent while it waits: not for ever.
+    ...(job.manualApproval
+      ? [`${indent}  options {`, `${indent}    timeout(time: 24, unit: 'HOURS')`, `${indent}  }`]
+      : []),
     `${indent}  steps {`,
     `${indent}    script {`,
     `${indent}      ${STEPS[job.command]}(`,
@@ -96,10 +100,6 @@ function renderStage(plan: PipelinePlan, job: PipelineJob, indent: string): stri
 }
 
 function argumentsOf(plan: PipelinePlan, job: PipelineJob): string[] {
-  const extra = [
-    ...(isDefaultSequence(job) ? [] : ['--sequence', job.sequence]),
-    ...(job.from === undefined ? [] : ['--from', job.from]),
-  ];
   return [
     `service: ${groovyString(job.service)}`,
     `stage: ${groovyString(job.stage)}`,
@@ -113,8 +113,9 @@ function argumentsOf(plan: PipelinePlan, job: PipelineJob): string[] {
           `credentials: [gitUsernamePassword(credentialsId: ${groovyString(JENKINS_HISTORY_CREDENTIAL)}, gitToolName: 'Default')]`,
         ]
       : []),
+    ...(isDefaultSequence(job) ? [] : [`sequence: ${groovyString(job.sequence)}`]),
+    ...(job.from === undefined ? [] : [`from: ${groovyString(job.from)}`]),
     ...(job.manualApproval ? [`approval: 'input'`] : []),
-    ...(extra.length === 0 ? [] : [`extraArgs: [${extra.map(groovyString).join(', ')}]`]),
   ];
 }
 
