@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { installPackedCli, npm, type PackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
@@ -99,6 +100,28 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
       packages: Record<string, unknown>;
     };
     expect(Object.keys(lock.packages).sort()).toEqual(['', 'node_modules/ci-connect']);
+  });
+
+  it('ships every file the bundle imports lazily, with the names it takes from them', async () => {
+    const dist = path.join(cli.prefix, 'node_modules/ci-connect/dist');
+    const bundle = readFileSync(path.join(dist, 'ci-connect.cjs'), 'utf8');
+    const imported = [...bundle.matchAll(/__impt\("(\.\/[^"]+)"\)/g)].map((match) => match[1]);
+    expect([...new Set(imported)].sort()).toEqual(['./vendor/axios.mjs', './vendor/listr2.mjs']);
+    const axios = (await import(pathToFileURL(path.join(dist, 'vendor/axios.mjs')).href)) as Record<
+      string,
+      unknown
+    >;
+    expect(typeof (axios.default as { create?: unknown }).create).toBe('function');
+    expect(typeof axios.getProxyForUrl).toBe('function');
+    expect(typeof axios.shouldBypassProxy).toBe('function');
+    const listr2 = (await import(pathToFileURL(path.join(dist, 'vendor/listr2.mjs')).href)) as Record<
+      string,
+      unknown
+    >;
+    for (const name of ['DefaultRenderer', 'Listr', 'ListrLogger', 'ProcessOutput']) {
+      expect(typeof listr2[name], name).toBe('function');
+    }
+    expect(readFileSync(path.join(dist, 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toMatch(/^axios@\S+ \(MIT\)$/m);
   });
 
   it('prints its version', async () => {
