@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groovyString } from '../packages/core/src/pipelines/render-jenkins.js';
 import { runCli } from './support/cli.js';
+import { installPackedCli, npm } from './support/packed-cli.js';
 import { defineRealComponent, describeWithReal, detectCommand, repoRoot } from './support/real-components.js';
 
 const tempDirs: string[] = [];
@@ -117,6 +118,18 @@ describe('generate pipeline', () => {
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toContain('s3cret');
   });
+});
+
+describeWithReal(npm, 'generate pipeline from the installed package', () => {
+  it('writes the same bytes as the workspace CLI', async () => {
+    const cli = await installPackedCli();
+    const root = await repository(SOCK_SHOP);
+    for (const ci of ['gitlab', 'github', 'jenkins']) {
+      const args = ['generate', 'pipeline', '--ci', ci, '--output', '-'];
+      const installed = await promisify(execFile)(cli.bin, args, { cwd: root });
+      expect(installed.stdout).toBe((await runCli(args, { cwd: root })).stdout);
+    }
+  }, 180_000);
 });
 
 const groovy = defineRealComponent({
