@@ -58,6 +58,26 @@ describe('planPipeline', () => {
     expect(shape(plan)).toEqual(['hardening-evaluation-carts <- [] evaluate']);
   });
 
+  it('leaves a quality-gate stage out when --sequence does not name evaluation, and says so', async () => {
+    const shipyard = await shipyardOf(
+      `${header}    - name: dev\n      sequences:\n        - name: delivery\n          tasks: [{name: release}]\n` +
+        `    - name: gate\n      sequences: []\n`,
+    );
+    expect(shape(planOf(shipyard))).toEqual([
+      'dev-delivery-carts <- [] trigger-deployment',
+      'gate-evaluation-carts <- [] evaluate',
+    ]);
+    const plan = planOf(shipyard, { entrySequences: ['delivery'] });
+    expect(shape(plan)).toEqual(['dev-delivery-carts <- [] trigger-deployment']);
+    expect(plan.skipped).toEqual([
+      {
+        stage: 'gate',
+        sequence: 'evaluation',
+        reason: 'a quality-gate stage: add --sequence evaluation for its evaluate job',
+      },
+    ]);
+  });
+
   it('starts from every untriggered sequence when no stage has a delivery (argo, tracetest)', async () => {
     expect(shape(planOf(await keptnShipyard('examples_onboarding-carts_shipyard-argo.yaml')))).toEqual([
       'production-artifact-delivery-carts <- [] trigger-deployment',

@@ -84,7 +84,9 @@ describe('renderJenkins: sequences and promotions', () => {
     );
     const text = jenkins(planOf(shipyard));
     expect(text).toMatch(/ciConnectEvaluate\(\n\s+service: 'carts',\n\s+stage: 'qa',/);
-    expect(text).toMatch(/ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'prod',[\s\S]*?sequence: 'ship',\n\s+from: 'dev'\n\s+\)/);
+    expect(text).toMatch(
+      /ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'prod',[\s\S]*?sequence: 'ship',\n\s+from: 'dev'\n\s+\)/,
+    );
     expect(text).not.toContain('extraArgs');
   });
 });

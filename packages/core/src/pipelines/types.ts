@@ -4,6 +4,8 @@
  * Every renderer turns the same plan into its CI's file, so the three agree by construction.
  */
 
+import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
+
 /** The CI systems `generate pipeline` writes for. */
 export type PipelineCi = 'gitlab' | 'github' | 'jenkins';
 
@@ -54,4 +56,19 @@ export interface PipelinePlan {
   /** In stageOrder, then shipyard order, then service. */
   jobs: readonly PipelineJob[];
   skipped: readonly SkippedSequence[];
+}
+
+/** What a pipeline is planned from. */
+export interface PipelinePlanRequest {
+  shipyard: Shipyard;
+  /** At least one; each gets its own jobs. */
+  services: readonly string[];
+  history: string;
+  shipyardFile: string;
+  configDir?: string;
+  project?: string;
+  /** The sequences that start the pipeline (`--sequence`); default as plan-pipeline.ts says. */
+  entrySequences?: readonly string[];
+  /** Whether a task deploys through Helm (ci-connect.yaml `tasks:`): such stages are promoted. */
+  deploysWithHelm: (task: ShipyardTask) => boolean;
 }
