@@ -5,7 +5,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
+import { findFreePort } from './support/free-port.js';
 import { installPackedCli, npm, type PackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
 
@@ -16,10 +18,20 @@ interface Run {
 }
 
 /** Runs the installed bin itself (its shebang finds `node` on PATH), in `cwd`, with a clean env. */
-function runInstalled(bin: string, args: readonly string[], cwd: string): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('CI_CONNECT_') && !/^npm_/i.test(key)),
-  );
+function runInstalled(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) => !key.startsWith('CI_CONNECT_') && !/^npm_/i.test(key) && !/_proxy$/i.test(key),
+      ),
+    ),
+    ...extraEnv,
+  };
   // The Node running the tests first on PATH: the one `#!/usr/bin/env node` gets.
   env.PATH = [path.dirname(process.execPath), env.PATH ?? ''].join(path.delimiter);
   return new Promise((resolve) => {
@@ -89,7 +101,7 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect(manifest).toMatchObject({
       name: 'ci-connect',
       version: '0.1.0',
-      bin: { 'ci-connect': './bin/run.js' },
+      bin: { 'ci-connect': 'bin/run.js' },
     });
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies']) {
       expect(manifest[field], field).toBeUndefined();
@@ -99,6 +111,28 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
       packages: Record<string, unknown>;
     };
     expect(Object.keys(lock.packages).sort()).toEqual(['', 'node_modules/ci-connect']);
+  });
+
+  it('ships every file the bundle imports lazily, with the names it takes from them', async () => {
+    const dist = path.join(cli.prefix, 'node_modules/ci-connect/dist');
+    const bundle = readFileSync(path.join(dist, 'ci-connect.cjs'), 'utf8');
+    const imported = [...bundle.matchAll(/__impt\("(\.\/[^"]+)"\)/g)].map((match) => match[1]);
+    expect([...new Set(imported)].sort()).toEqual(['./vendor/axios.mjs', './vendor/listr2.mjs']);
+    const axios = (await import(pathToFileURL(path.join(dist, 'vendor/axios.mjs')).href)) as Record<
+      string,
+      unknown
+    >;
+    expect(typeof (axios.default as { create?: unknown }).create).toBe('function');
+    expect(typeof axios.getProxyForUrl).toBe('function');
+    expect(typeof axios.shouldBypassProxy).toBe('function');
+    const listr2 = (await import(pathToFileURL(path.join(dist, 'vendor/listr2.mjs')).href)) as Record<
+      string,
+      unknown
+    >;
+    for (const name of ['DefaultRenderer', 'Listr', 'ListrLogger', 'ProcessOutput']) {
+      expect(typeof listr2[name], name).toBe('function');
+    }
+    expect(readFileSync(path.join(dist, 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toMatch(/^axios@\S+ \(MIT\)$/m);
   });
 
   it('prints its version', async () => {
@@ -135,6 +169,19 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect((evaluation.objectives as unknown[]).length).toBe(2);
     const history = readFileSync(path.join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
     expect(history.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([evaluation.id]);
+  });
+
+  it('reaches monitoring APIs with the bundled axios, and names the proxy it goes through', async () => {
+    const port = await findFreePort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-install-doctor-'));
+    const run = await runInstalled(cli.bin, ['doctor'], dir, {
+      PROMETHEUS_URL: 'http://prometheus.invalid:9090',
+      HTTP_PROXY: `http://127.0.0.1:${port}`,
+    });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stdout + run.stderr).toContain(
+      `the proxy 127.0.0.1:${port} (from HTTP_PROXY) refused the connection`,
+    );
   });
 
   it('compares with the previous run from the same history, and prints the table without --json', async () => {

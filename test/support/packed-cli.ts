@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -53,7 +53,11 @@ async function installOnce(): Promise<PackedCli> {
   const key = packageDigest();
   const root = path.join(os.tmpdir(), `ci-connect-packed-cli-${process.getuid?.() ?? 'user'}`);
   const done = path.join(root, key);
-  if (!isComplete(done)) {
+  if (isComplete(done)) {
+    // Marks it in use, so that runs of other builds (other worktrees) leave it alone.
+    const now = new Date();
+    await utimes(done, now, now);
+  } else {
     await mkdir(root, { recursive: true });
     const work = await mkdtemp(path.join(root, `${key}.${process.pid}-`));
     try {
@@ -67,7 +71,7 @@ async function installOnce(): Promise<PackedCli> {
       await rm(work, { recursive: true, force: true });
       throw error;
     }
-    await removeOtherBuilds(root, key);
+    await removeStale(root, key);
   }
   return layout(done);
 }
@@ -168,14 +172,18 @@ function listFiles(entry: string): string[] {
   return readdirSync(entry).flatMap((name) => listFiles(path.join(entry, name)));
 }
 
-/** Installs of earlier builds, and copies abandoned by killed runs, older than an hour. */
-async function removeOtherBuilds(root: string, key: string): Promise<void> {
-  const hourAgo = Date.now() - 60 * 60 * 1000;
+/**
+ * Installs no run has used for a day (earlier builds), and copies abandoned by killed runs after
+ * an hour. Not sooner: a run of another worktree may be using an install of its own build.
+ */
+async function removeStale(root: string, key: string): Promise<void> {
+  const now = Date.now();
   for (const name of await readdir(root)) {
     if (name === key) continue;
     const dir = path.join(root, name);
+    const maxAge = name.includes('.') ? 60 * 60 * 1000 : 24 * 60 * 60 * 1000;
     try {
-      if (statSync(dir).mtimeMs < hourAgo) await rm(dir, { recursive: true, force: true });
+      if (statSync(dir).mtimeMs < now - maxAge) await rm(dir, { recursive: true, force: true });
     } catch {
       // Removed by another fork meanwhile.
     }

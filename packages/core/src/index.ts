@@ -20,6 +20,9 @@ export {
   triggerDeployment,
   validate,
 } from './app/index.js';
+// Generating a CI pipeline from the shipyard (app/generate-pipeline.ts over pipelines/).
+export { generatePipeline } from './app/index.js';
+export type { GeneratePipelineRequest, GeneratePipelineResult } from './app/index.js';
 // The history commands' use cases (app/history/).
 export {
   exportHistory,
@@ -267,6 +270,18 @@ export type {
   TaskStatus,
   TriggerCheck,
 } from './stage-run/index.js';
+
+// CI pipelines: the plan of jobs from a shipyard, and the pure renderers for GitLab, GitHub and Jenkins.
+export { GENERATED_MARKER, PIPELINE_CIS, planPipeline, RENDERERS } from './pipelines/index.js';
+export type {
+  PipelineCi,
+  PipelineCommand,
+  PipelineJob,
+  PipelinePlan,
+  PipelinePlanRequest,
+  RenderRequest,
+  SkippedSequence,
+} from './pipelines/index.js';
 
 // Remediation: Keptn remediation files.
 export { loadRemediationFile, parseRemediation } from './remediation/index.js';

@@ -12,3 +12,8 @@ export {
 export { doctor, sendEvent, validate } from './checks.js';
 export { report, DEFAULT_REPORT_EVALUATIONS, type ReportRequest, type ReportSummary } from './report.js';
 export * from './history/index.js';
+export {
+  generatePipeline,
+  type GeneratePipelineRequest,
+  type GeneratePipelineResult,
+} from './generate-pipeline.js';
