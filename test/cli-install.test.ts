@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { findFreePort } from './support/free-port.js';
-import { installPackedCli, npm, type PackedCli } from './support/packed-cli.js';
+import { installPackedCli, npm, publishDryRun, type PackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
 
 interface Run {
@@ -133,6 +133,21 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
       expect(typeof listr2[name], name).toBe('function');
     }
     expect(readFileSync(path.join(dist, 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toMatch(/^axios@\S+ \(MIT\)$/m);
+  });
+
+  it('publishes as packed: npm corrects nothing in package.json, and only what runs is uploaded', async () => {
+    const { files, stderr } = await publishDryRun();
+    expect(stderr).not.toMatch(/auto-corrected|invalid and removed/);
+    expect(files).toEqual([
+      'README.md',
+      'bin/run.js',
+      'dist/THIRD-PARTY-NOTICES.txt',
+      'dist/bundle-loader.js',
+      'dist/ci-connect.cjs',
+      'dist/vendor/axios.mjs',
+      'dist/vendor/listr2.mjs',
+      'package.json',
+    ]);
   });
 
   it('prints its version', async () => {

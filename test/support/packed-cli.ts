@@ -116,6 +116,23 @@ async function packAndInstall(npmBin: string, dir: string): Promise<void> {
   );
 }
 
+/** What `npm publish --dry-run` would upload (registry out of reach), and what npm said on stderr. */
+export async function publishDryRun(): Promise<{ files: string[]; stderr: string }> {
+  const npmBin = npm.detection.available ? npm.detection.bin : 'npm';
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ci-connect-publish-'));
+  try {
+    const args = ['publish', '--dry-run', '--json', '--offline'];
+    const { stdout, stderr } = await run(npmBin, args, {
+      cwd: cliPackageDir,
+      env: await isolatedNpmEnv(dir),
+    });
+    const report = JSON.parse(stdout) as Record<string, { files: { path: string }[] }>;
+    return { files: (report['ci-connect']?.files ?? []).map((file) => file.path).sort(), stderr };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * npm with nothing of this machine's npm set-up: no npm_config_* from an enclosing `npm run`, a
  * user config that is empty, a cache that is empty, and a registry nobody listens on.
