@@ -5,7 +5,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import type * as Listr2 from 'listr2';
 import { beforeAll, expect, it } from 'vitest';
 import { findFreePort } from './support/free-port.js';
 import { installPackedCli, npm, publishDryRun, type PackedCli } from './support/packed-cli.js';
@@ -125,13 +127,31 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect(typeof (axios.default as { create?: unknown }).create).toBe('function');
     expect(typeof axios.getProxyForUrl).toBe('function');
     expect(typeof axios.shouldBypassProxy).toBe('function');
-    const listr2 = (await import(pathToFileURL(path.join(dist, 'vendor/listr2.mjs')).href)) as Record<
-      string,
-      unknown
-    >;
-    for (const name of ['DefaultRenderer', 'Listr', 'ListrLogger', 'ProcessOutput']) {
-      expect(typeof listr2[name], name).toBe('function');
+    // The vendored listr2 draws a task list the way src/output/stage-progress.ts has it draw one.
+    const listr2 = (await import(pathToFileURL(path.join(dist, 'vendor/listr2.mjs')).href)) as typeof Listr2;
+    class StderrRenderer extends listr2.DefaultRenderer {
+      static override nonTTY = true;
     }
+    const stream = new PassThrough();
+    let drawn = '';
+    stream.on('data', (chunk: Buffer) => (drawn += chunk.toString('utf8')));
+    // listr2 writes to it and reads nothing a terminal has that a stream has not.
+    const terminal = stream as unknown as NodeJS.WriteStream;
+    const tasks = [
+      { title: 'deployment', task: () => undefined },
+      { title: 'test', task: () => Promise.reject(new Error('test failed')) },
+    ];
+    await new listr2.Listr(tasks, {
+      concurrent: false,
+      exitOnError: false,
+      renderer: StderrRenderer,
+      rendererOptions: {
+        logger: new listr2.ListrLogger({ processOutput: new listr2.ProcessOutput(terminal, terminal) }),
+      },
+    })
+      .run()
+      .catch(() => undefined);
+    expect(drawn).toContain('✔ deployment\n✖ test failed');
     expect(readFileSync(path.join(dist, 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toMatch(/^axios@\S+ \(MIT\)$/m);
   });
 
