@@ -172,9 +172,10 @@ async function npmRun(npmBin: string, args: string[], cwd: string, env: NodeJS.P
 function packageDigest(): string {
   const manifest = readFileSync(path.join(cliPackageDir, 'package.json'));
   const { files } = JSON.parse(manifest.toString('utf8')) as { files: string[] };
-  const bundle = path.join(cliPackageDir, 'dist/ci-connect.cjs');
-  if (!existsSync(bundle)) {
-    throw new Error(`${bundle} is missing: run \`npm run build\` before the tests (npm test does)`);
+  // A build older than package.json's `files` (e.g. one from before a merge) lacks some of them.
+  const missing = files.map((entry) => path.join(cliPackageDir, entry)).filter((entry) => !existsSync(entry));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} missing: run \`npm run build\` before the tests (npm test does)`);
   }
   const hash = createHash('sha256').update(manifest);
   for (const file of files.flatMap((entry) => listFiles(path.join(cliPackageDir, entry))).sort()) {
