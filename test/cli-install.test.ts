@@ -2,7 +2,7 @@
 // from the tarball into an empty prefix with an empty cache and no registry in reach, then a real
 // gate run with the installed `ci-connect`, from a directory outside this repository.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -219,12 +219,20 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     );
   });
 
-  it('compares with the previous run from the same history, and prints the table without --json', async () => {
+  it('prints the table without --json, compares with the previous run, and keeps a code cache', async () => {
     const dir = gateDir({ response_time_p95: 300, error_rate: 0.5 });
-    expect((await runInstalled(cli.bin, gateArgs, dir)).exitCode).toBe(0);
-    const second = await runInstalled(cli.bin, gateArgs, dir);
+    const cache = { CI_CONNECT_CACHE_DIR: path.join(dir, 'code-cache') };
+    const first = await runInstalled(cli.bin, gateArgs, dir, cache);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Quality gate shop / hardening / carts 1.4.2');
+    expect(first.stdout).toMatch(/Score 100%\s+Result PASS/);
+    // The first run of a command writes the compiled code of the installed bundle for the next.
+    expect(readdirSync(cache.CI_CONNECT_CACHE_DIR)).toEqual([
+      expect.stringMatching(/^ci-connect\.cjs-.*-evaluate\.v8cache$/),
+    ]);
+    const { id } = JSON.parse(readFileSync(path.join(dir, 'history.jsonl'), 'utf8')) as { id: string };
+    const second = await runInstalled(cli.bin, [...gateArgs, '--json'], dir, cache);
     expect(second.exitCode, second.stderr).toBe(0);
-    expect(second.stdout).toContain('Quality gate shop / hardening / carts 1.4.2');
-    expect(second.stdout).toMatch(/Score 100%\s+Result PASS/);
+    expect(JSON.parse(second.stdout)).toMatchObject({ result: 'pass', comparedEvaluations: [id] });
   });
 });
