@@ -116,6 +116,23 @@ async function packAndInstall(npmBin: string, dir: string): Promise<void> {
   );
 }
 
+/** What `npm publish --dry-run` would upload (registry out of reach), and what npm said on stderr. */
+export async function publishDryRun(): Promise<{ files: string[]; stderr: string }> {
+  const npmBin = npm.detection.available ? npm.detection.bin : 'npm';
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ci-connect-publish-'));
+  try {
+    const args = ['publish', '--dry-run', '--json', '--offline'];
+    const { stdout, stderr } = await run(npmBin, args, {
+      cwd: cliPackageDir,
+      env: await isolatedNpmEnv(dir),
+    });
+    const report = JSON.parse(stdout) as Record<string, { files: { path: string }[] }>;
+    return { files: (report['ci-connect']?.files ?? []).map((file) => file.path).sort(), stderr };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * npm with nothing of this machine's npm set-up: no npm_config_* from an enclosing `npm run`, a
  * user config that is empty, a cache that is empty, and a registry nobody listens on.
@@ -155,9 +172,10 @@ async function npmRun(npmBin: string, args: string[], cwd: string, env: NodeJS.P
 function packageDigest(): string {
   const manifest = readFileSync(path.join(cliPackageDir, 'package.json'));
   const { files } = JSON.parse(manifest.toString('utf8')) as { files: string[] };
-  const bundle = path.join(cliPackageDir, 'dist/ci-connect.cjs');
-  if (!existsSync(bundle)) {
-    throw new Error(`${bundle} is missing: run \`npm run build\` before the tests (npm test does)`);
+  // A build older than package.json's `files` (e.g. one from before a merge) lacks some of them.
+  const missing = files.map((entry) => path.join(cliPackageDir, entry)).filter((entry) => !existsSync(entry));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} missing: run \`npm run build\` before the tests (npm test does)`);
   }
   const hash = createHash('sha256').update(manifest);
   for (const file of files.flatMap((entry) => listFiles(path.join(cliPackageDir, entry))).sort()) {

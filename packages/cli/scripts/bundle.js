@@ -3,6 +3,8 @@
 // small modules; one file starts in about half the time (see bench/startup.js).
 // Why CommonJS: bin/run.js compiles it with a V8 code cache (src/bundle-loader.ts), which Node 20
 // offers for scripts (vm.Script) but not, without flags, for ES modules.
+// What only some commands need (axios, listr2) goes into files of its own, dist/vendor/*.mjs, and
+// the licences of all of it into dist/THIRD-PARTY-NOTICES.txt: the package needs nothing else.
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,7 +45,15 @@ const vendoredImports = {
   name: 'vendored-imports',
   setup(bundle) {
     const names = new RegExp(`^(${VENDORED.join('|')})$`);
-    bundle.onResolve({ filter: names }, (args) => ({ path: `./vendor/${args.path}.mjs`, external: true }));
+    bundle.onResolve({ filter: names }, (args) =>
+      args.kind === 'dynamic-import'
+        ? { path: `./vendor/${args.path}.mjs`, external: true }
+        : {
+            errors: [
+              { text: `${args.path} is vendored to be loaded on demand: import() it, not ${args.kind}` },
+            ],
+          },
+    );
     // Core loads axios' proxy rules from axios' installation; here they come with the vendored axios.
     bundle.onResolve({ filter: /[\\/]axios-proxy-rules\.js$/ }, (args) =>
       args.importer.includes(`${path.sep}core${path.sep}dist${path.sep}`)
