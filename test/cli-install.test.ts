@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Listr2 from 'listr2';
 import { beforeAll, expect, it } from 'vitest';
 import { findFreePort } from './support/free-port.js';
-import { installPackedCli, npm, publishDryRun, type PackedCli } from './support/packed-cli.js';
+import { cliPackageDir, installPackedCli, npm, publishDryRun, type PackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
 
 interface Run {
@@ -159,6 +159,7 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     const { files, stderr } = await publishDryRun();
     expect(stderr).not.toMatch(/auto-corrected|invalid and removed/);
     expect(files).toEqual([
+      'LICENSE',
       'README.md',
       'bin/run.js',
       'dist/THIRD-PARTY-NOTICES.txt',
@@ -168,6 +169,16 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
       'dist/vendor/listr2.mjs',
       'package.json',
     ]);
+  });
+
+  it('carries the licence package.json declares, the text of the repository root', () => {
+    const manifest = JSON.parse(readFileSync(path.join(cliPackageDir, 'package.json'), 'utf8')) as {
+      license: string;
+    };
+    expect(manifest.license).toBe('Apache-2.0');
+    const root = readFileSync(path.join(repoRoot, 'LICENSE'), 'utf8');
+    expect(root).toMatch(/^\s*Apache License\n\s*Version 2\.0, January 2004\n/);
+    expect(readFileSync(path.join(cli.prefix, 'node_modules/ci-connect/LICENSE'), 'utf8')).toBe(root);
   });
 
   it('prints its version', async () => {
