@@ -90,9 +90,30 @@ describe('code cache of the bundle', () => {
     }
   });
 
+  it("is written for a topic's commands too, one cache each", async () => {
+    expectPass(await evaluate());
+    for (const args of [
+      ['history', 'list', '--history', 'file:h.jsonl'],
+      ['history', 'export', '--history', 'file:h.jsonl'],
+    ]) {
+      const run = await runCli(args, { cwd: work, env: { CI_CONNECT_CACHE_DIR: cacheDir } });
+      expect(run.exitCode, run.stderr).toBe(0);
+    }
+    expect(
+      cacheFiles()
+        .map((name) => /-([a-z.-]+)\.v8cache$/.exec(name)?.[1])
+        .sort(),
+    ).toEqual(['evaluate', 'history.export', 'history.list']);
+  });
+
   it('is not written for a mistyped command, nor with NODE_DISABLE_COMPILE_CACHE', async () => {
     const typo = await runCli(['evalute'], { cwd: work, env: { CI_CONNECT_CACHE_DIR: cacheDir } });
     expect(typo.exitCode).toBe(2);
+    const topicTypo = await runCli(['history', 'lst'], {
+      cwd: work,
+      env: { CI_CONNECT_CACHE_DIR: cacheDir },
+    });
+    expect(topicTypo.exitCode).toBe(2);
     expectPass(await evaluate({ NODE_DISABLE_COMPILE_CACHE: '1' }));
     expect(() => cacheFiles()).toThrow(/ENOENT/);
   });

@@ -37,6 +37,7 @@ export interface CliBundle {
 /** Where the cache lives, and which command's run it holds the compiled functions of. */
 export interface CompileCache {
   dir: string;
+  /** The command's id as the arguments name it (`evaluate`, `history:list`), or `default`. */
   command: string;
 }
 
@@ -53,7 +54,8 @@ const importForBundle = (specifier: string): Promise<unknown> => import(specifie
 /**
  * The cache for a run with these arguments: in CI_CONNECT_CACHE_DIR, else in one directory per
  * user in the OS temp dir; none when NODE_DISABLE_COMPILE_CACHE is set (Node's own switch). One
- * cache per command, since each holds the functions its first run compiled.
+ * cache per command, since each holds the functions its first run compiled; a topic's command
+ * (`history list`) is named by its first two words.
  */
 export function compileCacheFor(env: NodeJS.ProcessEnv, args: readonly string[]): CompileCache | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE !== undefined && env.NODE_DISABLE_COMPILE_CACHE !== '') return undefined;
@@ -61,8 +63,10 @@ export function compileCacheFor(env: NodeJS.ProcessEnv, args: readonly string[])
     env.CI_CONNECT_CACHE_DIR !== undefined && env.CI_CONNECT_CACHE_DIR !== ''
       ? env.CI_CONNECT_CACHE_DIR
       : path.join(tmpdir(), `ci-connect-compile-cache-${process.getuid?.() ?? 'user'}`);
-  const first = args[0] ?? '';
-  return { dir, command: /^[a-z][a-z-]{0,39}$/.test(first) ? first : 'default' };
+  const [first = '', second = ''] = args;
+  const word = /^[a-z][a-z-]{0,39}$/;
+  const command = !word.test(first) ? 'default' : word.test(second) ? `${first}:${second}` : first;
+  return { dir, command };
 }
 
 /**
@@ -120,7 +124,9 @@ function cacheFileFor(cache: CompileCache, file: string, bytes: Buffer): CacheFi
   );
   const node = `${path.basename(file)}-${process.version}-${process.arch}-${flags}-`;
   const build = `${id}-${bytes.length}-${Math.trunc(statSync(file).mtimeMs)}-`;
-  return { path: path.join(cache.dir, `${node}${build}${cache.command}.v8cache`), node, build };
+  // `:` is no file name character on Windows.
+  const command = cache.command.replace(':', '.');
+  return { path: path.join(cache.dir, `${node}${build}${command}.v8cache`), node, build };
 }
 
 /**
