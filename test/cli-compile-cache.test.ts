@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -15,7 +16,7 @@ import {
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
 import { repoRoot } from './support/real-components.js';
 
@@ -39,6 +40,11 @@ beforeEach(() => {
   writeFileSync(path.join(work, 'slo.yaml'), SLO);
   writeFileSync(path.join(work, 'values.json'), '{"error_rate": 0.2}');
   cacheDir = path.join(work, 'cache');
+});
+
+// Each test leaves a megabyte or more of cache: not in the shared temp dir for good.
+afterEach(() => {
+  rmSync(work, { recursive: true, force: true });
 });
 
 function evaluate(env: Record<string, string> = {}): Promise<CliRun> {

@@ -2,13 +2,13 @@
 // from the tarball into an empty prefix with an empty cache and no registry in reach, then a real
 // gate run with the installed `ci-connect`, from a directory outside this repository.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type * as Listr2 from 'listr2';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findFreePort } from './support/free-port.js';
 import { cliPackageDir, installPackedCli, npm, publishDryRun, type PackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
@@ -44,9 +44,16 @@ function runInstalled(
   });
 }
 
+/** Directories the tests made, removed after them. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A gate in a fresh directory: response time (pass <500, warning <=800) and errors (pass <=1). */
 function gateDir(values: Record<string, number | null>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-install-gate-'));
+  made.push(dir);
   writeFileSync(
     path.join(dir, 'slo.yaml'),
     [
@@ -220,6 +227,7 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
   it('reaches monitoring APIs with the bundled axios, and names the proxy it goes through', async () => {
     const port = await findFreePort();
     const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-install-doctor-'));
+    made.push(dir);
     const run = await runInstalled(cli.bin, ['doctor'], dir, {
       PROMETHEUS_URL: 'http://prometheus.invalid:9090',
       HTTP_PROXY: `http://127.0.0.1:${port}`,
