@@ -194,6 +194,15 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect(run.stdout).toMatch(/^ci-connect\/0\.1\.0 /);
   });
 
+  it.each(['test', 'development'])(
+    'writes nothing to stderr with NODE_ENV=%s (oclif would look for TypeScript sources)',
+    async (nodeEnv) => {
+      const run = await runInstalled(cli.bin, ['--version'], cli.prefix, { NODE_ENV: nodeEnv });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+    },
+  );
+
   it.each([
     ['passes', { response_time_p95: 300, error_rate: 0.5 }, [], 0, 'pass'],
     ['fails', { response_time_p95: 900, error_rate: 5 }, [], 1, 'fail'],
