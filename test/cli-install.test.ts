@@ -233,6 +233,29 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect(history.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([evaluation.id]);
   });
 
+  it('redacts tokens from an internal error, exits 70 and says where to report the bug', async () => {
+    const dir = gateDir({ response_time_p95: 300, error_rate: 0.5 });
+    const token = 'dt0c01.INSTALLEDTESTTOKEN0000000.SECRETPART0000000000000000000000000000000000000000000000';
+    // randomUUID throws with the token in its message: an error ci-connect did not anticipate.
+    const preload = `data:text/javascript,${encodeURIComponent(
+      "import crypto from 'node:crypto'; import { syncBuiltinESMExports } from 'node:module'; crypto.randomUUID = () => { throw new TypeError('simulated bug with ' + process.env.DT_API_TOKEN); }; syncBuiltinESMExports();",
+    )}`;
+    const run = await runInstalled(cli.bin, [...gateArgs, '--json'], dir, {
+      DT_API_TOKEN: token,
+      NODE_OPTIONS: `--import=${preload}`,
+      CI_CONNECT_DEBUG: '1',
+    });
+    expect(run.exitCode, run.stderr).toBe(70);
+    expect(run.stderr).toContain('internal error: simulated bug with ***');
+    expect(run.stdout + run.stderr).not.toContain('SECRETPART');
+    const { bugs } = JSON.parse(readFileSync(path.join(cliPackageDir, 'package.json'), 'utf8')) as {
+      bugs: string;
+    };
+    expect(bugs).toMatch(/^https:\/\//);
+    expect(run.stderr).toMatch(new RegExp(`hint: this is a bug in ci-connect; please report it .*${bugs}`));
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'error', code: 'INTERNAL', exitCode: 70 });
+  });
+
   it('reaches monitoring APIs with the bundled axios, and names the proxy it goes through', async () => {
     const port = await findFreePort();
     const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-install-doctor-'));

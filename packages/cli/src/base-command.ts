@@ -84,6 +84,13 @@ export abstract class BaseCommand extends Command {
     process.exitCode = code;
   }
 
+  /** Where bugs are reported (package.json `bugs`), for users who have only the installed CLI. */
+  private bugReportPlace(): string {
+    const bugs: unknown = this.config.pjson.bugs;
+    const url = typeof bugs === 'string' ? bugs : (bugs as { url?: unknown } | undefined)?.url;
+    return typeof url === 'string' && url !== '' ? ` at ${url}` : '';
+  }
+
   protected override catch(
     error: Error & { exitCode?: number; oclif?: { exit?: number } },
   ): Promise<unknown> {
@@ -106,7 +113,7 @@ export abstract class BaseCommand extends Command {
     } else {
       exitCode = ExitCode.internal;
       message = `internal error: ${error.message}`;
-      hint = 'this is a bug in ci-connect; please report it with this output and the command you ran';
+      hint = `this is a bug in ci-connect; please report it with this output and the command you ran${this.bugReportPlace()}`;
       if (process.env.CI_CONNECT_DEBUG === '1')
         process.stderr.write(`${this.redactor.redact(error.stack ?? '')}\n`);
     }
