@@ -103,6 +103,19 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect(path.relative(repoRoot, target).startsWith('..')).toBe(true);
   });
 
+  it('names no path of the checkout it was built in', () => {
+    const installed = path.join(cli.prefix, 'node_modules/ci-connect');
+    const files = readdirSync(installed, { recursive: true, withFileTypes: true }).filter((entry) =>
+      entry.isFile(),
+    );
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const text = readFileSync(path.join(file.parentPath, file.name), 'latin1');
+      expect(text.includes(repoRoot), file.name).toBe(false);
+      expect(text.includes(realpathSync(repoRoot)), file.name).toBe(false);
+    }
+  });
+
   it('declares nothing that needs a registry: no dependencies of any kind', () => {
     const manifest = JSON.parse(
       readFileSync(path.join(cli.prefix, 'node_modules/ci-connect/package.json'), 'utf8'),
