@@ -9,5 +9,13 @@ export async function main(dir: string): Promise<void> {
   // TypeScript sources and a TypeScript to run them with, and warn on every run when an
   // installed package has neither. The CLI only ever runs its bundle.
   settings.enableAutoTranspile = false;
-  await execute({ dir });
+  await execute({ dir, args: helpAsFlag(process.argv.slice(2)) });
+}
+
+/**
+ * `ci-connect help [topic or command]`, as git and npm take it, is `ci-connect [...] --help`:
+ * oclif has no `help` command without its help plugin, and answered "command help not found".
+ */
+export function helpAsFlag(args: readonly string[]): string[] {
+  return args[0] === 'help' ? [...args.slice(1), '--help'] : [...args];
 }
