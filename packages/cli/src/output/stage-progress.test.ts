@@ -36,6 +36,9 @@ describe('createStageProgress', () => {
     [{ isTTY: true }, { CI: 'true' }, 'lines'],
     [{ isTTY: true }, { TERM: 'dumb' }, 'lines'],
     [{ isTTY: true }, { CI: 'false' }, 'list'],
+    [{ isTTY: true, columns: 100 }, {}, 'list'],
+    // A terminal of no size (docker run -t with nothing attached): a list would wrap at every character.
+    [{ isTTY: true, columns: 0 }, {}, 'lines'],
   ])('on %o with %o shows %s', (stream, env, expected) => {
     const progress = createStageProgress(createMemoryLogger(), { stream, env, redactor: createRedactor() });
     expect(progress.listener instanceof TaskListProgress ? 'list' : 'lines').toBe(expected);

@@ -10,14 +10,17 @@ export interface StageProgress {
 /**
  * On a terminal, a listr2 task list per sequence (spinner, each task's runner, duration and
  * message; tool output such as JMeter's summary lines in the list's output bar). Elsewhere (CI
- * logs, pipes, TERM=dumb, CI=true) plain lines, each task with its duration.
+ * logs, pipes, TERM=dumb, CI=true, a terminal of no width) plain lines, each task with its duration.
  */
 export function createStageProgress(
   logger: Logger,
-  options: { stream: { isTTY?: boolean }; env: NodeJS.ProcessEnv; redactor: Redactor },
+  options: { stream: { isTTY?: boolean; columns?: number }; env: NodeJS.ProcessEnv; redactor: Redactor },
 ): StageProgress {
   const interactive =
-    options.stream.isTTY === true && !isTruthy(options.env.CI) && options.env.TERM !== 'dumb';
+    options.stream.isTTY === true &&
+    options.stream.columns !== 0 &&
+    !isTruthy(options.env.CI) &&
+    options.env.TERM !== 'dumb';
   if (!interactive) return { logger, listener: progressLines(logger) };
   const list = new TaskListProgress(logger, options.redactor);
   return { logger: list.logger, listener: list };
