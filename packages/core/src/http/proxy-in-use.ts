@@ -4,12 +4,11 @@
  *
  * axios decides this itself from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY (http-client.ts
  * leaves `proxy` unset): `getProxyForUrl` from proxy-from-env, then its own NO_PROXY check
- * (lib/adapters/http.js, setProxy). Both are loaded from axios' installation, not copied, so the
- * answer is axios' answer. They read process.env, as axios does.
+ * (lib/adapters/http.js, setProxy). Both come from axios (axios-proxy-rules.ts), not copied, so
+ * the answer is axios' answer. They read process.env, as axios does.
  */
 
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { loadAxiosProxyRules } from './axios-proxy-rules.js';
 
 /** The proxy a request goes through: host:port (never its user:password) and the env var naming it. */
 export interface ProxyInUse {
@@ -31,14 +30,8 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:
  */
 export async function loadProxyResolver(): Promise<ProxyResolver> {
   try {
-    const fromHere = createRequire(import.meta.url);
-    // proxy-from-env is axios' dependency, not ours: resolved from axios' own location.
-    const fromAxios = createRequire(fromHere.resolve('axios'));
-    const { getProxyForUrl } = fromAxios('proxy-from-env') as { getProxyForUrl: GetProxyForUrl };
-    // An ES module: imported by file URL (require() of ESM warns on Node 20 and 22).
-    const bypassFile = fromHere.resolve('axios/unsafe/helpers/shouldBypassProxy.js');
-    const bypass = (await import(pathToFileURL(bypassFile).href)) as { default: ShouldBypassProxy };
-    return (url) => findProxy(url, getProxyForUrl, bypass.default);
+    const { getProxyForUrl, shouldBypassProxy } = await loadAxiosProxyRules();
+    return (url) => findProxy(url, getProxyForUrl, shouldBypassProxy);
   } catch {
     return () => undefined;
   }

@@ -1,0 +1,148 @@
+// The published package as a user installs it (issue 11): `npm pack` of packages/cli, installed
+// from the tarball into an empty prefix with an empty cache and no registry in reach, then a real
+// gate run with the installed `ci-connect`, from a directory outside this repository.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { installPackedCli, npm, type PackedCli } from './support/packed-cli.js';
+import { describeWithReal, repoRoot } from './support/real-components.js';
+
+interface Run {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the installed bin itself (its shebang finds `node` on PATH), in `cwd`, with a clean env. */
+function runInstalled(bin: string, args: readonly string[], cwd: string): Promise<Run> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('CI_CONNECT_') && !/^npm_/i.test(key)),
+  );
+  // The Node running the tests first on PATH: the one `#!/usr/bin/env node` gets.
+  env.PATH = [path.dirname(process.execPath), env.PATH ?? ''].join(path.delimiter);
+  return new Promise((resolve) => {
+    execFile(bin, args, { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ exitCode, stdout, stderr });
+    });
+  });
+}
+
+/** A gate in a fresh directory: response time (pass <500, warning <=800) and errors (pass <=1). */
+function gateDir(values: Record<string, number | null>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-install-gate-'));
+  writeFileSync(
+    path.join(dir, 'slo.yaml'),
+    [
+      'spec_version: "1.0"',
+      'objectives:',
+      '  - sli: response_time_p95',
+      '    pass: [{criteria: ["<500"]}]',
+      '    warning: [{criteria: ["<=800"]}]',
+      '  - sli: error_rate',
+      '    pass: [{criteria: ["<=1"]}]',
+      'total_score: {pass: "90%", warning: "50%"}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(path.join(dir, 'values.json'), JSON.stringify(values));
+  return dir;
+}
+
+const gateArgs = [
+  'evaluate',
+  '--slo',
+  'slo.yaml',
+  '--values',
+  'values.json',
+  '--history',
+  'file:history.jsonl',
+  '--project',
+  'shop',
+  '--stage',
+  'hardening',
+  '--service',
+  'carts',
+  '--version',
+  '1.4.2',
+];
+
+describeWithReal(npm, 'the packed CLI, installed with the registry out of reach', () => {
+  let cli: PackedCli;
+  beforeAll(async () => {
+    cli = await installPackedCli();
+  }, 180_000);
+
+  it('installs the bin as an executable outside the repository', () => {
+    expect(path.isAbsolute(cli.bin)).toBe(true);
+    const target = realpathSync(cli.bin);
+    expect(target).toBe(realpathSync(path.join(cli.prefix, 'node_modules/ci-connect/bin/run.js')));
+    expect(path.relative(repoRoot, target).startsWith('..')).toBe(true);
+  });
+
+  it('declares nothing that needs a registry: no dependencies of any kind', () => {
+    const manifest = JSON.parse(
+      readFileSync(path.join(cli.prefix, 'node_modules/ci-connect/package.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(manifest).toMatchObject({
+      name: 'ci-connect',
+      version: '0.1.0',
+      bin: { 'ci-connect': './bin/run.js' },
+    });
+    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies']) {
+      expect(manifest[field], field).toBeUndefined();
+    }
+    // npm installed the CLI alone.
+    const lock = JSON.parse(readFileSync(path.join(cli.prefix, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, unknown>;
+    };
+    expect(Object.keys(lock.packages).sort()).toEqual(['', 'node_modules/ci-connect']);
+  });
+
+  it('prints its version', async () => {
+    const run = await runInstalled(cli.bin, ['--version'], cli.prefix);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ci-connect\/0\.1\.0 /);
+  });
+
+  it.each([
+    ['passes', { response_time_p95: 300, error_rate: 0.5 }, [], 0, 'pass'],
+    ['fails', { response_time_p95: 900, error_rate: 5 }, [], 1, 'fail'],
+    ['warns, exit 0 by default', { response_time_p95: 600, error_rate: 0.5 }, [], 0, 'warning'],
+    [
+      'warns, exit 4 with --on-warning warn',
+      { response_time_p95: 600, error_rate: 0.5 },
+      ['--on-warning', 'warn'],
+      4,
+      'warning',
+    ],
+  ])('runs a gate that %s', async (_title, values, extra, exitCode, result) => {
+    const dir = gateDir(values);
+    const run = await runInstalled(cli.bin, [...gateArgs, '--json', ...extra], dir);
+    expect(run.exitCode, run.stderr).toBe(exitCode);
+    const evaluation = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(evaluation).toMatchObject({
+      schemaVersion: 1,
+      kind: 'evaluation',
+      project: 'shop',
+      stage: 'hardening',
+      service: 'carts',
+      version: '1.4.2',
+      result,
+    });
+    expect((evaluation.objectives as unknown[]).length).toBe(2);
+    const history = readFileSync(path.join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
+    expect(history.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([evaluation.id]);
+  });
+
+  it('compares with the previous run from the same history, and prints the table without --json', async () => {
+    const dir = gateDir({ response_time_p95: 300, error_rate: 0.5 });
+    expect((await runInstalled(cli.bin, gateArgs, dir)).exitCode).toBe(0);
+    const second = await runInstalled(cli.bin, gateArgs, dir);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stdout).toContain('Quality gate shop / hardening / carts 1.4.2');
+    expect(second.stdout).toMatch(/Score 100%\s+Result PASS/);
+  });
+});
