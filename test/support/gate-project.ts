@@ -1,6 +1,6 @@
 // A small ci-connect project in a temp directory, as a CI job's checkout holds one: a
 // `.ci-connect` config dir (project shop, service carts, stages hardening and production) whose
-// SLO scores two SLIs given with --values. Used by the comment and GitLab component tests.
+// SLO scores two SLIs given with --values; its shipyard's hardening stage waits for a manual approval. Used by the comment and GitLab component tests.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,15 +44,15 @@ export function createGateProject(prefix = 'ci-connect-gate-'): string {
       '      sequences:',
       '        - name: "delivery"',
       '          tasks:',
-      '            - name: "evaluation"',
+      '            - name: "approval"',
+      '              properties: {pass: "manual", warning: "manual"}',
       '    - name: "production"',
       '      sequences:',
       '        - name: "delivery"',
       '          triggeredOn: [{event: "hardening.delivery.finished"}]',
       '          tasks:',
       '            - name: "approval"',
-      '              properties: {pass: "manual", warning: "manual"}',
-      '            - name: "evaluation"',
+      '              properties: {pass: "automatic", warning: "manual"}',
       '',
     ].join('\n'),
   );
