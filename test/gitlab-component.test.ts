@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { createGateProject } from './support/gate-project.js';
 import {
   expandTemplate,
@@ -143,6 +144,33 @@ describe('GitLab component templates: inputs and jobs', () => {
     ['the wrong type', { stage: 'a', needs: 'build' }, /not a array/],
   ])('refuses %s as GitLab does', (_name, given, message) => {
     expect(() => expandTemplate(templateFile('evaluate'), given)).toThrow(message);
+  });
+
+  it('the README documents every input of every template', () => {
+    const readme = readFileSync(path.join(COMPONENT, 'README.md'), 'utf8');
+    for (const name of TEMPLATES)
+      for (const id of Object.keys(readTemplate(templateFile(name)).header.spec.inputs))
+        expect(readme, `${name}: ${id}`).toContain(`\`${id}\``);
+  });
+
+  it("docs/ci/gitlab.md's pipeline includes the components with inputs they take, in stages it declares", () => {
+    const page = readFileSync(path.join(repoRoot, 'docs/ci/gitlab.md'), 'utf8');
+    const block = /```yaml\n(# \.gitlab-ci\.yml[\s\S]*?)```/.exec(page)?.[1];
+    const pipeline = parse(block ?? '') as {
+      stages: string[];
+      include: { component: string; inputs: Record<string, InputValue> }[];
+    };
+    expect(pipeline.include.length).toBeGreaterThan(0);
+    const jobs: Record<string, Job> = {};
+    for (const { component, inputs } of pipeline.include) {
+      const match = /^\$CI_SERVER_FQDN\/ci-connect\/gitlab-component\/([a-z-]+)@0\.1\.0$/.exec(component);
+      expect(match, component).not.toBeNull();
+      Object.assign(jobs, expandTemplate(templateFile(match?.[1] ?? ''), inputs));
+    }
+    for (const [name, job] of Object.entries(jobs)) {
+      expect(pipeline.stages, name).toContain(job.stage);
+      for (const need of job.needs) expect(Object.keys(jobs), name).toContain(need);
+    }
   });
 
   it('fails on a reference to an input the spec does not declare', () => {
