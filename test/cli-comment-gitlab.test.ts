@@ -125,6 +125,47 @@ describe('comment on a GitLab merge request', () => {
     expectNoLeak(second, dir);
   });
 
+  it('posts a new note when its old one was deleted between the listing and the edit', async () => {
+    const dir = createGateProject();
+    await gate(dir, 'pass', '1.0.0');
+    const ours = {
+      ...(JSON.parse(readGitLabFixture('mr-note-create_201').body) as object),
+      id: 113979999,
+      body: `${MARKER}\nold`,
+    };
+    standIn = await startGitLabStandIn({ token: TOKEN });
+    standIn
+      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [ours] } })
+      .expect({
+        method: 'PUT',
+        path: `${NOTES}/113979999`,
+        respond: 'error_404_mr-note-update_note-not-found',
+      })
+      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    const run = await runCli(['comment', '--json'], { cwd: dir, env: gitlabEnv(standIn.apiUrl) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expectStrict(standIn);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'created', noteId: 113977323 });
+  });
+
+  it('exits 3 when GitLab answers 503, naming the merge request, not the token', async () => {
+    const dir = createGateProject();
+    await gate(dir, 'pass', '1.0.0');
+    standIn = await startGitLabStandIn({ token: TOKEN });
+    standIn
+      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
+      .expect({
+        method: 'POST',
+        path: NOTES,
+        respond: { status: 503, body: { message: '503 Service Unavailable' } },
+      });
+    const run = await runCli(['comment'], { cwd: dir, env: gitlabEnv(standIn.apiUrl) });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expectStrict(standIn);
+    expect(run.stderr).toContain('GitLab answered 503 (503 Service Unavailable)');
+    expectNoLeak(run, dir);
+  });
+
   it.each([
     ['a job token (403)', 'error_403_forbidden_SYNTHETIC-edited-recording', '403'],
     ['an unknown token (401)', 'error_401_unauthorized_DOCUMENTED', '401'],
@@ -157,6 +198,26 @@ describe('comment on a GitLab merge request', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expectStrict(standIn);
     expectNoLeak(run, dir);
+  });
+
+  it.each([
+    ['warns', {}, true],
+    ['is quiet when NO_PROXY covers GitLab', { NO_PROXY: 'localhost,127.0.0.1' }, false],
+    ['is quiet with NODE_USE_ENV_PROXY=1', { NODE_USE_ENV_PROXY: '1' }, false],
+  ] as const)('with HTTPS_PROXY set it %s (the note goes direct otherwise)', async (_name, extra, warns) => {
+    const dir = createGateProject();
+    await gate(dir, 'pass', '1.0.0');
+    standIn = await startGitLabStandIn({ token: TOKEN });
+    standIn
+      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
+      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    // The stand-in is plain http: HTTPS_PROXY never applies to it, whatever the Node version.
+    const env = {
+      ...gitlabEnv(standIn.apiUrl, { HTTPS_PROXY: 'http://proxy.example.com:3128', NO_PROXY: '', ...extra }),
+    };
+    const run = await runCli(['comment'], { cwd: dir, env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr.includes('set NODE_USE_ENV_PROXY=1'), run.stderr).toBe(warns);
   });
 
   it.each([
