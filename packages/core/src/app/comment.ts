@@ -14,7 +14,11 @@ import type { EvaluationRecord } from '../gate/types.js';
 import { findEvaluationShapeProblem, isEvaluationRecord } from '../history/evaluation-shape.js';
 import type { HistoryRecord } from '../history/history-store.js';
 import { reviewCommentBody, stickyMarker } from '../review-comments/comment-body.js';
-import { upsertMergeRequestNote } from '../review-comments/gitlab-merge-request.js';
+import {
+  proxyBypassWarning,
+  upsertMergeRequestNote,
+  type GitLabMergeRequestTarget,
+} from '../review-comments/gitlab-merge-request.js';
 import { loadHistoryContext, withHistoryStore } from './history/history-context.js';
 import type { Host } from './host.js';
 
@@ -67,51 +71,71 @@ export async function commentOnMergeRequest(
     });
   const evaluation = await readEvaluation(resolve(host.cwd, request.reportDir, 'evaluation.json'));
   const base = { schemaVersion: 1 as const, kind: 'comment' as const, evaluationId: evaluation.id };
-  const skip = (reason: Extract<CommentResult, { status: 'skipped' }>['reason'], notice: string) => ({
+  const skip = (reason: SkipReason, notice: string) => ({
     comment: { ...base, status: 'skipped' as const, reason, notice },
     exitCode: ExitCode.pass,
   });
-  const { env } = host;
-  const token = env[tokenEnv] ?? '';
-  host.redactor.add(token);
-  if (env.GITLAB_CI !== 'true')
-    return skip('not-gitlab', 'not a GitLab CI job (GITLAB_CI is not true): no merge request note');
-  const iid = Number(env.CI_MERGE_REQUEST_IID ?? '');
-  if (!Number.isInteger(iid) || iid < 1)
-    return skip('no-merge-request', 'not a merge request pipeline (no CI_MERGE_REQUEST_IID): no note');
-  if (token === '')
-    return skip(
-      'no-token',
-      `no token in ${tokenEnv}: no merge request note (a project access token with scope api, as a masked CI/CD variable, enables it)`,
-    );
-  const apiUrl = required(env, 'CI_API_V4_URL');
-  const projectId = required(env, 'CI_PROJECT_ID');
-  warnOfIgnoredProxy(apiUrl, host);
+  const found = findMergeRequest(host, tokenEnv);
+  if ('skip' in found) return skip(found.skip, found.notice);
+  const { target } = found;
+  const bypass = proxyBypassWarning(target.apiUrl, host.env);
+  if (bypass !== undefined) host.logger.warn(bypass);
   const recent = await readRecentEvaluations(request, evaluation, host);
   const body = host.redactor.redact(reviewCommentBody(evaluation, recent));
-  const outcome = await upsertMergeRequestNote(
-    { apiUrl, projectId, mergeRequestIid: iid, token },
-    body,
-    stickyMarker(evaluation),
-    { redactor: host.redactor },
-  );
-  if (outcome.action === 'refused')
+  const outcome = await upsertMergeRequestNote(target, body, stickyMarker(evaluation), {
+    redactor: host.redactor,
+  });
+  if (outcome.action === 'refused') {
+    const said = outcome.message === '' ? '' : `: ${outcome.message}`;
     return skip(
       'token-refused',
-      `GitLab refused the note (${outcome.status}${outcome.message === '' ? '' : `: ${outcome.message}`}): the token in ${tokenEnv} ` +
-        'may not write merge request notes (a CI job token never may); give it a project access token with scope api and role Reporter or higher',
+      `GitLab refused the note (${outcome.status}${said}): the token in ${tokenEnv} may not write merge request notes ` +
+        '(a CI job token never may); give it a project access token with scope api and role Reporter or higher',
     );
-  const projectUrl = env.CI_PROJECT_URL;
+  }
+  const projectUrl = host.env.CI_PROJECT_URL;
+  const url = `${projectUrl}/-/merge_requests/${target.mergeRequestIid}#note_${outcome.noteId}`;
   return {
     comment: {
       ...base,
       status: outcome.action,
       noteId: outcome.noteId,
-      ...(projectUrl ? { url: `${projectUrl}/-/merge_requests/${iid}#note_${outcome.noteId}` } : {}),
+      ...(projectUrl ? { url } : {}),
       recentEvaluations: recent.filter((r) => r.id !== evaluation.id).length,
     },
     exitCode: ExitCode.pass,
   };
+}
+
+type SkipReason = Extract<CommentResult, { status: 'skipped' }>['reason'];
+
+/** The merge request of this GitLab job and the token to write on it, from GitLab's predefined variables. */
+function findMergeRequest(
+  host: Host,
+  tokenEnv: string,
+): { target: GitLabMergeRequestTarget } | { skip: SkipReason; notice: string } {
+  const { env } = host;
+  const token = env[tokenEnv] ?? '';
+  host.redactor.add(token);
+  if (env.GITLAB_CI !== 'true')
+    return {
+      skip: 'not-gitlab',
+      notice: 'not a GitLab CI job (GITLAB_CI is not true): no merge request note',
+    };
+  const iid = Number(env.CI_MERGE_REQUEST_IID ?? '');
+  if (!Number.isInteger(iid) || iid < 1)
+    return {
+      skip: 'no-merge-request',
+      notice: 'not a merge request pipeline (no CI_MERGE_REQUEST_IID): no note',
+    };
+  if (token === '')
+    return {
+      skip: 'no-token',
+      notice: `no token in ${tokenEnv}: no merge request note (a project access token with scope api, as a masked CI/CD variable, enables it)`,
+    };
+  const apiUrl = required(env, 'CI_API_V4_URL');
+  const projectId = required(env, 'CI_PROJECT_ID');
+  return { target: { apiUrl, projectId, mergeRequestIid: iid, token } };
 }
 
 async function readEvaluation(file: string): Promise<EvaluationRecord> {
@@ -165,29 +189,4 @@ function required(env: Host['env'], name: string): string {
       hint: `GitLab sets ${name} in every job; outside GitLab set it yourself`,
     });
   return value;
-}
-
-/** gitbeaker's fetch goes direct unless Node is told to use the proxy (gitlab-merge-request.ts). */
-function warnOfIgnoredProxy(apiUrl: string, host: Host): void {
-  const { env } = host;
-  const proxy = env.HTTPS_PROXY ?? env.https_proxy ?? '';
-  if (proxy === '' || env.NODE_USE_ENV_PROXY === '1') return;
-  let hostname: string;
-  try {
-    hostname = new URL(apiUrl).hostname;
-  } catch {
-    throw new UsageError(`CI_API_V4_URL ${apiUrl} is not a URL`, {
-      hint: 'GitLab sets CI_API_V4_URL in every job, e.g. https://gitlab.example.com/api/v4',
-    });
-  }
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(',').map((s) => s.trim().replace(/^\*?\./, ''));
-  if (
-    noProxy.some(
-      (entry) => entry === '*' || (entry !== '' && (hostname === entry || hostname.endsWith(`.${entry}`))),
-    )
-  )
-    return;
-  host.logger.warn(
-    `HTTPS_PROXY is set but the merge request note goes to ${hostname} directly: set NODE_USE_ENV_PROXY=1 (Node >= 22.21) for it to use the proxy`,
-  );
 }

@@ -86,11 +86,32 @@ export async function upsertMergeRequestNote(
 /** gitbeaker wants the server, and appends /api/v4 itself. */
 function gitlabHost(apiUrl: string): string {
   const url = apiUrl.replace(/\/+$/, '');
-  if (!/\/api\/v4$/.test(url))
-    throw new ConfigError(`CI_API_V4_URL ${url} does not end in /api/v4`, {
+  if (!/^https?:\/\/[^/]+(\/.*)?\/api\/v4$/.test(url) || !URL.canParse(url))
+    throw new ConfigError(`CI_API_V4_URL ${url} is not a GitLab API URL (https://<GitLab>/api/v4)`, {
       hint: 'GitLab sets CI_API_V4_URL in every job; outside GitLab set it to https://<your GitLab>/api/v4',
     });
   return url.slice(0, -'/api/v4'.length);
+}
+
+/**
+ * A warning when HTTPS_PROXY is set and would not be used for `apiUrl` (fetch ignores it unless
+ * NODE_USE_ENV_PROXY=1, and NO_PROXY does not exempt the host); undefined otherwise.
+ */
+export function proxyBypassWarning(
+  apiUrl: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const proxy = env.HTTPS_PROXY || env.https_proxy || '';
+  if (proxy === '' || env.NODE_USE_ENV_PROXY === '1' || !URL.canParse(apiUrl)) return undefined;
+  const hostname = new URL(apiUrl).hostname;
+  const exempt = (env.NO_PROXY || env.no_proxy || '')
+    .split(',')
+    .map((entry) => entry.trim().replace(/^\*?\./, ''))
+    .some(
+      (entry) => entry === '*' || (entry !== '' && (hostname === entry || hostname.endsWith(`.${entry}`))),
+    );
+  if (exempt) return undefined;
+  return `HTTPS_PROXY is set but the merge request note goes to ${hostname} directly: set NODE_USE_ENV_PROXY=1 (Node >= 22.21) for it to use the proxy`;
 }
 
 function refusedOrThrow(
