@@ -1,5 +1,5 @@
 // The GitLab CI/CD component (packages/gitlab-component): every template validates against
-// GitLab's CI schema (../shared/schemas/gitlab-ci.json, draft-07), its inputs expand as GitLab
+// GitLab's CI schema (fixtures/schemas/gitlab-ci.json, draft-07), its inputs expand as GitLab
 // expands them, and each job's script, run in bash with GitLab's predefined variables against the
 // packed CLI, exits as the contract says and leaves the files GitLab's reports read.
 import { execFile } from 'node:child_process';
@@ -26,7 +26,7 @@ import { defineRealComponent, describeWithReal, detectCommand, repoRoot } from '
 const COMPONENT = path.join(repoRoot, 'packages/gitlab-component');
 const TEMPLATES = ['evaluate', 'trigger-deployment', 'promote'] as const;
 const templateFile = (name: string) => path.join(COMPONENT, 'templates', `${name}.yml`);
-const SCHEMA = path.join(repoRoot, '../shared/schemas/gitlab-ci.json');
+const SCHEMA = path.join(repoRoot, 'fixtures/schemas/gitlab-ci.json');
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 
@@ -38,47 +38,44 @@ function compileSchema(): Validate {
   return ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
 }
 
-describe.skipIf(!existsSync(SCHEMA))(
-  'GitLab component templates (schema: ../shared/schemas/gitlab-ci.json)',
-  () => {
-    const validate = existsSync(SCHEMA) ? compileSchema() : undefined;
-    const check = (data: unknown) => {
-      const ok = validate?.(data);
-      return ok === true ? [] : validate?.errors;
-    };
+describe('GitLab component templates (schema: fixtures/schemas/gitlab-ci.json)', () => {
+  const validate = compileSchema();
+  const check = (data: unknown) => {
+    const ok = validate(data);
+    return ok ? [] : validate.errors;
+  };
 
-    it.each(TEMPLATES)(
-      '%s: the spec header validates, and the jobs once expanded (defaults, and given inputs)',
-      (name) => {
-        const { header, body } = readTemplate(templateFile(name));
-        expect(check(header)).toEqual([]);
-        // GitLab validates the jobs after interpolation; before it, only the keywords whose value is
-        // a whole `$[[ inputs.* ]]` of an enum or array (when, needs) are not yet what the schema wants.
-        const before = (check(body) ?? []) as { instancePath: string }[];
-        expect(new Set(before.map((e) => e.instancePath))).toEqual(
-          new Set(['/$[[ inputs.job_name ]]/needs', '/$[[ inputs.job_name ]]/when']),
-        );
-        expect(check(expandTemplate(templateFile(name), { stage: 'hardening' }))).toEqual([]);
-        const manual = {
-          stage: 'production',
-          when: 'manual',
-          needs: ['build', { job: 'load-test', artifacts: true }],
-        };
-        expect(check(expandTemplate(templateFile(name), manual))).toEqual([]);
-      },
-    );
+  it.each(TEMPLATES)(
+    '%s: the spec header validates, and the jobs once expanded (defaults, and given inputs)',
+    (name) => {
+      const { header, body } = readTemplate(templateFile(name));
+      expect(check(header)).toEqual([]);
+      // GitLab validates the jobs after interpolation; before it, only the keywords whose value is
+      // a whole `$[[ inputs.* ]]` of an enum or array (when, needs) are not yet what the schema wants.
+      const before = (check(body) ?? []) as { instancePath: string }[];
+      expect(new Set(before.map((e) => e.instancePath))).toEqual(
+        new Set(['/$[[ inputs.job_name ]]/needs', '/$[[ inputs.job_name ]]/when']),
+      );
+      expect(check(expandTemplate(templateFile(name), { stage: 'hardening' }))).toEqual([]);
+      const manual = {
+        stage: 'production',
+        when: 'manual',
+        needs: ['build', { job: 'load-test', artifacts: true }],
+      };
+      expect(check(expandTemplate(templateFile(name), manual))).toEqual([]);
+    },
+  );
 
-    it('the schema refuses what GitLab refuses (it is really checking)', () => {
-      const { header } = readTemplate(templateFile('evaluate'));
-      const long = structuredClone(header);
-      (long.spec.inputs.stage as { description: string }).description = 'x'.repeat(1025);
-      expect(check(long)).not.toEqual([]);
-      const jobs = expandTemplate(templateFile('evaluate'), { stage: 'hardening' });
-      const job = jobs['ci-connect-evaluate'] as unknown as Record<string, unknown>;
-      expect(check({ 'ci-connect-evaluate': { ...job, when: 'sometimes' } })).not.toEqual([]);
-    });
-  },
-);
+  it('the schema refuses what GitLab refuses (it is really checking)', () => {
+    const { header } = readTemplate(templateFile('evaluate'));
+    const long = structuredClone(header);
+    (long.spec.inputs.stage as { description: string }).description = 'x'.repeat(1025);
+    expect(check(long)).not.toEqual([]);
+    const jobs = expandTemplate(templateFile('evaluate'), { stage: 'hardening' });
+    const job = jobs['ci-connect-evaluate'] as unknown as Record<string, unknown>;
+    expect(check({ 'ci-connect-evaluate': { ...job, when: 'sometimes' } })).not.toEqual([]);
+  });
+});
 
 describe('GitLab component templates: inputs and jobs', () => {
   it.each(TEMPLATES)('%s: one job named by job_name, with the native result mapping', (name) => {
