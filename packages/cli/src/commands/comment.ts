@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags';
 import { commentOnMergeRequest, DEFAULT_COMMENT_TOKEN_ENV, type CommentResult } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
-import { historyFlag, projectFlags } from '../flags.js';
+import { caFileFlag, historyFlag, projectFlags } from '../flags.js';
 
 export default class Comment extends BaseCommand {
   static override summary = "Post the gate's result as a sticky note on the GitLab merge request";
@@ -32,6 +32,7 @@ evaluation.json is missing or not an evaluation, and 3 when GitLab cannot be rea
       env: 'CI_CONNECT_TOKEN_ENV',
       default: DEFAULT_COMMENT_TOKEN_ENV,
     }),
+    ...caFileFlag,
   };
 
   async run(): Promise<CommentResult> {
@@ -42,6 +43,7 @@ evaluation.json is missing or not an evaluation, and 3 when GitLab cannot be rea
         configDir: flags['config-dir'],
         history: flags.history,
         tokenEnv: flags['token-env'],
+        caFile: flags['ca-file'],
       },
       this.host(),
     );

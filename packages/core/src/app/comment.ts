@@ -10,12 +10,12 @@
 import { resolve } from 'node:path';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import { readRegularFile } from '../files/regular-file.js';
+import { createHttpClient } from '../http/http-client.js';
 import type { EvaluationRecord } from '../gate/types.js';
 import { findEvaluationShapeProblem, isEvaluationRecord } from '../history/evaluation-shape.js';
 import type { HistoryRecord } from '../history/history-store.js';
 import { reviewCommentBody, stickyMarker } from '../review-comments/comment-body.js';
 import {
-  proxyBypassWarning,
   upsertMergeRequestNote,
   type GitLabMergeRequestTarget,
 } from '../review-comments/gitlab-merge-request.js';
@@ -27,6 +27,9 @@ export const DEFAULT_COMMENT_TOKEN_ENV = 'CI_CONNECT_GITLAB_TOKEN';
 /** Evaluations of the same gate in the note's heatmap. */
 const RECENT_EVALUATIONS = 20;
 const MAX_EVALUATION_BYTES = 16 * 1024 * 1024;
+/** Per call to GitLab; listing and editing (safe to repeat) are retried twice on 429/5xx. */
+const GITLAB_TIMEOUT_MS = 30_000;
+const GITLAB_RETRIES = 2;
 
 /** What `comment` was asked. */
 export interface CommentRequest {
@@ -36,6 +39,8 @@ export interface CommentRequest {
   history?: string | undefined;
   /** The NAME of the env var holding the token (default CI_CONNECT_GITLAB_TOKEN). */
   tokenEnv?: string | undefined;
+  /** A CA (PEM) to trust for GitLab besides the system ones and NODE_EXTRA_CA_CERTS. */
+  caFile?: string | undefined;
 }
 
 /** What `comment --json` prints. */
@@ -78,11 +83,18 @@ export async function commentOnMergeRequest(
   const found = findMergeRequest(host, tokenEnv);
   if ('skip' in found) return skip(found.skip, found.notice);
   const { target } = found;
-  const bypass = proxyBypassWarning(target.apiUrl, host.env);
-  if (bypass !== undefined) host.logger.warn(bypass);
   const recent = await readRecentEvaluations(request, evaluation, host);
   const body = host.redactor.redact(reviewCommentBody(evaluation, recent));
+  const http = createHttpClient({
+    timeoutMs: GITLAB_TIMEOUT_MS,
+    retries: GITLAB_RETRIES,
+    logger: host.logger,
+    redactor: host.redactor,
+    userAgent: 'ci-connect',
+    ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
+  });
   const outcome = await upsertMergeRequestNote(target, body, stickyMarker(evaluation), {
+    http,
     redactor: host.redactor,
   });
   if (outcome.action === 'refused') {

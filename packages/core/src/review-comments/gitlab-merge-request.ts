@@ -3,15 +3,15 @@
  * the gate's marker and edit it, or create one. A token that may not write notes (a CI job
  * token, a `read_api` token: 401/403) is an answer, not a failure: the caller says so and goes on.
  *
- * gitbeaker sends with Node's fetch: NODE_EXTRA_CA_CERTS is honoured (Node adds it to the roots
- * fetch uses); HTTPS_PROXY is not, unless Node itself is told to (NODE_USE_ENV_PROXY=1, Node
- * >= 22.21 / 24.5). gitbeaker's own errors carry the request, token header included: none of them
- * leaves this file; messages are built from the status and the API's message, then redacted.
+ * gitbeaker sends through core's HTTP client (gitlab-requester.ts), so proxies, CAs, timeouts,
+ * retries and redaction are those of every other call.
  * API: https://docs.gitlab.com/api/notes/#merge-requests
  */
 
 import { ConfigError, ExternalSystemError } from '../errors.js';
+import type { HttpClient } from '../http/http-client.js';
 import type { Redactor } from '../redaction/redaction.js';
+import { GitLabRefusal, httpRequesterFn } from './gitlab-requester.js';
 
 /** Which merge request, on which GitLab, with which token. */
 export interface GitLabMergeRequestTarget {
@@ -31,9 +31,8 @@ export type StickyNoteOutcome =
   | { action: 'refused'; status: 401 | 403; message: string };
 
 export interface StickyNoteOptions {
+  http: HttpClient;
   redactor: Redactor;
-  /** Per request; default 30 s. */
-  timeoutMs?: number;
 }
 
 /** Notes a merge request may have before the search for the marker stops (100 a page). */
@@ -54,12 +53,15 @@ export async function upsertMergeRequestNote(
 ): Promise<StickyNoteOutcome> {
   const { apiUrl, projectId, mergeRequestIid: iid, token } = target;
   options.redactor.add(token);
+  const host = gitlabHost(apiUrl);
   // Imported on use: a gate that posts no note never loads gitbeaker (start-up time).
   const { MergeRequestNotes } = await import('@gitbeaker/rest');
+  // queryTimeout 0: the HTTP client times every call itself.
   const notes = new MergeRequestNotes({
-    host: gitlabHost(apiUrl),
+    host,
     token,
-    queryTimeout: options.timeoutMs ?? 30_000,
+    requesterFn: httpRequesterFn(options.http),
+    queryTimeout: 0,
   });
   try {
     const existing = (await notes.all(projectId, iid, {
@@ -73,7 +75,7 @@ export async function upsertMergeRequestNote(
         return { action: 'updated', noteId: edited.id };
       } catch (error) {
         // Deleted between the listing and the edit: post a new one.
-        if (statusOf(error) !== 404) throw error;
+        if (!(error instanceof GitLabRefusal && error.status === 404)) throw error;
       }
     }
     const created = (await notes.create(projectId, iid, body)) as unknown as NoteSchema;
@@ -93,75 +95,25 @@ function gitlabHost(apiUrl: string): string {
   return url.slice(0, -'/api/v4'.length);
 }
 
-/**
- * A warning when HTTPS_PROXY is set and would not be used for `apiUrl` (fetch ignores it unless
- * NODE_USE_ENV_PROXY=1, and NO_PROXY does not exempt the host); undefined otherwise.
- */
-export function proxyBypassWarning(
-  apiUrl: string,
-  env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  const proxy = env.HTTPS_PROXY || env.https_proxy || '';
-  if (proxy === '' || env.NODE_USE_ENV_PROXY === '1' || !URL.canParse(apiUrl)) return undefined;
-  const hostname = new URL(apiUrl).hostname;
-  const exempt = (env.NO_PROXY || env.no_proxy || '')
-    .split(',')
-    .map((entry) => entry.trim().replace(/^\*?\./, ''))
-    .some(
-      (entry) => entry === '*' || (entry !== '' && (hostname === entry || hostname.endsWith(`.${entry}`))),
-    );
-  if (exempt) return undefined;
-  return `HTTPS_PROXY is set but the merge request note goes to ${hostname} directly: set NODE_USE_ENV_PROXY=1 (Node >= 22.21) for it to use the proxy`;
-}
-
 function refusedOrThrow(
   error: unknown,
   target: GitLabMergeRequestTarget,
   redactor: Redactor,
 ): StickyNoteOutcome {
-  const status = statusOf(error);
-  const said = redactor.clip(apiMessage(error), 300);
   const where = `merge request !${target.mergeRequestIid} of project ${target.projectId}`;
-  if (status === 401 || status === 403) return { action: 'refused', status, message: said };
-  if (status === 404)
-    throw new ConfigError(redactor.redact(`GitLab answered 404 for the notes of ${where}`), {
+  if (error instanceof GitLabRefusal) {
+    const said = redactor.clip(error.apiMessage, 300);
+    if (error.status === 401 || error.status === 403)
+      return { action: 'refused', status: error.status, message: said };
+    throw new ConfigError(redactor.redact(`GitLab answered ${error.status} for the notes of ${where}`), {
       hint: 'check CI_PROJECT_ID and CI_MERGE_REQUEST_IID, and that the token’s user or bot is a member of the project',
     });
-  if (status !== undefined && status < 500 && status !== 429)
-    throw new ConfigError(redactor.redact(`GitLab refused the note on ${where}: ${status} ${said}`), {
-      hint: 'the request was not accepted as sent; retrying will not help',
+  }
+  // The HTTP client's errors are redacted and carry a hint already; they gain the merge request.
+  if (error instanceof ExternalSystemError)
+    throw new ExternalSystemError(`could not write the note on ${where}: ${error.message}`, {
+      hint: error.hint ?? 'retrying may help',
+      cause: error,
     });
-  const what =
-    status === undefined
-      ? networkProblem(error)
-      : `GitLab answered ${status}${said === '' ? '' : ` (${said})`}`;
-  throw new ExternalSystemError(redactor.redact(`could not write the note on ${where}: ${what}`), {
-    hint:
-      'retrying may help; check CI_API_V4_URL, NODE_EXTRA_CA_CERTS (=$CI_SERVER_TLS_CA_FILE for a private CA) ' +
-      'and, behind a proxy, NODE_USE_ENV_PROXY=1 with HTTPS_PROXY (Node >= 22.21)',
-  });
-}
-
-/** The HTTP status of a GitbeakerRequestError (its cause holds the fetch Response). */
-function statusOf(error: unknown): number | undefined {
-  const response = (error as { cause?: { response?: { status?: unknown } } } | undefined)?.cause?.response;
-  return typeof response?.status === 'number' ? response.status : undefined;
-}
-
-/** The API's own words (`{"message": "403 Forbidden"}`), which gitbeaker puts in `cause.description`. */
-function apiMessage(error: unknown): string {
-  const description = (error as { cause?: { description?: unknown } } | undefined)?.cause?.description;
-  return typeof description === 'string' ? description : '';
-}
-
-/** Connection refused, DNS, TLS or timeout: from the error's name and code, never its request. */
-function networkProblem(error: unknown): string {
-  const e = error as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
-  if (e.name === 'GitbeakerTimeoutError') return 'no answer within the timeout';
-  if (e.name === 'GitbeakerRetryError')
-    return typeof e.message === 'string' ? e.message : 'retries exhausted';
-  const code = typeof e.cause?.code === 'string' ? e.cause.code : undefined;
-  const message = typeof e.message === 'string' ? e.message : 'unknown error';
-  const detail = typeof e.cause?.message === 'string' ? e.cause.message : message;
-  return code === undefined ? detail : `${code}: ${detail}`;
+  throw error;
 }
