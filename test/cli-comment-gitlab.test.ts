@@ -2,7 +2,8 @@
 // stand-in for GitLab's notes API answering with recorded responses (fixtures/gitlab/). The note
 // is created, then edited in place on a re-run; a token that may not write notes, no token and
 // no merge request are notices with exit 0; an unreachable GitLab is exit 3; no token leaks.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
@@ -10,12 +11,19 @@ import { createGateProject } from './support/gate-project.js';
 import { readGitLabFixture, startGitLabStandIn, type GitLabStandIn } from './support/gitlab-stand-in.js';
 import { startForwardProxy, type ForwardProxy } from './support/forward-proxy.js';
 import { findFreePort } from './support/free-port.js';
+import { defineRealComponent, detectCommand, itWithReal } from './support/real-components.js';
+import { makeSelfSignedCert } from './support/self-signed.js';
 
 const TOKEN = 'glpat-Zq8vN3xTr7KpLm2Wd5Yb';
 const PROJECT_ID = '187725';
 const IID = '1';
 const NOTES = `/api/v4/projects/${PROJECT_ID}/merge_requests/${IID}/notes`;
 const LIST_QUERY = { per_page: '100' };
+const openssl = defineRealComponent({
+  name: 'openssl',
+  installHint: 'apt-get install -y openssl',
+  detect: () => detectCommand('openssl'),
+});
 const MARKER = '<!-- ci-connect:gate shop/hardening/carts -->';
 
 let standIn: GitLabStandIn | undefined;
@@ -237,6 +245,32 @@ describe('comment on a GitLab merge request', () => {
     expectStrict(standIn);
     expect(proxy.seen).toHaveLength(2);
   });
+
+  itWithReal(
+    openssl,
+    'trusts a GitLab with a private CA through NODE_EXTRA_CA_CERTS, and says how when not',
+    async () => {
+      const dir = createGateProject();
+      await gate(dir, 'pass', '1.0.0');
+      const tls = makeSelfSignedCert(mkdtempSync(path.join(tmpdir(), 'ci-connect-gitlab-ca-')));
+      standIn = await startGitLabStandIn({ token: TOKEN, tls });
+      standIn
+        .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
+        .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+      // What the component does with the runner's CI_SERVER_TLS_CA_FILE.
+      const trusted = await runCli(['comment'], {
+        cwd: dir,
+        env: gitlabEnv(standIn.apiUrl, { NODE_EXTRA_CA_CERTS: tls.caFile }),
+      });
+      expect(trusted.exitCode, trusted.stderr).toBe(0);
+      expectStrict(standIn);
+
+      const untrusted = await runCli(['comment'], { cwd: dir, env: gitlabEnv(standIn.apiUrl) });
+      expect(untrusted.exitCode, untrusted.stderr).toBe(3);
+      expect(untrusted.stderr).toMatch(/certificate/);
+      expect(untrusted.stderr).toMatch(/hint: .*--ca-file or set NODE_EXTRA_CA_CERTS/);
+    },
+  );
 
   it.each([
     ['no merge request', { CI_MERGE_REQUEST_IID: '' }, 'not a merge request pipeline'],

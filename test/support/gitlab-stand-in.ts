@@ -9,6 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 const FIXTURES = new URL('../../fixtures/gitlab/', import.meta.url);
@@ -85,8 +86,11 @@ export function readGitLabFixture(name: string): {
   return { status, body, headers };
 }
 
-/** Starts the stand-in; every request must carry `PRIVATE-TOKEN: <token>`. */
-export async function startGitLabStandIn(options: { token: string }): Promise<GitLabStandIn> {
+/** Starts the stand-in (over HTTPS with `tls`); every request must carry `PRIVATE-TOKEN: <token>`. */
+export async function startGitLabStandIn(options: {
+  token: string;
+  tls?: { key: Buffer; cert: Buffer };
+}): Promise<GitLabStandIn> {
   const pending: (GitLabExpectation & { used: boolean })[] = [];
   const standIn: GitLabStandIn = {
     apiUrl: '',
@@ -101,7 +105,7 @@ export async function startGitLabStandIn(options: { token: string }): Promise<Gi
     close: () =>
       new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -140,9 +144,12 @@ export async function startGitLabStandIn(options: { token: string }): Promise<Gi
       res.writeHead(answer.status, answer.headers.flat());
       res.end(answer.body);
     });
-  });
+  };
+  const server =
+    options.tls === undefined ? http.createServer(handler) : https.createServer(options.tls, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  standIn.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`;
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  standIn.apiUrl = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`;
   return standIn;
 }
 
