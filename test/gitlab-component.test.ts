@@ -330,14 +330,21 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
       },
     );
 
-    it('evaluate: the script is POSIX sh, for images without bash (e.g. node:*-alpine)', async () => {
+    it("evaluate: the script is POSIX sh (images without bash), and ignores the project's own package.json", async () => {
+      const dir = createGateProject('ci-connect-gitlab-job-');
+      // A Node project's root: npm must not install its dependencies (no registry here) or touch it.
+      const manifest =
+        '{"name":"shop","version":"1.0.0","dependencies":{"left-pad":"1.3.0"},"workspaces":["web"]}\n';
+      writeFileSync(path.join(dir, 'package.json'), manifest);
       const run = await runJob(
         'evaluate',
         { stage: 'hardening', service: 'carts', values: 'warning.json' },
-        { shell: 'sh' },
+        { dir, shell: 'sh' },
       );
       expect(run.exitCode, run.log).toBe(4);
       expect(dotenv(run).CI_CONNECT_RESULT).toBe('warning');
+      expect(readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(manifest);
+      expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
     });
 
     it('evaluate: a configuration error exits 2 and still writes the dotenv', async () => {
