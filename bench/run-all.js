@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const benchmarks = [
   'startup.js',
+  'install.js',
   'concurrency.js',
   'redaction.js',
   'html-report.js',

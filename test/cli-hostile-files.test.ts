@@ -2,15 +2,13 @@
 // they claim: devices, FIFOs, symbolic links, files that are not history, histories too damaged
 // or too new to read line by line (DESIGN.md section 9). Each must end quickly with a message
 // naming the flag and the file, write nothing where it should not, and print one warning at most.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-
-const hasMkfifo = spawnSync('mkfifo', ['--version']).error === undefined;
-const hasDevZero = existsSync('/dev/zero');
+import { devZero, describeWithReal, itWithReal, mkfifo } from './support/real-components.js';
 
 /** A flags-only gate on one static SLI, in a fresh directory. */
 function gate(): { dir: string; args: string[] } {
@@ -31,24 +29,21 @@ function fifoIn(dir: string): string {
 }
 
 describe('files that are not regular files', () => {
-  it.skipIf(!hasDevZero)(
-    '--values /dev/zero is exit 2, not gigabytes of memory (needs /dev/zero)',
-    async () => {
-      const { dir } = gate();
-      const run = await runCli(
-        ['evaluate', '--slo', 'slo.yaml', '--values', '/dev/zero', '--history', 'file:h.jsonl'],
-        {
-          cwd: dir,
-        },
-      );
-      expect(run.exitCode, run.stderr).toBe(2);
-      expect(run.stderr).toContain('--values /dev/zero is a character device, not a regular file');
-      expect(existsSync(path.join(dir, 'h.jsonl'))).toBe(false);
-    },
-  );
+  itWithReal(devZero, '--values /dev/zero is exit 2, not gigabytes of memory', async () => {
+    const { dir } = gate();
+    const run = await runCli(
+      ['evaluate', '--slo', 'slo.yaml', '--values', '/dev/zero', '--history', 'file:h.jsonl'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain('--values /dev/zero is a character device, not a regular file');
+    expect(existsSync(path.join(dir, 'h.jsonl'))).toBe(false);
+  });
 
   // Each of these blocked forever in open or read: the 60 s timeout of runCli would fail them.
-  describe.skipIf(!hasMkfifo)('a FIFO given to a flag is exit 2 at once (needs mkfifo)', () => {
+  describeWithReal(mkfifo, 'a FIFO given to a flag is exit 2 at once', () => {
     it.each([
       ['--values', (fifo: string) => ['evaluate', '--slo', 'slo.yaml', '--values', fifo]],
       ['--slo', (fifo: string) => ['evaluate', '--slo', fifo, '--values', 'values.json']],

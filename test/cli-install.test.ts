@@ -2,11 +2,15 @@
 // from the tarball into an empty prefix with an empty cache and no registry in reach, then a real
 // gate run with the installed `ci-connect`, from a directory outside this repository.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import type * as Listr2 from 'listr2';
 import { beforeAll, expect, it } from 'vitest';
-import { installPackedCli, npm, type PackedCli } from './support/packed-cli.js';
+import { findFreePort } from './support/free-port.js';
+import { installPackedCli, npm, publishDryRun, type PackedCli } from './support/packed-cli.js';
 import { describeWithReal, repoRoot } from './support/real-components.js';
 
 interface Run {
@@ -16,10 +20,20 @@ interface Run {
 }
 
 /** Runs the installed bin itself (its shebang finds `node` on PATH), in `cwd`, with a clean env. */
-function runInstalled(bin: string, args: readonly string[], cwd: string): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('CI_CONNECT_') && !/^npm_/i.test(key)),
-  );
+function runInstalled(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) => !key.startsWith('CI_CONNECT_') && !/^npm_/i.test(key) && !/_proxy$/i.test(key),
+      ),
+    ),
+    ...extraEnv,
+  };
   // The Node running the tests first on PATH: the one `#!/usr/bin/env node` gets.
   env.PATH = [path.dirname(process.execPath), env.PATH ?? ''].join(path.delimiter);
   return new Promise((resolve) => {
@@ -89,7 +103,7 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect(manifest).toMatchObject({
       name: 'ci-connect',
       version: '0.1.0',
-      bin: { 'ci-connect': './bin/run.js' },
+      bin: { 'ci-connect': 'bin/run.js' },
     });
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies']) {
       expect(manifest[field], field).toBeUndefined();
@@ -99,6 +113,61 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
       packages: Record<string, unknown>;
     };
     expect(Object.keys(lock.packages).sort()).toEqual(['', 'node_modules/ci-connect']);
+  });
+
+  it('ships every file the bundle imports lazily, with the names it takes from them', async () => {
+    const dist = path.join(cli.prefix, 'node_modules/ci-connect/dist');
+    const bundle = readFileSync(path.join(dist, 'ci-connect.cjs'), 'utf8');
+    const imported = [...bundle.matchAll(/__impt\("(\.\/[^"]+)"\)/g)].map((match) => match[1]);
+    expect([...new Set(imported)].sort()).toEqual(['./vendor/axios.mjs', './vendor/listr2.mjs']);
+    const axios = (await import(pathToFileURL(path.join(dist, 'vendor/axios.mjs')).href)) as Record<
+      string,
+      unknown
+    >;
+    expect(typeof (axios.default as { create?: unknown }).create).toBe('function');
+    expect(typeof axios.getProxyForUrl).toBe('function');
+    expect(typeof axios.shouldBypassProxy).toBe('function');
+    // The vendored listr2 draws a task list the way src/output/stage-progress.ts has it draw one.
+    const listr2 = (await import(pathToFileURL(path.join(dist, 'vendor/listr2.mjs')).href)) as typeof Listr2;
+    class StderrRenderer extends listr2.DefaultRenderer {
+      static override nonTTY = true;
+    }
+    const stream = new PassThrough();
+    let drawn = '';
+    stream.on('data', (chunk: Buffer) => (drawn += chunk.toString('utf8')));
+    // listr2 writes to it and reads nothing a terminal has that a stream has not.
+    const terminal = stream as unknown as NodeJS.WriteStream;
+    const tasks = [
+      { title: 'deployment', task: () => undefined },
+      { title: 'test', task: () => Promise.reject(new Error('test failed')) },
+    ];
+    await new listr2.Listr(tasks, {
+      concurrent: false,
+      exitOnError: false,
+      renderer: StderrRenderer,
+      rendererOptions: {
+        logger: new listr2.ListrLogger({ processOutput: new listr2.ProcessOutput(terminal, terminal) }),
+      },
+    })
+      .run()
+      .catch(() => undefined);
+    expect(drawn).toContain('✔ deployment\n✖ test failed');
+    expect(readFileSync(path.join(dist, 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toMatch(/^axios@\S+ \(MIT\)$/m);
+  });
+
+  it('publishes as packed: npm corrects nothing in package.json, and only what runs is uploaded', async () => {
+    const { files, stderr } = await publishDryRun();
+    expect(stderr).not.toMatch(/auto-corrected|invalid and removed/);
+    expect(files).toEqual([
+      'README.md',
+      'bin/run.js',
+      'dist/THIRD-PARTY-NOTICES.txt',
+      'dist/bundle-loader.js',
+      'dist/ci-connect.cjs',
+      'dist/vendor/axios.mjs',
+      'dist/vendor/listr2.mjs',
+      'package.json',
+    ]);
   });
 
   it('prints its version', async () => {
@@ -137,12 +206,33 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     expect(history.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([evaluation.id]);
   });
 
-  it('compares with the previous run from the same history, and prints the table without --json', async () => {
+  it('reaches monitoring APIs with the bundled axios, and names the proxy it goes through', async () => {
+    const port = await findFreePort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-install-doctor-'));
+    const run = await runInstalled(cli.bin, ['doctor'], dir, {
+      PROMETHEUS_URL: 'http://prometheus.invalid:9090',
+      HTTP_PROXY: `http://127.0.0.1:${port}`,
+    });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stdout + run.stderr).toContain(
+      `the proxy 127.0.0.1:${port} (from HTTP_PROXY) refused the connection`,
+    );
+  });
+
+  it('prints the table without --json, compares with the previous run, and keeps a code cache', async () => {
     const dir = gateDir({ response_time_p95: 300, error_rate: 0.5 });
-    expect((await runInstalled(cli.bin, gateArgs, dir)).exitCode).toBe(0);
-    const second = await runInstalled(cli.bin, gateArgs, dir);
+    const cache = { CI_CONNECT_CACHE_DIR: path.join(dir, 'code-cache') };
+    const first = await runInstalled(cli.bin, gateArgs, dir, cache);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Quality gate shop / hardening / carts 1.4.2');
+    expect(first.stdout).toMatch(/Score 100%\s+Result PASS/);
+    // The first run of a command writes the compiled code of the installed bundle for the next.
+    expect(readdirSync(cache.CI_CONNECT_CACHE_DIR)).toEqual([
+      expect.stringMatching(/^ci-connect\.cjs-.*-evaluate\.v8cache$/),
+    ]);
+    const { id } = JSON.parse(readFileSync(path.join(dir, 'history.jsonl'), 'utf8')) as { id: string };
+    const second = await runInstalled(cli.bin, [...gateArgs, '--json'], dir, cache);
     expect(second.exitCode, second.stderr).toBe(0);
-    expect(second.stdout).toContain('Quality gate shop / hardening / carts 1.4.2');
-    expect(second.stdout).toMatch(/Score 100%\s+Result PASS/);
+    expect(JSON.parse(second.stdout)).toMatchObject({ result: 'pass', comparedEvaluations: [id] });
   });
 });

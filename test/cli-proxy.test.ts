@@ -7,13 +7,12 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { startForwardProxy, type ForwardProxy } from './support/forward-proxy.js';
-import { detectCommand } from './support/real-components.js';
+import { describeWithReal, openssl } from './support/real-components.js';
 import { makeSelfSignedCert } from './support/self-signed.js';
 
-const openssl = detectCommand('openssl');
 const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-proxy-'));
 const PROM_TOKEN = 'prom-token-PROXYSECRET-0123456789';
 const PROMETHEUS_ANSWER = JSON.stringify({
@@ -28,7 +27,7 @@ let httpUrl = '';
 let proxy: ForwardProxy;
 const apiSaw: string[] = [];
 
-describe.skipIf(!openssl.available)('monitoring APIs through a proxy (needs openssl)', () => {
+describeWithReal(openssl, 'monitoring APIs through a proxy', () => {
   beforeAll(async () => {
     const { key, cert } = makeSelfSignedCert(dir);
     const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {

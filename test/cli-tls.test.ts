@@ -5,20 +5,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { readDynatraceFixture } from './support/dynatrace-stand-in.js';
-import { detectCommand } from './support/real-components.js';
+import { describeWithReal, openssl } from './support/real-components.js';
 import { makeSelfSignedCert } from './support/self-signed.js';
 
-const openssl = detectCommand('openssl');
 const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-tls-'));
 const TOKEN =
   'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.TLSSECRETTLSSECRETTLSSECRETTLSSECRETTLSSECRETTLSSECRETTLSSECRET';
 let server: Server;
 let url = '';
 
-describe.skipIf(!openssl.available)('commands against HTTPS APIs with a private CA (needs openssl)', () => {
+describeWithReal(openssl, 'commands against HTTPS APIs with a private CA', () => {
   beforeAll(async () => {
     const { key, cert } = makeSelfSignedCert(dir);
     const ingestReply = readDynatraceFixture('events-v2-ingest_201_one-report-ok');

@@ -18,7 +18,7 @@ import {
   startPostgres,
   type PostgresServer,
 } from './support/postgres-server.js';
-import { describeWithReal } from './support/real-components.js';
+import { describeWithReal, openssl } from './support/real-components.js';
 
 /** A CA, and a server certificate it signed for 127.0.0.1 only (not for "localhost"). */
 function makeCertificates(dir: string): { ca: string; otherCa: string; cert: string; key: string } {
@@ -57,95 +57,98 @@ function makeCertificates(dir: string): { ca: string; otherCa: string; cert: str
   };
 }
 
-describeWithReal(postgresql, 'postgres:// history over TLS', (found) => {
-  let dir: string;
-  let server: PostgresServer;
-  let certs: ReturnType<typeof makeCertificates>;
-  let database: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'ci-connect-pg-tls-'));
-    certs = makeCertificates(dir);
-    server = await startPostgres(found.bin, { tls: { certFile: certs.cert, keyFile: certs.key } });
-    database = await server.createDatabase();
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  /** Connects with these URL parameters and env; returns whether the session is encrypted. */
-  async function connect(
-    params: Record<string, string>,
-    env: Record<string, string> = {},
-    host = '127.0.0.1',
-  ) {
-    const url = server.url(database, { params }).replace('@127.0.0.1:', `@${host}:`);
-    const store = openHistoryStore(url, {
-      baseDir: '/',
-      logger: silentLogger,
-      env: { PGPASSWORD: CI_PASSWORD, ...env },
+// The certificates need openssl, the server PostgreSQL: either missing skips (or fails, as in CI).
+describeWithReal(openssl, 'postgres:// history over TLS', () =>
+  describeWithReal(postgresql, 'against a real server', (found) => {
+    let dir: string;
+    let server: PostgresServer;
+    let certs: ReturnType<typeof makeCertificates>;
+    let database: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'ci-connect-pg-tls-'));
+      certs = makeCertificates(dir);
+      server = await startPostgres(found.bin, { tls: { certFile: certs.cert, keyFile: certs.key } });
+      database = await server.createDatabase();
     });
-    try {
-      await store.ready();
-      const sessions = await server.admin<{ ssl: boolean }>(
-        'SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = $1',
-        [CI_ROLE],
+    afterAll(async () => {
+      await server?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** Connects with these URL parameters and env; returns whether the session is encrypted. */
+    async function connect(
+      params: Record<string, string>,
+      env: Record<string, string> = {},
+      host = '127.0.0.1',
+    ) {
+      const url = server.url(database, { params }).replace('@127.0.0.1:', `@${host}:`);
+      const store = openHistoryStore(url, {
+        baseDir: '/',
+        logger: silentLogger,
+        env: { PGPASSWORD: CI_PASSWORD, ...env },
+      });
+      try {
+        await store.ready();
+        const sessions = await server.admin<{ ssl: boolean }>(
+          'SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = $1',
+          [CI_ROLE],
+        );
+        return sessions.rows.map((row) => row.ssl);
+      } finally {
+        await store.close();
+      }
+    }
+
+    async function refusal(
+      params: Record<string, string>,
+      env: Record<string, string> = {},
+      host = '127.0.0.1',
+    ) {
+      const error = await connect(params, env, host).then(
+        () => undefined,
+        (e: unknown) => e,
       );
-      return sessions.rows.map((row) => row.ssl);
-    } finally {
-      await store.close();
+      expect(error).toBeInstanceOf(CiConnectError);
+      return error as CiConnectError;
     }
-  }
 
-  async function refusal(
-    params: Record<string, string>,
-    env: Record<string, string> = {},
-    host = '127.0.0.1',
-  ) {
-    const error = await connect(params, env, host).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(CiConnectError);
-    return error as CiConnectError;
-  }
+    it('verifies the server with sslmode=verify-full and sslrootcert, from the URL or PGSSLROOTCERT', async () => {
+      expect(await connect({ sslmode: 'verify-full', sslrootcert: certs.ca })).toEqual([true]);
+      expect(await connect({}, { PGSSLMODE: 'verify-full', PGSSLROOTCERT: certs.ca })).toEqual([true]);
+    });
 
-  it('verifies the server with sslmode=verify-full and sslrootcert, from the URL or PGSSLROOTCERT', async () => {
-    expect(await connect({ sslmode: 'verify-full', sslrootcert: certs.ca })).toEqual([true]);
-    expect(await connect({}, { PGSSLMODE: 'verify-full', PGSSLROOTCERT: certs.ca })).toEqual([true]);
-  });
+    it('encrypts without verifying with prefer (the default) and require', async () => {
+      expect(await connect({})).toEqual([true]);
+      expect(await connect({ sslmode: 'require' })).toEqual([true]);
+      expect(await connect({ sslmode: 'disable' })).toEqual([false]);
+    });
 
-  it('encrypts without verifying with prefer (the default) and require', async () => {
-    expect(await connect({})).toEqual([true]);
-    expect(await connect({ sslmode: 'require' })).toEqual([true]);
-    expect(await connect({ sslmode: 'disable' })).toEqual([false]);
-  });
+    it('refuses a certificate another CA signed: exit 2, naming sslrootcert', async () => {
+      for (const error of [
+        await refusal({ sslmode: 'verify-full', sslrootcert: certs.otherCa }),
+        await refusal({ sslmode: 'verify-ca' }, { PGSSLROOTCERT: certs.otherCa }),
+        // libpq: require with a root certificate checks the chain as verify-ca does.
+        await refusal({ sslmode: 'require', sslrootcert: certs.otherCa }),
+        // Without sslrootcert, Node's roots: a private CA is not among them.
+        await refusal({ sslmode: 'verify-full' }),
+      ]) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect(error.exitCode).toBe(2);
+        expect(error.message).toContain("the server's TLS certificate was refused");
+        expect(error.hint).toContain('sslrootcert');
+      }
+    });
 
-  it('refuses a certificate another CA signed: exit 2, naming sslrootcert', async () => {
-    for (const error of [
-      await refusal({ sslmode: 'verify-full', sslrootcert: certs.otherCa }),
-      await refusal({ sslmode: 'verify-ca' }, { PGSSLROOTCERT: certs.otherCa }),
-      // libpq: require with a root certificate checks the chain as verify-ca does.
-      await refusal({ sslmode: 'require', sslrootcert: certs.otherCa }),
-      // Without sslrootcert, Node's roots: a private CA is not among them.
-      await refusal({ sslmode: 'verify-full' }),
-    ]) {
-      expect(error).toBeInstanceOf(ConfigError);
+    it('checks the host name with verify-full only', async () => {
+      const error = await refusal({ sslmode: 'verify-full', sslrootcert: certs.ca }, {}, 'localhost');
+      expect(error.message).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+      expect(await connect({ sslmode: 'verify-ca', sslrootcert: certs.ca }, {}, 'localhost')).toEqual([true]);
+    });
+
+    it('says so when the root certificate file cannot be read', async () => {
+      const error = await refusal({ sslmode: 'verify-full', sslrootcert: path.join(dir, 'missing.pem') });
       expect(error.exitCode).toBe(2);
-      expect(error.message).toContain("the server's TLS certificate was refused");
-      expect(error.hint).toContain('sslrootcert');
-    }
-  });
-
-  it('checks the host name with verify-full only', async () => {
-    const error = await refusal({ sslmode: 'verify-full', sslrootcert: certs.ca }, {}, 'localhost');
-    expect(error.message).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
-    expect(await connect({ sslmode: 'verify-ca', sslrootcert: certs.ca }, {}, 'localhost')).toEqual([true]);
-  });
-
-  it('says so when the root certificate file cannot be read', async () => {
-    const error = await refusal({ sslmode: 'verify-full', sslrootcert: path.join(dir, 'missing.pem') });
-    expect(error.exitCode).toBe(2);
-    expect(error.message).toContain("the history's sslrootcert");
-  });
-});
+      expect(error.message).toContain("the history's sslrootcert");
+    });
+  }),
+);

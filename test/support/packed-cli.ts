@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -53,7 +53,11 @@ async function installOnce(): Promise<PackedCli> {
   const key = packageDigest();
   const root = path.join(os.tmpdir(), `ci-connect-packed-cli-${process.getuid?.() ?? 'user'}`);
   const done = path.join(root, key);
-  if (!isComplete(done)) {
+  if (isComplete(done)) {
+    // Marks it in use, so that runs of other builds (other worktrees) leave it alone.
+    const now = new Date();
+    await utimes(done, now, now);
+  } else {
     await mkdir(root, { recursive: true });
     const work = await mkdtemp(path.join(root, `${key}.${process.pid}-`));
     try {
@@ -67,7 +71,7 @@ async function installOnce(): Promise<PackedCli> {
       await rm(work, { recursive: true, force: true });
       throw error;
     }
-    await removeOtherBuilds(root, key);
+    await removeStale(root, key);
   }
   return layout(done);
 }
@@ -112,6 +116,23 @@ async function packAndInstall(npmBin: string, dir: string): Promise<void> {
   );
 }
 
+/** What `npm publish --dry-run` would upload (registry out of reach), and what npm said on stderr. */
+export async function publishDryRun(): Promise<{ files: string[]; stderr: string }> {
+  const npmBin = npm.detection.available ? npm.detection.bin : 'npm';
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ci-connect-publish-'));
+  try {
+    const args = ['publish', '--dry-run', '--json', '--offline'];
+    const { stdout, stderr } = await run(npmBin, args, {
+      cwd: cliPackageDir,
+      env: await isolatedNpmEnv(dir),
+    });
+    const report = JSON.parse(stdout) as Record<string, { files: { path: string }[] }>;
+    return { files: (report['ci-connect']?.files ?? []).map((file) => file.path).sort(), stderr };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * npm with nothing of this machine's npm set-up: no npm_config_* from an enclosing `npm run`, a
  * user config that is empty, a cache that is empty, and a registry nobody listens on.
@@ -151,9 +172,10 @@ async function npmRun(npmBin: string, args: string[], cwd: string, env: NodeJS.P
 function packageDigest(): string {
   const manifest = readFileSync(path.join(cliPackageDir, 'package.json'));
   const { files } = JSON.parse(manifest.toString('utf8')) as { files: string[] };
-  const bundle = path.join(cliPackageDir, 'dist/ci-connect.cjs');
-  if (!existsSync(bundle)) {
-    throw new Error(`${bundle} is missing: run \`npm run build\` before the tests (npm test does)`);
+  // A build older than package.json's `files` (e.g. one from before a merge) lacks some of them.
+  const missing = files.map((entry) => path.join(cliPackageDir, entry)).filter((entry) => !existsSync(entry));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} missing: run \`npm run build\` before the tests (npm test does)`);
   }
   const hash = createHash('sha256').update(manifest);
   for (const file of files.flatMap((entry) => listFiles(path.join(cliPackageDir, entry))).sort()) {
@@ -168,14 +190,18 @@ function listFiles(entry: string): string[] {
   return readdirSync(entry).flatMap((name) => listFiles(path.join(entry, name)));
 }
 
-/** Installs of earlier builds, and copies abandoned by killed runs, older than an hour. */
-async function removeOtherBuilds(root: string, key: string): Promise<void> {
-  const hourAgo = Date.now() - 60 * 60 * 1000;
+/**
+ * Installs no run has used for a day (earlier builds), and copies abandoned by killed runs after
+ * an hour. Not sooner: a run of another worktree may be using an install of its own build.
+ */
+async function removeStale(root: string, key: string): Promise<void> {
+  const now = Date.now();
   for (const name of await readdir(root)) {
     if (name === key) continue;
     const dir = path.join(root, name);
+    const maxAge = name.includes('.') ? 60 * 60 * 1000 : 24 * 60 * 60 * 1000;
     try {
-      if (statSync(dir).mtimeMs < hourAgo) await rm(dir, { recursive: true, force: true });
+      if (statSync(dir).mtimeMs < now - maxAge) await rm(dir, { recursive: true, force: true });
     } catch {
       // Removed by another fork meanwhile.
     }

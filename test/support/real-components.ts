@@ -200,3 +200,34 @@ export function itWithReal(
     registerMissing(component, detection.reason, title);
   }
 }
+
+/** openssl, which makes the certificates of the TLS and proxy tests. */
+export const openssl: RealComponent = defineRealComponent({
+  name: 'openssl',
+  installHint: 'apt-get install -y openssl',
+  detect: () => detectCommand('openssl'),
+});
+
+/** mkfifo, which makes the named pipes the hostile-file tests hand to ci-connect. */
+export const mkfifo: RealComponent = defineRealComponent({
+  name: 'mkfifo',
+  installHint: 'apt-get install -y coreutils',
+  detect: () => detectCommand('mkfifo'),
+});
+
+/** A character device of the machine (/dev/zero, /dev/full): Linux has them. */
+export function characterDevice(device: string, what: string): RealComponent {
+  return defineRealComponent({
+    name: device,
+    installHint: `a Linux machine, whose ${device} ${what}`,
+    detect: () =>
+      existsSync(device)
+        ? { available: true, bin: device, details: device }
+        : { available: false, reason: `no ${device} on this machine` },
+  });
+}
+
+/** /dev/zero: endless bytes without a newline. */
+export const devZero = characterDevice('/dev/zero', 'gives endless zero bytes');
+/** /dev/full: every write fails with ENOSPC, like a full disk. */
+export const devFull = characterDevice('/dev/full', 'fails every write with ENOSPC');

@@ -3,11 +3,14 @@
 // small modules; one file starts in about half the time (see bench/startup.js).
 // Why CommonJS: bin/run.js compiles it with a V8 code cache (src/bundle-loader.ts), which Node 20
 // offers for scripts (vm.Script) but not, without flags, for ES modules.
+// What only some commands need (axios, listr2) goes into files of its own, dist/vendor/*.mjs, and
+// the licences of all of it into dist/THIRD-PARTY-NOTICES.txt: the package needs nothing else.
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import ts from 'typescript';
+import { writeThirdPartyNotices } from './third-party-notices.js';
 
 const outfile = 'dist/ci-connect.cjs';
 /**
@@ -42,7 +45,15 @@ const vendoredImports = {
   name: 'vendored-imports',
   setup(bundle) {
     const names = new RegExp(`^(${VENDORED.join('|')})$`);
-    bundle.onResolve({ filter: names }, (args) => ({ path: `./vendor/${args.path}.mjs`, external: true }));
+    bundle.onResolve({ filter: names }, (args) =>
+      args.kind === 'dynamic-import'
+        ? { path: `./vendor/${args.path}.mjs`, external: true }
+        : {
+            errors: [
+              { text: `${args.path} is vendored to be loaded on demand: import() it, not ${args.kind}` },
+            ],
+          },
+    );
     // Core loads axios' proxy rules from axios' installation; here they come with the vendored axios.
     bundle.onResolve({ filter: /[\\/]axios-proxy-rules\.js$/ }, (args) =>
       args.importer.includes(`${path.sep}core${path.sep}dist${path.sep}`)
@@ -53,7 +64,7 @@ const vendoredImports = {
 };
 
 await rm('dist/vendor', { recursive: true, force: true });
-await build({
+const vendorBuild = await build({
   entryPoints: Object.fromEntries(VENDORED.map((name) => [name, `scripts/vendor/${name}.js`])),
   outdir: 'dist/vendor',
   outExtension: { '.js': '.mjs' },
@@ -68,10 +79,11 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
+  metafile: true,
   logLevel: 'warning',
 });
 
-await build({
+const cliBuild = await build({
   entryPoints: ['src/main.ts'],
   outfile,
   bundle: true,
@@ -98,8 +110,10 @@ await build({
     ].join('\n'),
   },
   plugins: [plainCommandSort, vendoredImports],
+  metafile: true,
   logLevel: 'warning',
 });
+await writeThirdPartyNotices([vendorBuild.metafile, cliBuild.metafile], 'dist/THIRD-PARTY-NOTICES.txt');
 
 // esbuild escapes non-ASCII text in strings but not in regular expressions and comments. Escaped
 // there too, the bundle is ASCII, which the loader decodes as latin1: 2 ms less than UTF-8 on

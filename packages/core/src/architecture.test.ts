@@ -150,6 +150,23 @@ const LAYER_RULES: readonly LayerRule[] = [
     why: 'one client with retries, proxies and redaction serves every caller alike',
   },
   {
+    name: 'review comments render a result and post it through the HTTP client, nothing else',
+    from: ['review-comments/**'],
+    forbidden: ['**'],
+    allowed: ['review-comments/**', 'report/**', 'http/**', ...SHARED_LEAVES],
+    allowedForTypes: ['gate/types.ts'],
+    forbiddenPackages: SIDE_EFFECT_PACKAGES,
+    why: 'a merge request note or pull request comment is a view of an evaluation; fetching SLIs, reading history or running tools is a use case’s job',
+  },
+  {
+    name: 'pipeline plans and renderers are pure: a shipyard in, a file’s text out',
+    from: ['pipelines/**'],
+    forbidden: ['**'],
+    allowed: ['pipelines/**', 'shipyard/types.ts', 'shipyard/sequence-plan.ts', 'errors.ts'],
+    forbiddenPackages: ['fs', 'fs/**', 'node:fs', 'node:fs/**', ...SIDE_EFFECT_PACKAGES],
+    why: 'generate pipeline must write the same bytes for the same shipyard; reading and writing files is the use case’s job (app/generate-pipeline.ts)',
+  },
+  {
     name: 'reports render an evaluation and fetch, store or send nothing',
     from: ['report/**'],
     forbidden: ['**'],

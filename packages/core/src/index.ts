@@ -22,6 +22,9 @@ export {
   triggerDeployment,
   validate,
 } from './app/index.js';
+// Generating a CI pipeline from the shipyard (app/generate-pipeline.ts over pipelines/).
+export { generatePipeline } from './app/index.js';
+export type { GeneratePipelineRequest, GeneratePipelineResult } from './app/index.js';
 // The history commands' use cases (app/history/).
 export {
   exportHistory,
@@ -181,6 +184,8 @@ export type {
   SendEventOptions,
 } from './events/index.js';
 export { openCloudEventSink } from './events/index.js';
+export { ciJobLink } from './events/index.js';
+export type { CiJobLink, CiName } from './events/index.js';
 export type {
   CloudEventSink,
   CloudEventSinkDependencies,
@@ -192,6 +197,12 @@ export type {
 export { renderMarkdownSummary } from './report/markdown.js';
 export { renderMarkdownHeatmap, MARKDOWN_HEATMAP_COLUMNS } from './report/markdown-heatmap.js';
 export { reviewCommentBody, stickyMarker, MAX_COMMENT_LENGTH } from './review-comments/comment-body.js';
+export { upsertPullRequestComment } from './review-comments/github-pull-request.js';
+export type {
+  GitHubCommentDependencies,
+  GitHubPullRequest,
+  StickyCommentOutcome,
+} from './review-comments/github-pull-request.js';
 export { renderJunit } from './report/junit.js';
 export { renderHtmlReport, HTML_REPORT_FILES } from './report/html/render-html-report.js';
 export type { HtmlReportInput, ReportedEvaluation, ScoreThresholds } from './report/html/report-model.js';
@@ -263,6 +274,18 @@ export type {
   TaskStatus,
   TriggerCheck,
 } from './stage-run/index.js';
+
+// CI pipelines: the plan of jobs from a shipyard, and the pure renderers for GitLab, GitHub and Jenkins.
+export { GENERATED_MARKER, PIPELINE_CIS, planPipeline, RENDERERS } from './pipelines/index.js';
+export type {
+  PipelineCi,
+  PipelineCommand,
+  PipelineJob,
+  PipelinePlan,
+  PipelinePlanRequest,
+  RenderRequest,
+  SkippedSequence,
+} from './pipelines/index.js';
 
 // Remediation: Keptn remediation files.
 export { loadRemediationFile, parseRemediation } from './remediation/index.js';

@@ -1,6 +1,7 @@
 import Comment from './comment.js';
 import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
+import GeneratePipeline from './generate/pipeline.js';
 import HistoryExport from './history/export.js';
 import HistoryImport from './history/import.js';
 import HistoryInvalidate from './history/invalidate.js';
@@ -33,4 +34,5 @@ export const COMMANDS = {
   'history:export': HistoryExport,
   'history:import': HistoryImport,
   'history:rescore': HistoryRescore,
+  'generate:pipeline': GeneratePipeline,
 };

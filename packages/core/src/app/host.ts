@@ -9,7 +9,11 @@ import type { Redactor } from '../redaction/redaction.js';
 import type { ProcessRunner } from '../tools/process.js';
 
 export interface Host {
-  /** Relative paths in requests (config dir, files, `file:` history) are resolved against it. */
+  /**
+   * A `file:` history and `report --out` are resolved against it. Config and input files and the
+   * report directories are still read and written relative to the process's cwd (messages show
+   * them as the user wrote them): a front end keeps the two equal.
+   */
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   clock: Clock;

@@ -18,3 +18,8 @@ export {
   type CommentResult,
 } from './comment.js';
 export * from './history/index.js';
+export {
+  generatePipeline,
+  type GeneratePipelineRequest,
+  type GeneratePipelineResult,
+} from './generate-pipeline.js';

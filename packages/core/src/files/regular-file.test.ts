@@ -1,14 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
+import { devZero, itWithReal, mkfifo } from '../test-support/real-components.js';
 import { FileRefusedError, openRegularFile, readRegularFile, readRegularFileSync } from './regular-file.js';
 
-const hasMkfifo = spawnSync('mkfifo', ['--version']).error === undefined;
-const hasDevZero = existsSync('/dev/zero');
 let dir = '';
 
 beforeEach(async () => {
@@ -34,7 +33,7 @@ describe('readRegularFile and readRegularFileSync', () => {
   });
 
   // Before the guard, /dev/zero grew until memory ran out and a FIFO blocked forever.
-  it.skipIf(!hasDevZero)('refuse /dev/zero without reading it (needs /dev/zero)', async () => {
+  itWithReal(devZero, 'refuse /dev/zero without reading it', async () => {
     const error = await read('/dev/zero').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toBe(
@@ -46,8 +45,9 @@ describe('readRegularFile and readRegularFileSync', () => {
     );
   });
 
-  it.skipIf(!hasMkfifo)(
-    'refuse a FIFO at once, with no writer (needs mkfifo)',
+  itWithReal(
+    mkfifo,
+    'refuse a FIFO at once, with no writer',
     async () => {
       const path = fifo();
       await expect(read(path)).rejects.toThrow(`--values ${path} is a named pipe (FIFO), not a regular file`);

@@ -27,6 +27,20 @@ describe('Redactor', () => {
   });
 });
 
+describe('Redactor.watch', () => {
+  it('hands on every form registered before and after, once each', () => {
+    const redactor = createRedactor(['first-secret']);
+    const seen: string[] = [];
+    redactor.watch((form) => seen.push(form));
+    redactor.add('second/secret', 'first-secret');
+    expect(seen).toContain('first-secret');
+    expect(seen).toContain('second/secret');
+    expect(seen).toContain('second%2Fsecret');
+    expect(seen).toContain(Buffer.from('second/secret').toString('base64'));
+    expect(seen.filter((form) => form === 'first-secret')).toHaveLength(1);
+  });
+});
+
 describe('registerRequestSecrets', () => {
   it('registers auth header values, the URL password and token query parameters', () => {
     const redactor = createRedactor();

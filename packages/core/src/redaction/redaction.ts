@@ -51,6 +51,17 @@ export class Redactor {
   private readonly windows = new Set<string>();
   private readonly windowHashes = new Set<number>();
   private ordered: string[] | undefined;
+  private readonly watchers: ((form: string) => void)[] = [];
+
+  /**
+   * Calls `watcher` with every form registered so far and every one registered later, e.g. so
+   * that the GitHub Action masks them in the runner's log too (`setSecret`).
+   */
+  watch(watcher: (form: string) => void): this {
+    for (const form of this.secrets) watcher(form);
+    this.watchers.push(watcher);
+    return this;
+  }
 
   /** Registers secret values in all their encodings; empty and undefined values are ignored. */
   add(...values: readonly (string | undefined)[]): this {
@@ -63,6 +74,7 @@ export class Redactor {
         if (this.secrets.has(form)) continue;
         this.secrets.add(form);
         this.ordered = undefined;
+        for (const watcher of this.watchers) watcher(form);
         if (!tokenShaped) continue;
         if (form.length > MIN_CUT_FRAGMENT) this.indexForCuts(form);
         if (form.length >= MIN_PARTIAL_SECRET) this.indexWindows(form);

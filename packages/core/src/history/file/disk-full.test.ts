@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, vi } from 'vitest';
 import { silentLogger } from '../../environment.js';
 import { ExternalSystemError } from '../../errors.js';
+import { devFull, itWithReal } from '../../test-support/real-components.js';
 import { sampleEvaluation } from '../test-support/history-store-contract.js';
 import { FileHistoryStore } from './file-history-store.js';
 import type * as JsonLines from '../../files/json-lines.js';
@@ -31,18 +31,15 @@ describe('FileHistoryStore on a full disk', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it.skipIf(!existsSync('/dev/full'))(
-    'fails with an ExternalSystemError and leaves no lock behind (needs /dev/full)',
-    async () => {
-      const path = join(dir, 'history.jsonl');
-      const error = await new FileHistoryStore({ path, logger: silentLogger })
-        .append(sampleEvaluation('a'))
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ExternalSystemError);
-      expect((error as Error).message).toBe(
-        `cannot append to the history file ${path}: no space left on the device`,
-      );
-      expect(await readdir(dir)).toEqual([]);
-    },
-  );
+  itWithReal(devFull, 'fails with an ExternalSystemError and leaves no lock behind', async () => {
+    const path = join(dir, 'history.jsonl');
+    const error = await new FileHistoryStore({ path, logger: silentLogger })
+      .append(sampleEvaluation('a'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExternalSystemError);
+    expect((error as Error).message).toBe(
+      `cannot append to the history file ${path}: no space left on the device`,
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
 });

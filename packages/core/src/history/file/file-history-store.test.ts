@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
+import { devZero, itWithReal, mkfifo } from '../../test-support/real-components.js';
 import { describeHistoryStoreContract, sampleEvaluation } from '../test-support/history-store-contract.js';
 import { FileHistoryStore } from './file-history-store.js';
 
@@ -21,8 +22,6 @@ async function makeDir(): Promise<void> {
 function openAt(path: string): FileHistoryStore {
   return new FileHistoryStore({ path, logger });
 }
-
-const hasMkfifo = spawnSync('mkfifo', ['--version']).error === undefined;
 
 async function linkTo(target: string): Promise<string> {
   const link = join(dir, 'linked.jsonl');
@@ -175,13 +174,13 @@ describe('FileHistoryStore on disk', () => {
 
   // Reading either never ends (/dev/zero has no "\n", memory grows) or never starts (opening a
   // FIFO waits for a writer); appending sends the record nowhere.
-  const hasDevZero = existsSync('/dev/zero');
   describe.each([
-    ['/dev/zero', () => '/dev/zero', 'a character device', hasDevZero, '/dev/zero'],
-    ['a FIFO', makeFifo, 'a named pipe (FIFO)', hasMkfifo, 'the mkfifo command'],
-  ])('when the history path is %s', (_name, makePath, kind, available, needs) => {
-    it.skipIf(!available)(
-      `refuses to read or append, with a ConfigError naming the path (needs ${needs})`,
+    ['/dev/zero', () => '/dev/zero', 'a character device', devZero],
+    ['a FIFO', makeFifo, 'a named pipe (FIFO)', mkfifo],
+  ])('when the history path is %s', (_name, makePath, kind, needs) => {
+    itWithReal(
+      needs,
+      'refuses to read or append, with a ConfigError naming the path',
       async () => {
         const special = makePath();
         const store = openAt(special);

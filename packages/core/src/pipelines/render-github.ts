@@ -1,0 +1,89 @@
+/**
+ * `.github/workflows/ci-connect.yml`: one job per planned job, each checking out the repository
+ * and running the ci-connect action (docs/ci/github.md) with its inputs. `needs` carries
+ * triggeredOn; a deploying job names the stage as its GitHub environment, where required
+ * reviewers make the manual approvals; jobs of one stage and service queue (`concurrency`),
+ * as Keptn queued sequences of one stage and service.
+ */
+
+import { stringify } from 'yaml';
+import { commentBlock, headerLines, manualStages } from './header.js';
+import { isDefaultSequence, type RenderRequest } from './render-request.js';
+import type { PipelineJob, PipelinePlan } from './types.js';
+
+export const GITHUB_ACTION = 'ci-connect/ci-connect/packages/github-action@v0.1.0';
+export const GITHUB_CHECKOUT = 'actions/checkout@v4';
+
+/** A branch of the repository, pushed to with the job's GITHUB_TOKEN (`contents: write`). */
+export const GITHUB_DEFAULT_HISTORY = 'git:ci-connect-history';
+
+/** Renders the plan as a GitHub Actions workflow. */
+export function renderGithub(request: RenderRequest): string {
+  const { plan } = request;
+  const document = {
+    name: 'ci-connect',
+    on: { push: { branches: ['**'] }, workflow_dispatch: {} },
+    // git: history pushes a branch of this repository; nothing else writes.
+    permissions: { contents: plan.history.startsWith('git:') ? 'write' : 'read' },
+    jobs: Object.fromEntries(plan.jobs.map((job) => [job.id, jobOf(plan, job)])),
+  };
+  const header = headerLines(plan, 'github', request.command, {
+    history: historyNotes(plan.history),
+    approvals: [
+      'Manual approvals: these jobs deploy to a GitHub environment named after the stage; add',
+      'required reviewers to it (Settings > Environments) and the job waits for one of them:',
+      `${manualStages(plan).join(', ')}. (Private repositories need GitHub Enterprise for reviewers.)`,
+    ],
+  });
+  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0 });
+}
+
+function jobOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
+  const deploys = job.command !== 'evaluate';
+  return {
+    name: `${job.stage} ${job.sequence} (${job.service})`,
+    // The pipeline starts on the default branch only; later jobs are skipped with the jobs they need.
+    ...(job.needs.length === 0
+      ? { if: 'github.ref_name == github.event.repository.default_branch' }
+      : { needs: [...job.needs] }),
+    'runs-on': 'ubuntu-latest',
+    ...(deploys ? { environment: job.stage } : {}),
+    concurrency: { group: `ci-connect-${job.stage}-${job.service}`, 'cancel-in-progress': false },
+    steps: [
+      // promote reads the chart and values of the commit the earlier stage recorded.
+      { uses: GITHUB_CHECKOUT, ...(job.command === 'promote' ? { with: { 'fetch-depth': 0 } } : {}) },
+      { id: 'ci-connect', uses: GITHUB_ACTION, with: inputsOf(plan, job) },
+    ],
+  };
+}
+
+function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, string> {
+  return {
+    command: job.command,
+    stage: job.stage,
+    service: job.service,
+    version: '${{ github.sha }}',
+    ...(plan.project === undefined ? {} : { project: plan.project }),
+    ...(plan.configDir === undefined ? {} : { config_dir: plan.configDir }),
+    history: plan.history,
+    ...(isDefaultSequence(job) ? {} : { sequence: job.sequence }),
+    ...(job.from === undefined ? {} : { from_stage: job.from }),
+    // GitHub does not tell a job who approved it: the record names the environment's reviewers.
+    ...(job.manualApproval
+      ? { approved_by: `reviewers of environment ${job.stage} (run \${{ github.run_id }})` }
+      : {}),
+  };
+}
+
+function historyNotes(history: string): string[] {
+  const lines = [`History: ${history}`];
+  if (history === GITHUB_DEFAULT_HISTORY)
+    lines.push(
+      'a branch ci-connect-history of this repository, which outlives the runners: the jobs push it',
+      'with their GITHUB_TOKEN (permissions: contents: write; actions/checkout keeps the token).',
+      'A branch protection rule or ruleset matching it must let github-actions[bot] push.',
+    );
+  else if (history.startsWith('file:'))
+    lines.push('a file on the runner: it is gone when the job ends, so every gate compares with nothing.');
+  return lines;
+}

@@ -1,0 +1,103 @@
+// The generated pipelines against the wrappers themselves: every GitLab input is declared by the
+// component template's spec:inputs (and fits its options and regex), every GitHub `with` key by
+// action.yml, every Jenkins Map key by the step's help. Skipped, saying so, where a wrapper's
+// package is not in the checkout.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { RENDERERS } from './index.js';
+import { KEPTN_SHIPYARDS, keptnShipyard, planOf, shipyardOf } from './test-support/pipelines.js';
+import type { PipelinePlan } from './types.js';
+
+const packages = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+const component = packages('gitlab-component/templates');
+const action = packages('github-action/action.yml');
+const library = packages('jenkins-lib/vars');
+
+/** Plans that use every input the renderers write: manual jobs, other sequences, promotions from afar. */
+async function plans(): Promise<PipelinePlan[]> {
+  const custom = await shipyardOf(
+    'apiVersion: spec.keptn.sh/0.2.3\nkind: Shipyard\nmetadata: {name: x}\nspec:\n  stages:\n' +
+      '    - name: dev\n      sequences:\n        - name: ship\n          tasks: [{name: deployment, properties: {deploymentstrategy: direct}}]\n' +
+      '    - name: qa\n      sequences: []\n' +
+      '    - name: prod\n      sequences:\n        - name: ship\n          triggeredOn: [{event: dev.ship.finished}]\n' +
+      '          tasks: [{name: approval}, {name: deployment, properties: {deploymentstrategy: direct}}]\n',
+  );
+  const extra = { project: 'shop', configDir: 'deploy/.ci-connect' };
+  return [
+    planOf(custom, extra),
+    ...(await Promise.all(KEPTN_SHIPYARDS.map(async (name) => planOf(await keptnShipyard(name), extra)))),
+  ];
+}
+
+interface SpecInput {
+  default?: unknown;
+  options?: unknown[];
+  regex?: string;
+}
+
+describe('generated pipelines use the wrappers as they are', () => {
+  it.skipIf(!existsSync(component))(
+    'GitLab: inputs the component templates declare (needs packages/gitlab-component)',
+    async () => {
+      for (const plan of await plans()) {
+        const document = parse(RENDERERS.gitlab.render({ plan, command: 'x' })) as {
+          include: { component: string; inputs: Record<string, unknown> }[];
+        };
+        for (const { component: ref, inputs } of document.include) {
+          const template = /\/([a-z-]+)@/.exec(ref)![1]!;
+          const header = parseAllDocuments(
+            readFileSync(`${component}/${template}.yml`, 'utf8'),
+          )[0]!.toJS() as {
+            spec: { inputs: Record<string, SpecInput | null> };
+          };
+          const spec = header.spec.inputs;
+          for (const [name, value] of Object.entries(inputs)) {
+            expect(Object.keys(spec), `${template}: input ${name}`).toContain(name);
+            const { options, regex } = spec[name] ?? {};
+            if (options !== undefined) expect(options, `${template}: ${name}`).toContain(value);
+            if (regex !== undefined) expect(String(value), `${template}: ${name}`).toMatch(new RegExp(regex));
+          }
+          for (const [name, input] of Object.entries(spec))
+            if (input === null || input.default === undefined)
+              expect(inputs, `${template}: required ${name}`).toHaveProperty(name);
+        }
+      }
+    },
+  );
+
+  it.skipIf(!existsSync(action))(
+    'GitHub: with-keys action.yml declares (needs packages/github-action)',
+    async () => {
+      const declared = Object.keys((parse(readFileSync(action, 'utf8')) as { inputs: object }).inputs);
+      for (const plan of await plans()) {
+        const document = parse(RENDERERS.github.render({ plan, command: 'x' })) as {
+          jobs: Record<string, { steps: { uses: string; with?: Record<string, unknown> }[] }>;
+        };
+        for (const job of Object.values(document.jobs))
+          for (const step of job.steps.filter((s) => s.uses.includes('github-action')))
+            for (const key of Object.keys(step.with ?? {})) expect(declared, `input ${key}`).toContain(key);
+      }
+    },
+  );
+
+  it.skipIf(!existsSync(library))(
+    'Jenkins: Map keys each step documents (needs packages/jenkins-lib)',
+    async () => {
+      for (const plan of await plans()) {
+        const text = RENDERERS.jenkins.render({ plan, command: 'x' });
+        for (const call of text.matchAll(/(ciConnect[A-Za-z]+)\(\n([\s\S]*?)\n\s*\)\n/g)) {
+          // The keys each help page lists as <dt>a, b, c</dt> (promote's names the others' too).
+          const documented = [call[1]!, 'ciConnectTriggerDeployment', 'ciConnectEvaluate'].flatMap((step) =>
+            [...readFileSync(`${library}/${step}.txt`, 'utf8').matchAll(/<dt>([^<]*)<\/dt>/g)].flatMap((dt) =>
+              dt[1]!.split(/,\s*/),
+            ),
+          );
+          for (const key of call[2]!.matchAll(/^\s*([A-Za-z]+):/gm))
+            expect(documented, call[1]).toContain(key[1]);
+        }
+      }
+    },
+  );
+});

@@ -1,0 +1,113 @@
+/**
+ * The verdict as GitHub shows it (DESIGN.md section 4 exit codes; notes A5, the cross-CI mapping):
+ *
+ * | exit code | step | annotation |
+ * |---|---|---|
+ * | 0 pass | success | notice |
+ * | 0 or 4 warning | success | warning, naming the objectives in warning (GitHub has no "unstable") |
+ * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the failed objectives |
+ * | 5 approval required | failed | error: approve with approved_by, or a protected environment |
+ * | 2, 3, 70 | failed | error with the message and hint, on the config file and line when one is at fault |
+ *
+ * The `exit_code` output keeps the contract's number (4 for a warning with on_warning: warn), so
+ * a later step can tell a warning from a pass; the process exits with it, except 4, which GitHub
+ * would show as a failure.
+ */
+
+import * as actions from '@actions/core';
+import {
+  CiConnectError,
+  ConfigError,
+  ExitCode,
+  objectiveName,
+  type EvaluationRecord,
+  type Host,
+} from '@ci-connect/core';
+import type { ActionOutcome } from './commands.js';
+import { fileLocation } from './runner-host.js';
+
+// GitHub shows at most 10 error annotations of a step.
+const MAX_DIAGNOSTIC_ANNOTATIONS = 10;
+
+/** Annotates the outcome and sets the step's exit code. */
+export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string | undefined): void {
+  const r = host.redactor;
+  const { exitCode, evaluation } = outcome;
+  const title = 'ci-connect';
+  if (exitCode === ExitCode.pass || exitCode === ExitCode.warning) {
+    if (outcome.result === 'warning')
+      actions.warning(r.redact(`${outcome.headline}${objectives(evaluation, 'warning')}`), { title });
+    else actions.notice(r.redact(outcome.headline), { title });
+    process.exitCode = 0;
+    return;
+  }
+  if (exitCode === ExitCode.approvalRequired) {
+    const runStage = outcome.runs?.[0]?.stage ?? stage;
+    const where = runStage === undefined ? 'this stage' : `the stage ${runStage}`;
+    actions.error(
+      r.redact(
+        // Core's message names the CLI's flag; the action's input is the same thing.
+        `${outcome.headline.replace('--approved-by NAME', 'the input approved_by')}\nmanual approval required before ${where} may run: re-run this job with ` +
+          `approved_by: \${{ github.actor }} in a job whose environment requires reviewers ` +
+          `(Settings > Environments > Required reviewers), so that GitHub asks for the approval`,
+      ),
+      { title: 'ci-connect: approval required' },
+    );
+  } else if (exitCode === ExitCode.fail) {
+    actions.setFailed(r.redact(`${outcome.headline}${objectives(evaluation, 'fail')}`));
+  } else {
+    actions.error(r.redact(`${outcome.headline} (exit code ${exitCode})`), { title });
+  }
+  process.exitCode = exitCode;
+}
+
+/** `; failed objectives: response_time_p95 = 612 (pass: <=600), ...` */
+function objectives(evaluation: EvaluationRecord | undefined, status: 'fail' | 'warning'): string {
+  const matching = evaluation?.objectives.filter((o) => o.status === status) ?? [];
+  if (matching.length === 0) return '';
+  const listed = matching.map((o) => {
+    const targets = [...o.passTargets, ...o.warningTargets]
+      .filter((t) => t.violated)
+      .map((t) => t.criteria)
+      .join(', ');
+    const value = o.value === null ? 'no data' : String(o.value);
+    return `${objectiveName(o)} = ${value}${targets === '' ? '' : ` (violated: ${targets})`}`;
+  });
+  return `; ${status === 'fail' ? 'failed' : 'warning'} objectives: ${listed.join('; ')}`;
+}
+
+/** An error that ended the command: annotations with its message and hint, and its exit code. */
+export function reportError(error: unknown, host: Host): { exitCode: number; message: string } {
+  const r = host.redactor;
+  let exitCode: number = ExitCode.internal;
+  let message: string;
+  let hint: string | undefined;
+  if (error instanceof CiConnectError) {
+    exitCode = error.exitCode;
+    message = error.message;
+    hint = error.hint;
+  } else {
+    message = `internal error: ${(error as Error).message}`;
+    hint = 'this is a bug in ci-connect; please report it with this log and the inputs you gave';
+  }
+  const diagnostics =
+    error instanceof ConfigError ? error.diagnostics.filter((d) => d.severity === 'error') : [];
+  const title = `ci-connect: ${describeExitCode(exitCode)}`;
+  for (const d of diagnostics.slice(0, MAX_DIAGNOSTIC_ANNOTATIONS)) {
+    const text = `${d.path === '' ? '' : `${d.path}: `}${d.message}${d.hint === undefined ? '' : `\nhint: ${d.hint}`}`;
+    actions.error(r.redact(text), { title, ...fileLocation(d.file, host.cwd, host.env, d.line, d.column) });
+  }
+  const whole = `${message}${hint === undefined ? '' : `\nhint: ${hint}`}`;
+  // The diagnostics carry the files and lines; the whole message says how many there were.
+  if (diagnostics.length === 0 || diagnostics.length > MAX_DIAGNOSTIC_ANNOTATIONS)
+    actions.error(r.redact(whole), { title });
+  else actions.info(r.redact(whole));
+  process.exitCode = exitCode;
+  return { exitCode, message: r.redact(whole) };
+}
+
+function describeExitCode(exitCode: number): string {
+  if (exitCode === ExitCode.config) return 'usage or configuration error';
+  if (exitCode === ExitCode.unavailable) return 'a system is unavailable (retrying may help)';
+  return 'internal error';
+}

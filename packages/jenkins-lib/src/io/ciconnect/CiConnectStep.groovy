@@ -1,0 +1,123 @@
+package io.ciconnect
+
+/**
+ * What ciConnectEvaluate, ciConnectTriggerDeployment and ciConnectPromote share: run the CLI with
+ * `sh(returnStatus: true)` inside `withEnv` and `withCredentials`, read its --json result, archive
+ * the reports, ask for an approval with `input` when the CLI exits 5, and turn the exit code into
+ * the build result (Outcome). `steps` is the calling vars script (`this`), through which every
+ * pipeline step is called; this class is Serializable so a CPS checkpoint (e.g. while `input`
+ * waits) can save it.
+ */
+class CiConnectStep implements Serializable {
+  private static final long serialVersionUID = 1L
+
+  // Neither the field nor the methods are private: CPS-transformed closures cannot reach the
+  // private members of the class that defines them (a MissingMethodException at run time).
+  final Object steps
+
+  CiConnectStep(Object steps) {
+    this.steps = steps
+  }
+
+  /** Runs `ci-connect <command>` with the step's arguments; returns [result, score, evaluationId, exitCode]. */
+  Map run(String command, Map args) {
+    Map call
+    try {
+      call = Invocation.build(command, args, steps.env.BUILD_URL as String)
+    } catch (IllegalArgumentException e) {
+      steps.error("ci-connect ${command}: ${e.message}")
+    }
+    String jsonFile = "${steps.pwd(tmp: true)}/ci-connect-${UUID.randomUUID()}.json"
+    Map outcome = attempt(call, jsonFile, null)
+    try {
+      if (outcome.action == 'approval' && call.approval == 'input') {
+        String approver = askApproval(call, outcome)
+        outcome = attempt(call, jsonFile, approver)
+      }
+    } finally {
+      archive(call.reportDir as String, outcome)
+    }
+    return finish(outcome, call)
+  }
+
+  Map attempt(Map call, String jsonFile, String approvedBy) {
+    List<String> env = new ArrayList<String>((List<String>) call.env)
+    env.add("${Invocation.JSON_VAR}=${jsonFile}".toString())
+    // The CLI reads --approved-by from CI_CONNECT_APPROVED_BY: the approver's id stays out of shell text too.
+    if (approvedBy != null) env.add("CI_CONNECT_APPROVED_BY=${approvedBy}".toString())
+    int exitCode = (int) steps.withEnv(env) {
+      withCredentialsIfAny((List) call.credentials) {
+        steps.sh(script: call.script, returnStatus: true, label: "ci-connect ${call.command}".toString())
+      }
+    }
+    String json = steps.fileExists(jsonFile) ? steps.readFile(file: jsonFile, encoding: 'UTF-8') : null
+    String reportEvaluation = call.command == 'evaluate' ? null : readIfExists("${call.reportDir}/evaluation.json")
+    return Outcome.interpret((String) call.command, exitCode, json, reportEvaluation)
+  }
+
+  Object withCredentialsIfAny(List credentials, Closure body) {
+    if (credentials.isEmpty()) return body.call()
+    return steps.withCredentials(credentials) { body.call() }
+  }
+
+  String readIfExists(String file) {
+    return steps.fileExists(file) ? steps.readFile(file: file, encoding: 'UTF-8') : null
+  }
+
+  /** An `input` step naming stage, service and version; returns the id of the person who approved. */
+  String askApproval(Map call, Map outcome) {
+    Map params = [
+      message: "ci-connect: approve ${outcome.service} ${outcome.version} in ${outcome.stage}?".toString(),
+      ok: 'Approve',
+      submitterParameter: 'approvedBy',
+    ]
+    if (call.submitter != null) params.submitter = call.submitter
+    steps.echo(outcome.message as String)
+    Object answer = steps.input(params)
+    String approver = answer instanceof Map ? answer.approvedBy : answer
+    if (approver == null || approver.trim().isEmpty())
+      steps.error('ci-connect: the input step returned no approver id (submitterParameter); cannot record who approved')
+    return approver
+  }
+
+  /** junit, the report directory as artifacts, and its HTML report where the HTML Publisher plugin is installed. */
+  void archive(String reportDir, Map outcome) {
+    if (steps.fileExists("${reportDir}/junit.xml")) {
+      // The build result is this step's to set (a warning is UNSTABLE, not each objective's test).
+      steps.junit(testResults: "${reportDir}/junit.xml".toString(), allowEmptyResults: true, skipMarkingBuildUnstable: true)
+    }
+    if (!steps.fileExists("${reportDir}/evaluation.json")) return
+    steps.archiveArtifacts(artifacts: "${reportDir}/**".toString(), allowEmptyArchive: true)
+    if (!steps.fileExists("${reportDir}/index.html")) return
+    try {
+      steps.publishHTML([
+        reportDir: reportDir,
+        reportFiles: 'index.html',
+        reportName: "ci-connect ${outcome.gate ?: 'report'}".toString(),
+        keepAll: true,
+        alwaysLinkToLastBuild: true,
+        allowMissing: true,
+      ])
+    } catch (NoSuchMethodError ignored) {
+      steps.echo("ci-connect: the HTML report is archived in ${reportDir}/index.html; install the HTML Publisher plugin for a link on the build page")
+    }
+  }
+
+  Map finish(Map outcome, Map call) {
+    Map result = [result: outcome.result, score: outcome.score, evaluationId: outcome.evaluationId, exitCode: outcome.exitCode]
+    switch (outcome.action) {
+      case 'success':
+        steps.echo(outcome.message as String)
+        return result
+      case 'unstable':
+        steps.unstable(outcome.message as String)
+        return result
+      case 'approval':
+        steps.error("${outcome.message} (approval: '${call.approval}': give approval: 'input' to ask with an input step)".toString())
+        return result
+      default:
+        steps.error(outcome.message as String)
+        return result
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.ciconnect
+
+import com.cloudbees.groovy.cps.NonCPS
+import groovy.json.JsonSlurperClassic
+
+/**
+ * What a CLI run means for the build (DESIGN.md section 4, exit codes): 0 success, 4 unstable,
+ * 1 failure naming the objectives that failed, 2/3/70 an error with the CLI's message and hint,
+ * 5 an approval to ask for; anything else (no JSON: the command was not found, or was stopped) an
+ * error that says so.
+ *
+ * Pure and @NonCPS: it parses the --json text with JsonSlurperClassic (plain HashMaps, which
+ * survive a CPS checkpoint, unlike JsonSlurper's lazy maps) and returns only Strings, numbers and
+ * Maps of them.
+ */
+class Outcome implements Serializable {
+  private static final long serialVersionUID = 1L
+
+  /**
+   * The outcome of `ci-connect <command> --json` that exited `exitCode` and printed `jsonText`
+   * (null when it wrote no file). For a stage run, `reportEvaluationText` is the report
+   * directory's evaluation.json (or null): the objectives of the run's gate.
+   * Returns a Map: action (success | unstable | failure | approval | error), message, result,
+   * score, evaluationId, exitCode, and for an approval: stage, service, version.
+   */
+  @NonCPS
+  static Map interpret(String command, int exitCode, String jsonText, String reportEvaluationText) {
+    Object json = parse(jsonText)
+    Map base = [exitCode: exitCode, result: null, score: null, evaluationId: null]
+    if (json instanceof Map && json.kind == 'error') return base + errorOutcome(command, exitCode, (Map) json)
+    if (json == null || !(exitCode in [0, 1, 4, 5])) {
+      base.result = 'error'
+      base.action = 'error'
+      base.message = noResultMessage(command, exitCode, json == null)
+      return base
+    }
+    Map verdict = command == 'evaluate' ? evaluationVerdict((Map) json) : stageVerdict(json, parse(reportEvaluationText))
+    return base + verdict + [action: action(exitCode), message: message(command, exitCode, verdict)]
+  }
+
+  @NonCPS
+  private static Object parse(String text) {
+    if (text == null || text.trim().isEmpty()) return null
+    try {
+      return new JsonSlurperClassic().parseText(text)
+    } catch (Exception ignored) {
+      return null
+    }
+  }
+
+  @NonCPS
+  private static String action(int exitCode) {
+    switch (exitCode) {
+      case 0: return 'success'
+      case 4: return 'unstable'
+      case 5: return 'approval'
+      default: return 'failure'
+    }
+  }
+
+  @NonCPS
+  private static Map errorOutcome(String command, int exitCode, Map error) {
+    String kind = exitCode == 2 ? 'configuration or usage error (exit 2; retrying will not help)'
+      : exitCode == 3 ? 'an external system is unavailable (exit 3; retrying may help)'
+      : exitCode == 70 ? 'internal error in ci-connect (exit 70; please report it)'
+      : "error (exit ${exitCode})"
+    String text = "ci-connect ${command}: ${kind}: ${error.message}"
+    if (error.hint) text += "\nhint: ${error.hint}"
+    return [action: 'error', result: 'error', message: text.toString()]
+  }
+
+  @NonCPS
+  private static String noResultMessage(String command, int exitCode, boolean noJson) {
+    String why = exitCode == 127 ? 'the command was not found'
+      : exitCode == 130 || exitCode == 143 ? 'it was stopped'
+      : noJson ? 'it printed no JSON result' : 'an unexpected exit code'
+    return ("ci-connect ${command} exited ${exitCode}: ${why}; see the log above. Check the step's " +
+      "`cli` argument (default '${Invocation.DEFAULT_CLI}') and that Node.js >= 20.19 is on the agent's PATH").toString()
+  }
+
+  /** evaluate --json: one evaluation record. */
+  @NonCPS
+  private static Map evaluationVerdict(Map evaluation) {
+    return [
+      result: evaluation.result,
+      score: number(evaluation.score),
+      evaluationId: evaluation.id,
+      gate: gateName(evaluation),
+      objectives: objectivesText(evaluation),
+      detail: evaluation.message,
+    ]
+  }
+
+  /** trigger-deployment/promote --json: the sequence runs (or, for promote, {source, runs}). */
+  @NonCPS
+  private static Map stageVerdict(Object json, Object reportEvaluation) {
+    List runs = json instanceof Map ? (List) (json.runs ?: []) : (List) json
+    Map run = runs.isEmpty() ? [:] : (Map) runs[0]
+    List tasks = (List) (run.tasks ?: [])
+    Map gate = (Map) tasks.reverse().find { Map t -> t.details instanceof Map && t.details.evaluationId != null }
+    Map evaluation = reportEvaluation instanceof Map ? (Map) reportEvaluation : null
+    Map waiting = (Map) tasks.find { Map t -> t.status == 'waiting' }
+    Map failed = (Map) tasks.find { Map t -> t.result == 'fail' && t.status != 'waiting' }
+    String detail = run.message ?: ''
+    if (failed != null && !detail.contains(failed.message as String)) detail += "; task ${failed.task}: ${failed.message}"
+    return [
+      result: waiting != null ? 'waiting' : run.result,
+      score: gate == null ? null : number(gate.details.score),
+      evaluationId: gate == null ? null : gate.details.evaluationId,
+      // No run: a --dry-run (given in extraArgs) prints a plan instead.
+      gate: run.isEmpty() ? 'no sequence ran' : "${run.service} ${run.version} in ${run.stage} (${run.sequence})".toString(),
+      objectives: evaluation != null && evaluation.id == gate?.details?.evaluationId ? objectivesText(evaluation) : '',
+      detail: waiting != null ? waiting.message : detail,
+      stage: run.stage,
+      service: run.service,
+      version: run.version,
+    ]
+  }
+
+  @NonCPS
+  private static String message(String command, int exitCode, Map verdict) {
+    String score = verdict.score == null ? '' : " (score ${formatScore((Number) verdict.score)})"
+    String head = "ci-connect ${command}: ${verdict.gate}: ${verdict.result}${score}"
+    switch (exitCode) {
+      case 4:
+        return "${head}. Objectives in warning: ${verdict.objectives ?: 'none'}. ${verdict.detail ?: ''}".toString().trim()
+      case 1:
+        String objectives = verdict.objectives ? " Objectives that failed: ${verdict.objectives}." : ''
+        return "${head}.${objectives} ${verdict.detail ?: ''}".toString().trim()
+      case 5:
+        return "ci-connect ${command}: ${verdict.detail}".toString()
+      default:
+        return "${head}. ${verdict.detail ?: ''}".toString().trim()
+    }
+  }
+
+  /** The objectives whose status is the evaluation's result (fail or warning), named with value and violated criteria. */
+  @NonCPS
+  private static String objectivesText(Map evaluation) {
+    String wanted = evaluation.result == 'pass' ? null : evaluation.result
+    List objectives = (List) (evaluation.objectives ?: [])
+    List<String> named = objectives.findAll { Map o -> wanted != null && o.status == wanted }.collect { Map o ->
+      String name = o.displayName ?: o.sli
+      String value = o.value == null ? 'no value' : formatNumber((Number) o.value)
+      List<String> violated = ((List) (o.passTargets ?: [])).findAll { Map t -> t.violated }.collect { Map t -> t.criteria.toString() }
+      String text = "${name} = ${value}"
+      if (!violated.isEmpty()) text += " (violates ${violated.join(', ')})"
+      if (o.message) text += ": ${o.message}"
+      text.toString()
+    }
+    return named.join('; ')
+  }
+
+  @NonCPS
+  private static String gateName(Map e) {
+    String version = e.version ? " ${e.version}" : ''
+    return "${e.service}${version} in ${e.stage}".toString()
+  }
+
+  @NonCPS
+  private static Double number(Object value) {
+    return value instanceof Number ? ((Number) value).doubleValue() : null
+  }
+
+  @NonCPS
+  static String formatScore(Number score) {
+    return String.format(Locale.ROOT, '%.2f%%', score.doubleValue())
+  }
+
+  @NonCPS
+  private static String formatNumber(Number value) {
+    double d = value.doubleValue()
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.format(Locale.ROOT, '%.4g', d)
+  }
+}
