@@ -320,6 +320,15 @@ function cases(
         htmlPublisher: false,
       },
     ),
+    // A workspace kept from an earlier build (as on most agents): its reports are in reportDir
+    // when this build's CLI exits 2 before writing any.
+    onGate(
+      'stale-reports',
+      [
+        evaluate('stale-reports', `slo: 'slo.yaml', values: 'values-pass.json'`),
+        evaluate('stale-reports', `slo: 'broken-slo.yaml', values: 'values-pass.json'`),
+      ].join('\n'),
+    ),
     onGate('unknown-key', `ciConnectEvaluate(servce: 'carts', ${CLI})`),
     onGate('unknown-key-trigger', `ciConnectTriggerDeployment(servce: 'carts', ${CLI})`),
     onGate('unknown-key-promote', `ciConnectPromote(servce: 'carts', ${CLI})`),
@@ -527,6 +536,18 @@ describeWithReal(
       );
       expect(r.error).toContain(
         'broken-slo.yaml:3:24 objectives[0].pass[0].criteria[0]: "<=one" is not a criterion',
+      );
+    });
+
+    it("a run that writes no reports publishes none: an earlier build's reports in reportDir are not this build's", () => {
+      const r = run('stale-reports');
+      expect(r.buildResult).toBe('FAILURE');
+      expect(r.sh.map((s) => s.exitCode)).toEqual([0, 2]);
+      // Only the first (earlier) run's reports: the failed run publishes nothing it did not write.
+      for (const step of ['junit', 'archiveArtifacts', 'publishHTML'])
+        expect(stepsNamed(r, step), step).toHaveLength(1);
+      expect(r.console).toContain(
+        'ci-connect: reports/stale-reports holds no report of this run; nothing published',
       );
     });
 

@@ -80,13 +80,23 @@ class CiConnectStep implements Serializable {
     return approver
   }
 
-  /** junit, the report directory as artifacts, and its HTML report where the HTML Publisher plugin is installed. */
+  /**
+   * junit, the report directory as artifacts, and its HTML report where the HTML Publisher plugin
+   * is installed: only when the directory's evaluation.json is this run's. The CLI writes no report
+   * when it fails before a verdict (exit 2, 3, 70) or runs no evaluation, and a workspace kept from
+   * an earlier build still holds that build's reports.
+   */
   void archive(String reportDir, Map outcome) {
+    String evaluation = readIfExists("${reportDir}/evaluation.json")
+    if (evaluation == null) return
+    if (outcome.evaluationId == null || Outcome.evaluationIdOf(evaluation) != outcome.evaluationId) {
+      steps.echo("ci-connect: ${reportDir} holds no report of this run; nothing published".toString())
+      return
+    }
     if (steps.fileExists("${reportDir}/junit.xml")) {
       // The build result is this step's to set (a warning is UNSTABLE, not each objective's test).
       steps.junit(testResults: "${reportDir}/junit.xml".toString(), allowEmptyResults: true, skipMarkingBuildUnstable: true)
     }
-    if (!steps.fileExists("${reportDir}/evaluation.json")) return
     steps.archiveArtifacts(artifacts: "${reportDir}/**".toString(), allowEmptyArchive: true)
     if (!steps.fileExists("${reportDir}/index.html")) return
     try {

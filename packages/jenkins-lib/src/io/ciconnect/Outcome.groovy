@@ -38,6 +38,13 @@ class Outcome implements Serializable {
     return base + verdict + [action: action(exitCode), message: message(command, exitCode, verdict)]
   }
 
+  /** The id of the evaluation record in `jsonText` (a report directory's evaluation.json), or null. */
+  @NonCPS
+  static String evaluationIdOf(String jsonText) {
+    Object json = parse(jsonText)
+    return json instanceof Map && json.id != null ? json.id.toString() : null
+  }
+
   @NonCPS
   private static Object parse(String text) {
     if (text == null || text.trim().isEmpty()) return null
