@@ -24,7 +24,7 @@ class CiConnectStep implements Serializable {
     Map call
     try {
       call = Invocation.build(command, args, steps.env.BUILD_URL as String)
-    } catch (IllegalArgumentException e) {
+    } catch (ArgumentError e) {
       steps.error("ci-connect ${command}: ${e.message}")
     }
     String jsonFile = "${steps.pwd(tmp: true)}/ci-connect-${UUID.randomUUID()}.json"
