@@ -46,18 +46,20 @@ class CiConnectStep implements Serializable {
     // The CLI reads --approved-by from CI_CONNECT_APPROVED_BY: the approver's id stays out of shell text too.
     if (approvedBy != null) env.add("CI_CONNECT_APPROVED_BY=${approvedBy}".toString())
     int exitCode = (int) steps.withEnv(env) {
-      withCredentialsIfAny((List) call.credentials) {
-        steps.sh(script: call.script, returnStatus: true, label: "ci-connect ${call.command}".toString())
-      }
+      List credentials = (List) call.credentials
+      credentials.isEmpty() ? runCli(call) : steps.withCredentials(credentials) { runCli(call) }
     }
     String json = steps.fileExists(jsonFile) ? steps.readFile(file: jsonFile, encoding: 'UTF-8') : null
     String reportEvaluation = call.command == 'evaluate' ? null : readIfExists("${call.reportDir}/evaluation.json")
     return Outcome.interpret((String) call.command, exitCode, json, reportEvaluation)
   }
 
-  Object withCredentialsIfAny(List credentials, Closure body) {
-    if (credentials.isEmpty()) return body.call()
-    return steps.withCredentials(credentials) { body.call() }
+  /**
+   * The CLI's `sh` step; returns its exit status. A method, not a closure handed around and called
+   * with `Closure.call()`: the built-in whitelist lists only call(Object) and call(Object[]), not call().
+   */
+  Object runCli(Map call) {
+    return steps.sh(script: call.script, returnStatus: true, label: "ci-connect ${call.command}".toString())
   }
 
   String readIfExists(String file) {
