@@ -296,6 +296,10 @@ function cases(
       'warning-passes',
       evaluate('warning-passes', `slo: 'slo.yaml', values: 'values-warning.json', onWarning: 'pass'`),
     ),
+    onGate(
+      'warning-fails',
+      evaluate('warning-fails', `slo: 'slo.yaml', values: 'values-warning.json', onWarning: 'fail'`),
+    ),
     onGate('config', evaluate('config', `slo: 'broken-slo.yaml', values: 'values-pass.json'`)),
     onGate('prometheus-token', evaluate('prometheus-token', promGate), {
       env: { ...jenkinsEnv, PROMETHEUS_URL: prometheusUrl },
@@ -513,6 +517,15 @@ describeWithReal(
       expect(r.withEnv[0]).toContain('CI_CONNECT_ON_WARNING=pass');
       expect(r.returned).toMatchObject({ result: 'warning', score: 75, exitCode: 0 });
       expect(stepsNamed(r, 'unstable')).toEqual([]);
+    });
+
+    it("onWarning: 'fail': a warning exits 1 and the build is FAILURE, naming the objectives in warning as such", () => {
+      const r = run('warning-fails');
+      expect(r.buildResult).toBe('FAILURE');
+      expect(r.sh[0]?.exitCode).toBe(1);
+      expect(r.error).toContain('ci-connect evaluate: carts 1.4.2 in hardening: warning (score 75.00%)');
+      expect(r.error).toContain('Objectives in warning: response_time_p95 = 600 (violates <500)');
+      expect(r.error).not.toContain('failed');
     });
 
     it('fail: FAILURE through `error`, naming each objective that failed; the reports are still published', () => {

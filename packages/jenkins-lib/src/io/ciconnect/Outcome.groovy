@@ -133,7 +133,9 @@ class Outcome implements Serializable {
       case 4:
         return "${head}. Objectives in warning: ${verdict.objectives ?: 'none'}. ${verdict.detail ?: ''}".toString().trim()
       case 1:
-        String objectives = verdict.objectives ? " Objectives that failed: ${verdict.objectives}." : ''
+        // onWarning 'fail' makes a warning exit 1: its objectives are in warning, not failed.
+        String which = verdict.result == 'warning' ? 'Objectives in warning' : 'Objectives that failed'
+        String objectives = verdict.objectives ? " ${which}: ${verdict.objectives}." : ''
         return "${head}.${objectives} ${verdict.detail ?: ''}".toString().trim()
       case 5:
         return "ci-connect ${command}: ${verdict.detail}".toString()
