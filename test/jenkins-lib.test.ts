@@ -5,7 +5,15 @@
 // cases run in one groovy process (one JVM start); then each test checks the build result, the
 // messages, the recorded steps, and that no token reached the console, the shell scripts, the
 // withEnv lists or the reports.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,6 +62,14 @@ interface PipelineRun {
   stages: string[];
 }
 
+let root: string | undefined;
+
+/** One temporary directory for every workspace of this file (and their `@tmp` siblings), removed after the run. */
+function tempRoot(): string {
+  root ??= mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-'));
+  return root;
+}
+
 /** A Groovy single-quoted string literal: no interpolation, whatever `text` holds. */
 function g(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -98,7 +114,7 @@ tasks:
 
 /** A flags-only gate: an SLO, SLI values for each verdict, a Prometheus SLI file. */
 function gateWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-gate-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'gate-'));
   writeFileSync(path.join(dir, 'slo.yaml'), SLO);
   const slo = (criterion: string) =>
     `objectives:\n  - sli: error_rate\n    pass: [{criteria: ["${criterion}"]}]\ntotal_score: {pass: "90%"}\n`;
@@ -117,7 +133,7 @@ function gateWorkspace(): string {
 
 /** A project with a shipyard: hardening's smoke test fails, production waits for a manual approval. */
 function stageWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-stage-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'stage-'));
   mkdirSync(path.join(dir, '.ci-connect'));
   writeFileSync(path.join(dir, '.ci-connect/shipyard.yaml'), SHIPYARD);
   writeFileSync(path.join(dir, '.ci-connect/ci-connect.yaml'), CONFIG);
@@ -156,7 +172,7 @@ spec:
 
 /** A git-tracked project with a chart: dev deploys with Helm, production is promoted after a manual approval. */
 function deliveryWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-delivery-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'delivery-'));
   const chart = path.join(dir, '.ci-connect/base/carts/helm');
   mkdirSync(path.join(chart, 'templates'), { recursive: true });
   writeFileSync(path.join(dir, '.ci-connect/ci-connect.yaml'), 'project: shop\n');
@@ -220,7 +236,7 @@ function docsJenkinsfile(): string {
 
 /** What the docs' Jenkinsfile expects of the repository: the carts service's SLO and Prometheus SLI. */
 function docsWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-docs-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'docs-'));
   mkdirSync(path.join(dir, '.ci-connect/base/carts/sli'), { recursive: true });
   writeFileSync(
     path.join(dir, '.ci-connect/base/carts/slo.yaml'),
@@ -238,7 +254,7 @@ function docsWorkspace(): string {
  * default `cli`) and fails for anything else: the registry has no ci-connect to download here.
  */
 function npxStub(cliBin: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-npx-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'npx-'));
   const quoted = `'${cliBin.replace(/'/g, `'\\''`)}'`;
   writeFileSync(
     path.join(dir, 'npx'),
@@ -401,7 +417,7 @@ describeWithReal(
         { digestCharts: true },
       );
       prometheus = await startTokenPrometheus();
-      const work = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-run-'));
+      const work = mkdtempSync(path.join(tempRoot(), 'run-'));
       const casesFile = path.join(work, 'cases.json');
       const resultsFile = path.join(work, 'results.json');
       const { bin } = await installPackedCli();
@@ -432,6 +448,7 @@ describeWithReal(
     }, 240_000);
 
     afterAll(async () => {
+      if (root !== undefined) rmSync(root, { recursive: true, force: true });
       await prometheus.close();
       await helm.cleanup();
     });
