@@ -367,6 +367,31 @@ function cases(
       `ciConnectTriggerDeployment(stage: 'production', ${stageArgs('approval-rejected')})`,
       { input: { abort: 'bob' } },
     ),
+    // A CLI that asks for an approval again after it was given (a stand-in: the real one records it).
+    onStage(
+      'approval-still-waiting',
+      `ciConnectTriggerDeployment(stage: 'production', service: 'carts', version: '1.4.2', reportDir: 'reports/still-waiting', cli: ['sh', '-c', ${g(
+        `printf '%s' '${JSON.stringify({
+          runs: [
+            {
+              service: 'carts',
+              version: '1.4.2',
+              stage: 'production',
+              sequence: 'delivery',
+              result: 'pass',
+              tasks: [
+                {
+                  task: 'approval',
+                  status: 'waiting',
+                  message: 'manual approval required for carts 1.4.2 in production',
+                },
+              ],
+            },
+          ],
+        })}'; exit 5`,
+      )}, 'cli-stub'])`,
+      { input: { approver: 'jane' } },
+    ),
     onStage('task-fails', `ciConnectTriggerDeployment(stage: 'hardening', ${stageArgs('task-fails')})`),
     onStage('promote', `ciConnectPromote(stage: 'production', ${stageArgs('promote')})`),
     // A delivery in one Jenkinsfile: dev deployed with Helm, then promoted to production, whose
@@ -705,6 +730,16 @@ describeWithReal(
       expect(r.sh.map((s) => s.exitCode)).toEqual([5]);
       expect(r.error).toContain('manual approval required for carts 1.4.2 in production');
       expect(r.error).toContain("approval: 'fail'");
+    });
+
+    it('approval asked with input, and the stage still waits: FAILURE saying so, not advising approval: input', () => {
+      const r = run('approval-still-waiting');
+      expect(r.buildResult).toBe('FAILURE');
+      expect(r.sh.map((s) => s.exitCode)).toEqual([5, 5]);
+      expect(stepsNamed(r, 'input')).toHaveLength(1);
+      expect(r.error).toContain('manual approval required for carts 1.4.2 in production');
+      expect(r.error).toContain('still waits after jane approved in the input step');
+      expect(r.error).not.toContain("give approval: 'input'");
     });
 
     it('a rejected input aborts the build without running the stage again', () => {

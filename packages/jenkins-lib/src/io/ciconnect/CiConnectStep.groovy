@@ -33,6 +33,7 @@ class CiConnectStep implements Serializable {
       if (outcome.action == 'approval' && call.approval == 'input') {
         String approver = askApproval(call, outcome)
         outcome = attempt(call, jsonFile, approver)
+        outcome.approvedBy = approver
       }
     } finally {
       archive(call.reportDir as String, outcome)
@@ -125,7 +126,10 @@ class CiConnectStep implements Serializable {
         steps.unstable(outcome.message as String)
         return result
       case 'approval':
-        steps.error("${outcome.message} (approval: '${call.approval}': give approval: 'input' to ask with an input step)".toString())
+        String why = outcome.approvedBy != null
+          ? "the stage still waits after ${outcome.approvedBy} approved in the input step; see the log above"
+          : "approval: '${call.approval}': give approval: 'input' to ask with an input step"
+        steps.error("${outcome.message} (${why})".toString())
         return result
       default:
         steps.error(outcome.message as String)
