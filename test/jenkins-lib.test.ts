@@ -249,6 +249,36 @@ function docsWorkspace(): string {
   return dir;
 }
 
+/** The docs' workspace with a shipyard: hardening's sequence is the gate, production's a task with no evaluation. */
+function gateStageWorkspace(): string {
+  const dir = docsWorkspace();
+  writeFileSync(
+    path.join(dir, '.ci-connect/shipyard.yaml'),
+    `apiVersion: "spec.keptn.sh/0.2.2"
+kind: "Shipyard"
+metadata:
+  name: "shop"
+spec:
+  stages:
+    - name: "hardening"
+      sequences:
+        - name: "delivery"
+          tasks:
+            - name: "evaluation"
+    - name: "production"
+      sequences:
+        - name: "delivery"
+          tasks:
+            - name: "smoke-test"
+`,
+  );
+  writeFileSync(
+    path.join(dir, '.ci-connect/ci-connect.yaml'),
+    "project: shop\ntasks:\n  smoke-test:\n    command: ['true']\n",
+  );
+  return dir;
+}
+
 /**
  * An `npx` that runs the packed CLI for exactly `npx --yes ci-connect@0.1.0 ...` (the steps'
  * default `cli`) and fails for anything else: the registry has no ci-connect to download here.
@@ -271,7 +301,7 @@ const SIMULATED_BUG = `--import=data:text/javascript,${encodeURIComponent(
 
 function cases(
   cliBin: string,
-  dirs: { gate: string; stage: string; docs: string; delivery: string },
+  dirs: { gate: string; stage: string; docs: string; delivery: string; gateStage: string },
   prometheusUrl: string,
   closedPort: number,
 ): PipelineCase[] {
@@ -392,6 +422,19 @@ function cases(
       )}, 'cli-stub'])`,
       { input: { approver: 'jane' } },
     ),
+    // A stage run whose gate wrote the reports, then one with no evaluation into the same directory.
+    {
+      name: 'stage-reports',
+      workspace: dirs.gateStage,
+      env: { ...jenkinsEnv, PROMETHEUS_URL: prometheusUrl },
+      credentials: { 'prom-token': TOKEN },
+      pipeline: ['hardening', 'production']
+        .map(
+          (stage) =>
+            `ciConnectTriggerDeployment(stage: '${stage}', ${stageArgs('stage-reports')}, ${promCredentials})`,
+        )
+        .join('\n'),
+    },
     onStage('task-fails', `ciConnectTriggerDeployment(stage: 'hardening', ${stageArgs('task-fails')})`),
     onStage('promote', `ciConnectPromote(stage: 'production', ${stageArgs('promote')})`),
     // A delivery in one Jenkinsfile: dev deployed with Helm, then promoted to production, whose
@@ -429,6 +472,7 @@ describeWithReal(
     let stage = '';
     let docs = '';
     let delivery = '';
+    let gateStage = '';
     let helm: HelmStub;
     let prometheus: TokenPrometheus;
 
@@ -437,6 +481,7 @@ describeWithReal(
       stage = stageWorkspace();
       docs = docsWorkspace();
       delivery = deliveryWorkspace();
+      gateStage = gateStageWorkspace();
       helm = await createHelmStub(
         [{ command: ['upgrade'], stdout: upgradeSucceeded('shop-production-carts', 'shop-production', 1) }],
         { digestCharts: true },
@@ -449,7 +494,7 @@ describeWithReal(
       const closedPort = await findFreePort();
       writeFileSync(
         casesFile,
-        JSON.stringify(cases(bin, { gate, stage, docs, delivery }, prometheus.url, closedPort)),
+        JSON.stringify(cases(bin, { gate, stage, docs, delivery, gateStage }, prometheus.url, closedPort)),
       );
       // A clean environment: nothing of the test runner's (NODE_OPTIONS, CI_CONNECT_*) reaches the
       // steps; the bin's `#!/usr/bin/env node` finds the Node that runs the tests first.
@@ -740,6 +785,20 @@ describeWithReal(
       expect(r.error).toContain('manual approval required for carts 1.4.2 in production');
       expect(r.error).toContain('still waits after jane approved in the input step');
       expect(r.error).not.toContain("give approval: 'input'");
+    });
+
+    it("a stage run publishes its gate's reports; the next run, with no evaluation, does not publish them again", () => {
+      const r = run('stage-reports');
+      expect(r.buildResult, `${r.console}\n${r.error ?? ''}`).toBe('SUCCESS');
+      expect(r.sh.map((s) => s.exitCode)).toEqual([0, 0]);
+      const [record] = history(gateStage, 'stage-reports').filter((rec) => rec.kind === 'evaluation');
+      expect(record).toMatchObject({ stage: 'hardening', result: 'pass' });
+      for (const step of ['junit', 'archiveArtifacts', 'publishHTML'])
+        expect(stepsNamed(r, step), step).toHaveLength(1);
+      expect(stepsNamed(r, 'junit')[0]).toMatchObject({ testResults: 'reports/stage-reports/junit.xml' });
+      expect(r.console).toContain(
+        'ci-connect: reports/stage-reports holds no report of this run; nothing published',
+      );
     });
 
     it('a rejected input aborts the build without running the stage again', () => {

@@ -92,7 +92,7 @@ class CiConnectStep implements Serializable {
   void archive(String reportDir, Map outcome) {
     String evaluation = readIfExists("${reportDir}/evaluation.json")
     if (evaluation == null) return
-    if (outcome.evaluationId == null || Outcome.evaluationIdOf(evaluation) != outcome.evaluationId) {
+    if (outcome.reportEvaluationId == null || Outcome.evaluationIdOf(evaluation) != outcome.reportEvaluationId) {
       steps.echo("ci-connect: ${reportDir} holds no report of this run; nothing published".toString())
       return
     }

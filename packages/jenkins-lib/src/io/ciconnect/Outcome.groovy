@@ -22,7 +22,8 @@ class Outcome implements Serializable {
    * (null when it wrote no file). For a stage run, `reportEvaluationText` is the report
    * directory's evaluation.json (or null): the objectives of the run's gate.
    * Returns a Map: action (success | unstable | failure | approval | error), message, result,
-   * score, evaluationId, exitCode, and for an approval: stage, service, version.
+   * score, evaluationId, exitCode, reportEvaluationId (the evaluation whose reports the run wrote,
+   * or null), and for an approval: stage, service, version.
    */
   @NonCPS
   static Map interpret(String command, int exitCode, String jsonText, String reportEvaluationText) {
@@ -93,6 +94,7 @@ class Outcome implements Serializable {
       result: evaluation.result,
       score: number(evaluation.score),
       evaluationId: evaluation.id,
+      reportEvaluationId: evaluation.id,
       gate: gateName(evaluation),
       objectives: objectivesText(evaluation),
       detail: evaluation.message,
@@ -107,6 +109,9 @@ class Outcome implements Serializable {
     List tasks = (List) (run.tasks ?: [])
     Map gate = (Map) tasks.reverse().find { Map t -> t.details instanceof Map && t.details.evaluationId != null }
     Map evaluation = reportEvaluation instanceof Map ? (Map) reportEvaluation : null
+    // The report directory holds the job's last evaluation, which may be a later run's.
+    Map lastGate = (Map) runs.collectMany { Map r -> (List) (r.tasks ?: []) }.reverse()
+      .find { Map t -> t.details instanceof Map && t.details.evaluationId != null }
     Map waiting = (Map) tasks.find { Map t -> t.status == 'waiting' }
     Map failed = (Map) tasks.find { Map t -> t.result == 'fail' && t.status != 'waiting' }
     String detail = run.message ?: ''
@@ -115,6 +120,7 @@ class Outcome implements Serializable {
       result: waiting != null ? 'waiting' : run.result,
       score: gate == null ? null : number(gate.details.score),
       evaluationId: gate == null ? null : gate.details.evaluationId,
+      reportEvaluationId: lastGate == null ? null : lastGate.details.evaluationId,
       // No run: a --dry-run (given in extraArgs) prints a plan instead.
       gate: run.isEmpty() ? 'no sequence ran' : "${run.service} ${run.version} in ${run.stage} (${run.sequence})".toString(),
       objectives: evaluation != null && evaluation.id == gate?.details?.evaluationId ? objectivesText(evaluation) : '',
