@@ -52,6 +52,8 @@ interface PipelineRun {
   name: string;
   buildResult: 'SUCCESS' | 'UNSTABLE' | 'FAILURE' | 'ABORTED';
   returned: StepResult | null;
+  /** Whether the returned Map survives Java serialization, as CPS saves a Jenkinsfile's variables. */
+  returnedSerializable: boolean | null;
   error: string | null;
   console: string;
   sh: { script: string; label: string; returnStatus: boolean; exitCode: number }[];
@@ -581,6 +583,14 @@ describeWithReal(
           'CI_CONNECT_REPORT_DIR=ci-connect-report',
         ]),
       );
+    });
+
+    it('every Map a step returns survives Java serialization, as CPS saves it across the steps that follow', () => {
+      const returned = [...runs.values()].filter((r) => r.returned !== null);
+      expect(returned.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['pass', 'warning', 'approval-input']),
+      );
+      for (const r of returned) expect(r.returnedSerializable, r.name).toBe(true);
     });
 
     it('warning: UNSTABLE through `unstable`, naming the objectives in warning; the Map is returned', () => {
