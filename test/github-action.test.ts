@@ -120,6 +120,14 @@ describe('the verdict, as GitHub shows it', () => {
     const fail = await gate(root, { on_warning: 'fail' });
     expect(fail.exitCode).toBe(1);
     expect(fail.outputs).toMatchObject({ result: 'warning', exit_code: '1' });
+    // The failed step says why: which objectives were in warning, and that on_warning made it fail.
+    expect(fail.annotations).toEqual([
+      expect.objectContaining({
+        command: 'error',
+        message:
+          'quality gate warning: shop/hardening/carts 1.4.2, score 75.00%; warning objectives: response_time_p95 = 600 (violated: <500); on_warning: fail counts a warning as a failure',
+      }),
+    ]);
     // The summary's heatmap shows the earlier evaluations of the same gate, from history.
     expect(fail.summary).toContain('Recent evaluations');
   });

@@ -5,7 +5,7 @@
  * |---|---|---|
  * | 0 pass | success | notice |
  * | 0 or 4 warning | success | warning, naming the objectives in warning (GitHub has no "unstable") |
- * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the failed objectives |
+ * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the failed objectives (or those in warning) |
  * | 5 approval required | failed | error: approve with approved_by, or a protected environment |
  * | 2, 3, 70 | failed | error with the message and hint, on the config file and line when one is at fault |
  *
@@ -54,7 +54,12 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
       { title: 'ci-connect: approval required' },
     );
   } else if (exitCode === ExitCode.fail) {
-    actions.setFailed(r.redact(`${outcome.headline}${objectives(evaluation, 'fail')}`));
+    // A warning fails the step only through on_warning: fail; say so, with what was in warning.
+    const why =
+      outcome.result === 'warning'
+        ? `${objectives(evaluation, 'warning')}; on_warning: fail counts a warning as a failure`
+        : objectives(evaluation, 'fail');
+    actions.setFailed(r.redact(`${outcome.headline}${why}`));
   } else {
     actions.error(r.redact(`${outcome.headline} (exit code ${exitCode})`), { title });
   }
