@@ -181,6 +181,9 @@ describe('the verdict, as GitHub shows it', () => {
     expect(error?.message).toContain('approved_by');
     expect(error?.message).toContain('Required reviewers');
     expect(run.summary).toContain('| hardening | delivery | approval |');
+    // The action has no --approved-by flag: the summary and the log name the input instead.
+    expect(run.summary).toContain('run again with the input approved_by to approve');
+    expect(run.summary + run.stdout).not.toContain('--approved-by');
 
     const approved = await runAction({
       workspace: root,

@@ -23,6 +23,7 @@ import {
   type EvaluationRecord,
   type Host,
 } from '@ci-connect/core';
+import { inActionTerms } from './cli-terms.js';
 import type { ActionOutcome } from './commands.js';
 import { fileLocation } from './runner-host.js';
 
@@ -31,13 +32,13 @@ const MAX_DIAGNOSTIC_ANNOTATIONS = 10;
 
 /** Annotates the outcome and sets the step's exit code. */
 export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string | undefined): void {
-  const r = host.redactor;
+  const show = (text: string) => host.redactor.redact(inActionTerms(text));
   const { exitCode, evaluation } = outcome;
   const title = 'ci-connect';
   if (exitCode === ExitCode.pass || exitCode === ExitCode.warning) {
     if (outcome.result === 'warning')
-      actions.warning(r.redact(`${outcome.headline}${objectives(evaluation, 'warning')}`), { title });
-    else actions.notice(r.redact(outcome.headline), { title });
+      actions.warning(show(`${outcome.headline}${objectives(evaluation, 'warning')}`), { title });
+    else actions.notice(show(outcome.headline), { title });
     process.exitCode = 0;
     return;
   }
@@ -45,9 +46,8 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
     const runStage = outcome.runs?.[0]?.stage ?? stage;
     const where = runStage === undefined ? 'this stage' : `the stage ${runStage}`;
     actions.error(
-      r.redact(
-        // Core's message names the CLI's flag; the action's input is the same thing.
-        `${outcome.headline.replace('--approved-by NAME', 'the input approved_by')}\nmanual approval required before ${where} may run: re-run this job with ` +
+      show(
+        `${outcome.headline}\nmanual approval required before ${where} may run: re-run this job with ` +
           `approved_by: \${{ github.actor }} in a job whose environment requires reviewers ` +
           `(Settings > Environments > Required reviewers), so that GitHub asks for the approval`,
       ),
@@ -59,9 +59,9 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
       outcome.result === 'warning'
         ? `${objectives(evaluation, 'warning')}; on_warning: fail counts a warning as a failure`
         : objectives(evaluation, 'fail');
-    actions.setFailed(r.redact(`${outcome.headline}${why}`));
+    actions.setFailed(show(`${outcome.headline}${why}`));
   } else {
-    actions.error(r.redact(`${outcome.headline} (exit code ${exitCode})`), { title });
+    actions.error(show(`${outcome.headline} (exit code ${exitCode})`), { title });
   }
   process.exitCode = exitCode;
 }
@@ -83,7 +83,7 @@ function objectives(evaluation: EvaluationRecord | undefined, status: 'fail' | '
 
 /** An error that ended the command: annotations with its message and hint, and its exit code. */
 export function reportError(error: unknown, host: Host): { exitCode: number; message: string } {
-  const r = host.redactor;
+  const show = (text: string) => host.redactor.redact(inActionTerms(text));
   let exitCode: number = ExitCode.internal;
   let message: string;
   let hint: string | undefined;
@@ -100,15 +100,15 @@ export function reportError(error: unknown, host: Host): { exitCode: number; mes
   const title = `ci-connect: ${describeExitCode(exitCode)}`;
   for (const d of diagnostics.slice(0, MAX_DIAGNOSTIC_ANNOTATIONS)) {
     const text = `${d.path === '' ? '' : `${d.path}: `}${d.message}${d.hint === undefined ? '' : `\nhint: ${d.hint}`}`;
-    actions.error(r.redact(text), { title, ...fileLocation(d.file, host.cwd, host.env, d.line, d.column) });
+    actions.error(show(text), { title, ...fileLocation(d.file, host.cwd, host.env, d.line, d.column) });
   }
   const whole = `${message}${hint === undefined ? '' : `\nhint: ${hint}`}`;
   // The diagnostics carry the files and lines; the whole message says how many there were.
   if (diagnostics.length === 0 || diagnostics.length > MAX_DIAGNOSTIC_ANNOTATIONS)
-    actions.error(r.redact(whole), { title });
-  else actions.info(r.redact(whole));
+    actions.error(show(whole), { title });
+  else actions.info(show(whole));
   process.exitCode = exitCode;
-  return { exitCode, message: r.redact(whole) };
+  return { exitCode, message: show(whole) };
 }
 
 function describeExitCode(exitCode: number): string {
