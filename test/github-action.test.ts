@@ -253,6 +253,21 @@ describe('the verdict, as GitHub shows it', () => {
     ]);
   });
 
+  it("an error's hint names the input, not the CLI's flag", async () => {
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
+    mkdirSync(path.join(root, '.ci-connect/base/orders'));
+    writeFileSync(path.join(root, '.ci-connect/base/orders/slo.yaml'), SLO);
+    const run = await runAction({ workspace: root, inputs: { values: 'values.json' } });
+    expect(run.exitCode).toBe(2);
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        command: 'error',
+        message: expect.stringContaining('hint: say which with the input service (env CI_CONNECT_SERVICE)'),
+      }),
+    ]);
+    expect(run.summary).toContain('say which with the input service');
+  });
+
   it('unreachable monitoring (3): an error annotation with the message and the hint, no token', async () => {
     const root = workspace({});
     writeFileSync(

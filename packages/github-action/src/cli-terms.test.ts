@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inActionTerms } from './cli-terms.js';
+import { approvalInActionTerms, inActionTerms } from './cli-terms.js';
 
 describe('inActionTerms: the input a CLI flag in a message stands for', () => {
   it.each([
@@ -17,5 +17,20 @@ describe('inActionTerms: the input a CLI flag in a message stands for', () => {
     ['a--service b', 'a--service b'],
   ])('%s', (text, expected) => {
     expect(inActionTerms(text)).toBe(expected);
+  });
+});
+
+describe('approvalInActionTerms: log lines keep the command lines tools ran', () => {
+  it.each([
+    [
+      'approval: waiting: run again with --approved-by NAME to approve',
+      'approval: waiting: run again with the input approved_by to approve',
+    ],
+    [
+      'running helm upgrade --install carts ./chart --values values.yaml --version 1.4.2',
+      'running helm upgrade --install carts ./chart --values values.yaml --version 1.4.2',
+    ],
+  ])('%s', (text, expected) => {
+    expect(approvalInActionTerms(text)).toBe(expected);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Core's messages and hints name the CLI's flags ("say which with --service", "run again with
- * --approved-by NAME to approve"); a workflow author writes the action's inputs instead. Every
- * text the action shows (log, annotations, job summary) names the input a flag stands for.
+ * --approved-by NAME to approve"); a workflow author writes the action's inputs instead. An
+ * error's message and hint name the input a flag stands for. Log lines and task messages also
+ * quote tool command lines (`helm upgrade ... --values v.yaml --version 1.4.2`), which must stay
+ * as they ran: there only the approval's instruction is said in inputs.
  */
 
 // The flags whose input is not the flag's name in snake_case (label → labels, ...).
@@ -47,10 +49,15 @@ const SAME_NAME = new Set([
 // `--approved-by NAME`: the placeholder goes with the flag.
 const FLAG = /(?<![\w-])--([a-z][a-z-]*[a-z])(?![\w-])( NAME\b)?/g;
 
-/** `text` with each CLI flag that is an input written as `the input <name>`; other flags stay. */
+/** An error's text with each CLI flag that is an input written as `the input <name>`; other flags stay. */
 export function inActionTerms(text: string): string {
   return text.replace(FLAG, (whole, flag: string) => {
     const input = RENAMED[flag] ?? (SAME_NAME.has(flag) ? flag.replaceAll('-', '_') : undefined);
     return input === undefined ? whole : `the input ${input}`;
   });
+}
+
+/** A log line or task message with the approval's `--approved-by NAME` written as the input. */
+export function approvalInActionTerms(text: string): string {
+  return text.replaceAll('--approved-by NAME', 'the input approved_by');
 }

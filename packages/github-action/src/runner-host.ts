@@ -1,7 +1,7 @@
 /**
  * Core's Host for a GitHub Actions runner (as packages/cli/src/base-command.ts builds one for a
  * terminal): the runner's env and workspace, and a logger that writes the job log through
- * @actions/core (naming inputs where core names the CLI's flags), config-file warnings as
+ * @actions/core (naming the input where core's approval message names the CLI's flag), config-file warnings as
  * annotations on the file and line.
  */
 
@@ -10,7 +10,7 @@ import { createProcessRedactor, runProcess, systemClock, type Host, type Redacto
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { inActionTerms } from './cli-terms.js';
+import { approvalInActionTerms } from './cli-terms.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -35,10 +35,10 @@ export function createRunnerHost(env: Env, redactor: Redactor, signal: AbortSign
     env,
     clock: systemClock,
     logger: {
-      debug: (message) => actions.debug(redactor.redact(inActionTerms(message))),
-      info: (message) => actions.info(redactor.redact(inActionTerms(message))),
+      debug: (message) => actions.debug(redactor.redact(approvalInActionTerms(message))),
+      info: (message) => actions.info(redactor.redact(approvalInActionTerms(message))),
       warn: (message) => {
-        const text = redactor.redact(inActionTerms(message));
+        const text = redactor.redact(approvalInActionTerms(message));
         actions.warning(text, annotationAt(text, cwd, env));
       },
     },

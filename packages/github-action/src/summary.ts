@@ -15,7 +15,7 @@ import {
   type Host,
 } from '@ci-connect/core';
 import { readFileSync } from 'node:fs';
-import { inActionTerms } from './cli-terms.js';
+import { approvalInActionTerms } from './cli-terms.js';
 import type { ActionOutcome } from './commands.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -54,11 +54,15 @@ export async function writeJobSummary(
 ): Promise<void> {
   if (host.env.GITHUB_STEP_SUMMARY === undefined) return;
   // The evaluation's Markdown is the pull request comment's too: only the action's own parts
-  // name inputs where core names the CLI's flags.
+  // name the input where core's approval message names the CLI's flag.
   const parts =
     'error' in outcome
       ? ['### ci-connect could not reach a verdict', '```', outcome.error, '```']
-      : [`### ${inActionTerms(outcome.headline)}`, inActionTerms(outcome.details ?? ''), body ?? ''];
+      : [
+          `### ${approvalInActionTerms(outcome.headline)}`,
+          approvalInActionTerms(outcome.details ?? ''),
+          body ?? '',
+        ];
   await actions.summary
     .addRaw(host.redactor.redact(parts.filter((p) => p !== '').join('\n\n')))
     .addEOL()

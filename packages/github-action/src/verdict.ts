@@ -23,7 +23,7 @@ import {
   type EvaluationRecord,
   type Host,
 } from '@ci-connect/core';
-import { inActionTerms } from './cli-terms.js';
+import { approvalInActionTerms, inActionTerms } from './cli-terms.js';
 import type { ActionOutcome } from './commands.js';
 import { fileLocation } from './runner-host.js';
 
@@ -32,7 +32,7 @@ const MAX_DIAGNOSTIC_ANNOTATIONS = 10;
 
 /** Annotates the outcome and sets the step's exit code. */
 export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string | undefined): void {
-  const show = (text: string) => host.redactor.redact(inActionTerms(text));
+  const show = (text: string) => host.redactor.redact(approvalInActionTerms(text));
   const { exitCode, evaluation } = outcome;
   const title = 'ci-connect';
   if (exitCode === ExitCode.pass || exitCode === ExitCode.warning) {
