@@ -193,6 +193,45 @@ describe('the verdict, as GitHub shows it', () => {
     expect(approved.outputs).toMatchObject({ result: 'pass', exit_code: '0' });
   });
 
+  it('promote after a gate that only evaluated (docs/ci/github.md): exit 2, saying to deploy with trigger-deployment first', async () => {
+    const shipyard = [
+      'apiVersion: "spec.keptn.sh/0.2.2"',
+      'kind: "Shipyard"',
+      'metadata: {name: "shipyard-shop"}',
+      'spec:',
+      '  stages:',
+      '    - name: "hardening"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          tasks:',
+      '            - {name: "deployment", properties: {deploymentstrategy: "direct"}}',
+      '            - name: "evaluation"',
+      '    - name: "production"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          tasks:',
+      '            - {name: "approval", properties: {pass: "manual", warning: "manual"}}',
+      '            - {name: "deployment", properties: {deploymentstrategy: "direct"}}',
+      '',
+    ].join('\n');
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 }, shipyard);
+    expect((await gate(root)).exitCode).toBe(0);
+    const run = await runAction({
+      workspace: root,
+      inputs: {
+        command: 'promote',
+        stage: 'production',
+        service: 'carts',
+        version: '1.4.2',
+        approved_by: 'jane',
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(2);
+    const error = run.annotations.find((a) => a.command === 'error');
+    expect(error?.message).toContain('no deployment of carts 1.4.2 in hardening is recorded');
+    expect(error?.message).toContain('run trigger-deployment');
+  });
+
   it('a configuration error (2): an error annotation on the file, line and column at fault', async () => {
     const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
     writeFileSync(
