@@ -292,6 +292,22 @@ describe('the verdict, as GitHub shows it', () => {
     ]);
   });
 
+  it('reads a CLI env var as the CLI does, and an error names the env var, not an input it was not given', async () => {
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
+    // The CLI reads a boolean flag's env var as 1/0, yes/no, true/false.
+    const off = await gate(root, {}, { CI_CONNECT_DYNATRACE_EVENT: '0' });
+    expect(off.exitCode, off.stdout).toBe(0);
+    const bad = await gate(root, {}, { CI_CONNECT_ON_WARNING: 'maybe' });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.annotations).toEqual([
+      expect.objectContaining({
+        command: 'error',
+        message:
+          'CI_CONNECT_ON_WARNING is "maybe", not one of pass, warn, fail\nhint: write e.g. on_warning: pass',
+      }),
+    ]);
+  });
+
   it("an error's hint names the input, not the CLI's flag", async () => {
     const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
     mkdirSync(path.join(root, '.ci-connect/base/orders'));
