@@ -254,6 +254,8 @@ describe('the verdict, as GitHub shows it', () => {
       ),
     });
     expect(run.summary).toContain('ci-connect could not reach a verdict');
+    // The message in a code block of its own lines: no blank first line, a fence it cannot end.
+    expect(run.summary).toContain('\n```\n1 configuration error in ');
   });
 
   it("reads the CLI's env vars for empty inputs, and puts a config file's warning on its line", async () => {

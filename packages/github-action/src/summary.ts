@@ -57,7 +57,7 @@ export async function writeJobSummary(
   // name the input where core's approval message names the CLI's flag.
   const parts =
     'error' in outcome
-      ? ['### ci-connect could not reach a verdict', '```', outcome.error, '```']
+      ? ['### ci-connect could not reach a verdict', codeBlock(outcome.error)]
       : [
           `### ${approvalInActionTerms(outcome.headline)}`,
           approvalInActionTerms(outcome.details ?? ''),
@@ -67,6 +67,13 @@ export async function writeJobSummary(
     .addRaw(host.redactor.redact(parts.filter((p) => p !== '').join('\n\n')))
     .addEOL()
     .write();
+}
+
+/** `text` as a Markdown code block, fenced with more backticks than any run of them in it. */
+function codeBlock(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}\n${text}\n${fence}`;
 }
 
 /**
