@@ -193,6 +193,40 @@ describe('the verdict, as GitHub shows it', () => {
     expect(approved.outputs).toMatchObject({ result: 'pass', exit_code: '0' });
   });
 
+  it('dry_run: the plan says whether triggeredOn would let the stage run', async () => {
+    const shipyard = [
+      'apiVersion: "spec.keptn.sh/0.2.2"',
+      'kind: "Shipyard"',
+      'metadata: {name: "shipyard-shop"}',
+      'spec:',
+      '  stages:',
+      '    - name: "hardening"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          tasks:',
+      '            - name: "approval"',
+      '    - name: "production"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          triggeredOn:',
+      '            - event: "hardening.delivery.finished"',
+      '          tasks:',
+      '            - {name: "approval", properties: {pass: "manual", warning: "manual"}}',
+      '',
+    ].join('\n');
+    const root = workspace({}, shipyard);
+    const inputs = { command: 'trigger-deployment', service: 'carts', stage: 'production', version: '1.4.2' };
+    const plan = await runAction({ workspace: root, inputs: { ...inputs, dry_run: 'true' } });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(plan.outputs).toMatchObject({ result: 'planned', exit_code: '0' });
+    // The real run would stop with exit code 2: the plan says so, in the summary and the annotation.
+    expect(plan.summary).toContain('would be refused');
+    expect(plan.annotations).toEqual([
+      expect.objectContaining({ command: 'warning', message: expect.stringContaining('would be refused') }),
+    ]);
+    expect((await runAction({ workspace: root, inputs })).exitCode).toBe(2);
+  });
+
   it('promote after a gate that only evaluated (docs/ci/github.md): exit 2, saying to deploy with trigger-deployment first', async () => {
     const shipyard = [
       'apiVersion: "spec.keptn.sh/0.2.2"',

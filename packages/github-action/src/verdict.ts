@@ -3,7 +3,7 @@
  *
  * | exit code | step | annotation |
  * |---|---|---|
- * | 0 pass | success | notice |
+ * | 0 pass | success | notice (a warning for a dry run the real run would refuse) |
  * | 0 or 4 warning | success | warning, naming the objectives in warning (GitHub has no "unstable") |
  * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the failed objectives (or those in warning) |
  * | 5 approval required | failed | error: approve with approved_by, or a protected environment |
@@ -36,7 +36,7 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
   const { exitCode, evaluation } = outcome;
   const title = 'ci-connect';
   if (exitCode === ExitCode.pass || exitCode === ExitCode.warning) {
-    if (outcome.result === 'warning')
+    if (outcome.result === 'warning' || outcome.attention === true)
       actions.warning(show(`${outcome.headline}${objectives(evaluation, 'warning')}`), { title });
     else actions.notice(show(outcome.headline), { title });
     process.exitCode = 0;
