@@ -132,6 +132,36 @@ describe('the verdict, as GitHub shows it', () => {
     expect(fail.summary).toContain('Recent evaluations');
   });
 
+  it('a warning from the total score names the objective that failed, with the threshold a relative criterion became', async () => {
+    const root = workspace({ response_time_p95: 400, error_rate: 0.5 });
+    writeFileSync(
+      path.join(root, '.ci-connect/base/carts/slo.yaml'),
+      [
+        'objectives:',
+        '  - sli: response_time_p95',
+        '    pass: [{criteria: ["<=+10%"]}]',
+        '  - sli: error_rate',
+        '    pass: [{criteria: ["<=1"]}]',
+        'total_score: {pass: "90%", warning: "50%"}',
+        '',
+      ].join('\n'),
+    );
+    expect((await gate(root)).outputs.result).toBe('pass');
+    writeFileSync(
+      path.join(root, 'values.json'),
+      JSON.stringify({ response_time_p95: 500, error_rate: 0.5 }),
+    );
+    const run = await gate(root);
+    expect(run.outputs).toMatchObject({ result: 'warning', score: '50' });
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        command: 'warning',
+        message:
+          'quality gate warning: shop/hardening/carts 1.4.2, score 50.00%; failed objectives: response_time_p95 = 500 (violated: <=+10% (440))',
+      }),
+    ]);
+  });
+
   it('fail: the step fails, naming the objectives that failed', async () => {
     const run = await gate(workspace({ response_time_p95: 900, error_rate: 5 }));
     expect(run.exitCode).toBe(1);

@@ -4,8 +4,8 @@
  * | exit code | step | annotation |
  * |---|---|---|
  * | 0 pass | success | notice (a warning for a dry run the real run would refuse) |
- * | 0 or 4 warning | success | warning, naming the objectives in warning (GitHub has no "unstable") |
- * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the failed objectives (or those in warning) |
+ * | 0 or 4 warning | success | warning, naming the objectives that failed or were in warning (GitHub has no "unstable") |
+ * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the objectives that failed or were in warning |
  * | 5 approval required | failed | error: approve with approved_by, or a protected environment |
  * | 2, 3, 70 | failed | error with the message and hint, on the config file and line when one is at fault |
  *
@@ -19,6 +19,7 @@ import {
   CiConnectError,
   ConfigError,
   ExitCode,
+  formatTargets,
   objectiveName,
   type EvaluationRecord,
   type Host,
@@ -37,7 +38,7 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
   const title = 'ci-connect';
   if (exitCode === ExitCode.pass || exitCode === ExitCode.warning) {
     if (outcome.result === 'warning' || outcome.attention === true)
-      actions.warning(show(`${outcome.headline}${objectives(evaluation, 'warning')}`), { title });
+      actions.warning(show(`${outcome.headline}${notPassed(evaluation)}`), { title });
     else actions.notice(show(outcome.headline), { title });
     process.exitCode = 0;
     return;
@@ -57,8 +58,8 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
     // A warning fails the step only through on_warning: fail; say so, with what was in warning.
     const why =
       outcome.result === 'warning'
-        ? `${objectives(evaluation, 'warning')}; on_warning: fail counts a warning as a failure`
-        : objectives(evaluation, 'fail');
+        ? `${notPassed(evaluation)}; on_warning: fail counts a warning as a failure`
+        : notPassed(evaluation);
     actions.setFailed(show(`${outcome.headline}${why}`));
   } else {
     actions.error(show(`${outcome.headline} (exit code ${exitCode})`), { title });
@@ -66,19 +67,24 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
   process.exitCode = exitCode;
 }
 
-/** `; failed objectives: response_time_p95 = 612 (pass: <=600), ...` */
-function objectives(evaluation: EvaluationRecord | undefined, status: 'fail' | 'warning'): string {
-  const matching = evaluation?.objectives.filter((o) => o.status === status) ?? [];
-  if (matching.length === 0) return '';
-  const listed = matching.map((o) => {
-    const targets = [...o.passTargets, ...o.warningTargets]
-      .filter((t) => t.violated)
-      .map((t) => t.criteria)
-      .join(', ');
-    const value = o.value === null ? 'no data' : String(o.value);
-    return `${objectiveName(o)} = ${value}${targets === '' ? '' : ` (violated: ${targets})`}`;
+/**
+ * `; failed objectives: response_time_p95 = 612 (violated: <=+10% (528.11)); warning objectives: ...`:
+ * every objective that cost score, which for a warning from the total score may be failed ones.
+ */
+function notPassed(evaluation: EvaluationRecord | undefined): string {
+  const groups = (['fail', 'warning'] as const).flatMap((status) => {
+    const matching = evaluation?.objectives.filter((o) => o.status === status) ?? [];
+    if (matching.length === 0) return [];
+    const listed = matching.map((o) => {
+      const violated = [...o.passTargets, ...o.warningTargets]
+        .filter((t) => t.violated)
+        .map((t) => ({ ...t, violated: false }));
+      const value = o.value === null ? 'no data' : String(o.value);
+      return `${objectiveName(o)} = ${value}${violated.length === 0 ? '' : ` (violated: ${formatTargets(violated)})`}`;
+    });
+    return [`${status === 'fail' ? 'failed' : 'warning'} objectives: ${listed.join('; ')}`];
   });
-  return `; ${status === 'fail' ? 'failed' : 'warning'} objectives: ${listed.join('; ')}`;
+  return groups.map((group) => `; ${group}`).join('');
 }
 
 /** An error that ended the command: annotations with its message and hint, and its exit code. */
