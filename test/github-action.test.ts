@@ -322,6 +322,24 @@ describe('the verdict, as GitHub shows it', () => {
     expect(run.summary).toContain('\n```\n1 configuration error in ');
   });
 
+  it('a configuration error in a file outside the workspace: the annotation names the file and line in its text', async () => {
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
+    const outside = path.join(mkdtempSync(path.join(tmpdir(), 'ci-connect-outside-')), 'slo.yaml');
+    writeFileSync(outside, 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<1"]}\n');
+    const run = await gate(root, { slo: outside });
+    expect(run.exitCode).toBe(2);
+    expect(run.annotations).toEqual([
+      {
+        command: 'error',
+        // GitHub places annotations on files of the repository only: this one has no file property.
+        properties: { title: 'ci-connect: usage or configuration error' },
+        message: expect.stringMatching(
+          new RegExp(`^${outside.replace(/[.\\/]/g, '\\$&')}:4:1 YAML syntax error`),
+        ),
+      },
+    ]);
+  });
+
   it("reads the CLI's env vars for empty inputs, and puts a config file's warning on its line", async () => {
     const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
     writeFileSync(path.join(root, '.ci-connect/base/carts/slo.yaml'), `${SLO}colour: red\n`);

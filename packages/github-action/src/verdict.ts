@@ -105,8 +105,14 @@ export function reportError(error: unknown, host: Host): { exitCode: number; mes
     error instanceof ConfigError ? error.diagnostics.filter((d) => d.severity === 'error') : [];
   const title = `ci-connect: ${describeExitCode(exitCode)}`;
   for (const d of diagnostics.slice(0, MAX_DIAGNOSTIC_ANNOTATIONS)) {
-    const text = `${d.path === '' ? '' : `${d.path}: `}${d.message}${d.hint === undefined ? '' : `\nhint: ${d.hint}`}`;
-    actions.error(show(text), { title, ...fileLocation(d.file, host.cwd, host.env, d.line, d.column) });
+    const location = fileLocation(d.file, host.cwd, host.env, d.line, d.column);
+    // GitHub places an annotation on a file of the repository only: any other file is named in the text.
+    const where =
+      location.file !== undefined || d.file === ''
+        ? ''
+        : `${d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`} `;
+    const text = `${where}${d.path === '' ? '' : `${d.path}: `}${d.message}${d.hint === undefined ? '' : `\nhint: ${d.hint}`}`;
+    actions.error(show(text), { title, ...location });
   }
   const whole = `${message}${hint === undefined ? '' : `\nhint: ${hint}`}`;
   // The diagnostics carry the files and lines; the whole message says how many there were.
