@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { COMMAND_INPUTS } from '../packages/github-action/src/command-inputs.js';
 import { actionDir } from './support/action-runner.js';
 import { defineRealComponent, findExecutable, itWithReal, repoRoot } from './support/real-components.js';
 
@@ -61,6 +62,10 @@ describe('action.yml', () => {
       ),
     );
     expect([...read].sort()).toEqual(Object.keys(actionYml.inputs).sort());
+    // Each input belongs to a command (an input no command uses would draw a warning on every run).
+    expect([...new Set(Object.values(COMMAND_INPUTS).flat())].sort()).toEqual(
+      Object.keys(actionYml.inputs).sort(),
+    );
     for (const [name, input] of Object.entries(actionYml.inputs)) {
       expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
       expect(input.description.length, name).toBeGreaterThan(20);

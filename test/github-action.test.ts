@@ -364,6 +364,25 @@ describe('the verdict, as GitHub shows it', () => {
     expect(warning?.message).toContain('colour');
   });
 
+  it('an input the command does not use: a warning naming it, and the gate runs', async () => {
+    const run = await gate(workspace({ response_time_p95: 300, error_rate: 0.5 }), {
+      approved_by: 'jane',
+      force: 'true',
+      // action.yml's default, as the runner passes it: not given by the workflow.
+      dry_run: 'false',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.annotations).toEqual([
+      {
+        command: 'warning',
+        properties: { title: 'ci-connect' },
+        message:
+          'evaluate does not use the inputs approved_by, force: they are ignored (they are for trigger-deployment, promote)',
+      },
+      expect.objectContaining({ command: 'notice' }),
+    ]);
+  });
+
   it('a bad input (2): the error names the input and how to write it', async () => {
     const run = await gate(workspace({}), { on_warning: 'maybe' });
     expect(run.exitCode).toBe(2);
