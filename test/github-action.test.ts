@@ -130,6 +130,16 @@ describe('the verdict, as GitHub shows it', () => {
     ]);
     // The summary's heatmap shows the earlier evaluations of the same gate, from history.
     expect(fail.summary).toContain('Recent evaluations');
+    // No on_warning input: the failure says where the policy came from.
+    writeFileSync(
+      path.join(root, '.ci-connect/ci-connect.yaml'),
+      'project: shop\ndefaults:\n  stage: hardening\n  onWarning: fail\n',
+    );
+    const byConfig = await gate(root);
+    expect(byConfig.exitCode).toBe(1);
+    expect(byConfig.annotations[0]?.message).toMatch(
+      /; ci-connect\.yaml's defaults\.onWarning: fail counts a warning as a failure$/,
+    );
   });
 
   it('a warning from the total score names the objective that failed, with the threshold a relative criterion became', async () => {

@@ -30,7 +30,7 @@ export async function run(): Promise<void> {
     if (ignored !== undefined) actions.warning(redactor.redact(ignored), { title: 'ci-connect' });
     const outcome = await runCommand(inputs, host);
     setOutputs(outcome, inputs, host);
-    reportVerdict(outcome, host, inputs.stage);
+    reportVerdict(outcome, host, inputs);
     await publish(outcome, inputs, host);
   } catch (error) {
     const { exitCode, message } = reportError(error, host);

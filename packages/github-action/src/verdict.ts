@@ -26,13 +26,18 @@ import {
 } from '@ci-connect/core';
 import { approvalInActionTerms, inActionTerms } from './cli-terms.js';
 import type { ActionOutcome } from './commands.js';
+import type { ActionInputs } from './inputs.js';
 import { fileLocation } from './runner-host.js';
 
 // GitHub shows at most 10 error annotations of a step.
 const MAX_DIAGNOSTIC_ANNOTATIONS = 10;
 
 /** Annotates the outcome and sets the step's exit code. */
-export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string | undefined): void {
+export function reportVerdict(
+  outcome: ActionOutcome,
+  host: Host,
+  inputs: Pick<ActionInputs, 'stage' | 'onWarning'>,
+): void {
   const show = (text: string) => host.redactor.redact(approvalInActionTerms(text));
   const { exitCode, evaluation } = outcome;
   const title = 'ci-connect';
@@ -44,7 +49,7 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
     return;
   }
   if (exitCode === ExitCode.approvalRequired) {
-    const runStage = outcome.runs?.[0]?.stage ?? stage;
+    const runStage = outcome.runs?.[0]?.stage ?? inputs.stage;
     const where = runStage === undefined ? 'this stage' : `the stage ${runStage}`;
     actions.error(
       show(
@@ -58,7 +63,7 @@ export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string 
     // A warning fails the step only through on_warning: fail; say so, with what was in warning.
     const why =
       outcome.result === 'warning'
-        ? `${notPassed(evaluation)}; on_warning: fail counts a warning as a failure`
+        ? `${notPassed(evaluation)}; ${inputs.onWarning === undefined ? "ci-connect.yaml's defaults.onWarning" : 'on_warning'}: fail counts a warning as a failure`
         : notPassed(evaluation);
     actions.setFailed(show(`${outcome.headline}${why}`));
   } else {
