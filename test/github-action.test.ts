@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from './support/action-runner.js';
+import { findFreePort } from './support/free-port.js';
 import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
 import {
   startGitHubApiStandIn,
@@ -460,6 +461,30 @@ describe('the verdict, as GitHub shows it', () => {
     expect(error?.message).toContain('\nhint: ');
     expect(run.masked).toContain(PROMETHEUS_TOKEN);
     expectNoTokens(run);
+  });
+
+  // The bundle carries axios' own proxy rules (scripts/axios-proxy-rules.js): a runner has no
+  // axios installation to find them in, and without them the error would blame Prometheus.
+  it('behind a proxy that refuses (3): the error names the proxy and its env var', async () => {
+    const root = workspace({});
+    writeFileSync(
+      path.join(root, '.ci-connect/base/carts/slo.yaml'),
+      'objectives:\n  - sli: up_ratio\n    pass: [{criteria: ["<1"]}]\ntotal_score: {pass: "90%"}\n',
+    );
+    mkdirSync(path.join(root, '.ci-connect/base/carts/sli'));
+    writeFileSync(
+      path.join(root, '.ci-connect/base/carts/sli/prometheus.yaml'),
+      'spec_version: "1.0"\nindicators:\n  up_ratio: "avg(up)"\n',
+    );
+    const port = await findFreePort();
+    const run = await runAction({
+      workspace: root,
+      inputs: { service: 'carts' },
+      env: { PROMETHEUS_URL: 'http://prometheus.invalid:9090', HTTP_PROXY: `http://127.0.0.1:${port}` },
+    });
+    expect(run.exitCode).toBe(3);
+    const error = run.annotations.find((a) => a.command === 'error');
+    expect(error?.message).toContain(`the proxy 127.0.0.1:${port} (from HTTP_PROXY) refused the connection`);
   });
 });
 
