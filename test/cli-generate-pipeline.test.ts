@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { groovyString } from '../packages/core/src/pipelines/render-jenkins.js';
 import { runCli } from './support/cli.js';
 import { installPackedCli, npm } from './support/packed-cli.js';
-import { defineRealComponent, describeWithReal, detectCommand, repoRoot } from './support/real-components.js';
+import { groovy, runGroovy } from './support/groovy.js';
+import { describeWithReal, repoRoot } from './support/real-components.js';
 
 const tempDirs: string[] = [];
 afterAll(async () => {
@@ -132,12 +133,6 @@ describeWithReal(npm, 'generate pipeline from the installed package', () => {
   }, 180_000);
 });
 
-const groovy = defineRealComponent({
-  name: 'Groovy',
-  installHint: 'apt-get install -y groovy openjdk-17-jre-headless',
-  detect: () => detectCommand('groovy'),
-});
-
 /** Compiles each file to Groovy's CONVERSION phase (a parse: no class is resolved, nothing runs). */
 const PARSE_SCRIPT = `
 import org.codehaus.groovy.control.*
@@ -151,11 +146,7 @@ System.exit(failures == 0 ? 0 : 1)
 `;
 
 describeWithReal(groovy, 'generated Jenkinsfiles, parsed by real Groovy', (found) => {
-  const javaHome = '/usr/lib/jvm/java-17-openjdk-amd64';
-  const run = (args: string[]) =>
-    promisify(execFile)(found.bin, args, {
-      env: { ...process.env, JAVA_HOME: process.env.JAVA_HOME ?? javaHome },
-    });
+  const run = (args: string[]) => runGroovy(found.bin, args, { cwd: repoRoot });
 
   it('parses the Jenkinsfile of every Keptn shipyard, a hostile project name included', async () => {
     const files: string[] = [];
