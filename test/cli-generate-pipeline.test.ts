@@ -32,9 +32,20 @@ async function repository(shipyard: string, services = ['carts', 'orders']): Pro
   return root;
 }
 
+const GENERATE_TOPIC =
+  'Write files for your CI from the config directory: pipeline (GitLab, GitHub, Jenkins)';
+
 const SOCK_SHOP = 'examples_onboarding-carts_shipyard.yaml';
 
 describe('generate pipeline', () => {
+  it('the generate topic says what it is for, in --help of the topic and of the CLI', async () => {
+    const topic = await runCli(['generate', '--help']);
+    expect(topic.exitCode, topic.stderr).toBe(0);
+    expect(topic.stdout.split('\n')[0]).toBe(GENERATE_TOPIC);
+    const root = await runCli(['--help']);
+    expect(root.stdout.replace(/\s+/g, ' ')).toContain(`generate ${GENERATE_TOPIC}`);
+  });
+
   it.each([
     ['gitlab', '.gitlab-ci.yml'],
     ['github', '.github/workflows/ci-connect.yml'],
