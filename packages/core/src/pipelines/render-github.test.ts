@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { UsageError } from '../errors.js';
 import { GITHUB_ACTION, renderGithub } from './render-github.js';
 import { keptnShipyard, planOf, schemaValidator } from './test-support/pipelines.js';
 
@@ -60,5 +61,15 @@ describe('renderGithub', () => {
       history: 'postgres://ci@db.example.com/ci_history',
     });
     expect(schemaValidator('github-workflow')(document)).toBe(true);
+  });
+
+  it.each([
+    ['project', { project: '${{ secrets.DEPLOY_KEY }}' }],
+    ['history', { history: 'git:h@https://x:${{ secrets.PAT }}@github.com/o/r.git' }],
+    ['configDir', { configDir: 'conf/${{github.token}}' }],
+  ])('refuses a %s holding a GitHub expression, which the workflow would evaluate', async (_, request) => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), request);
+    expect(() => github(plan)).toThrow(UsageError);
+    expect(() => github(plan)).toThrow(/\$\{\{ .*GitHub evaluates/);
   });
 });

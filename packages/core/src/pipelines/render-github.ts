@@ -7,6 +7,7 @@
  */
 
 import { stringify } from 'yaml';
+import { UsageError } from '../errors.js';
 import { commentBlock, headerLines, manualStages } from './header.js';
 import { isDefaultSequence, type RenderRequest } from './render-request.js';
 import type { PipelineJob, PipelinePlan } from './types.js';
@@ -63,9 +64,9 @@ function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, string> 
     stage: job.stage,
     service: job.service,
     version: '${{ github.sha }}',
-    ...(plan.project === undefined ? {} : { project: plan.project }),
-    ...(plan.configDir === undefined ? {} : { config_dir: plan.configDir }),
-    history: plan.history,
+    ...(plan.project === undefined ? {} : { project: literal(plan.project, '--project') }),
+    ...(plan.configDir === undefined ? {} : { config_dir: literal(plan.configDir, '--config-dir') }),
+    history: literal(plan.history, '--history'),
     ...(isDefaultSequence(job) ? {} : { sequence: job.sequence }),
     ...(job.from === undefined ? {} : { from_stage: job.from }),
     // GitHub does not tell a job who approved it: the record names the environment's reviewers.
@@ -73,6 +74,20 @@ function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, string> 
       ? { approved_by: `reviewers of environment ${job.stage} (run \${{ github.run_id }})` }
       : {}),
   };
+}
+
+/**
+ * A value as the workflow must pass it: GitHub evaluates `${{ ... }}` anywhere in a `with:` value
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/expressions), so such a
+ * value would reach secrets and record them in the history. Stage, sequence and service names
+ * cannot hold it; these can.
+ */
+function literal(value: string, flag: string): string {
+  if (!value.includes('${{')) return value;
+  throw new UsageError(
+    `${flag} ${JSON.stringify(value)} holds \${{ ... }}, which GitHub evaluates in a workflow (secrets included)`,
+    { hint: `give ${flag} a plain value (or its setting in ci-connect.yaml), without \${{` },
+  );
 }
 
 function historyNotes(history: string): string[] {
