@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { groovyString } from '../packages/core/src/pipelines/render-jenkins.js';
 import { runCli } from './support/cli.js';
 import { installPackedCli, npm } from './support/packed-cli.js';
@@ -101,6 +102,18 @@ describe('generate pipeline', () => {
       ['hardening-delivery-carts', []],
       ['production-delivery-carts', ['hardening-delivery-carts']],
     ]);
+  });
+
+  it("records a GitHub approver as docs/ci/github.md's approval example does", async () => {
+    const root = await repository('examples-0.7.3_onboarding-carts_shipyard.yaml', ['carts']);
+    const run = await runCli(['generate', 'pipeline', '--ci', 'github', '--output', '-'], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    type Workflow = { jobs: Record<string, { steps: { with?: Record<string, string> }[] }> };
+    const generated = (parse(run.stdout) as Workflow).jobs['production-delivery-carts']!;
+    const page = await readFile(path.join(repoRoot, 'docs/ci/github.md'), 'utf8');
+    const example = page.match(/```yaml\n(production:[\s\S]*?)```/)?.[1] ?? '';
+    const documented = (parse(example) as Workflow['jobs'])['production']!;
+    expect(generated.steps[1]!.with!['approved_by']).toBe(documented.steps[1]!.with!['approved_by']);
   });
 
   it('names the shipyard line of a stage name no job could carry (exit 2)', async () => {

@@ -4,6 +4,9 @@ import { UsageError } from '../errors.js';
 import { GITHUB_ACTION, renderGithub } from './render-github.js';
 import { keptnShipyard, planOf, schemaValidator } from './test-support/pipelines.js';
 
+// The run's page lists who approved its deployments; the job itself cannot know.
+const RUN_URL = '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}';
+
 type Job = {
   if?: string;
   needs?: string[];
@@ -38,7 +41,7 @@ describe('renderGithub', () => {
         service: 'carts',
         version: '${{ github.sha }}',
         history: 'git:ci-connect-history',
-        approved_by: 'reviewers of environment production (run ${{ github.run_id }})',
+        approved_by: `reviewers of environment production: ${RUN_URL}`,
       },
     });
     expect(prod!.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });

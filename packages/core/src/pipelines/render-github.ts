@@ -15,6 +15,9 @@ import type { PipelineJob, PipelinePlan } from './types.js';
 export const GITHUB_ACTION = 'ci-connect/ci-connect/packages/github-action@v0.1.0';
 export const GITHUB_CHECKOUT = 'actions/checkout@v4';
 
+/** The run's page, which lists who reviewed its deployments. */
+const RUN_URL = '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}';
+
 /** A branch of the repository, pushed to with the job's GITHUB_TOKEN (`contents: write`). */
 export const GITHUB_DEFAULT_HISTORY = 'git:ci-connect-history';
 
@@ -69,10 +72,9 @@ function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, string> 
     history: literal(plan.history, '--history'),
     ...(isDefaultSequence(job) ? {} : { sequence: job.sequence }),
     ...(job.from === undefined ? {} : { from_stage: job.from }),
-    // GitHub does not tell a job who approved it: the record names the environment's reviewers.
-    ...(job.manualApproval
-      ? { approved_by: `reviewers of environment ${job.stage} (run \${{ github.run_id }})` }
-      : {}),
+    // GitHub does not tell a job who approved it (github.actor is who started the run): the
+    // record names the environment's reviewers and the run, whose page shows who approved.
+    ...(job.manualApproval ? { approved_by: `reviewers of environment ${job.stage}: ${RUN_URL}` } : {}),
   };
 }
 
