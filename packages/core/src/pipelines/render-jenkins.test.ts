@@ -24,8 +24,10 @@ describe('renderJenkins', () => {
         '            version: env.GIT_COMMIT ?: env.BUILD_TAG,',
         "            history: 'git:ci-connect-history',",
         "            onWarning: 'warn',",
+        "            reportDir: 'ci-connect-report/production-delivery-carts',",
         "            credentials: [gitUsernamePassword(credentialsId: 'ci-connect-history', gitToolName: 'Default')],",
-        "            approval: 'input'",
+        "            approval: 'input',",
+        "            extraArgs: ['--results-dir', 'ci-connect-results/production-delivery-carts']",
         '          )',
       ].join('\n'),
     );
@@ -54,6 +56,23 @@ describe('renderJenkins', () => {
       "stage('us-delivery-carts') {",
     ]);
     expect(text).not.toContain('credentials:');
+  });
+
+  it('gives each job its own report and results directory: parallel jobs share one workspace', async () => {
+    const plan = planOf(await keptnShipyard('examples_onboarding-carts_shipyard-quality-gates.yaml'), {
+      services: ['carts', 'orders'],
+    });
+    const text = jenkins(plan);
+    expect(text).toContain("stage('step 1: hardening') {\n      parallel {");
+    const reportDirs = [...text.matchAll(/reportDir: '([^']*)'/g)].map((m) => m[1]);
+    expect(reportDirs).toEqual([
+      'ci-connect-report/hardening-evaluation-carts',
+      'ci-connect-report/hardening-evaluation-orders',
+    ]);
+    const sock = jenkins(planOf(await keptnShipyard('examples_onboarding-carts_shipyard.yaml')));
+    expect(sock).toMatch(
+      /ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'staging',[\s\S]*?reportDir: 'ci-connect-report\/staging-delivery-carts',[\s\S]*?extraArgs: \['--results-dir', 'ci-connect-results\/staging-delivery-carts'\]\n\s+\)/,
+    );
   });
 
   it.each([
@@ -85,8 +104,7 @@ describe('renderJenkins: sequences and promotions', () => {
     const text = jenkins(planOf(shipyard));
     expect(text).toMatch(/ciConnectEvaluate\(\n\s+service: 'carts',\n\s+stage: 'qa',/);
     expect(text).toMatch(
-      /ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'prod',[\s\S]*?sequence: 'ship',\n\s+from: 'dev'\n\s+\)/,
+      /ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'prod',[\s\S]*?sequence: 'ship',\n\s+from: 'dev',\n\s+extraArgs: \['--results-dir', 'ci-connect-results\/prod-ship-carts'\]\n\s+\)/,
     );
-    expect(text).not.toContain('extraArgs');
   });
 });

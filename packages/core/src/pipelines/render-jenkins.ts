@@ -17,6 +17,10 @@ export const JENKINS_HISTORY_CREDENTIAL = 'ci-connect-history';
 
 export const JENKINS_DEFAULT_HISTORY = 'git:ci-connect-history';
 
+/** The library's and the CLI's default report and JMeter results directories; each job takes a subdirectory. */
+const REPORT_DIR = 'ci-connect-report';
+const RESULTS_DIR = 'ci-connect-results';
+
 const STEPS: Readonly<Record<PipelineCommand, string>> = {
   'trigger-deployment': 'ciConnectTriggerDeployment',
   promote: 'ciConnectPromote',
@@ -108,6 +112,9 @@ function argumentsOf(plan: PipelinePlan, job: PipelineJob): string[] {
     ...(plan.configDir === undefined ? [] : [`configDir: ${groovyString(plan.configDir)}`]),
     `history: ${groovyString(plan.history)}`,
     `onWarning: 'warn'`,
+    // Parallel stages share the workspace, and archiveArtifacts of one path in a later stage
+    // replaces the earlier stage's files: every job writes its own directories.
+    `reportDir: ${groovyString(`${REPORT_DIR}/${job.id}`)}`,
     ...(plan.history.startsWith('git:')
       ? [
           `credentials: [gitUsernamePassword(credentialsId: ${groovyString(JENKINS_HISTORY_CREDENTIAL)}, gitToolName: 'Default')]`,
@@ -116,6 +123,10 @@ function argumentsOf(plan: PipelinePlan, job: PipelineJob): string[] {
     ...(isDefaultSequence(job) ? [] : [`sequence: ${groovyString(job.sequence)}`]),
     ...(job.from === undefined ? [] : [`from: ${groovyString(job.from)}`]),
     ...(job.manualApproval ? [`approval: 'input'`] : []),
+    // evaluate has no results directory: it reads results, it runs no test.
+    ...(job.command === 'evaluate'
+      ? []
+      : [`extraArgs: ['--results-dir', ${groovyString(`${RESULTS_DIR}/${job.id}`)}]`]),
   ];
 }
 
