@@ -68,6 +68,40 @@ describe('generate pipeline', () => {
     expect(stdout.stdout).toBe(bytes.toString('utf8'));
   });
 
+  it('writes the same bytes whatever the order or repetition of --service and --sequence', async () => {
+    const root = await repository(SOCK_SHOP);
+    const run = async (...args: string[]) =>
+      (await runCli(['generate', 'pipeline', '--ci', 'gitlab', '--output', '-', ...args], { cwd: root }))
+        .stdout;
+    const first = await run(
+      '--service',
+      'orders',
+      '--service',
+      'carts',
+      '--sequence',
+      'delivery-direct',
+      '--sequence',
+      'delivery',
+    );
+    expect(first).toContain(
+      '# Regenerate after changing the shipyard: ci-connect generate pipeline --ci gitlab --service carts --service orders --sequence delivery --sequence delivery-direct\n',
+    );
+    expect(
+      await run(
+        '--service',
+        'carts',
+        '--sequence',
+        'delivery',
+        '--service',
+        'orders',
+        '--service',
+        'carts',
+        '--sequence',
+        'delivery-direct',
+      ),
+    ).toBe(first);
+  });
+
   it('refuses to overwrite a hand-written file (exit 2, untouched), overwrites it with --force', async () => {
     const root = await repository(SOCK_SHOP);
     const mine = 'build:\n  script: make\n';

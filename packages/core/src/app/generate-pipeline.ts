@@ -73,7 +73,7 @@ export async function generatePipeline(
     shipyardFile: `${shownConfigDir}/shipyard.yaml`,
     ...(shownConfigDir === DEFAULT_CONFIG_DIR ? {} : { configDir: shownConfigDir }),
     ...(request.project === undefined ? {} : { project: request.project }),
-    ...(request.sequences === undefined ? {} : { entrySequences: request.sequences }),
+    ...(request.sequences === undefined ? {} : { entrySequences: distinct(request.sequences) }),
     deploysWithHelm: (task: ShipyardTask) =>
       (config.tasks[task.name] ?? DEFAULT_TASK_RUNNERS[task.name]) === 'helm',
   });
@@ -85,8 +85,7 @@ export async function generatePipeline(
 }
 
 async function servicesOf(request: GeneratePipelineRequest, configDir: string): Promise<string[]> {
-  if (request.services !== undefined && request.services.length > 0)
-    return [...new Set(request.services)].sort();
+  if (request.services !== undefined && request.services.length > 0) return distinct(request.services);
   const services = await listServices(configDir);
   // findOnlyService says what to do when there is none.
   return services.length === 0 ? [await findOnlyService(configDir)] : services;
@@ -142,12 +141,17 @@ function repositoryPath(cwd: string, path: string, flag: string): string {
 function commandLine(request: GeneratePipelineRequest, configDir: string): string {
   const words = ['ci-connect', 'generate', 'pipeline', '--ci', request.ci];
   if (configDir !== DEFAULT_CONFIG_DIR) words.push('--config-dir', configDir);
-  for (const service of request.services ?? []) words.push('--service', service);
+  // Sorted and once each, as the plan takes them: the same request always gives the same bytes.
+  for (const service of distinct(request.services)) words.push('--service', service);
   if (request.project !== undefined) words.push('--project', request.project);
   if (request.history !== undefined) words.push('--history', request.history);
-  for (const sequence of request.sequences ?? []) words.push('--sequence', sequence);
+  for (const sequence of distinct(request.sequences)) words.push('--sequence', sequence);
   if (request.output !== undefined && request.output !== '-') words.push('--output', request.output);
   return words.map(shellWord).join(' ');
+}
+
+function distinct(words: readonly string[] | undefined): string[] {
+  return [...new Set(words ?? [])].sort();
 }
 
 function shellWord(word: string): string {
