@@ -232,7 +232,17 @@ describeWithReal(groovy, 'generated Jenkinsfiles, parsed by real Groovy', (found
   }, 60_000);
 
   it('reads back every quoted name exactly as it was (nothing is interpolated or cut)', async () => {
-    const texts = ["o'shop", 'a\\b', '${env.SECRET}', '$HOME', 'two\nlines', '"\'"', "\\'"];
+    const texts = [
+      "o'shop",
+      'a\\b',
+      '\\u000a',
+      'C:\\users',
+      '${env.SECRET}',
+      '$HOME',
+      'two\nlines',
+      '"\'"',
+      "\\'",
+    ];
     const root = await repository(SOCK_SHOP);
     const script = path.join(root, 'strings.groovy');
     await writeFile(
@@ -241,6 +251,22 @@ describeWithReal(groovy, 'generated Jenkinsfiles, parsed by real Groovy', (found
     );
     const { stdout } = await run([script]);
     expect(JSON.parse(stdout)).toEqual(texts);
+  }, 60_000);
+
+  it('keeps \\u escapes in the header comments as text: Groovy reads them before comments end', async () => {
+    const root = await repository(SOCK_SHOP);
+    const project = '\\u000a println("INJECTED") //';
+    const history = String.raw`file:C:\users\ci\history.jsonl`;
+    const args = ['--project', project, '--history', history, '--output', '-'];
+    const generated = await runCli(['generate', 'pipeline', '--ci', 'jenkins', ...args], { cwd: root });
+    expect(generated.exitCode, generated.stderr).toBe(0);
+    // The header alone, as a script: comments only, so it prints nothing and parses.
+    const header = generated.stdout.slice(0, generated.stdout.indexOf('@Library'));
+    expect(header).toContain('println("INJECTED")');
+    const script = path.join(root, 'header.groovy');
+    await writeFile(script, header);
+    const { stdout } = await run([script]);
+    expect(stdout).toBe('');
   }, 60_000);
 
   it('fails to parse a broken Jenkinsfile (the check checks)', async () => {

@@ -85,6 +85,15 @@ describe('renderJenkins', () => {
     expect(groovyString(text)).toBe(quoted);
   });
 
+  it('writes a \\u in the header comments with an even run of backslashes (Groovy would read an escape)', async () => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
+      history: String.raw`file:C:\users\\\u000a`,
+    });
+    const text = jenkins(plan);
+    expect(text).toContain(String.raw`// History: file:C:\\users\\\\u000a` + '\n');
+    expect(text).toContain(String.raw`history: 'file:C:\\users\\\\\\u000a',`);
+  });
+
   it('keeps a hostile project name inside its string', async () => {
     const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
       project: "x', evil: 'y",

@@ -39,7 +39,7 @@ export function renderJenkins(request: RenderRequest): string {
   });
   const levels = levelsOf(plan.jobs).map((jobs, i) => renderLevel(plan, jobs, i));
   return [
-    commentBlock(header, '//'),
+    commentBlock(header.map(withoutUnicodeEscapes), '//'),
     `@Library(${groovyString(JENKINS_LIBRARY)}) _`,
     '',
     'pipeline {',
@@ -128,6 +128,16 @@ function argumentsOf(plan: PipelinePlan, job: PipelineJob): string[] {
       ? []
       : [`extraArgs: ['--results-dir', ${groovyString(`${RESULTS_DIR}/${job.id}`)}]`]),
   ];
+}
+
+/**
+ * Groovy, like Java, reads `\uXXXX` escapes before it finds where a comment ends, so a `\u000a`
+ * in a project name or a Windows path (`C:\users`) would end the comment or fail the parse. A
+ * backslash before `u` is taken as an escape only after an even number of backslashes: each such
+ * run is made even.
+ */
+function withoutUnicodeEscapes(line: string): string {
+  return line.replace(/\\+(?=u)/g, (run) => (run.length % 2 === 1 ? `${run}\\` : run));
 }
 
 /**
