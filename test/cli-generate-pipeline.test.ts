@@ -138,6 +138,25 @@ describe('generate pipeline', () => {
     ]);
   });
 
+  it('maps the env vars ci-connect.yaml names (and PGPASSWORD for postgres://) into the GitHub workflow', async () => {
+    const root = await repository(SOCK_SHOP, ['carts']);
+    await writeFile(
+      path.join(root, '.ci-connect/ci-connect.yaml'),
+      'providers:\n  prometheus:\n    tokenEnv: PROM_TOKEN\n    urlEnv: PROM_URL\n',
+    );
+    const args = ['--history', 'postgres://ci@db.example.com/ci_history', '--output', '-'];
+    const run = await runCli(['generate', 'pipeline', '--ci', 'github', ...args], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const env = (parse(run.stdout) as { env: Record<string, string> }).env;
+    expect(env).toMatchObject({
+      PROM_TOKEN: '${{ secrets.PROM_TOKEN }}',
+      PROM_URL: '${{ vars.PROM_URL }}',
+      DT_API_TOKEN: '${{ secrets.DT_API_TOKEN }}',
+      PGPASSWORD: '${{ secrets.PGPASSWORD }}',
+    });
+    expect(env).not.toHaveProperty('PROMETHEUS_TOKEN');
+  });
+
   it("records a GitHub approver as docs/ci/github.md's approval example does", async () => {
     const root = await repository('examples-0.7.3_onboarding-carts_shipyard.yaml', ['carts']);
     const run = await runCli(['generate', 'pipeline', '--ci', 'github', '--output', '-'], { cwd: root });

@@ -11,6 +11,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import { DEFAULT_TASK_RUNNERS, loadProjectSettings, type ProjectConfig } from '../config/project-config.js';
+import { envNamesOf, settingsOf } from '../config/provider-settings.js';
 import { DEFAULT_CONFIG_DIR, findOnlyService } from '../config/project-context.js';
 import { listServices } from '../config/service-files.js';
 import { UsageError } from '../errors.js';
@@ -19,6 +20,7 @@ import {
   planPipeline,
   RENDERERS,
   type PipelineCi,
+  type PipelineEnv,
   type PipelinePlan,
 } from '../pipelines/index.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
@@ -66,10 +68,12 @@ export async function generatePipeline(
   const loaded = await loadShipyardFile(join(configDir, 'shipyard.yaml'));
   for (const d of loaded.diagnostics) if (d.severity === 'warning') host.logger.warn(formatDiagnostic(d));
   const shipyard = requireConfig(loaded.shipyard, loaded.diagnostics);
+  const history = historyOf(request, config, renderer.defaultHistory, host);
   const plan = planPipeline({
     shipyard,
     services: await servicesOf(request, configDir),
-    history: historyOf(request, config, renderer.defaultHistory, host),
+    history,
+    env: envOf(config, history),
     shipyardFile: `${shownConfigDir}/shipyard.yaml`,
     ...(shownConfigDir === DEFAULT_CONFIG_DIR ? {} : { configDir: shownConfigDir }),
     ...(request.project === undefined ? {} : { project: request.project }),
@@ -89,6 +93,24 @@ async function servicesOf(request: GeneratePipelineRequest, configDir: string): 
   const services = await listServices(configDir);
   // findOnlyService says what to do when there is none.
   return services.length === 0 ? [await findOnlyService(configDir)] : services;
+}
+
+/**
+ * The env vars the jobs' ci-connect reads: each provider's endpoint URL (a plain variable) and
+ * credentials (secrets), as ci-connect.yaml names them or by default, the CloudEvents token, and
+ * PGPASSWORD for a postgres:// history.
+ */
+function envOf(config: ProjectConfig, history: string): PipelineEnv {
+  const secrets: string[] = [];
+  const variables: string[] = [];
+  for (const definition of PROVIDER_SETTINGS) {
+    const names = envNamesOf(definition.envDefaults, settingsOf(config.providers, definition) as never);
+    for (const [key, name] of Object.entries(names)) (key === 'urlEnv' ? variables : secrets).push(name);
+  }
+  const cloudevents = config.events.cloudevents?.tokenEnv;
+  if (cloudevents !== undefined) secrets.push(cloudevents);
+  if (/^postgres(ql)?:/.test(history)) secrets.push('PGPASSWORD');
+  return { secrets, variables };
 }
 
 /** The history the jobs use: it must outlive the runner, and a file on the runner does not. */

@@ -75,4 +75,18 @@ describe('renderGithub', () => {
     expect(() => github(plan)).toThrow(UsageError);
     expect(() => github(plan)).toThrow(/\$\{\{ .*GitHub evaluates/);
   });
+
+  it('passes the env vars ci-connect reads from repository secrets and variables: GitHub gives a step none', async () => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
+      env: { secrets: ['PROMETHEUS_TOKEN', 'DT_API_TOKEN'], variables: ['PROMETHEUS_URL'] },
+    });
+    const { text, document } = github(plan);
+    expect((document as unknown as { env: unknown }).env).toEqual({
+      DT_API_TOKEN: '${{ secrets.DT_API_TOKEN }}',
+      PROMETHEUS_TOKEN: '${{ secrets.PROMETHEUS_TOKEN }}',
+      PROMETHEUS_URL: '${{ vars.PROMETHEUS_URL }}',
+    });
+    expect(text).toContain('# Secrets and variables: ');
+    expect(schemaValidator('github-workflow')(document)).toBe(true);
+  });
 });

@@ -29,10 +29,13 @@ export function renderGithub(request: RenderRequest): string {
     on: { push: { branches: ['**'] }, workflow_dispatch: {} },
     // git: history pushes a branch of this repository; nothing else writes.
     permissions: { contents: plan.history.startsWith('git:') ? 'write' : 'read' },
+    // A step sees no secret and no repository variable unless the workflow maps it; an unset one
+    // is empty, which ci-connect reads as unset.
+    ...(envOf(plan) === undefined ? {} : { env: envOf(plan) }),
     jobs: Object.fromEntries(plan.jobs.map((job) => [job.id, jobOf(plan, job)])),
   };
   const header = headerLines(plan, 'github', request.command, {
-    history: historyNotes(plan.history),
+    history: [...historyNotes(plan.history), ...envNotes(plan)],
     approvals: [
       'Manual approvals: these jobs deploy to a GitHub environment named after the stage; add',
       'required reviewers to it (Settings > Environments) and the job waits for one of them:',
@@ -90,6 +93,36 @@ function literal(value: string, flag: string): string {
     `${flag} ${JSON.stringify(value)} holds \${{ ... }}, which GitHub evaluates in a workflow (secrets included)`,
     { hint: `give ${flag} a plain value (or its setting in ci-connect.yaml), without \${{` },
   );
+}
+
+/** `NAME: ${{ secrets.NAME }}` per secret, `${{ vars.NAME }}` per variable, by name. */
+function envOf(plan: PipelinePlan): Record<string, string> | undefined {
+  const entries = [
+    ...plan.env.secrets.map((name) => [literalName(name), `\${{ secrets.${name} }}`] as const),
+    ...plan.env.variables.map((name) => [literalName(name), `\${{ vars.${name} }}`] as const),
+  ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+/** An env var name that is also a secret or variable name GitHub can look up. */
+function literalName(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
+  throw new UsageError(
+    `ci-connect.yaml names the env var ${JSON.stringify(name)}, which no GitHub secret can be`,
+    {
+      hint: 'name env vars with letters, digits and "_" (e.g. PROMETHEUS_TOKEN)',
+    },
+  );
+}
+
+function envNotes(plan: PipelinePlan): string[] {
+  if (plan.env.secrets.length + plan.env.variables.length === 0) return [];
+  return [
+    '',
+    `Secrets and variables: the jobs read ${plan.env.secrets.join(', ') || 'no secret'} from repository (or`,
+    `environment) secrets and ${plan.env.variables.join(', ') || 'no variable'} from variables of the same names`,
+    '(Settings > Secrets and variables > Actions); one left unset is empty, which ci-connect reads as unset.',
+  ];
 }
 
 function historyNotes(history: string): string[] {
