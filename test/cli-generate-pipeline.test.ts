@@ -147,7 +147,8 @@ describe('generate pipeline', () => {
     const args = ['--history', 'postgres://ci@db.example.com/ci_history', '--output', '-'];
     const run = await runCli(['generate', 'pipeline', '--ci', 'github', ...args], { cwd: root });
     expect(run.exitCode, run.stderr).toBe(0);
-    const env = (parse(run.stdout) as { env: Record<string, string> }).env;
+    type Workflow = { jobs: Record<string, { steps: { env?: Record<string, string> }[] }> };
+    const env = (parse(run.stdout) as Workflow).jobs['dev-delivery-carts']!.steps[1]!.env;
     expect(env).toMatchObject({
       PROM_TOKEN: '${{ secrets.PROM_TOKEN }}',
       PROM_URL: '${{ vars.PROM_URL }}',

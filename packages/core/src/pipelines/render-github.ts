@@ -29,9 +29,6 @@ export function renderGithub(request: RenderRequest): string {
     on: { push: { branches: ['**'] }, workflow_dispatch: {} },
     // git: history pushes a branch of this repository; nothing else writes.
     permissions: { contents: plan.history.startsWith('git:') ? 'write' : 'read' },
-    // A step sees no secret and no repository variable unless the workflow maps it; an unset one
-    // is empty, which ci-connect reads as unset.
-    ...(envOf(plan) === undefined ? {} : { env: envOf(plan) }),
     jobs: Object.fromEntries(plan.jobs.map((job) => [job.id, jobOf(plan, job)])),
   };
   const header = headerLines(plan, 'github', request.command, {
@@ -59,7 +56,14 @@ function jobOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
     steps: [
       // promote reads the chart and values of the commit the earlier stage recorded.
       { uses: GITHUB_CHECKOUT, ...(job.command === 'promote' ? { with: { 'fetch-depth': 0 } } : {}) },
-      { id: 'ci-connect', uses: GITHUB_ACTION, with: inputsOf(plan, job) },
+      {
+        id: 'ci-connect',
+        uses: GITHUB_ACTION,
+        with: inputsOf(plan, job),
+        // A step sees no secret and no repository variable unless the workflow maps them; only
+        // this step gets them (not checkout). One left unset is empty: ci-connect reads it as unset.
+        ...(envOf(plan) === undefined ? {} : { env: envOf(plan) }),
+      },
     ],
   };
 }
