@@ -39,7 +39,9 @@ export function renderGithub(request: RenderRequest): string {
       `${manualStages(plan).join(', ')}. (Private repositories need GitHub Enterprise for reviewers.)`,
     ],
   });
-  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0 });
+  // Quoted as YAML 1.1 needs: YAML 1.1 readers (and yamllint) see `on`, where a stage named `no`, `on` or `y`
+  // would be a boolean.
+  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0, version: '1.1' });
 }
 
 function jobOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
