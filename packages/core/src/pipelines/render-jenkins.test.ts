@@ -94,6 +94,16 @@ describe('renderJenkins', () => {
     expect(text).toContain(String.raw`history: 'file:C:\\users\\\\\\u000a',`);
   });
 
+  it('names in its header the env vars the steps do not bind (monitoring endpoints and tokens)', async () => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
+      env: { secrets: ['DT_API_TOKEN'], variables: ['DT_URL'] },
+    });
+    expect(jenkins(plan)).toContain(
+      '// Endpoints and tokens: the steps bind only the history credential. The CLI reads DT_URL, and the\n' +
+        '// secrets DT_API_TOKEN, from the environment of the agent',
+    );
+  });
+
   it('keeps a hostile project name inside its string', async () => {
     const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
       project: "x', evil: 'y",

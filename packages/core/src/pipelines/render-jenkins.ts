@@ -31,7 +31,7 @@ const STEPS: Readonly<Record<PipelineCommand, string>> = {
 export function renderJenkins(request: RenderRequest): string {
   const { plan } = request;
   const header = headerLines(plan, 'jenkins', request.command, {
-    history: historyNotes(plan.history),
+    history: [...historyNotes(plan.history), ...envNotes(plan)],
     approvals: [
       "Manual approvals: the library's input step asks when the shipyard's approval task needs a person",
       '(limit who may answer with the input submitter setting of your Jenkins, or folder permissions).',
@@ -151,6 +151,17 @@ export function groovyString(text: string): string {
     .replaceAll('\n', '\\n')
     .replaceAll('\r', '\\r');
   return `'${escaped}'`;
+}
+
+/** A Jenkins credential that does not exist fails the build, so the steps bind none of these. */
+function envNotes(plan: PipelinePlan): string[] {
+  if (plan.env.secrets.length + plan.env.variables.length === 0) return [];
+  return [
+    '',
+    `Endpoints and tokens: the steps bind only the history credential. The CLI reads ${plan.env.variables.join(', ') || 'no URL'}, and the`,
+    `secrets ${plan.env.secrets.join(', ') || 'none'}, from the environment of the agent`,
+    '(see docs/ci/generate-pipeline.md#endpoints-and-tokens).',
+  ];
 }
 
 function historyNotes(history: string): string[] {
