@@ -42,7 +42,9 @@ export function renderGitlab(request: RenderRequest): string {
       `Protected environments) so that only approvers may: ${manualStages(plan).join(', ')}.`,
     ],
   });
-  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0 });
+  // Quoted as YAML 1.1 needs: GitLab reads .gitlab-ci.yml as YAML 1.1, where a stage named `no`, `on` or `y`
+  // would be a boolean.
+  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0, version: '1.1' });
 }
 
 function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GENERATED_MARKER } from './header.js';
 import { RENDERERS } from './index.js';
-import { KEPTN_SHIPYARDS, keptnShipyard, planOf, schemaValidator } from './test-support/pipelines.js';
+import {
+  KEPTN_SHIPYARDS,
+  keptnShipyard,
+  planOf,
+  schemaValidator,
+  shipyardOf,
+} from './test-support/pipelines.js';
 import { PIPELINE_CIS } from './types.js';
 
 const command = 'ci-connect generate pipeline --ci x';
@@ -53,6 +59,26 @@ describe.each(KEPTN_SHIPYARDS)('%s', (name) => {
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
     for (const job of Object.values(document.jobs))
       for (const need of job.needs ?? []) expect(Object.keys(document.jobs)).toContain(need);
+  });
+});
+
+describe('stage names YAML 1.1 reads as booleans (GitLab parses .gitlab-ci.yml with YAML 1.1)', () => {
+  it.each(['gitlab', 'github'] as const)('%s: every such name stays a string', async (ci) => {
+    const names = ['no', 'on', 'y', 'off'];
+    const stages = names.map(
+      (stage, i) =>
+        `    - name: ${stage}\n      sequences:\n        - name: delivery\n` +
+        (i === 0 ? '' : `          triggeredOn: [{event: "${names[i - 1]!}.delivery.finished"}]\n`) +
+        '          tasks: [{name: release}]\n',
+    );
+    const shipyard = await shipyardOf(
+      'apiVersion: spec.keptn.sh/0.2.3\nkind: Shipyard\nmetadata: {name: x}\nspec:\n  stages:\n' +
+        stages.join(''),
+    );
+    const text = RENDERERS[ci].render({ plan: planOf(shipyard), command });
+    const document = parse(text, { version: '1.1' }) as Record<string, unknown>;
+    expect(document).toEqual(parse(text, { version: '1.2' }));
+    if (ci === 'gitlab') expect(document['stages']).toEqual(names);
   });
 });
 
