@@ -221,6 +221,8 @@ describe('the verdict, as GitHub shows it', () => {
     expect(error?.message).toContain('run again with the input approved_by to approve');
     expect(error?.message).toContain('approved_by');
     expect(error?.message).toContain('Required reviewers');
+    // As docs/ci/github.md and generate pipeline record it: github.actor is not the approver.
+    expect(error?.message).toContain("approved_by: 'reviewers of environment hardening: <the run's URL>'");
     expect(run.summary).toContain('| hardening | delivery | approval |');
     // The action has no --approved-by flag: the summary and the log name the input instead.
     expect(run.summary).toContain('run again with the input approved_by to approve');

@@ -54,8 +54,10 @@ export function reportVerdict(
     actions.error(
       show(
         `${outcome.headline}\nmanual approval required before ${where} may run: re-run this job with ` +
-          `approved_by: \${{ github.actor }} in a job whose environment requires reviewers ` +
-          `(Settings > Environments > Required reviewers), so that GitHub asks for the approval`,
+          `approved_by set, in a job whose environment requires reviewers (Settings > Environments > ` +
+          `Required reviewers), so that GitHub asks for the approval; record the reviewers and the run, ` +
+          `e.g. approved_by: 'reviewers of environment ${runStage ?? '<stage>'}: <the run's URL>' ` +
+          `(github.actor is who started the run, not who approved it)`,
       ),
       { title: 'ci-connect: approval required' },
     );
