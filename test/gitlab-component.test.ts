@@ -14,6 +14,7 @@ import {
   expandTemplate,
   jobEnvironment,
   jobScript,
+  mergeJobs,
   readTemplate,
   type InputValue,
   type Job,
@@ -50,19 +51,16 @@ describe('GitLab component templates (schema: fixtures/schemas/gitlab-ci.json)',
     (name) => {
       const { header, body } = readTemplate(templateFile(name));
       expect(check(header)).toEqual([]);
-      // GitLab validates the jobs after interpolation; before it, only the keywords whose value is
-      // a whole `$[[ inputs.* ]]` of an enum or array (when, needs) are not yet what the schema wants.
+      // GitLab validates the jobs after interpolation; before it, only `when`, a whole
+      // `$[[ inputs.when ]]` of an enum, is not yet what the schema wants.
       const before = (check(body) ?? []) as { instancePath: string }[];
-      expect(new Set(before.map((e) => e.instancePath))).toEqual(
-        new Set(['/$[[ inputs.job_name ]]/needs', '/$[[ inputs.job_name ]]/when']),
-      );
+      expect(new Set(before.map((e) => e.instancePath))).toEqual(new Set(['/$[[ inputs.job_name ]]/when']));
       expect(check(expandTemplate(templateFile(name), { stage: 'hardening' }))).toEqual([]);
-      const manual = {
-        stage: 'production',
-        when: 'manual',
-        needs: ['build', { job: 'load-test', artifacts: true }],
-      };
-      expect(check(expandTemplate(templateFile(name), manual))).toEqual([]);
+      // A manual job that a job of the same name in the pipeline gives its needs, as GitLab merges them.
+      const included = expandTemplate(templateFile(name), { stage: 'production', when: 'manual' });
+      const local = { [`ci-connect-${name}`]: { needs: ['build', { job: 'load-test', artifacts: true }] } };
+      expect(check(local)).toEqual([]);
+      expect(check(mergeJobs(included, local))).toEqual([]);
     },
   );
 
@@ -74,6 +72,8 @@ describe('GitLab component templates (schema: fixtures/schemas/gitlab-ci.json)',
     const jobs = expandTemplate(templateFile('evaluate'), { stage: 'hardening' });
     const job = jobs['ci-connect-evaluate'] as unknown as Record<string, unknown>;
     expect(check({ 'ci-connect-evaluate': { ...job, when: 'sometimes' } })).not.toEqual([]);
+    expect(check({ 'ci-connect-evaluate': { ...job, needs: 'build' } })).not.toEqual([]);
+    expect(check({ 'ci-connect-evaluate': { ...job, environment: { name: '' } } })).not.toEqual([]);
   });
 });
 
@@ -83,7 +83,9 @@ describe('GitLab component templates: inputs and jobs', () => {
     expect(Object.keys(jobs)).toEqual([`ci-connect-${name}`]);
     const job = jobs[`ci-connect-${name}`] as Job;
     expect(job.stage).toBe(name === 'evaluate' ? 'test' : 'deploy');
-    expect(job.needs).toEqual([]);
+    // No `needs:` at all: the job follows stage order. (`needs: []` would start it the moment the
+    // pipeline is created, before the deployment it gates.)
+    expect(job).not.toHaveProperty('needs');
     expect(job.when).toBe('on_success');
     expect(job.environment).toEqual({ name: 'production', action: name === 'evaluate' ? 'verify' : 'start' });
     expect(job.allow_failure).toEqual({ exit_codes: [4] });
@@ -113,12 +115,11 @@ describe('GitLab component templates: inputs and jobs', () => {
       job_stage: 'verify',
       stage: 'prod',
       when: 'manual',
-      needs: ['deploy-prod'],
       report_dir: 'out/gate',
       labels: 'team=carts,ticket=SHOP-12',
     });
     const job = jobs['gate-prod'] as Job;
-    expect(job).toMatchObject({ stage: 'verify', when: 'manual', needs: ['deploy-prod'] });
+    expect(job).toMatchObject({ stage: 'verify', when: 'manual' });
     expect(job.environment.name).toBe('prod');
     expect(job.artifacts.reports.junit).toBe('out/gate/junit.xml');
     expect(job.variables.CI_CONNECT_LABELS).toBe('ciJobUrl=$CI_JOB_URL,team=carts,ticket=SHOP-12');
@@ -138,7 +139,9 @@ describe('GitLab component templates: inputs and jobs', () => {
     ['an unknown input', { stage: 'a', servce: 'carts' }, /unknown input\(s\): servce/],
     ['a value outside options', { stage: 'a', on_warning: 'ignore' }, /not in the list of allowed options/],
     ['a value the regex refuses', { stage: 'a', gitlab_token_variable: '$TOKEN' }, /RegEx/],
-    ['the wrong type', { stage: 'a', needs: 'build' }, /not a array/],
+    ['the wrong type', { stage: 'a', timeframe: 15 }, /not a string/],
+    // `needs` is not an input: a job of the same name in the pipeline adds it (see the README).
+    ['a needs input', { stage: 'a', needs: ['build'] }, /unknown input\(s\): needs/],
   ])('refuses %s as GitLab does', (_name, given, message) => {
     expect(() => expandTemplate(templateFile('evaluate'), given)).toThrow(message);
   });
@@ -150,24 +153,82 @@ describe('GitLab component templates: inputs and jobs', () => {
         expect(readme, `${name}: ${id}`).toContain(`\`${id}\``);
   });
 
-  it("docs/ci/gitlab.md's pipeline includes the components with inputs they take, in stages it declares", () => {
-    const page = readFileSync(path.join(repoRoot, 'docs/ci/gitlab.md'), 'utf8');
-    const block = /```yaml\n(# \.gitlab-ci\.yml[\s\S]*?)```/.exec(page)?.[1];
-    const pipeline = parse(block ?? '') as {
-      stages: string[];
-      include: { component: string; inputs: Record<string, InputValue> }[];
-    };
-    expect(pipeline.include.length).toBeGreaterThan(0);
-    const jobs: Record<string, Job> = {};
-    for (const { component, inputs } of pipeline.include) {
+  /**
+   * A pipeline that includes the components: every include a template with inputs it takes, the
+   * pipeline's jobs of the same names merged in as GitLab does, every job in a declared stage, and
+   * `needs` naming jobs of the pipeline in stages before (never `needs: []`, which starts a job the
+   * moment the pipeline is created, before what it gates).
+   */
+  function checkPipeline(text: string, defaultStages: string[]): Record<string, Job> {
+    const {
+      stages = defaultStages,
+      include = [],
+      ...rest
+    } = parse(text) as {
+      stages?: string[];
+      include?: { component: string; inputs?: Record<string, InputValue> }[];
+    } & Record<string, unknown>;
+    expect(include.length).toBeGreaterThan(0);
+    const included: Record<string, Job> = {};
+    for (const { component, inputs } of include) {
       const match = /^\$CI_SERVER_FQDN\/ci-connect\/gitlab-component\/([a-z-]+)@0\.1\.0$/.exec(component);
       expect(match, component).not.toBeNull();
-      Object.assign(jobs, expandTemplate(templateFile(match?.[1] ?? ''), inputs));
+      Object.assign(included, expandTemplate(templateFile(match?.[1] ?? ''), inputs ?? {}));
     }
+    const keywords = [
+      'workflow',
+      'variables',
+      'default',
+      'image',
+      'services',
+      'cache',
+      'before_script',
+      'after_script',
+    ];
+    const local = Object.fromEntries(Object.entries(rest).filter(([key]) => !keywords.includes(key)));
+    const jobs = mergeJobs(included, local);
+    const validate = compileSchema();
+    expect(validate({ stages, ...jobs }), JSON.stringify(validate.errors)).toBe(true);
+    const stageOf = (name: string) => stages.indexOf(jobs[name]?.stage ?? 'test');
     for (const [name, job] of Object.entries(jobs)) {
-      expect(pipeline.stages, name).toContain(job.stage);
-      for (const need of job.needs) expect(Object.keys(jobs), name).toContain(need);
+      expect(stages, name).toContain(job.stage ?? 'test');
+      if (job.needs === undefined) continue;
+      expect(job.needs, `${name}: needs: [] starts the job before its stage`).not.toEqual([]);
+      for (const need of job.needs) {
+        const needed = typeof need === 'string' ? need : (need as { job: string }).job;
+        expect(Object.keys(jobs), name).toContain(needed);
+        expect(stageOf(needed), `${name} needs ${needed}`).toBeLessThanOrEqual(stageOf(name));
+      }
     }
+    return jobs;
+  }
+
+  it("docs/ci/gitlab.md's pipeline: inputs the components take, stages it declares, needs that keep the order", () => {
+    const page = readFileSync(path.join(repoRoot, 'docs/ci/gitlab.md'), 'utf8');
+    const block = /```yaml\n(# \.gitlab-ci\.yml[\s\S]*?)```/.exec(page)?.[1];
+    const jobs = checkPipeline(block ?? '', []);
+    expect(jobs['promote-production']?.needs).toEqual(['ci-connect-evaluate']);
+  });
+
+  it("the README's examples, together, are such a pipeline (GitLab's default stages)", () => {
+    const readme = readFileSync(path.join(COMPONENT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] ?? '') as object);
+    const together = {
+      include: blocks.flatMap((b) => (b as { include?: unknown[] }).include ?? []),
+      ...Object.assign({}, ...blocks.map(({ include: _, ...jobs }: { include?: unknown }) => jobs)),
+    };
+    const jobs = checkPipeline(JSON.stringify(together), ['.pre', 'build', 'test', 'deploy', '.post']);
+    expect(Object.keys(jobs).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the trap is caught: a pipeline giving a job needs: [] is refused', () => {
+    const pipeline = {
+      include: [
+        { component: '$CI_SERVER_FQDN/ci-connect/gitlab-component/evaluate@0.1.0', inputs: { stage: 'a' } },
+      ],
+      'ci-connect-evaluate': { needs: [] },
+    };
+    expect(() => checkPipeline(JSON.stringify(pipeline), ['test'])).toThrow(/needs: \[\] starts the job/);
   });
 
   it('fails on a reference to an input the spec does not declare', () => {
