@@ -315,7 +315,8 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
       );
       const { exitCode, log } = await new Promise<{ exitCode: number; log: string }>((resolve) => {
         execFile(
-          'bash',
+          // Debian's sh is dash: a bash-ism fails here as in an image without bash.
+          shell,
           [scriptFile],
           { cwd: dir, env, timeout: 120_000, maxBuffer: 1 << 26 },
           (error, stdout, stderr) => {
