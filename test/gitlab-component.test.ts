@@ -3,11 +3,15 @@
 // expands them, and each job's script, run in bash with GitLab's predefined variables against the
 // packed CLI, exits as the contract says and leaves the files GitLab's reports read.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { createGateProject } from './support/gate-project.js';
 import {
@@ -299,12 +303,13 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
     async function runJob(
       template: string,
       inputs: Record<string, InputValue>,
-      options: { dir?: string; env?: Record<string, string>; shell?: 'bash' | 'sh' } = {},
+      options: { dir?: string; env?: Record<string, string>; shell?: 'bash' | 'sh'; unset?: string[] } = {},
     ): Promise<JobRun> {
       const dir = options.dir ?? createGateProject('ci-connect-gitlab-job-');
       const jobs = expandTemplate(templateFile(template), { cli_package: tarball, ...inputs });
       const [job] = Object.values(jobs);
       const env = jobEnvironment(job as Job, predefined(dir, options.env ?? {}));
+      for (const name of options.unset ?? []) delete env[name];
       const scriptFile = path.join(mkdtempSync(path.join(tmpdir(), 'ci-connect-runner-')), 'script.sh');
       const shell = options.shell ?? 'bash';
       // A runner uses bash when the image has it (with pipefail), else sh.
@@ -407,6 +412,73 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
       expect(dotenv(run).CI_CONNECT_RESULT).toBe('warning');
       expect(readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(manifest);
       expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    });
+
+    it("evaluate: cli_package pinned, installed from the registry mirror the project's .npmrc names, with its token", async () => {
+      // A private mirror (e.g. GitLab's package registry) that wants a token, named in the
+      // repository's .npmrc as npm reads it in the project's root; no other registry is reachable.
+      const mirrorToken = 'glpat-MirrorMirror9Kq2Lw7Zp';
+      const { stdout: packageJson } = await promisify(execFile)('tar', [
+        '-xzOf',
+        tarball,
+        'package/package.json',
+      ]);
+      const tgz = readFileSync(tarball);
+      const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
+      const seen: string[] = [];
+      const server = createServer((req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        if (req.headers.authorization !== `Bearer ${mirrorToken}`) {
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+          return;
+        }
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        if (req.url === '/ci-connect') {
+          const manifest = {
+            ...(JSON.parse(packageJson) as object),
+            dist: { tarball: `${base}/ci-connect/-/ci-connect-0.1.0.tgz`, integrity },
+          };
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              name: 'ci-connect',
+              'dist-tags': { latest: '0.1.0' },
+              versions: { '0.1.0': manifest },
+            }),
+          );
+        } else if (req.url === '/ci-connect/-/ci-connect-0.1.0.tgz') {
+          res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tgz);
+        } else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const dir = createGateProject('ci-connect-gitlab-job-');
+        writeFileSync(
+          path.join(dir, '.npmrc'),
+          `registry=http://127.0.0.1:${port}/\n//127.0.0.1:${port}/:_authToken=\${NPM_MIRROR_TOKEN}\n`,
+        );
+        const run = await runJob(
+          'evaluate',
+          { stage: 'hardening', service: 'carts', values: 'pass.json', cli_package: 'ci-connect@0.1.0' },
+          {
+            dir,
+            // Without the mirror npm would try registry.npmjs.org: fail fast rather than time out.
+            env: {
+              NPM_MIRROR_TOKEN: mirrorToken,
+              npm_config_fetch_retries: '0',
+              npm_config_fetch_timeout: '5000',
+            },
+            unset: ['npm_config_registry'],
+          },
+        );
+        expect(run.exitCode, run.log).toBe(0);
+        expect(seen).toEqual(['GET /ci-connect', 'GET /ci-connect/-/ci-connect-0.1.0.tgz']);
+        expect(run.log).not.toContain(mirrorToken);
+        expect(dotenv(run).CI_CONNECT_RESULT).toBe('pass');
+      } finally {
+        server.close();
+      }
     });
 
     it('evaluate: a configuration error exits 2 and still writes the dotenv', async () => {
