@@ -80,6 +80,23 @@ describe('upsertMergeRequestNote through the HTTP client', () => {
     expect(sent[1]).toMatchObject({ method: 'PUT', url: `${NOTES}/4`, idempotent: true });
   });
 
+  it("edits its own note, not a reviewer's newer reply that quotes it (GitLab lists newest first)", async () => {
+    // Editing the reviewer's note would be refused (403) on every later run: the note would freeze.
+    const { http, sent } = scriptedHttp([
+      json(200, [
+        { id: 5, body: '> <!-- m -->\n> old\n\nWhy is p95 up?', system: false },
+        { id: 4, body: '<!-- m -->\nold', system: false },
+      ]),
+      json(200, { id: 4, body: 'new' }),
+    ]);
+    const outcome = await upsertMergeRequestNote(TARGET, '<!-- m -->\nnew', '<!-- m -->', {
+      http,
+      redactor: createRedactor(),
+    });
+    expect(outcome).toEqual({ action: 'updated', noteId: 4 });
+    expect(sent[1]).toMatchObject({ method: 'PUT', url: `${NOTES}/4` });
+  });
+
   it.each([401, 403] as const)('reports %d as refused, with the API message', async (status) => {
     const { http } = scriptedHttp([json(200, []), json(status, { message: `${status} Forbidden` })]);
     const outcome = await upsertMergeRequestNote(TARGET, 'b', '<!-- m -->', {
