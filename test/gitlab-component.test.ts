@@ -303,7 +303,14 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
     async function runJob(
       template: string,
       inputs: Record<string, InputValue>,
-      options: { dir?: string; env?: Record<string, string>; shell?: 'bash' | 'sh'; unset?: string[] } = {},
+      options: {
+        dir?: string;
+        env?: Record<string, string>;
+        shell?: 'bash' | 'sh';
+        unset?: string[];
+        /** As the runner's bash does under CI_DEBUG_TRACE. */
+        xtrace?: boolean;
+      } = {},
     ): Promise<JobRun> {
       const dir = options.dir ?? createGateProject('ci-connect-gitlab-job-');
       const jobs = expandTemplate(templateFile(template), { cli_package: tarball, ...inputs });
@@ -313,7 +320,7 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
       const scriptFile = path.join(mkdtempSync(path.join(tmpdir(), 'ci-connect-runner-')), 'script.sh');
       const shell = options.shell ?? 'bash';
       // A runner uses bash when the image has it (with pipefail), else sh.
-      const script = jobScript(job as Job);
+      const script = (options.xtrace === true ? 'set -o xtrace\n' : '') + jobScript(job as Job);
       writeFileSync(
         scriptFile,
         shell === 'bash' ? script : script.replace(/^set -eo pipefail\n/, 'set -e\n'),
@@ -592,6 +599,20 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
         'ci-connect.env',
       ])
         expect(refused.file(file)).not.toContain('jobtoken');
+    });
+
+    it('evaluate: under CI_DEBUG_TRACE (xtrace) no command the script runs shows the token', async () => {
+      const token = 'glpat-TraceTrace4Hn8Jm2Qx';
+      const run = await runJob(
+        'evaluate',
+        { stage: 'hardening', service: 'carts', values: 'pass.json', gitlab_token_variable: 'MR_NOTE_TOKEN' },
+        // No merge request: the comment command runs, finds none, and says so.
+        { env: { MR_NOTE_TOKEN: token, CI_MERGE_REQUEST_IID: '' }, xtrace: true },
+      );
+      expect(run.exitCode, run.log).toBe(0);
+      expect(run.log).toContain('+ ');
+      expect(run.log).toContain('not a merge request pipeline');
+      expect(run.log).not.toContain(token);
     });
 
     it('evaluate: without the token variable no note is attempted, and the gate exits as it did', async () => {
