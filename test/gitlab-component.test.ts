@@ -143,6 +143,9 @@ describe('GitLab component templates: inputs and jobs', () => {
     ['an unknown input', { stage: 'a', servce: 'carts' }, /unknown input\(s\): servce/],
     ['a value outside options', { stage: 'a', on_warning: 'ignore' }, /not in the list of allowed options/],
     ['a value the regex refuses', { stage: 'a', gitlab_token_variable: '$TOKEN' }, /RegEx/],
+    // GitLab keeps artifacts from inside the project directory only: the reports would be lost.
+    ['a report_dir outside the project', { stage: 'a', report_dir: 'out/../../reports' }, /RegEx/],
+    ['an absolute report_dir', { stage: 'a', report_dir: '/tmp/reports' }, /RegEx/],
     ['the wrong type', { stage: 'a', timeframe: 15 }, /not a string/],
     // `needs` is not an input: a job of the same name in the pipeline adds it (see the README).
     ['a needs input', { stage: 'a', needs: ['build'] }, /unknown input\(s\): needs/],
