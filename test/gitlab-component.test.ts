@@ -143,6 +143,8 @@ describe('GitLab component templates: inputs and jobs', () => {
     ['an unknown input', { stage: 'a', servce: 'carts' }, /unknown input\(s\): servce/],
     ['a value outside options', { stage: 'a', on_warning: 'ignore' }, /not in the list of allowed options/],
     ['a value the regex refuses', { stage: 'a', gitlab_token_variable: '$TOKEN' }, /RegEx/],
+    // A job whose name starts with a dot is hidden: GitLab would never run it, and say nothing.
+    ['a hidden job_name', { stage: 'a', job_name: '.gate' }, /RegEx/],
     // GitLab keeps artifacts from inside the project directory only: the reports would be lost.
     ['a report_dir outside the project', { stage: 'a', report_dir: 'out/../../reports' }, /RegEx/],
     ['an absolute report_dir', { stage: 'a', report_dir: '/tmp/reports' }, /RegEx/],
