@@ -45,6 +45,10 @@ describe('renderGitlab', () => {
     expect(text).not.toContain('needs: []');
     expect(text).toContain('# Protected environments) so that only approvers may: production.');
     expect(text).toContain('CI/CD variable CI_CONNECT_HISTORY_TOKEN');
+    // git: history in the component's default image, which has no git, would fail every job.
+    expect(text).toContain(
+      "# The component's default image (node:22-bookworm-slim) has no git: give each job an `image` input",
+    );
   });
 
   it('passes a sequence other than delivery, the source stage of a promotion, project and config dir', async () => {

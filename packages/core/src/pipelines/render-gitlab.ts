@@ -80,6 +80,8 @@ function historyNotes(history: string): string[] {
       'a branch ci-connect-history of this project, which outlives the runners. CI_JOB_TOKEN cannot',
       `push: create a project access token with the write_repository scope (role Developer) and store`,
       `it as a masked CI/CD variable ${GITLAB_HISTORY_TOKEN_VARIABLE}. If the branch is protected, allow the token's bot to push.`,
+      "The component's default image (node:22-bookworm-slim) has no git: give each job an `image` input",
+      'with Node.js >= 20.19 and git (and helm where a stage deploys), e.g. built FROM node:22-bookworm.',
     );
   else if (history.startsWith('file:'))
     lines.push('a file on the runner: it is gone when the job ends, so every gate compares with nothing.');
