@@ -620,6 +620,24 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
       expect(run.log).not.toContain(token);
     });
 
+    it("evaluate: a merge request from a fork, whose pipeline has not the project's token: the log says why there is no note", async () => {
+      const run = await runJob(
+        'evaluate',
+        { stage: 'hardening', service: 'carts', values: 'pass.json' },
+        {
+          env: {
+            CI_PROJECT_ID: '999001',
+            CI_MERGE_REQUEST_PROJECT_ID: '187725',
+            CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '999001',
+          },
+        },
+      );
+      expect(run.exitCode, run.log).toBe(0);
+      expect(run.log).toContain(
+        'ci-connect: no merge request note: this merge request comes from a fork, whose pipeline has no CI_CONNECT_GITLAB_TOKEN',
+      );
+    });
+
     it('evaluate: without the token variable no note is attempted, and the gate exits as it did', async () => {
       const run = await runJob('evaluate', { stage: 'hardening', service: 'carts', values: 'fail.json' });
       expect(run.exitCode, run.log).toBe(1);
