@@ -213,6 +213,44 @@ describe('comment on a GitLab merge request', () => {
     expectNoLeak(run, dir);
   });
 
+  // A merge request from a fork: its pipeline runs in the fork (CI_PROJECT_ID, CI_PROJECT_URL are
+  // the fork's), the merge request and its iid belong to the target project.
+  const FORK = {
+    CI_PROJECT_ID: '999001',
+    CI_PROJECT_URL: 'https://gitlab.example.com/jane/carts',
+    CI_MERGE_REQUEST_PROJECT_ID: PROJECT_ID,
+    CI_MERGE_REQUEST_PROJECT_URL: 'https://gitlab.example.com/shop/carts',
+    CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '999001',
+  };
+
+  it("a merge request from a fork: the note goes on the target project's merge request", async () => {
+    const dir = createGateProject();
+    await gate(dir, 'pass', '1.0.0');
+    standIn = await startGitLabStandIn({ token: TOKEN });
+    standIn
+      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
+      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    const run = await runCli(['comment', '--json'], { cwd: dir, env: gitlabEnv(standIn.apiUrl, FORK) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expectStrict(standIn);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'created',
+      url: 'https://gitlab.example.com/shop/carts/-/merge_requests/1#note_113977323',
+    });
+  });
+
+  it("a merge request from a fork without the token (the fork's pipeline has not the project's variables): says so", async () => {
+    const dir = createGateProject();
+    await gate(dir, 'pass', '1.0.0');
+    standIn = await startGitLabStandIn({ token: TOKEN });
+    const env = gitlabEnv(standIn.apiUrl, { ...FORK, CI_CONNECT_GITLAB_TOKEN: '' });
+    const run = await runCli(['comment'], { cwd: dir, env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('no token in CI_CONNECT_GITLAB_TOKEN');
+    expect(run.stderr).toMatch(/merge request from a fork.*runs in the fork/s);
+    expect(standIn.requests).toEqual([]);
+  });
+
   it('goes through HTTP_PROXY like every other call, and straight to hosts in NO_PROXY', async () => {
     const dir = createGateProject();
     await gate(dir, 'pass', '1.0.0');

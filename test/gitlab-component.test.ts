@@ -3,17 +3,22 @@
 // expands them, and each job's script, run in bash with GitLab's predefined variables against the
 // packed CLI, exits as the contract says and leaves the files GitLab's reports read.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { createGateProject } from './support/gate-project.js';
 import {
   expandTemplate,
   jobEnvironment,
   jobScript,
+  mergeJobs,
   readTemplate,
   type InputValue,
   type Job,
@@ -50,19 +55,16 @@ describe('GitLab component templates (schema: fixtures/schemas/gitlab-ci.json)',
     (name) => {
       const { header, body } = readTemplate(templateFile(name));
       expect(check(header)).toEqual([]);
-      // GitLab validates the jobs after interpolation; before it, only the keywords whose value is
-      // a whole `$[[ inputs.* ]]` of an enum or array (when, needs) are not yet what the schema wants.
+      // GitLab validates the jobs after interpolation; before it, only `when`, a whole
+      // `$[[ inputs.when ]]` of an enum, is not yet what the schema wants.
       const before = (check(body) ?? []) as { instancePath: string }[];
-      expect(new Set(before.map((e) => e.instancePath))).toEqual(
-        new Set(['/$[[ inputs.job_name ]]/needs', '/$[[ inputs.job_name ]]/when']),
-      );
+      expect(new Set(before.map((e) => e.instancePath))).toEqual(new Set(['/$[[ inputs.job_name ]]/when']));
       expect(check(expandTemplate(templateFile(name), { stage: 'hardening' }))).toEqual([]);
-      const manual = {
-        stage: 'production',
-        when: 'manual',
-        needs: ['build', { job: 'load-test', artifacts: true }],
-      };
-      expect(check(expandTemplate(templateFile(name), manual))).toEqual([]);
+      // A manual job that a job of the same name in the pipeline gives its needs, as GitLab merges them.
+      const included = expandTemplate(templateFile(name), { stage: 'production', when: 'manual' });
+      const local = { [`ci-connect-${name}`]: { needs: ['build', { job: 'load-test', artifacts: true }] } };
+      expect(check(local)).toEqual([]);
+      expect(check(mergeJobs(included, local))).toEqual([]);
     },
   );
 
@@ -74,6 +76,8 @@ describe('GitLab component templates (schema: fixtures/schemas/gitlab-ci.json)',
     const jobs = expandTemplate(templateFile('evaluate'), { stage: 'hardening' });
     const job = jobs['ci-connect-evaluate'] as unknown as Record<string, unknown>;
     expect(check({ 'ci-connect-evaluate': { ...job, when: 'sometimes' } })).not.toEqual([]);
+    expect(check({ 'ci-connect-evaluate': { ...job, needs: 'build' } })).not.toEqual([]);
+    expect(check({ 'ci-connect-evaluate': { ...job, environment: { name: '' } } })).not.toEqual([]);
   });
 });
 
@@ -83,7 +87,9 @@ describe('GitLab component templates: inputs and jobs', () => {
     expect(Object.keys(jobs)).toEqual([`ci-connect-${name}`]);
     const job = jobs[`ci-connect-${name}`] as Job;
     expect(job.stage).toBe(name === 'evaluate' ? 'test' : 'deploy');
-    expect(job.needs).toEqual([]);
+    // No `needs:` at all: the job follows stage order. (`needs: []` would start it the moment the
+    // pipeline is created, before the deployment it gates.)
+    expect(job).not.toHaveProperty('needs');
     expect(job.when).toBe('on_success');
     expect(job.environment).toEqual({ name: 'production', action: name === 'evaluate' ? 'verify' : 'start' });
     expect(job.allow_failure).toEqual({ exit_codes: [4] });
@@ -113,12 +119,11 @@ describe('GitLab component templates: inputs and jobs', () => {
       job_stage: 'verify',
       stage: 'prod',
       when: 'manual',
-      needs: ['deploy-prod'],
       report_dir: 'out/gate',
       labels: 'team=carts,ticket=SHOP-12',
     });
     const job = jobs['gate-prod'] as Job;
-    expect(job).toMatchObject({ stage: 'verify', when: 'manual', needs: ['deploy-prod'] });
+    expect(job).toMatchObject({ stage: 'verify', when: 'manual' });
     expect(job.environment.name).toBe('prod');
     expect(job.artifacts.reports.junit).toBe('out/gate/junit.xml');
     expect(job.variables.CI_CONNECT_LABELS).toBe('ciJobUrl=$CI_JOB_URL,team=carts,ticket=SHOP-12');
@@ -138,7 +143,14 @@ describe('GitLab component templates: inputs and jobs', () => {
     ['an unknown input', { stage: 'a', servce: 'carts' }, /unknown input\(s\): servce/],
     ['a value outside options', { stage: 'a', on_warning: 'ignore' }, /not in the list of allowed options/],
     ['a value the regex refuses', { stage: 'a', gitlab_token_variable: '$TOKEN' }, /RegEx/],
-    ['the wrong type', { stage: 'a', needs: 'build' }, /not a array/],
+    // A job whose name starts with a dot is hidden: GitLab would never run it, and say nothing.
+    ['a hidden job_name', { stage: 'a', job_name: '.gate' }, /RegEx/],
+    // GitLab keeps artifacts from inside the project directory only: the reports would be lost.
+    ['a report_dir outside the project', { stage: 'a', report_dir: 'out/../../reports' }, /RegEx/],
+    ['an absolute report_dir', { stage: 'a', report_dir: '/tmp/reports' }, /RegEx/],
+    ['the wrong type', { stage: 'a', timeframe: 15 }, /not a string/],
+    // `needs` is not an input: a job of the same name in the pipeline adds it (see the README).
+    ['a needs input', { stage: 'a', needs: ['build'] }, /unknown input\(s\): needs/],
   ])('refuses %s as GitLab does', (_name, given, message) => {
     expect(() => expandTemplate(templateFile('evaluate'), given)).toThrow(message);
   });
@@ -150,24 +162,82 @@ describe('GitLab component templates: inputs and jobs', () => {
         expect(readme, `${name}: ${id}`).toContain(`\`${id}\``);
   });
 
-  it("docs/ci/gitlab.md's pipeline includes the components with inputs they take, in stages it declares", () => {
-    const page = readFileSync(path.join(repoRoot, 'docs/ci/gitlab.md'), 'utf8');
-    const block = /```yaml\n(# \.gitlab-ci\.yml[\s\S]*?)```/.exec(page)?.[1];
-    const pipeline = parse(block ?? '') as {
-      stages: string[];
-      include: { component: string; inputs: Record<string, InputValue> }[];
-    };
-    expect(pipeline.include.length).toBeGreaterThan(0);
-    const jobs: Record<string, Job> = {};
-    for (const { component, inputs } of pipeline.include) {
+  /**
+   * A pipeline that includes the components: every include a template with inputs it takes, the
+   * pipeline's jobs of the same names merged in as GitLab does, every job in a declared stage, and
+   * `needs` naming jobs of the pipeline in stages before (never `needs: []`, which starts a job the
+   * moment the pipeline is created, before what it gates).
+   */
+  function checkPipeline(text: string, defaultStages: string[]): Record<string, Job> {
+    const {
+      stages = defaultStages,
+      include = [],
+      ...rest
+    } = parse(text) as {
+      stages?: string[];
+      include?: { component: string; inputs?: Record<string, InputValue> }[];
+    } & Record<string, unknown>;
+    expect(include.length).toBeGreaterThan(0);
+    const included: Record<string, Job> = {};
+    for (const { component, inputs } of include) {
       const match = /^\$CI_SERVER_FQDN\/ci-connect\/gitlab-component\/([a-z-]+)@0\.1\.0$/.exec(component);
       expect(match, component).not.toBeNull();
-      Object.assign(jobs, expandTemplate(templateFile(match?.[1] ?? ''), inputs));
+      Object.assign(included, expandTemplate(templateFile(match?.[1] ?? ''), inputs ?? {}));
     }
+    const keywords = [
+      'workflow',
+      'variables',
+      'default',
+      'image',
+      'services',
+      'cache',
+      'before_script',
+      'after_script',
+    ];
+    const local = Object.fromEntries(Object.entries(rest).filter(([key]) => !keywords.includes(key)));
+    const jobs = mergeJobs(included, local);
+    const validate = compileSchema();
+    expect(validate({ stages, ...jobs }), JSON.stringify(validate.errors)).toBe(true);
+    const stageOf = (name: string) => stages.indexOf(jobs[name]?.stage ?? 'test');
     for (const [name, job] of Object.entries(jobs)) {
-      expect(pipeline.stages, name).toContain(job.stage);
-      for (const need of job.needs) expect(Object.keys(jobs), name).toContain(need);
+      expect(stages, name).toContain(job.stage ?? 'test');
+      if (job.needs === undefined) continue;
+      expect(job.needs, `${name}: needs: [] starts the job before its stage`).not.toEqual([]);
+      for (const need of job.needs) {
+        const needed = typeof need === 'string' ? need : (need as { job: string }).job;
+        expect(Object.keys(jobs), name).toContain(needed);
+        expect(stageOf(needed), `${name} needs ${needed}`).toBeLessThanOrEqual(stageOf(name));
+      }
     }
+    return jobs;
+  }
+
+  it("docs/ci/gitlab.md's pipeline: inputs the components take, stages it declares, needs that keep the order", () => {
+    const page = readFileSync(path.join(repoRoot, 'docs/ci/gitlab.md'), 'utf8');
+    const block = /```yaml\n(# \.gitlab-ci\.yml[\s\S]*?)```/.exec(page)?.[1];
+    const jobs = checkPipeline(block ?? '', []);
+    expect(jobs['promote-production']?.needs).toEqual(['ci-connect-evaluate']);
+  });
+
+  it("the README's examples, together, are such a pipeline (GitLab's default stages)", () => {
+    const readme = readFileSync(path.join(COMPONENT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] ?? '') as object);
+    const together = {
+      include: blocks.flatMap((b) => (b as { include?: unknown[] }).include ?? []),
+      ...Object.assign({}, ...blocks.map(({ include: _, ...jobs }: { include?: unknown }) => jobs)),
+    };
+    const jobs = checkPipeline(JSON.stringify(together), ['.pre', 'build', 'test', 'deploy', '.post']);
+    expect(Object.keys(jobs).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the trap is caught: a pipeline giving a job needs: [] is refused', () => {
+    const pipeline = {
+      include: [
+        { component: '$CI_SERVER_FQDN/ci-connect/gitlab-component/evaluate@0.1.0', inputs: { stage: 'a' } },
+      ],
+      'ci-connect-evaluate': { needs: [] },
+    };
+    expect(() => checkPipeline(JSON.stringify(pipeline), ['test'])).toThrow(/needs: \[\] starts the job/);
   });
 
   it('fails on a reference to an input the spec does not declare', () => {
@@ -238,23 +308,32 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
     async function runJob(
       template: string,
       inputs: Record<string, InputValue>,
-      options: { dir?: string; env?: Record<string, string>; shell?: 'bash' | 'sh' } = {},
+      options: {
+        dir?: string;
+        env?: Record<string, string>;
+        shell?: 'bash' | 'sh';
+        unset?: string[];
+        /** As the runner's bash does under CI_DEBUG_TRACE. */
+        xtrace?: boolean;
+      } = {},
     ): Promise<JobRun> {
       const dir = options.dir ?? createGateProject('ci-connect-gitlab-job-');
       const jobs = expandTemplate(templateFile(template), { cli_package: tarball, ...inputs });
       const [job] = Object.values(jobs);
       const env = jobEnvironment(job as Job, predefined(dir, options.env ?? {}));
+      for (const name of options.unset ?? []) delete env[name];
       const scriptFile = path.join(mkdtempSync(path.join(tmpdir(), 'ci-connect-runner-')), 'script.sh');
       const shell = options.shell ?? 'bash';
       // A runner uses bash when the image has it (with pipefail), else sh.
-      const script = jobScript(job as Job);
+      const script = (options.xtrace === true ? 'set -o xtrace\n' : '') + jobScript(job as Job);
       writeFileSync(
         scriptFile,
         shell === 'bash' ? script : script.replace(/^set -eo pipefail\n/, 'set -e\n'),
       );
       const { exitCode, log } = await new Promise<{ exitCode: number; log: string }>((resolve) => {
         execFile(
-          'bash',
+          // Debian's sh is dash: a bash-ism fails here as in an image without bash.
+          shell,
           [scriptFile],
           { cwd: dir, env, timeout: 120_000, maxBuffer: 1 << 26 },
           (error, stdout, stderr) => {
@@ -345,6 +424,73 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
       expect(dotenv(run).CI_CONNECT_RESULT).toBe('warning');
       expect(readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(manifest);
       expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    });
+
+    it("evaluate: cli_package pinned, installed from the registry mirror the project's .npmrc names, with its token", async () => {
+      // A private mirror (e.g. GitLab's package registry) that wants a token, named in the
+      // repository's .npmrc as npm reads it in the project's root; no other registry is reachable.
+      const mirrorToken = 'glpat-MirrorMirror9Kq2Lw7Zp';
+      const { stdout: packageJson } = await promisify(execFile)('tar', [
+        '-xzOf',
+        tarball,
+        'package/package.json',
+      ]);
+      const tgz = readFileSync(tarball);
+      const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
+      const seen: string[] = [];
+      const server = createServer((req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        if (req.headers.authorization !== `Bearer ${mirrorToken}`) {
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+          return;
+        }
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        if (req.url === '/ci-connect') {
+          const manifest = {
+            ...(JSON.parse(packageJson) as object),
+            dist: { tarball: `${base}/ci-connect/-/ci-connect-0.1.0.tgz`, integrity },
+          };
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              name: 'ci-connect',
+              'dist-tags': { latest: '0.1.0' },
+              versions: { '0.1.0': manifest },
+            }),
+          );
+        } else if (req.url === '/ci-connect/-/ci-connect-0.1.0.tgz') {
+          res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tgz);
+        } else res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const dir = createGateProject('ci-connect-gitlab-job-');
+        writeFileSync(
+          path.join(dir, '.npmrc'),
+          `registry=http://127.0.0.1:${port}/\n//127.0.0.1:${port}/:_authToken=\${NPM_MIRROR_TOKEN}\n`,
+        );
+        const run = await runJob(
+          'evaluate',
+          { stage: 'hardening', service: 'carts', values: 'pass.json', cli_package: 'ci-connect@0.1.0' },
+          {
+            dir,
+            // Without the mirror npm would try registry.npmjs.org: fail fast rather than time out.
+            env: {
+              NPM_MIRROR_TOKEN: mirrorToken,
+              npm_config_fetch_retries: '0',
+              npm_config_fetch_timeout: '5000',
+            },
+            unset: ['npm_config_registry'],
+          },
+        );
+        expect(run.exitCode, run.log).toBe(0);
+        expect(seen).toEqual(['GET /ci-connect', 'GET /ci-connect/-/ci-connect-0.1.0.tgz']);
+        expect(run.log).not.toContain(mirrorToken);
+        expect(dotenv(run).CI_CONNECT_RESULT).toBe('pass');
+      } finally {
+        server.close();
+      }
     });
 
     it('evaluate: a configuration error exits 2 and still writes the dotenv', async () => {
@@ -458,6 +604,38 @@ describeWithReal(bash, 'GitLab component jobs, run as a runner runs them', () =>
         'ci-connect.env',
       ])
         expect(refused.file(file)).not.toContain('jobtoken');
+    });
+
+    it('evaluate: under CI_DEBUG_TRACE (xtrace) no command the script runs shows the token', async () => {
+      const token = 'glpat-TraceTrace4Hn8Jm2Qx';
+      const run = await runJob(
+        'evaluate',
+        { stage: 'hardening', service: 'carts', values: 'pass.json', gitlab_token_variable: 'MR_NOTE_TOKEN' },
+        // No merge request: the comment command runs, finds none, and says so.
+        { env: { MR_NOTE_TOKEN: token, CI_MERGE_REQUEST_IID: '' }, xtrace: true },
+      );
+      expect(run.exitCode, run.log).toBe(0);
+      expect(run.log).toContain('+ ');
+      expect(run.log).toContain('not a merge request pipeline');
+      expect(run.log).not.toContain(token);
+    });
+
+    it("evaluate: a merge request from a fork, whose pipeline has not the project's token: the log says why there is no note", async () => {
+      const run = await runJob(
+        'evaluate',
+        { stage: 'hardening', service: 'carts', values: 'pass.json' },
+        {
+          env: {
+            CI_PROJECT_ID: '999001',
+            CI_MERGE_REQUEST_PROJECT_ID: '187725',
+            CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '999001',
+          },
+        },
+      );
+      expect(run.exitCode, run.log).toBe(0);
+      expect(run.log).toContain(
+        'ci-connect: no merge request note: this merge request comes from a fork, whose pipeline has no CI_CONNECT_GITLAB_TOKEN',
+      );
     });
 
     it('evaluate: without the token variable no note is attempted, and the gate exits as it did', async () => {

@@ -2,7 +2,7 @@
 // `spec:` header, `---`, then the jobs. `expandTemplate` checks given inputs against the spec
 // (unknown, missing, type, options, regex: GitLab refuses to create the pipeline for each) and
 // interpolates `$[[ inputs.id ]]` in keys and values; a node that is only the interpolation takes
-// the input's type (an array for `needs`), as GitLab's does. An unknown input reference throws.
+// the input's type (a boolean stays a boolean), as GitLab's does. An unknown input reference throws.
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 
@@ -96,11 +96,35 @@ export function expandTemplate(file: string, given: Record<string, InputValue> =
   return interpolate(template.body, inputs) as Record<string, Job>;
 }
 
+/**
+ * An included file's jobs with the pipeline's own of the same names, as GitLab merges them
+ * (https://docs.gitlab.com/ci/yaml/includes/#override-included-configuration-values): hashes
+ * merged key by key, anything else (an array such as `needs`) the pipeline's.
+ */
+export function mergeJobs(
+  included: Record<string, unknown>,
+  local: Record<string, unknown>,
+): Record<string, Job> {
+  const isHash = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const merge = (a: unknown, b: unknown): unknown =>
+    isHash(a) && isHash(b)
+      ? Object.fromEntries(
+          [...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [
+            k,
+            k in b ? merge(a[k], b[k]) : a[k],
+          ]),
+        )
+      : b;
+  return merge(included, local) as Record<string, Job>;
+}
+
 /** What the tests read of a job. */
 export interface Job {
   stage: string;
   image: string;
-  needs: unknown[];
+  /** Absent: the job follows stage order. Given only by a job of the same name in the pipeline. */
+  needs?: unknown[];
   when: string;
   environment: { name: string; action?: string };
   variables: Record<string, string | number | boolean>;

@@ -7,8 +7,8 @@ export default class Comment extends BaseCommand {
   static override summary = "Post the gate's result as a sticky note on the GitLab merge request";
   static override description = `Reads evaluation.json from the report directory an earlier evaluate, trigger-deployment or
 promote wrote, and creates or updates (found by a hidden marker, one note per project, stage and service) a
-note on the merge request of the current GitLab pipeline (GITLAB_CI, CI_API_V4_URL, CI_PROJECT_ID,
-CI_MERGE_REQUEST_IID): the evaluation's summary and a heatmap of the gate's recent evaluations, read from
+note on the merge request of the current GitLab pipeline (GITLAB_CI, CI_API_V4_URL,
+CI_MERGE_REQUEST_PROJECT_ID or CI_PROJECT_ID, CI_MERGE_REQUEST_IID): the evaluation's summary and a heatmap of the gate's recent evaluations, read from
 history when the store can be reached. The token comes from the env var named by --token-env: a project
 access token with scope api; a CI job token cannot write notes. Without a merge request, without a token, or
 when GitLab refuses the token (401/403), it prints a notice on stderr and exits 0. Exits 2 when

@@ -52,7 +52,7 @@ export type CommentResult = {
   | {
       status: 'created' | 'updated';
       noteId: number;
-      /** The note's address, when CI_PROJECT_URL is known. */
+      /** The note's address, when CI_MERGE_REQUEST_PROJECT_URL or CI_PROJECT_URL is known. */
       url?: string;
       /** Earlier evaluations in the heatmap. */
       recentEvaluations: number;
@@ -105,7 +105,8 @@ export async function commentOnMergeRequest(
         '(a CI job token never may); give it a project access token with scope api and role Reporter or higher',
     );
   }
-  const projectUrl = host.env.CI_PROJECT_URL;
+  // The merge request's project: the target project, also for a merge request from a fork.
+  const projectUrl = host.env.CI_MERGE_REQUEST_PROJECT_URL || host.env.CI_PROJECT_URL;
   const url = `${projectUrl}/-/merge_requests/${target.mergeRequestIid}#note_${outcome.noteId}`;
   return {
     comment: {
@@ -140,13 +141,25 @@ function findMergeRequest(
       skip: 'no-merge-request',
       notice: 'not a merge request pipeline (no CI_MERGE_REQUEST_IID): no note',
     };
+  // From a fork, the pipeline runs in the fork (CI_PROJECT_ID is the fork's), without the target
+  // project's CI/CD variables; the merge request and its iid are the target project's.
+  const fromFork =
+    env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID !== undefined &&
+    env.CI_MERGE_REQUEST_PROJECT_ID !== undefined &&
+    env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID !== env.CI_MERGE_REQUEST_PROJECT_ID &&
+    env.CI_PROJECT_ID === env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
   if (token === '')
     return {
       skip: 'no-token',
-      notice: `no token in ${tokenEnv}: no merge request note (a project access token with scope api, as a masked CI/CD variable, enables it)`,
+      notice:
+        `no token in ${tokenEnv}: no merge request note (a project access token with scope api, as a masked CI/CD variable, enables it)` +
+        (fromFork
+          ? ". This is a merge request from a fork: its pipeline runs in the fork, without the target project's CI/CD variables; " +
+            'a member of the target project can run the pipeline there (Pipelines > Run pipeline on the merge request)'
+          : ''),
     };
   const apiUrl = required(env, 'CI_API_V4_URL');
-  const projectId = required(env, 'CI_PROJECT_ID');
+  const projectId = env.CI_MERGE_REQUEST_PROJECT_ID || required(env, 'CI_PROJECT_ID');
   return { target: { apiUrl, projectId, mergeRequestIid: iid, token } };
 }
 

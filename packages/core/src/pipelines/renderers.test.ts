@@ -34,16 +34,24 @@ describe.each(KEPTN_SHIPYARDS)('%s', (name) => {
     const plan = planOf(await keptnShipyard(name), { services: ['carts', 'orders'] });
     const document = parse(RENDERERS.gitlab.render({ plan, command })) as {
       stages: string[];
-      include: { inputs: { job_name: string; job_stage: string; needs?: string[] } }[];
-    };
+      include: { inputs: { job_name: string; job_stage: string } }[];
+      workflow: unknown;
+    } & Record<string, { needs?: string[] }>;
     const validate = schemaValidator('gitlab-ci');
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
-    const names = document.include.map((i) => i.inputs.job_name);
+    const { stages, include, workflow: _, ...local } = document;
+    const names = include.map((i) => i.inputs.job_name);
+    // Jobs of the pipeline add needs to the component's jobs of the same names (GitLab merges them).
+    for (const [name, job] of Object.entries(local)) {
+      expect(names).toContain(name);
+      expect(Object.keys(job)).toEqual(['needs']);
+      expect(job.needs).not.toEqual([]);
+    }
     const stageIndex = (job: string) =>
-      document.stages.indexOf(document.include.find((i) => i.inputs.job_name === job)!.inputs.job_stage);
-    for (const { inputs } of document.include) {
-      expect(document.stages).toContain(inputs.job_stage);
-      for (const need of inputs.needs ?? []) {
+      stages.indexOf(include.find((i) => i.inputs.job_name === job)!.inputs.job_stage);
+    for (const { inputs } of include) {
+      expect(stages).toContain(inputs.job_stage);
+      for (const need of local[inputs.job_name]?.needs ?? []) {
         expect(names).toContain(need);
         expect(stageIndex(need)).toBeLessThan(stageIndex(inputs.job_name));
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/http-client.js';
 import { createRedactor } from '../redaction/redaction.js';
+import { stickyMarker } from './comment-body.js';
 import { upsertMergeRequestNote } from './gitlab-merge-request.js';
 
 const unused: HttpClient = {
@@ -78,6 +79,44 @@ describe('upsertMergeRequestNote through the HTTP client', () => {
     });
     expect(outcome).toEqual({ action: 'updated', noteId: 4 });
     expect(sent[1]).toMatchObject({ method: 'PUT', url: `${NOTES}/4`, idempotent: true });
+  });
+
+  it("edits its own note, not a reviewer's newer reply that quotes it (GitLab lists newest first)", async () => {
+    // Editing the reviewer's note would be refused (403) on every later run: the note would freeze.
+    const { http, sent } = scriptedHttp([
+      json(200, [
+        { id: 5, body: '> <!-- m -->\n> old\n\nWhy is p95 up?', system: false },
+        { id: 4, body: '<!-- m -->\nold', system: false },
+      ]),
+      json(200, { id: 4, body: 'new' }),
+    ]);
+    const outcome = await upsertMergeRequestNote(TARGET, '<!-- m -->\nnew', '<!-- m -->', {
+      http,
+      redactor: createRedactor(),
+    });
+    expect(outcome).toEqual({ action: 'updated', noteId: 4 });
+    expect(sent[1]).toMatchObject({ method: 'PUT', url: `${NOTES}/4` });
+  });
+
+  it('a second gate in the same merge request (another stage, a service whose name extends the first) posts its own note', async () => {
+    const first = stickyMarker({ project: 'shop', stage: 'hardening', service: 'carts' });
+    for (const other of [
+      { project: 'shop', stage: 'production', service: 'carts' },
+      { project: 'shop', stage: 'hardening', service: 'cart' },
+      { project: 'shop', stage: 'hardening', service: 'carts-db' },
+    ]) {
+      const { http, sent } = scriptedHttp([
+        json(200, [{ id: 4, body: `${first}\nthe first gate`, system: false }]),
+        json(201, { id: 9, body: 'x' }),
+      ]);
+      const marker = stickyMarker(other);
+      const outcome = await upsertMergeRequestNote(TARGET, `${marker}\nsecond`, marker, {
+        http,
+        redactor: createRedactor(),
+      });
+      expect(outcome, other.service).toEqual({ action: 'created', noteId: 9 });
+      expect(sent.map((r) => r.method)).toEqual(['GET', 'POST']);
+    }
   });
 
   it.each([401, 403] as const)('reports %d as refused, with the API message', async (status) => {

@@ -44,7 +44,7 @@ interface NoteSchema {
   system?: boolean;
 }
 
-/** Creates or updates the note carrying `marker` with `body`. */
+/** Creates or updates the note that starts with `marker` (so must `body`) with `body`. */
 export async function upsertMergeRequestNote(
   target: GitLabMergeRequestTarget,
   body: string,
@@ -68,7 +68,9 @@ export async function upsertMergeRequestNote(
       perPage: 100,
       maxPages: MAX_PAGES,
     })) as unknown as NoteSchema[];
-    const ours = existing.find((note) => note.system !== true && note.body.includes(marker));
+    // Ours starts with the marker: a reply quoting it (`> <!-- ... -->`) is someone else's note,
+    // which the token could not edit (403 on every later run), and a system note is GitLab's.
+    const ours = existing.find((note) => note.system !== true && note.body.trimStart().startsWith(marker));
     if (ours !== undefined) {
       try {
         const edited = (await notes.edit(projectId, iid, ours.id, { body })) as unknown as NoteSchema;
