@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { COMMAND_INPUTS } from '../packages/github-action/src/command-inputs.js';
 import { actionDir } from './support/action-runner.js';
-import { repoRoot } from './support/real-components.js';
+import { defineRealComponent, findExecutable, itWithReal, repoRoot } from './support/real-components.js';
+
+const DIST = 'packages/github-action/dist/index.js';
 
 // ajv 8, core's own (the root's node_modules holds eslint's ajv 6).
 interface SchemaValidator {
@@ -59,6 +62,10 @@ describe('action.yml', () => {
       ),
     );
     expect([...read].sort()).toEqual(Object.keys(actionYml.inputs).sort());
+    // Each input belongs to a command (an input no command uses would draw a warning on every run).
+    expect([...new Set(Object.values(COMMAND_INPUTS).flat())].sort()).toEqual(
+      Object.keys(actionYml.inputs).sort(),
+    );
     for (const [name, input] of Object.entries(actionYml.inputs)) {
       expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
       expect(input.description.length, name).toBeGreaterThan(20);
@@ -92,15 +99,47 @@ describe('docs/ci/github.md', () => {
   });
 });
 
+// `npm test` runs `npm run build` first, which rewrites dist/index.js from the sources: a rebuild
+// compared with the file on disk would then always agree. What GitHub runs is what git has, so the
+// file on disk is compared with git's copy too (the index: the commit a CI run checked out, or
+// what a developer staged for the next one).
+const gitCheckout = defineRealComponent({
+  name: 'git, in a checkout of this repository',
+  installHint: 'apt-get install -y git, and run the tests in a git clone',
+  detect: () => {
+    const git = findExecutable('git');
+    if (git === undefined) return { available: false, reason: 'no `git` on PATH' };
+    try {
+      execFileSync(git, ['ls-files', '--error-unmatch', DIST], { cwd: repoRoot, stdio: 'ignore' });
+    } catch {
+      return { available: false, reason: `${DIST} is not tracked by git here (not a clone?)` };
+    }
+    return { available: true, bin: git, details: git };
+  },
+});
+
 describe('dist/index.js', () => {
   it('is what the sources build now (run `npm run build -w packages/github-action` and commit it)', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'ci-connect-action-dist-')), 'index.js');
     execFileSync(process.execPath, [path.join(actionDir, 'scripts/bundle.js'), out], { stdio: 'inherit' });
     const built = readFileSync(out);
-    const committed = readFileSync(path.join(actionDir, 'dist/index.js'));
-    expect(built.length).toBe(committed.length);
-    expect(built.equals(committed)).toBe(true);
+    const onDisk = readFileSync(path.join(repoRoot, DIST));
+    expect(built.length).toBe(onDisk.length);
+    expect(built.equals(onDisk)).toBe(true);
     // One file with everything in it, small enough to review the diff of its size.
-    expect(committed.length).toBeLessThan(1_500_000);
+    expect(onDisk.length).toBeLessThan(1_500_000);
   });
+
+  itWithReal(
+    gitCheckout,
+    'is committed as built (a rebuild that changed it is not in git yet)',
+    ({ bin }) => {
+      const inGit = execFileSync(bin, ['show', `:${DIST}`], { cwd: repoRoot, maxBuffer: 64 << 20 });
+      const onDisk = readFileSync(path.join(repoRoot, DIST));
+      expect(
+        inGit.equals(onDisk),
+        `${DIST} differs from git's copy: the build changed it; commit the rebuilt file`,
+      ).toBe(true);
+    },
+  );
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from './support/action-runner.js';
+import { findFreePort } from './support/free-port.js';
 import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
 import {
   startGitHubApiStandIn,
@@ -120,8 +121,56 @@ describe('the verdict, as GitHub shows it', () => {
     const fail = await gate(root, { on_warning: 'fail' });
     expect(fail.exitCode).toBe(1);
     expect(fail.outputs).toMatchObject({ result: 'warning', exit_code: '1' });
+    // The failed step says why: which objectives were in warning, and that on_warning made it fail.
+    expect(fail.annotations).toEqual([
+      expect.objectContaining({
+        command: 'error',
+        message:
+          'quality gate warning: shop/hardening/carts 1.4.2, score 75.00%; warning objectives: response_time_p95 = 600 (violated: <500); on_warning: fail counts a warning as a failure',
+      }),
+    ]);
     // The summary's heatmap shows the earlier evaluations of the same gate, from history.
     expect(fail.summary).toContain('Recent evaluations');
+    // No on_warning input: the failure says where the policy came from.
+    writeFileSync(
+      path.join(root, '.ci-connect/ci-connect.yaml'),
+      'project: shop\ndefaults:\n  stage: hardening\n  onWarning: fail\n',
+    );
+    const byConfig = await gate(root);
+    expect(byConfig.exitCode).toBe(1);
+    expect(byConfig.annotations[0]?.message).toMatch(
+      /; ci-connect\.yaml's defaults\.onWarning: fail counts a warning as a failure$/,
+    );
+  });
+
+  it('a warning from the total score names the objective that failed, with the threshold a relative criterion became', async () => {
+    const root = workspace({ response_time_p95: 400, error_rate: 0.5 });
+    writeFileSync(
+      path.join(root, '.ci-connect/base/carts/slo.yaml'),
+      [
+        'objectives:',
+        '  - sli: response_time_p95',
+        '    pass: [{criteria: ["<=+10%"]}]',
+        '  - sli: error_rate',
+        '    pass: [{criteria: ["<=1"]}]',
+        'total_score: {pass: "90%", warning: "50%"}',
+        '',
+      ].join('\n'),
+    );
+    expect((await gate(root)).outputs.result).toBe('pass');
+    writeFileSync(
+      path.join(root, 'values.json'),
+      JSON.stringify({ response_time_p95: 500, error_rate: 0.5 }),
+    );
+    const run = await gate(root);
+    expect(run.outputs).toMatchObject({ result: 'warning', score: '50' });
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        command: 'warning',
+        message:
+          'quality gate warning: shop/hardening/carts 1.4.2, score 50.00%; failed objectives: response_time_p95 = 500 (violated: <=+10% (440))',
+      }),
+    ]);
   });
 
   it('fail: the step fails, naming the objectives that failed', async () => {
@@ -172,7 +221,12 @@ describe('the verdict, as GitHub shows it', () => {
     expect(error?.message).toContain('run again with the input approved_by to approve');
     expect(error?.message).toContain('approved_by');
     expect(error?.message).toContain('Required reviewers');
+    // As docs/ci/github.md and generate pipeline record it: github.actor is not the approver.
+    expect(error?.message).toContain("approved_by: 'reviewers of environment hardening: <the run's URL>'");
     expect(run.summary).toContain('| hardening | delivery | approval |');
+    // The action has no --approved-by flag: the summary and the log name the input instead.
+    expect(run.summary).toContain('run again with the input approved_by to approve');
+    expect(run.summary + run.stdout).not.toContain('--approved-by');
 
     const approved = await runAction({
       workspace: root,
@@ -180,6 +234,79 @@ describe('the verdict, as GitHub shows it', () => {
     });
     expect(approved.exitCode, approved.stdout).toBe(0);
     expect(approved.outputs).toMatchObject({ result: 'pass', exit_code: '0' });
+  });
+
+  it('dry_run: the plan says whether triggeredOn would let the stage run', async () => {
+    const shipyard = [
+      'apiVersion: "spec.keptn.sh/0.2.2"',
+      'kind: "Shipyard"',
+      'metadata: {name: "shipyard-shop"}',
+      'spec:',
+      '  stages:',
+      '    - name: "hardening"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          tasks:',
+      '            - name: "approval"',
+      '    - name: "production"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          triggeredOn:',
+      '            - event: "hardening.delivery.finished"',
+      '          tasks:',
+      '            - {name: "approval", properties: {pass: "manual", warning: "manual"}}',
+      '',
+    ].join('\n');
+    const root = workspace({}, shipyard);
+    const inputs = { command: 'trigger-deployment', service: 'carts', stage: 'production', version: '1.4.2' };
+    const plan = await runAction({ workspace: root, inputs: { ...inputs, dry_run: 'true' } });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(plan.outputs).toMatchObject({ result: 'planned', exit_code: '0' });
+    // The real run would stop with exit code 2: the plan says so, in the summary and the annotation.
+    expect(plan.summary).toContain('would be refused');
+    expect(plan.annotations).toEqual([
+      expect.objectContaining({ command: 'warning', message: expect.stringContaining('would be refused') }),
+    ]);
+    expect((await runAction({ workspace: root, inputs })).exitCode).toBe(2);
+  });
+
+  it('promote after a gate that only evaluated (docs/ci/github.md): exit 2, saying to deploy with trigger-deployment first', async () => {
+    const shipyard = [
+      'apiVersion: "spec.keptn.sh/0.2.2"',
+      'kind: "Shipyard"',
+      'metadata: {name: "shipyard-shop"}',
+      'spec:',
+      '  stages:',
+      '    - name: "hardening"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          tasks:',
+      '            - {name: "deployment", properties: {deploymentstrategy: "direct"}}',
+      '            - name: "evaluation"',
+      '    - name: "production"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          tasks:',
+      '            - {name: "approval", properties: {pass: "manual", warning: "manual"}}',
+      '            - {name: "deployment", properties: {deploymentstrategy: "direct"}}',
+      '',
+    ].join('\n');
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 }, shipyard);
+    expect((await gate(root)).exitCode).toBe(0);
+    const run = await runAction({
+      workspace: root,
+      inputs: {
+        command: 'promote',
+        stage: 'production',
+        service: 'carts',
+        version: '1.4.2',
+        approved_by: 'jane',
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(2);
+    const error = run.annotations.find((a) => a.command === 'error');
+    expect(error?.message).toContain('no deployment of carts 1.4.2 in hardening is recorded');
+    expect(error?.message).toContain('run trigger-deployment');
   });
 
   it('a configuration error (2): an error annotation on the file, line and column at fault', async () => {
@@ -204,6 +331,26 @@ describe('the verdict, as GitHub shows it', () => {
       ),
     });
     expect(run.summary).toContain('ci-connect could not reach a verdict');
+    // The message in a code block of its own lines: no blank first line, a fence it cannot end.
+    expect(run.summary).toContain('\n```\n1 configuration error in ');
+  });
+
+  it('a configuration error in a file outside the workspace: the annotation names the file and line in its text', async () => {
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
+    const outside = path.join(mkdtempSync(path.join(tmpdir(), 'ci-connect-outside-')), 'slo.yaml');
+    writeFileSync(outside, 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<1"]}\n');
+    const run = await gate(root, { slo: outside });
+    expect(run.exitCode).toBe(2);
+    expect(run.annotations).toEqual([
+      {
+        command: 'error',
+        // GitHub places annotations on files of the repository only: this one has no file property.
+        properties: { title: 'ci-connect: usage or configuration error' },
+        message: expect.stringMatching(
+          new RegExp(`^${outside.replace(/[.\\/]/g, '\\$&')}:4:1 YAML syntax error`),
+        ),
+      },
+    ]);
   });
 
   it("reads the CLI's env vars for empty inputs, and puts a config file's warning on its line", async () => {
@@ -230,6 +377,25 @@ describe('the verdict, as GitHub shows it', () => {
     expect(warning?.message).toContain('colour');
   });
 
+  it('an input the command does not use: a warning naming it, and the gate runs', async () => {
+    const run = await gate(workspace({ response_time_p95: 300, error_rate: 0.5 }), {
+      approved_by: 'jane',
+      force: 'true',
+      // action.yml's default, as the runner passes it: not given by the workflow.
+      dry_run: 'false',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.annotations).toEqual([
+      {
+        command: 'warning',
+        properties: { title: 'ci-connect' },
+        message:
+          'evaluate does not use the inputs approved_by, force: they are ignored (they are for trigger-deployment, promote)',
+      },
+      expect.objectContaining({ command: 'notice' }),
+    ]);
+  });
+
   it('a bad input (2): the error names the input and how to write it', async () => {
     const run = await gate(workspace({}), { on_warning: 'maybe' });
     expect(run.exitCode).toBe(2);
@@ -240,6 +406,37 @@ describe('the verdict, as GitHub shows it', () => {
           'the input on_warning is "maybe", not one of pass, warn, fail\nhint: write e.g. on_warning: pass',
       }),
     ]);
+  });
+
+  it('reads a CLI env var as the CLI does, and an error names the env var, not an input it was not given', async () => {
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
+    // The CLI reads a boolean flag's env var as 1/0, yes/no, true/false.
+    const off = await gate(root, {}, { CI_CONNECT_DYNATRACE_EVENT: '0' });
+    expect(off.exitCode, off.stdout).toBe(0);
+    const bad = await gate(root, {}, { CI_CONNECT_ON_WARNING: 'maybe' });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.annotations).toEqual([
+      expect.objectContaining({
+        command: 'error',
+        message:
+          'CI_CONNECT_ON_WARNING is "maybe", not one of pass, warn, fail\nhint: write e.g. on_warning: pass',
+      }),
+    ]);
+  });
+
+  it("an error's hint names the input, not the CLI's flag", async () => {
+    const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
+    mkdirSync(path.join(root, '.ci-connect/base/orders'));
+    writeFileSync(path.join(root, '.ci-connect/base/orders/slo.yaml'), SLO);
+    const run = await runAction({ workspace: root, inputs: { values: 'values.json' } });
+    expect(run.exitCode).toBe(2);
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        command: 'error',
+        message: expect.stringContaining('hint: say which with the input service (env CI_CONNECT_SERVICE)'),
+      }),
+    ]);
+    expect(run.summary).toContain('say which with the input service');
   });
 
   it('unreachable monitoring (3): an error annotation with the message and the hint, no token', async () => {
@@ -266,6 +463,30 @@ describe('the verdict, as GitHub shows it', () => {
     expect(error?.message).toContain('\nhint: ');
     expect(run.masked).toContain(PROMETHEUS_TOKEN);
     expectNoTokens(run);
+  });
+
+  // The bundle carries axios' own proxy rules (scripts/axios-proxy-rules.js): a runner has no
+  // axios installation to find them in, and without them the error would blame Prometheus.
+  it('behind a proxy that refuses (3): the error names the proxy and its env var', async () => {
+    const root = workspace({});
+    writeFileSync(
+      path.join(root, '.ci-connect/base/carts/slo.yaml'),
+      'objectives:\n  - sli: up_ratio\n    pass: [{criteria: ["<1"]}]\ntotal_score: {pass: "90%"}\n',
+    );
+    mkdirSync(path.join(root, '.ci-connect/base/carts/sli'));
+    writeFileSync(
+      path.join(root, '.ci-connect/base/carts/sli/prometheus.yaml'),
+      'spec_version: "1.0"\nindicators:\n  up_ratio: "avg(up)"\n',
+    );
+    const port = await findFreePort();
+    const run = await runAction({
+      workspace: root,
+      inputs: { service: 'carts' },
+      env: { PROMETHEUS_URL: 'http://prometheus.invalid:9090', HTTP_PROXY: `http://127.0.0.1:${port}` },
+    });
+    expect(run.exitCode).toBe(3);
+    const error = run.annotations.find((a) => a.command === 'error');
+    expect(error?.message).toContain(`the proxy 127.0.0.1:${port} (from HTTP_PROXY) refused the connection`);
   });
 });
 

@@ -5,7 +5,15 @@
 // cases run in one groovy process (one JVM start); then each test checks the build result, the
 // messages, the recorded steps, and that no token reached the console, the shell scripts, the
 // withEnv lists or the reports.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +52,8 @@ interface PipelineRun {
   name: string;
   buildResult: 'SUCCESS' | 'UNSTABLE' | 'FAILURE' | 'ABORTED';
   returned: StepResult | null;
+  /** Whether the returned Map survives Java serialization, as CPS saves a Jenkinsfile's variables. */
+  returnedSerializable: boolean | null;
   error: string | null;
   console: string;
   sh: { script: string; label: string; returnStatus: boolean; exitCode: number }[];
@@ -52,6 +62,14 @@ interface PipelineRun {
   /** The `@Library('...')` reference of a Jenkinsfile, and the Declarative stages that ran. */
   library: string | null;
   stages: string[];
+}
+
+let root: string | undefined;
+
+/** One temporary directory for every workspace of this file (and their `@tmp` siblings), removed after the run. */
+function tempRoot(): string {
+  root ??= mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-'));
+  return root;
 }
 
 /** A Groovy single-quoted string literal: no interpolation, whatever `text` holds. */
@@ -98,7 +116,7 @@ tasks:
 
 /** A flags-only gate: an SLO, SLI values for each verdict, a Prometheus SLI file. */
 function gateWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-gate-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'gate-'));
   writeFileSync(path.join(dir, 'slo.yaml'), SLO);
   const slo = (criterion: string) =>
     `objectives:\n  - sli: error_rate\n    pass: [{criteria: ["${criterion}"]}]\ntotal_score: {pass: "90%"}\n`;
@@ -117,7 +135,7 @@ function gateWorkspace(): string {
 
 /** A project with a shipyard: hardening's smoke test fails, production waits for a manual approval. */
 function stageWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-stage-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'stage-'));
   mkdirSync(path.join(dir, '.ci-connect'));
   writeFileSync(path.join(dir, '.ci-connect/shipyard.yaml'), SHIPYARD);
   writeFileSync(path.join(dir, '.ci-connect/ci-connect.yaml'), CONFIG);
@@ -156,7 +174,7 @@ spec:
 
 /** A git-tracked project with a chart: dev deploys with Helm, production is promoted after a manual approval. */
 function deliveryWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-delivery-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'delivery-'));
   const chart = path.join(dir, '.ci-connect/base/carts/helm');
   mkdirSync(path.join(chart, 'templates'), { recursive: true });
   writeFileSync(path.join(dir, '.ci-connect/ci-connect.yaml'), 'project: shop\n');
@@ -220,7 +238,7 @@ function docsJenkinsfile(): string {
 
 /** What the docs' Jenkinsfile expects of the repository: the carts service's SLO and Prometheus SLI. */
 function docsWorkspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-docs-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'docs-'));
   mkdirSync(path.join(dir, '.ci-connect/base/carts/sli'), { recursive: true });
   writeFileSync(
     path.join(dir, '.ci-connect/base/carts/slo.yaml'),
@@ -233,12 +251,42 @@ function docsWorkspace(): string {
   return dir;
 }
 
+/** The docs' workspace with a shipyard: hardening's sequence is the gate, production's a task with no evaluation. */
+function gateStageWorkspace(): string {
+  const dir = docsWorkspace();
+  writeFileSync(
+    path.join(dir, '.ci-connect/shipyard.yaml'),
+    `apiVersion: "spec.keptn.sh/0.2.2"
+kind: "Shipyard"
+metadata:
+  name: "shop"
+spec:
+  stages:
+    - name: "hardening"
+      sequences:
+        - name: "delivery"
+          tasks:
+            - name: "evaluation"
+    - name: "production"
+      sequences:
+        - name: "delivery"
+          tasks:
+            - name: "smoke-test"
+`,
+  );
+  writeFileSync(
+    path.join(dir, '.ci-connect/ci-connect.yaml'),
+    "project: shop\ntasks:\n  smoke-test:\n    command: ['true']\n",
+  );
+  return dir;
+}
+
 /**
  * An `npx` that runs the packed CLI for exactly `npx --yes ci-connect@0.1.0 ...` (the steps'
  * default `cli`) and fails for anything else: the registry has no ci-connect to download here.
  */
 function npxStub(cliBin: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-npx-'));
+  const dir = mkdtempSync(path.join(tempRoot(), 'npx-'));
   const quoted = `'${cliBin.replace(/'/g, `'\\''`)}'`;
   writeFileSync(
     path.join(dir, 'npx'),
@@ -255,7 +303,7 @@ const SIMULATED_BUG = `--import=data:text/javascript,${encodeURIComponent(
 
 function cases(
   cliBin: string,
-  dirs: { gate: string; stage: string; docs: string; delivery: string },
+  dirs: { gate: string; stage: string; docs: string; delivery: string; gateStage: string },
   prometheusUrl: string,
   closedPort: number,
 ): PipelineCase[] {
@@ -296,6 +344,10 @@ function cases(
       'warning-passes',
       evaluate('warning-passes', `slo: 'slo.yaml', values: 'values-warning.json', onWarning: 'pass'`),
     ),
+    onGate(
+      'warning-fails',
+      evaluate('warning-fails', `slo: 'slo.yaml', values: 'values-warning.json', onWarning: 'fail'`),
+    ),
     onGate('config', evaluate('config', `slo: 'broken-slo.yaml', values: 'values-pass.json'`)),
     onGate('prometheus-token', evaluate('prometheus-token', promGate), {
       env: { ...jenkinsEnv, PROMETHEUS_URL: prometheusUrl },
@@ -320,6 +372,15 @@ function cases(
         htmlPublisher: false,
       },
     ),
+    // A workspace kept from an earlier build (as on most agents): its reports are in reportDir
+    // when this build's CLI exits 2 before writing any.
+    onGate(
+      'stale-reports',
+      [
+        evaluate('stale-reports', `slo: 'slo.yaml', values: 'values-pass.json'`),
+        evaluate('stale-reports', `slo: 'broken-slo.yaml', values: 'values-pass.json'`),
+      ].join('\n'),
+    ),
     onGate('unknown-key', `ciConnectEvaluate(servce: 'carts', ${CLI})`),
     onGate('unknown-key-trigger', `ciConnectTriggerDeployment(servce: 'carts', ${CLI})`),
     onGate('unknown-key-promote', `ciConnectPromote(servce: 'carts', ${CLI})`),
@@ -338,6 +399,44 @@ function cases(
       `ciConnectTriggerDeployment(stage: 'production', ${stageArgs('approval-rejected')})`,
       { input: { abort: 'bob' } },
     ),
+    // A CLI that asks for an approval again after it was given (a stand-in: the real one records it).
+    onStage(
+      'approval-still-waiting',
+      `ciConnectTriggerDeployment(stage: 'production', service: 'carts', version: '1.4.2', reportDir: 'reports/still-waiting', cli: ['sh', '-c', ${g(
+        `printf '%s' '${JSON.stringify({
+          runs: [
+            {
+              service: 'carts',
+              version: '1.4.2',
+              stage: 'production',
+              sequence: 'delivery',
+              result: 'pass',
+              tasks: [
+                {
+                  task: 'approval',
+                  status: 'waiting',
+                  message: 'manual approval required for carts 1.4.2 in production',
+                },
+              ],
+            },
+          ],
+        })}'; exit 5`,
+      )}, 'cli-stub'])`,
+      { input: { approver: 'jane' } },
+    ),
+    // A stage run whose gate wrote the reports, then one with no evaluation into the same directory.
+    {
+      name: 'stage-reports',
+      workspace: dirs.gateStage,
+      env: { ...jenkinsEnv, PROMETHEUS_URL: prometheusUrl },
+      credentials: { 'prom-token': TOKEN },
+      pipeline: ['hardening', 'production']
+        .map(
+          (stage) =>
+            `ciConnectTriggerDeployment(stage: '${stage}', ${stageArgs('stage-reports')}, ${promCredentials})`,
+        )
+        .join('\n'),
+    },
     onStage('task-fails', `ciConnectTriggerDeployment(stage: 'hardening', ${stageArgs('task-fails')})`),
     onStage('promote', `ciConnectPromote(stage: 'production', ${stageArgs('promote')})`),
     // A delivery in one Jenkinsfile: dev deployed with Helm, then promoted to production, whose
@@ -375,6 +474,7 @@ describeWithReal(
     let stage = '';
     let docs = '';
     let delivery = '';
+    let gateStage = '';
     let helm: HelmStub;
     let prometheus: TokenPrometheus;
 
@@ -383,19 +483,20 @@ describeWithReal(
       stage = stageWorkspace();
       docs = docsWorkspace();
       delivery = deliveryWorkspace();
+      gateStage = gateStageWorkspace();
       helm = await createHelmStub(
         [{ command: ['upgrade'], stdout: upgradeSucceeded('shop-production-carts', 'shop-production', 1) }],
         { digestCharts: true },
       );
       prometheus = await startTokenPrometheus();
-      const work = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkins-run-'));
+      const work = mkdtempSync(path.join(tempRoot(), 'run-'));
       const casesFile = path.join(work, 'cases.json');
       const resultsFile = path.join(work, 'results.json');
       const { bin } = await installPackedCli();
       const closedPort = await findFreePort();
       writeFileSync(
         casesFile,
-        JSON.stringify(cases(bin, { gate, stage, docs, delivery }, prometheus.url, closedPort)),
+        JSON.stringify(cases(bin, { gate, stage, docs, delivery, gateStage }, prometheus.url, closedPort)),
       );
       // A clean environment: nothing of the test runner's (NODE_OPTIONS, CI_CONNECT_*) reaches the
       // steps; the bin's `#!/usr/bin/env node` finds the Node that runs the tests first.
@@ -419,6 +520,7 @@ describeWithReal(
     }, 240_000);
 
     afterAll(async () => {
+      if (root !== undefined) rmSync(root, { recursive: true, force: true });
       await prometheus.close();
       await helm.cleanup();
     });
@@ -483,6 +585,14 @@ describeWithReal(
       );
     });
 
+    it('every Map a step returns survives Java serialization, as CPS saves it across the steps that follow', () => {
+      const returned = [...runs.values()].filter((r) => r.returned !== null);
+      expect(returned.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['pass', 'warning', 'approval-input']),
+      );
+      for (const r of returned) expect(r.returnedSerializable, r.name).toBe(true);
+    });
+
     it('warning: UNSTABLE through `unstable`, naming the objectives in warning; the Map is returned', () => {
       const r = run('warning');
       expect(r.buildResult, r.console).toBe('UNSTABLE');
@@ -506,6 +616,15 @@ describeWithReal(
       expect(stepsNamed(r, 'unstable')).toEqual([]);
     });
 
+    it("onWarning: 'fail': a warning exits 1 and the build is FAILURE, naming the objectives in warning as such", () => {
+      const r = run('warning-fails');
+      expect(r.buildResult).toBe('FAILURE');
+      expect(r.sh[0]?.exitCode).toBe(1);
+      expect(r.error).toContain('ci-connect evaluate: carts 1.4.2 in hardening: warning (score 75.00%)');
+      expect(r.error).toContain('Objectives in warning: response_time_p95 = 600 (violates <500)');
+      expect(r.error).not.toContain('failed');
+    });
+
     it('fail: FAILURE through `error`, naming each objective that failed; the reports are still published', () => {
       const r = run('fail');
       expect(r.buildResult).toBe('FAILURE');
@@ -527,6 +646,18 @@ describeWithReal(
       );
       expect(r.error).toContain(
         'broken-slo.yaml:3:24 objectives[0].pass[0].criteria[0]: "<=one" is not a criterion',
+      );
+    });
+
+    it("a run that writes no reports publishes none: an earlier build's reports in reportDir are not this build's", () => {
+      const r = run('stale-reports');
+      expect(r.buildResult).toBe('FAILURE');
+      expect(r.sh.map((s) => s.exitCode)).toEqual([0, 2]);
+      // Only the first (earlier) run's reports: the failed run publishes nothing it did not write.
+      for (const step of ['junit', 'archiveArtifacts', 'publishHTML'])
+        expect(stepsNamed(r, step), step).toHaveLength(1);
+      expect(r.console).toContain(
+        'ci-connect: reports/stale-reports holds no report of this run; nothing published',
       );
     });
 
@@ -656,6 +787,30 @@ describeWithReal(
       expect(r.error).toContain("approval: 'fail'");
     });
 
+    it('approval asked with input, and the stage still waits: FAILURE saying so, not advising approval: input', () => {
+      const r = run('approval-still-waiting');
+      expect(r.buildResult).toBe('FAILURE');
+      expect(r.sh.map((s) => s.exitCode)).toEqual([5, 5]);
+      expect(stepsNamed(r, 'input')).toHaveLength(1);
+      expect(r.error).toContain('manual approval required for carts 1.4.2 in production');
+      expect(r.error).toContain('still waits after jane approved in the input step');
+      expect(r.error).not.toContain("give approval: 'input'");
+    });
+
+    it("a stage run publishes its gate's reports; the next run, with no evaluation, does not publish them again", () => {
+      const r = run('stage-reports');
+      expect(r.buildResult, `${r.console}\n${r.error ?? ''}`).toBe('SUCCESS');
+      expect(r.sh.map((s) => s.exitCode)).toEqual([0, 0]);
+      const [record] = history(gateStage, 'stage-reports').filter((rec) => rec.kind === 'evaluation');
+      expect(record).toMatchObject({ stage: 'hardening', result: 'pass' });
+      for (const step of ['junit', 'archiveArtifacts', 'publishHTML'])
+        expect(stepsNamed(r, step), step).toHaveLength(1);
+      expect(stepsNamed(r, 'junit')[0]).toMatchObject({ testResults: 'reports/stage-reports/junit.xml' });
+      expect(r.console).toContain(
+        'ci-connect: reports/stage-reports holds no report of this run; nothing published',
+      );
+    });
+
     it('a rejected input aborts the build without running the stage again', () => {
       const r = run('approval-rejected');
       expect(r.buildResult).toBe('ABORTED');
@@ -780,6 +935,43 @@ describe('the library keeps to the rules of Jenkins CPS', () => {
       for (const i of methods) expect(lines[i - 1]?.trim(), lines[i]).toBe('@NonCPS');
     },
   );
+
+  // A folder library runs in the Groovy sandbox: a constructor or static method of the JDK or Groovy
+  // that is not on Script Security's built-in generic-whitelist (e.g. `new groovy.json.JsonSlurperClassic`,
+  // `new java.lang.IllegalArgumentException java.lang.String`) stops every build until an
+  // administrator approves it. The library's own classes are allowed (ClassLoaderWhitelist).
+  it('constructs and calls statically only its own classes and what the sandbox allows without an approval', () => {
+    const whitelisted: Record<string, string> = {
+      'new ArrayList': 'new java.util.ArrayList java.util.Collection',
+      'new JsonSlurper': 'new groovy.json.JsonSlurper',
+      'UUID.randomUUID': 'staticMethod java.util.UUID randomUUID',
+      'String.format':
+        'staticMethod java.lang.String format java.util.Locale java.lang.String java.lang.Object[]',
+      'String.valueOf': 'staticMethod java.lang.String valueOf long',
+      'Math.rint': 'staticMethod java.lang.Math rint double',
+      'Math.abs': 'staticMethod java.lang.Math abs double',
+    };
+    const own = readdirSync(path.join(LIB, 'src/io/ciconnect')).map((f) => f.replace(/\.groovy$/, ''));
+    const files = [
+      ...readdirSync(path.join(LIB, 'src/io/ciconnect')).map((f) => path.join(LIB, 'src/io/ciconnect', f)),
+      ...readdirSync(path.join(LIB, 'vars'))
+        .filter((f) => f.endsWith('.groovy'))
+        .map((f) => path.join(LIB, 'vars', f)),
+    ];
+    const used = new Set<string>();
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line))
+        .join('\n');
+      for (const m of code.matchAll(/\bnew ([A-Z]\w*)/g)) used.add(`new ${m[1] ?? ''}`);
+      for (const m of code.matchAll(/\b([A-Z][a-z]\w*)\.(\w+)\(/g)) used.add(`${m[1] ?? ''}.${m[2] ?? ''}`);
+    }
+    const foreign = [...used].filter((call) => !own.includes(call.replace(/^new /, '').split('.')[0] ?? ''));
+    for (const call of foreign) expect(whitelisted, call).toHaveProperty([call]);
+    // The scan sees the library's calls: the JSON parser among them.
+    expect(used).toContain('new JsonSlurper');
+  });
 
   it('each vars step is `def call(Map args = [:])` handing its command to CiConnectStep, with a help text', () => {
     const steps = {

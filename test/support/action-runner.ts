@@ -47,6 +47,22 @@ export interface ActionRunOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Where a runner keeps the action: a checkout of it (`_actions/<owner>/<repo>/<ref>`) with no
+ * node_modules anywhere above. Running the dist from inside this repository would let it find
+ * packages the bundle forgot; a copy outside cannot.
+ */
+let runnerCopy: string | undefined;
+function actionAsRunnerHasIt(): string {
+  if (runnerCopy === undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-actions-'));
+    copyFileSync(path.join(actionDir, 'dist/index.js'), path.join(dir, 'index.js'));
+    writeFileSync(path.join(dir, 'package.json'), readFileSync(path.join(actionDir, 'package.json')));
+    runnerCopy = path.join(dir, 'index.js');
+  }
+  return runnerCopy;
+}
+
 /** Runs the action's dist once. */
 export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   const files = mkdtempSync(path.join(tmpdir(), 'ci-connect-runner-'));
@@ -90,7 +106,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   }>((resolve) => {
     execFile(
       process.execPath,
-      [path.join(actionDir, 'dist/index.js')],
+      [actionAsRunnerHasIt()],
       { cwd: options.workspace, env, timeout: 60_000 },
       (error, out, err) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;

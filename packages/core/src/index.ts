@@ -9,6 +9,8 @@
 
 // Use cases (app/) and the Host a front end builds for them: a request in, its result and exit code out.
 export {
+  commentOnMergeRequest,
+  DEFAULT_COMMENT_TOKEN_ENV,
   doctor,
   evaluate,
   exitCodeFor,
@@ -54,6 +56,8 @@ export type {
 } from './app/index.js';
 export type { ObjectiveChange, ObjectiveOutcome, RescoredEvaluation } from './gate/rescore.js';
 export type {
+  CommentRequest,
+  CommentResult,
   EvaluateCommand,
   EvaluateResult,
   Host,

@@ -29,6 +29,21 @@ const unusedActionsParts = {
   },
 };
 
+/**
+ * Core finds axios' proxy rules (to name the proxy in errors) through axios' installation, which a
+ * runner does not have: the bundle takes them from the bundled axios instead.
+ */
+const bundledAxiosProxyRules = {
+  name: 'bundled-axios-proxy-rules',
+  setup(bundle) {
+    bundle.onResolve({ filter: /[\\/]axios-proxy-rules\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}core${path.sep}src${path.sep}`)
+        ? { path: path.join(here, 'axios-proxy-rules.js') }
+        : undefined,
+    );
+  },
+};
+
 await build({
   absWorkingDir: path.join(here, '..'),
   entryPoints: ['src/index.ts'],
@@ -48,6 +63,6 @@ await build({
   external: ['pg-native'],
   // Core from its sources, not its build output: the bundle is what the sources say today.
   alias: { '@ci-connect/core': path.join(here, '..', '..', 'core', 'src', 'index.ts') },
-  plugins: [unusedActionsParts],
+  plugins: [unusedActionsParts, bundledAxiosProxyRules],
   logLevel: 'warning',
 });

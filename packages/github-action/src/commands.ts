@@ -18,6 +18,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionInputs, EventTypeInput } from './inputs.js';
+import { summarisePlan } from './plan-summary.js';
 
 /** What a command ended with, for outputs, annotations and the job summary. */
 export interface ActionOutcome {
@@ -34,6 +35,8 @@ export interface ActionOutcome {
   headline: string;
   /** Markdown for the job summary besides the evaluation's. */
   details?: string | undefined;
+  /** A passing step that still deserves a warning annotation (a dry run the real run would refuse). */
+  attention?: boolean | undefined;
 }
 
 const EVENT_TYPES: Readonly<Record<EventTypeInput, DynatraceEventType>> = {
@@ -129,13 +132,8 @@ async function runStage(inputs: ActionInputs, host: Host): Promise<ActionOutcome
       ? await promoteRelease({ ...request, to: requireStage(inputs), from: inputs.fromStage }, options, host)
       : await triggerDeployment({ ...request, stage: inputs.stage }, options, host);
   if (outcome.kind === 'plan') {
-    const tasks = outcome.plan.tasks.map((t) => `| ${t.task} | ${t.runner} | ${t.description} |`);
-    return {
-      exitCode: 0,
-      result: 'planned',
-      headline: `dry run of ${inputs.command}: nothing was changed`,
-      details: ['| task | runner | what it would do |', '|---|---|---|', ...tasks].join('\n'),
-    };
+    const { headline, details, refused } = summarisePlan(inputs.command, outcome.plan);
+    return { exitCode: 0, result: 'planned', headline, details, attention: refused };
   }
   return stageOutcome(outcome.runs, outcome.exitCode, reportDir);
 }

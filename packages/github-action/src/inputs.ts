@@ -114,14 +114,21 @@ function inputReader(env: Env) {
     return value === '' ? undefined : value;
   }
 
-  function text(name: string): string | undefined {
+  /** The input, else its CLI env var; `source` names the one it came from, for messages. */
+  function read(name: string): { value: string; source: string; fromEnv: boolean } | undefined {
     const variable = envVarOf(name);
     const input = actions.getInput(name);
-    const value = input !== '' ? input : variable === undefined ? '' : (env[variable]?.trim() ?? '');
+    const fromEnv = input === '' && variable !== undefined;
+    const value = fromEnv ? (env[variable]?.trim() ?? '') : input;
     if (value === '') return undefined;
+    const source = fromEnv ? variable : `the input ${name}`;
     // Inputs are printed and recorded: no line breaks or other control characters.
-    refuseControlCharacters(value, input !== '' ? `the input ${name}` : (variable ?? name));
-    return value;
+    refuseControlCharacters(value, source);
+    return { value, source, fromEnv };
+  }
+
+  function text(name: string): string | undefined {
+    return read(name)?.value;
   }
 
   /** The labels input, else CI_CONNECT_LABELS (`k=v,k2=v2`, as the CLI reads it). */
@@ -133,30 +140,39 @@ function inputReader(env: Env) {
   }
 
   function oneOf<T extends string>(name: string, options: readonly T[]): T | undefined {
-    const value = text(name);
-    if (value === undefined || (options as readonly string[]).includes(value)) return value as T | undefined;
-    throw new UsageError(`the input ${name} is "${value}", not one of ${options.join(', ')}`, {
+    const given = read(name);
+    if (given === undefined || (options as readonly string[]).includes(given.value))
+      return given?.value as T | undefined;
+    throw new UsageError(`${given.source} is "${given.value}", not one of ${options.join(', ')}`, {
       hint: `write e.g. ${name}: ${options[0]}`,
     });
   }
 
-  /** `true` or `false` (YAML 1.2, as @actions/core's getBooleanInput); empty: undefined. */
+  /**
+   * An input: `true` or `false` (YAML 1.2, as @actions/core's getBooleanInput). The CLI's env var:
+   * as the CLI reads it (oclif), 1, y, yes or true, and 0, n, no or false. Empty: undefined.
+   */
   function flag(name: string): boolean | undefined {
-    const value = text(name);
-    if (value === undefined) return undefined;
-    if (['true', 'True', 'TRUE'].includes(value)) return true;
-    if (['false', 'False', 'FALSE'].includes(value)) return false;
-    throw new UsageError(`the input ${name} is "${value}", not true or false`, {
+    const given = read(name);
+    if (given === undefined) return undefined;
+    const { value, source, fromEnv } = given;
+    const word = fromEnv ? value.toLowerCase() : value;
+    if (['true', 'True', 'TRUE'].includes(value) || (fromEnv && ['1', 'y', 'yes', 'true'].includes(word)))
+      return true;
+    if (['false', 'False', 'FALSE'].includes(value) || (fromEnv && ['0', 'n', 'no', 'false'].includes(word)))
+      return false;
+    throw new UsageError(`${source} is "${value}", not true or false`, {
       hint: `write ${name}: true or ${name}: false`,
     });
   }
 
   function integer(name: string, min: number, max: number): number | undefined {
-    const value = text(name);
-    if (value === undefined) return undefined;
+    const given = read(name);
+    if (given === undefined) return undefined;
+    const { value, source } = given;
     const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || number < min || number > max)
-      throw new UsageError(`the input ${name} is "${value}", not a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(value) || number < min || number > max)
+      throw new UsageError(`${source} is "${value}", not a whole number from ${min} to ${max}`);
     return number;
   }
 

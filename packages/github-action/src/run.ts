@@ -7,6 +7,7 @@
 import * as actions from '@actions/core';
 import { ciJobLink, ExitCode, reviewCommentBody, type Host } from '@ci-connect/core';
 import path from 'node:path';
+import { ignoredInputsWarning } from './command-inputs.js';
 import { runCommand, type ActionOutcome } from './commands.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { createRunnerHost, createRunnerRedactor, stopSignal } from './runner-host.js';
@@ -25,9 +26,11 @@ export async function run(): Promise<void> {
   let inputs: ActionInputs | undefined;
   try {
     inputs = withRunLabel(readInputs(env), host);
+    const ignored = ignoredInputsWarning(inputs.command);
+    if (ignored !== undefined) actions.warning(redactor.redact(ignored), { title: 'ci-connect' });
     const outcome = await runCommand(inputs, host);
     setOutputs(outcome, inputs, host);
-    reportVerdict(outcome, host, inputs.stage);
+    reportVerdict(outcome, host, inputs);
     await publish(outcome, inputs, host);
   } catch (error) {
     const { exitCode, message } = reportError(error, host);

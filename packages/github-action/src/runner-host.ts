@@ -1,7 +1,8 @@
 /**
  * Core's Host for a GitHub Actions runner (as packages/cli/src/base-command.ts builds one for a
  * terminal): the runner's env and workspace, and a logger that writes the job log through
- * @actions/core, config-file warnings as annotations on the file and line.
+ * @actions/core (naming the input where core's approval message names the CLI's flag), config-file warnings as
+ * annotations on the file and line.
  */
 
 import * as actions from '@actions/core';
@@ -9,6 +10,7 @@ import { createProcessRedactor, runProcess, systemClock, type Host, type Redacto
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { approvalInActionTerms } from './cli-terms.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,10 +35,10 @@ export function createRunnerHost(env: Env, redactor: Redactor, signal: AbortSign
     env,
     clock: systemClock,
     logger: {
-      debug: (message) => actions.debug(redactor.redact(message)),
-      info: (message) => actions.info(redactor.redact(message)),
+      debug: (message) => actions.debug(redactor.redact(approvalInActionTerms(message))),
+      info: (message) => actions.info(redactor.redact(approvalInActionTerms(message))),
       warn: (message) => {
-        const text = redactor.redact(message);
+        const text = redactor.redact(approvalInActionTerms(message));
         actions.warning(text, annotationAt(text, cwd, env));
       },
     },

@@ -15,6 +15,7 @@ import {
   type Host,
 } from '@ci-connect/core';
 import { readFileSync } from 'node:fs';
+import { approvalInActionTerms } from './cli-terms.js';
 import type { ActionOutcome } from './commands.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -52,14 +53,27 @@ export async function writeJobSummary(
   host: Host,
 ): Promise<void> {
   if (host.env.GITHUB_STEP_SUMMARY === undefined) return;
+  // The evaluation's Markdown is the pull request comment's too: only the action's own parts
+  // name the input where core's approval message names the CLI's flag.
   const parts =
     'error' in outcome
-      ? ['### ci-connect could not reach a verdict', '```', outcome.error, '```']
-      : [`### ${outcome.headline}`, outcome.details ?? '', body ?? ''];
+      ? ['### ci-connect could not reach a verdict', codeBlock(outcome.error)]
+      : [
+          `### ${approvalInActionTerms(outcome.headline)}`,
+          approvalInActionTerms(outcome.details ?? ''),
+          body ?? '',
+        ];
   await actions.summary
     .addRaw(host.redactor.redact(parts.filter((p) => p !== '').join('\n\n')))
     .addEOL()
     .write();
+}
+
+/** `text` as a Markdown code block, fenced with more backticks than any run of them in it. */
+function codeBlock(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}\n${text}\n${fence}`;
 }
 
 /**

@@ -3,9 +3,9 @@
  *
  * | exit code | step | annotation |
  * |---|---|---|
- * | 0 pass | success | notice |
- * | 0 or 4 warning | success | warning, naming the objectives in warning (GitHub has no "unstable") |
- * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the failed objectives |
+ * | 0 pass | success | notice (a warning for a dry run the real run would refuse) |
+ * | 0 or 4 warning | success | warning, naming the objectives that failed or were in warning (GitHub has no "unstable") |
+ * | 1 fail (also a warning with on_warning: fail) | failed | error, naming the objectives that failed or were in warning |
  * | 5 approval required | failed | error: approve with approved_by, or a protected environment |
  * | 2, 3, 70 | failed | error with the message and hint, on the config file and line when one is at fault |
  *
@@ -19,66 +19,84 @@ import {
   CiConnectError,
   ConfigError,
   ExitCode,
+  formatTargets,
   objectiveName,
   type EvaluationRecord,
   type Host,
 } from '@ci-connect/core';
+import { approvalInActionTerms, inActionTerms } from './cli-terms.js';
 import type { ActionOutcome } from './commands.js';
+import type { ActionInputs } from './inputs.js';
 import { fileLocation } from './runner-host.js';
 
 // GitHub shows at most 10 error annotations of a step.
 const MAX_DIAGNOSTIC_ANNOTATIONS = 10;
 
 /** Annotates the outcome and sets the step's exit code. */
-export function reportVerdict(outcome: ActionOutcome, host: Host, stage: string | undefined): void {
-  const r = host.redactor;
+export function reportVerdict(
+  outcome: ActionOutcome,
+  host: Host,
+  inputs: Pick<ActionInputs, 'stage' | 'onWarning'>,
+): void {
+  const show = (text: string) => host.redactor.redact(approvalInActionTerms(text));
   const { exitCode, evaluation } = outcome;
   const title = 'ci-connect';
   if (exitCode === ExitCode.pass || exitCode === ExitCode.warning) {
-    if (outcome.result === 'warning')
-      actions.warning(r.redact(`${outcome.headline}${objectives(evaluation, 'warning')}`), { title });
-    else actions.notice(r.redact(outcome.headline), { title });
+    if (outcome.result === 'warning' || outcome.attention === true)
+      actions.warning(show(`${outcome.headline}${notPassed(evaluation)}`), { title });
+    else actions.notice(show(outcome.headline), { title });
     process.exitCode = 0;
     return;
   }
   if (exitCode === ExitCode.approvalRequired) {
-    const runStage = outcome.runs?.[0]?.stage ?? stage;
+    const runStage = outcome.runs?.[0]?.stage ?? inputs.stage;
     const where = runStage === undefined ? 'this stage' : `the stage ${runStage}`;
     actions.error(
-      r.redact(
-        // Core's message names the CLI's flag; the action's input is the same thing.
-        `${outcome.headline.replace('--approved-by NAME', 'the input approved_by')}\nmanual approval required before ${where} may run: re-run this job with ` +
-          `approved_by: \${{ github.actor }} in a job whose environment requires reviewers ` +
-          `(Settings > Environments > Required reviewers), so that GitHub asks for the approval`,
+      show(
+        `${outcome.headline}\nmanual approval required before ${where} may run: re-run this job with ` +
+          `approved_by set, in a job whose environment requires reviewers (Settings > Environments > ` +
+          `Required reviewers), so that GitHub asks for the approval; record the reviewers and the run, ` +
+          `e.g. approved_by: 'reviewers of environment ${runStage ?? '<stage>'}: <the run's URL>' ` +
+          `(github.actor is who started the run, not who approved it)`,
       ),
       { title: 'ci-connect: approval required' },
     );
   } else if (exitCode === ExitCode.fail) {
-    actions.setFailed(r.redact(`${outcome.headline}${objectives(evaluation, 'fail')}`));
+    // A warning fails the step only through on_warning: fail; say so, with what was in warning.
+    const why =
+      outcome.result === 'warning'
+        ? `${notPassed(evaluation)}; ${inputs.onWarning === undefined ? "ci-connect.yaml's defaults.onWarning" : 'on_warning'}: fail counts a warning as a failure`
+        : notPassed(evaluation);
+    actions.setFailed(show(`${outcome.headline}${why}`));
   } else {
-    actions.error(r.redact(`${outcome.headline} (exit code ${exitCode})`), { title });
+    actions.error(show(`${outcome.headline} (exit code ${exitCode})`), { title });
   }
   process.exitCode = exitCode;
 }
 
-/** `; failed objectives: response_time_p95 = 612 (pass: <=600), ...` */
-function objectives(evaluation: EvaluationRecord | undefined, status: 'fail' | 'warning'): string {
-  const matching = evaluation?.objectives.filter((o) => o.status === status) ?? [];
-  if (matching.length === 0) return '';
-  const listed = matching.map((o) => {
-    const targets = [...o.passTargets, ...o.warningTargets]
-      .filter((t) => t.violated)
-      .map((t) => t.criteria)
-      .join(', ');
-    const value = o.value === null ? 'no data' : String(o.value);
-    return `${objectiveName(o)} = ${value}${targets === '' ? '' : ` (violated: ${targets})`}`;
+/**
+ * `; failed objectives: response_time_p95 = 612 (violated: <=+10% (528.11)); warning objectives: ...`:
+ * every objective that cost score, which for a warning from the total score may be failed ones.
+ */
+function notPassed(evaluation: EvaluationRecord | undefined): string {
+  const groups = (['fail', 'warning'] as const).flatMap((status) => {
+    const matching = evaluation?.objectives.filter((o) => o.status === status) ?? [];
+    if (matching.length === 0) return [];
+    const listed = matching.map((o) => {
+      const violated = [...o.passTargets, ...o.warningTargets]
+        .filter((t) => t.violated)
+        .map((t) => ({ ...t, violated: false }));
+      const value = o.value === null ? 'no data' : String(o.value);
+      return `${objectiveName(o)} = ${value}${violated.length === 0 ? '' : ` (violated: ${formatTargets(violated)})`}`;
+    });
+    return [`${status === 'fail' ? 'failed' : 'warning'} objectives: ${listed.join('; ')}`];
   });
-  return `; ${status === 'fail' ? 'failed' : 'warning'} objectives: ${listed.join('; ')}`;
+  return groups.map((group) => `; ${group}`).join('');
 }
 
 /** An error that ended the command: annotations with its message and hint, and its exit code. */
 export function reportError(error: unknown, host: Host): { exitCode: number; message: string } {
-  const r = host.redactor;
+  const show = (text: string) => host.redactor.redact(inActionTerms(text));
   let exitCode: number = ExitCode.internal;
   let message: string;
   let hint: string | undefined;
@@ -94,16 +112,22 @@ export function reportError(error: unknown, host: Host): { exitCode: number; mes
     error instanceof ConfigError ? error.diagnostics.filter((d) => d.severity === 'error') : [];
   const title = `ci-connect: ${describeExitCode(exitCode)}`;
   for (const d of diagnostics.slice(0, MAX_DIAGNOSTIC_ANNOTATIONS)) {
-    const text = `${d.path === '' ? '' : `${d.path}: `}${d.message}${d.hint === undefined ? '' : `\nhint: ${d.hint}`}`;
-    actions.error(r.redact(text), { title, ...fileLocation(d.file, host.cwd, host.env, d.line, d.column) });
+    const location = fileLocation(d.file, host.cwd, host.env, d.line, d.column);
+    // GitHub places an annotation on a file of the repository only: any other file is named in the text.
+    const where =
+      location.file !== undefined || d.file === ''
+        ? ''
+        : `${d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`} `;
+    const text = `${where}${d.path === '' ? '' : `${d.path}: `}${d.message}${d.hint === undefined ? '' : `\nhint: ${d.hint}`}`;
+    actions.error(show(text), { title, ...location });
   }
   const whole = `${message}${hint === undefined ? '' : `\nhint: ${hint}`}`;
   // The diagnostics carry the files and lines; the whole message says how many there were.
   if (diagnostics.length === 0 || diagnostics.length > MAX_DIAGNOSTIC_ANNOTATIONS)
-    actions.error(r.redact(whole), { title });
-  else actions.info(r.redact(whole));
+    actions.error(show(whole), { title });
+  else actions.info(show(whole));
   process.exitCode = exitCode;
-  return { exitCode, message: r.redact(whole) };
+  return { exitCode, message: show(whole) };
 }
 
 function describeExitCode(exitCode: number): string {

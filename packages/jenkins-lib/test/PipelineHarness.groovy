@@ -90,6 +90,8 @@ class PipelineHarness {
       name: spec.name,
       buildResult: buildResult,
       returned: returned instanceof Map ? returned : null,
+      // A Jenkinsfile keeps what a step returns across later steps: CPS saves it with Java serialization.
+      returnedSerializable: returned instanceof Map ? serializable(returned) : null,
       error: error,
       console: console.join('\n'),
       sh: shCalls,
@@ -98,6 +100,15 @@ class PipelineHarness {
       library: library,
       stages: stagesRun,
     ]
+  }
+
+  private static boolean serializable(Object value) {
+    try {
+      new ObjectOutputStream(new ByteArrayOutputStream()).writeObject(value)
+      return true
+    } catch (NotSerializableException ignored) {
+      return false
+    }
   }
 
   /** `@Library('name@version') _` loads the library in Jenkins; here it is recorded and dropped. */

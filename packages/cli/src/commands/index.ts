@@ -1,3 +1,4 @@
+import Comment from './comment.js';
 import Doctor from './doctor.js';
 import Evaluate from './evaluate.js';
 import GeneratePipeline from './generate/pipeline.js';
@@ -24,6 +25,7 @@ export const COMMANDS = {
   'trigger-deployment': TriggerDeployment,
   promote: Promote,
   report: Report,
+  comment: Comment,
   'history:list': HistoryList,
   'history:show': HistoryShow,
   'history:invalidate': HistoryInvalidate,

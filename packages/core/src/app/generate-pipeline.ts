@@ -6,24 +6,25 @@
  * already there, so re-running on an unchanged shipyard changes nothing.
  */
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import { DEFAULT_TASK_RUNNERS, loadProjectSettings, type ProjectConfig } from '../config/project-config.js';
+import { envNamesOf, settingsOf } from '../config/provider-settings.js';
 import { DEFAULT_CONFIG_DIR, findOnlyService } from '../config/project-context.js';
 import { listServices } from '../config/service-files.js';
 import { UsageError } from '../errors.js';
 import {
-  GENERATED_MARKER,
   planPipeline,
   RENDERERS,
   type PipelineCi,
+  type PipelineEnv,
   type PipelinePlan,
 } from '../pipelines/index.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { ShipyardTask } from '../shipyard/types.js';
+import { writeGenerated } from './generated-file.js';
 import type { Host } from './host.js';
 
 /** What `generate pipeline` was asked. */
@@ -66,30 +67,49 @@ export async function generatePipeline(
   const loaded = await loadShipyardFile(join(configDir, 'shipyard.yaml'));
   for (const d of loaded.diagnostics) if (d.severity === 'warning') host.logger.warn(formatDiagnostic(d));
   const shipyard = requireConfig(loaded.shipyard, loaded.diagnostics);
+  const history = historyOf(request, config, renderer.defaultHistory, host);
   const plan = planPipeline({
     shipyard,
     services: await servicesOf(request, configDir),
-    history: historyOf(request, config, renderer.defaultHistory, host),
+    history,
+    env: envOf(config, history),
     shipyardFile: `${shownConfigDir}/shipyard.yaml`,
     ...(shownConfigDir === DEFAULT_CONFIG_DIR ? {} : { configDir: shownConfigDir }),
     ...(request.project === undefined ? {} : { project: request.project }),
-    ...(request.sequences === undefined ? {} : { entrySequences: request.sequences }),
+    ...(request.sequences === undefined ? {} : { entrySequences: distinct(request.sequences) }),
     deploysWithHelm: (task: ShipyardTask) =>
       (config.tasks[task.name] ?? DEFAULT_TASK_RUNNERS[task.name]) === 'helm',
   });
   const text = renderer.render({ plan, command: commandLine(request, shownConfigDir) });
   if (request.output === '-') return { kind: 'pipeline', ci: request.ci, changed: true, text, plan };
   const path = resolve(host.cwd, request.output ?? renderer.defaultPath);
-  const changed = await writeGenerated(path, text, request.force);
+  const changed = await writeGenerated(path, text, request.force, request.ci);
   return { kind: 'pipeline', ci: request.ci, path, changed, text, plan };
 }
 
 async function servicesOf(request: GeneratePipelineRequest, configDir: string): Promise<string[]> {
-  if (request.services !== undefined && request.services.length > 0)
-    return [...new Set(request.services)].sort();
+  if (request.services !== undefined && request.services.length > 0) return distinct(request.services);
   const services = await listServices(configDir);
   // findOnlyService says what to do when there is none.
   return services.length === 0 ? [await findOnlyService(configDir)] : services;
+}
+
+/**
+ * The env vars the jobs' ci-connect reads: each provider's endpoint URL (a plain variable) and
+ * credentials (secrets), as ci-connect.yaml names them or by default, the CloudEvents token, and
+ * PGPASSWORD for a postgres:// history.
+ */
+function envOf(config: ProjectConfig, history: string): PipelineEnv {
+  const secrets: string[] = [];
+  const variables: string[] = [];
+  for (const definition of PROVIDER_SETTINGS) {
+    const names = envNamesOf(definition.envDefaults, settingsOf(config.providers, definition) as never);
+    for (const [key, name] of Object.entries(names)) (key === 'urlEnv' ? variables : secrets).push(name);
+  }
+  const cloudevents = config.events.cloudevents?.tokenEnv;
+  if (cloudevents !== undefined) secrets.push(cloudevents);
+  if (/^postgres(ql)?:/.test(history)) secrets.push('PGPASSWORD');
+  return { secrets, variables };
 }
 
 /** The history the jobs use: it must outlive the runner, and a file on the runner does not. */
@@ -142,43 +162,19 @@ function repositoryPath(cwd: string, path: string, flag: string): string {
 function commandLine(request: GeneratePipelineRequest, configDir: string): string {
   const words = ['ci-connect', 'generate', 'pipeline', '--ci', request.ci];
   if (configDir !== DEFAULT_CONFIG_DIR) words.push('--config-dir', configDir);
-  for (const service of request.services ?? []) words.push('--service', service);
+  // Sorted and once each, as the plan takes them: the same request always gives the same bytes.
+  for (const service of distinct(request.services)) words.push('--service', service);
   if (request.project !== undefined) words.push('--project', request.project);
   if (request.history !== undefined) words.push('--history', request.history);
-  for (const sequence of request.sequences ?? []) words.push('--sequence', sequence);
+  for (const sequence of distinct(request.sequences)) words.push('--sequence', sequence);
   if (request.output !== undefined && request.output !== '-') words.push('--output', request.output);
   return words.map(shellWord).join(' ');
 }
 
+function distinct(words: readonly string[] | undefined): string[] {
+  return [...new Set(words ?? [])].sort();
+}
+
 function shellWord(word: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-/**
- * Writes `text` to `path` unless a file there was not generated by ci-connect (UsageError, exit
- * 2, unless `force`); false when the file already holds the text.
- */
-async function writeGenerated(path: string, text: string, force: boolean): Promise<boolean> {
-  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    if (error.code === 'EISDIR')
-      throw new UsageError(`${path} is a directory`, { hint: 'name the file to write with --output <path>' });
-    throw error;
-  });
-  if (existing === text) return false;
-  if (existing !== undefined && !force && !isGenerated(existing))
-    throw new UsageError(`${path} exists and was not generated by ci-connect: not overwriting it`, {
-      hint: 'write elsewhere with --output <path> (or --output - for stdout), or replace it with --force',
-    });
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-  return true;
-}
-
-/** The marker is on the first line of every file generate pipeline writes. */
-function isGenerated(text: string): boolean {
-  const first = text.split('\n', 1)[0] ?? '';
-  return /^\s*(#|\/\/)\s*/.test(first) && first.includes(GENERATED_MARKER);
 }

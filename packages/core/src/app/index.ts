@@ -11,6 +11,12 @@ export {
 } from './stage-runs.js';
 export { doctor, sendEvent, validate } from './checks.js';
 export { report, DEFAULT_REPORT_EVALUATIONS, type ReportRequest, type ReportSummary } from './report.js';
+export {
+  commentOnMergeRequest,
+  DEFAULT_COMMENT_TOKEN_ENV,
+  type CommentRequest,
+  type CommentResult,
+} from './comment.js';
 export * from './history/index.js';
 export {
   generatePipeline,

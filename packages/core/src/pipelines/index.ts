@@ -31,4 +31,11 @@ export { GENERATED_MARKER } from './header.js';
 export { planPipeline, type PipelinePlanRequest } from './plan-pipeline.js';
 export type { RenderRequest } from './render-request.js';
 export { PIPELINE_CIS } from './types.js';
-export type { PipelineCi, PipelineCommand, PipelineJob, PipelinePlan, SkippedSequence } from './types.js';
+export type {
+  PipelineCi,
+  PipelineCommand,
+  PipelineEnv,
+  PipelineJob,
+  PipelinePlan,
+  SkippedSequence,
+} from './types.js';

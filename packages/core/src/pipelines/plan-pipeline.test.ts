@@ -30,7 +30,7 @@ describe('planPipeline', () => {
       'staging.delivery-direct: starts on dev.delivery-direct.finished, and no job of the pipeline runs that',
       'production.rollback: runs in the job of production.delivery when that ends with fail',
       'production.delivery-direct: starts on staging.delivery-direct.finished, and no job of the pipeline runs that',
-      'production.remediation: starts on its own end (production.remediation.finished)',
+      'production.remediation: remediation starts on a problem, not in a pipeline: run ci-connect remediate (its triggeredOn production.remediation.finished repeats it while the problem lasts)',
     ]);
   });
 

@@ -55,6 +55,10 @@ export function planPipeline(request: PipelinePlanRequest): PipelinePlan {
     ...(request.configDir === undefined ? {} : { configDir: request.configDir }),
     ...(request.project === undefined ? {} : { project: request.project }),
     history: request.history,
+    env: {
+      secrets: [...new Set(request.env?.secrets ?? [])].sort(),
+      variables: [...new Set(request.env?.variables ?? [])].sort(),
+    },
     services: [...request.services],
     stageOrder: stageOrder.filter((s) => jobs.some((j) => j.stage === s)),
     jobs,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { UsageError } from '../errors.js';
 import { GITHUB_ACTION, renderGithub } from './render-github.js';
 import { keptnShipyard, planOf, schemaValidator } from './test-support/pipelines.js';
+
+// The run's page lists who approved its deployments; the job itself cannot know.
+const RUN_URL = '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}';
 
 type Job = {
   if?: string;
@@ -37,7 +41,7 @@ describe('renderGithub', () => {
         service: 'carts',
         version: '${{ github.sha }}',
         history: 'git:ci-connect-history',
-        approved_by: 'reviewers of environment production (run ${{ github.run_id }})',
+        approved_by: `reviewers of environment production: ${RUN_URL}`,
       },
     });
     expect(prod!.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
@@ -59,6 +63,32 @@ describe('renderGithub', () => {
       command: 'evaluate',
       history: 'postgres://ci@db.example.com/ci_history',
     });
+    expect(schemaValidator('github-workflow')(document)).toBe(true);
+  });
+
+  it.each([
+    ['project', { project: '${{ secrets.DEPLOY_KEY }}' }],
+    ['history', { history: 'git:h@https://x:${{ secrets.PAT }}@github.com/o/r.git' }],
+    ['configDir', { configDir: 'conf/${{github.token}}' }],
+  ])('refuses a %s holding a GitHub expression, which the workflow would evaluate', async (_, request) => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), request);
+    expect(() => github(plan)).toThrow(UsageError);
+    expect(() => github(plan)).toThrow(/\$\{\{ .*GitHub evaluates/);
+  });
+
+  it('passes the env vars ci-connect reads from repository secrets and variables: GitHub gives a step none', async () => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
+      env: { secrets: ['PROMETHEUS_TOKEN', 'DT_API_TOKEN'], variables: ['PROMETHEUS_URL'] },
+    });
+    const { text, document } = github(plan);
+    const steps = document.jobs['production-delivery-carts']!.steps as { env?: unknown }[];
+    expect(steps[0]!.env).toBeUndefined();
+    expect(steps[1]!.env).toEqual({
+      DT_API_TOKEN: '${{ secrets.DT_API_TOKEN }}',
+      PROMETHEUS_TOKEN: '${{ secrets.PROMETHEUS_TOKEN }}',
+      PROMETHEUS_URL: '${{ vars.PROMETHEUS_URL }}',
+    });
+    expect(text).toContain('# Secrets and variables: ');
     expect(schemaValidator('github-workflow')(document)).toBe(true);
   });
 });

@@ -7,12 +7,16 @@
  */
 
 import { stringify } from 'yaml';
+import { UsageError } from '../errors.js';
 import { commentBlock, headerLines, manualStages } from './header.js';
 import { isDefaultSequence, type RenderRequest } from './render-request.js';
 import type { PipelineJob, PipelinePlan } from './types.js';
 
 export const GITHUB_ACTION = 'ci-connect/ci-connect/packages/github-action@v0.1.0';
 export const GITHUB_CHECKOUT = 'actions/checkout@v4';
+
+/** The run's page, which lists who reviewed its deployments. */
+const RUN_URL = '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}';
 
 /** A branch of the repository, pushed to with the job's GITHUB_TOKEN (`contents: write`). */
 export const GITHUB_DEFAULT_HISTORY = 'git:ci-connect-history';
@@ -28,14 +32,16 @@ export function renderGithub(request: RenderRequest): string {
     jobs: Object.fromEntries(plan.jobs.map((job) => [job.id, jobOf(plan, job)])),
   };
   const header = headerLines(plan, 'github', request.command, {
-    history: historyNotes(plan.history),
+    history: [...historyNotes(plan.history), ...envNotes(plan)],
     approvals: [
       'Manual approvals: these jobs deploy to a GitHub environment named after the stage; add',
       'required reviewers to it (Settings > Environments) and the job waits for one of them:',
       `${manualStages(plan).join(', ')}. (Private repositories need GitHub Enterprise for reviewers.)`,
     ],
   });
-  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0 });
+  // Quoted as YAML 1.1 needs: YAML 1.1 readers (and yamllint) see `on`, where a stage named `no`, `on` or `y`
+  // would be a boolean.
+  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0, version: '1.1' });
 }
 
 function jobOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
@@ -52,7 +58,14 @@ function jobOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
     steps: [
       // promote reads the chart and values of the commit the earlier stage recorded.
       { uses: GITHUB_CHECKOUT, ...(job.command === 'promote' ? { with: { 'fetch-depth': 0 } } : {}) },
-      { id: 'ci-connect', uses: GITHUB_ACTION, with: inputsOf(plan, job) },
+      {
+        id: 'ci-connect',
+        uses: GITHUB_ACTION,
+        with: inputsOf(plan, job),
+        // A step sees no secret and no repository variable unless the workflow maps them; only
+        // this step gets them (not checkout). One left unset is empty: ci-connect reads it as unset.
+        ...(envOf(plan) === undefined ? {} : { env: envOf(plan) }),
+      },
     ],
   };
 }
@@ -63,16 +76,59 @@ function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, string> 
     stage: job.stage,
     service: job.service,
     version: '${{ github.sha }}',
-    ...(plan.project === undefined ? {} : { project: plan.project }),
-    ...(plan.configDir === undefined ? {} : { config_dir: plan.configDir }),
-    history: plan.history,
+    ...(plan.project === undefined ? {} : { project: literal(plan.project, '--project') }),
+    ...(plan.configDir === undefined ? {} : { config_dir: literal(plan.configDir, '--config-dir') }),
+    history: literal(plan.history, '--history'),
     ...(isDefaultSequence(job) ? {} : { sequence: job.sequence }),
     ...(job.from === undefined ? {} : { from_stage: job.from }),
-    // GitHub does not tell a job who approved it: the record names the environment's reviewers.
-    ...(job.manualApproval
-      ? { approved_by: `reviewers of environment ${job.stage} (run \${{ github.run_id }})` }
-      : {}),
+    // GitHub does not tell a job who approved it (github.actor is who started the run): the
+    // record names the environment's reviewers and the run, whose page shows who approved.
+    ...(job.manualApproval ? { approved_by: `reviewers of environment ${job.stage}: ${RUN_URL}` } : {}),
   };
+}
+
+/**
+ * A value as the workflow must pass it: GitHub evaluates `${{ ... }}` anywhere in a `with:` value
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/expressions), so such a
+ * value would reach secrets and record them in the history. Stage, sequence and service names
+ * cannot hold it; these can.
+ */
+function literal(value: string, flag: string): string {
+  if (!value.includes('${{')) return value;
+  throw new UsageError(
+    `${flag} ${JSON.stringify(value)} holds \${{ ... }}, which GitHub evaluates in a workflow (secrets included)`,
+    { hint: `give ${flag} a plain value (or its setting in ci-connect.yaml), without \${{` },
+  );
+}
+
+/** `NAME: ${{ secrets.NAME }}` per secret, `${{ vars.NAME }}` per variable, by name. */
+function envOf(plan: PipelinePlan): Record<string, string> | undefined {
+  const entries = [
+    ...plan.env.secrets.map((name) => [literalName(name), `\${{ secrets.${name} }}`] as const),
+    ...plan.env.variables.map((name) => [literalName(name), `\${{ vars.${name} }}`] as const),
+  ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+/** An env var name that is also a secret or variable name GitHub can look up. */
+function literalName(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
+  throw new UsageError(
+    `ci-connect.yaml names the env var ${JSON.stringify(name)}, which no GitHub secret can be`,
+    {
+      hint: 'name env vars with letters, digits and "_" (e.g. PROMETHEUS_TOKEN)',
+    },
+  );
+}
+
+function envNotes(plan: PipelinePlan): string[] {
+  if (plan.env.secrets.length + plan.env.variables.length === 0) return [];
+  return [
+    '',
+    `Secrets and variables: the jobs read ${plan.env.secrets.join(', ') || 'no secret'} from repository (or`,
+    `environment) secrets and ${plan.env.variables.join(', ') || 'no variable'} from variables of the same names`,
+    '(Settings > Secrets and variables > Actions); one left unset is empty, which ci-connect reads as unset.',
+  ];
 }
 
 function historyNotes(history: string): string[] {

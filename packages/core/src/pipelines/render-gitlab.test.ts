@@ -7,7 +7,13 @@ type Include = { component: string; inputs: Record<string, unknown> };
 
 function gitlab(plan: Parameters<typeof renderGitlab>[0]['plan']) {
   const text = renderGitlab({ plan, command: 'ci-connect generate pipeline --ci gitlab' });
-  return { text, document: parse(text) as { stages: string[]; include: Include[]; workflow: unknown } };
+  return {
+    text,
+    document: parse(text) as { stages: string[]; include: Include[]; workflow: unknown } & Record<
+      string,
+      unknown
+    >,
+  };
 }
 
 describe('renderGitlab', () => {
@@ -25,15 +31,24 @@ describe('renderGitlab', () => {
     expect(document.include[2]!.inputs).toEqual({
       job_name: 'production-delivery-carts',
       job_stage: 'production',
-      needs: ['staging-delivery-carts'],
       when: 'manual',
       stage: 'production',
       service: 'carts',
       history: GITLAB_DEFAULT_HISTORY,
     });
     expect(document.include[0]!.inputs).not.toHaveProperty('when');
+    // needs: in a job of the same name, which GitLab merges into the component's job; the first
+    // job has none (it follows stage order: never needs: [], which would start it at once).
+    expect(document['production-delivery-carts']).toEqual({ needs: ['staging-delivery-carts'] });
+    expect(document['staging-delivery-carts']).toEqual({ needs: ['dev-delivery-carts'] });
+    expect(document).not.toHaveProperty('dev-delivery-carts');
+    expect(text).not.toContain('needs: []');
     expect(text).toContain('# Protected environments) so that only approvers may: production.');
     expect(text).toContain('CI/CD variable CI_CONNECT_HISTORY_TOKEN');
+    // git: history in the component's default image, which has no git, would fail every job.
+    expect(text).toContain(
+      "# The component's default image (node:22-bookworm-slim) has no git: give each job an `image` input",
+    );
   });
 
   it('passes a sequence other than delivery, the source stage of a promotion, project and config dir', async () => {

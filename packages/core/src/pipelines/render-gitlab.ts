@@ -1,8 +1,10 @@
 /**
  * `.gitlab-ci.yml`: one `include` of the ci-connect CI/CD component per job, with the inputs the
- * component defines (docs/ci/gitlab.md): the job's name, GitLab stage and needs, `when: manual`
- * for a manual approval (the component names the environment after the stage: protect it), and
- * the shipyard stage, service and history store.
+ * component defines (docs/ci/gitlab.md): the job's name and GitLab stage, `when: manual` for a
+ * manual approval (the component names the environment after the stage: protect it), and the
+ * shipyard stage, service and history store. A job's `needs` go in a job of the same name, which
+ * GitLab merges into the component's job: the component has no needs input, as its default
+ * (`needs: []`) would start a job the moment the pipeline is created.
  */
 
 import { stringify } from 'yaml';
@@ -33,6 +35,10 @@ export function renderGitlab(request: RenderRequest): string {
       component: `${GITLAB_COMPONENT}/${job.command}@${GITLAB_COMPONENT_VERSION}`,
       inputs: inputsOf(plan, job),
     })),
+    // Job ids (`<stage>-<sequence>-<service>`) have a `-`, so none is a top-level keyword.
+    ...Object.fromEntries(
+      plan.jobs.filter((job) => job.needs.length > 0).map((job) => [job.id, { needs: [...job.needs] }]),
+    ),
   };
   const header = headerLines(plan, 'gitlab', request.command, {
     history: historyNotes(plan.history),
@@ -42,7 +48,9 @@ export function renderGitlab(request: RenderRequest): string {
       `Protected environments) so that only approvers may: ${manualStages(plan).join(', ')}.`,
     ],
   });
-  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0 });
+  // Quoted as YAML 1.1 needs: GitLab reads .gitlab-ci.yml as YAML 1.1, where a stage named `no`, `on` or `y`
+  // would be a boolean.
+  return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0, version: '1.1' });
 }
 
 function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
@@ -50,7 +58,6 @@ function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown>
   return {
     job_name: job.id,
     job_stage: job.stage,
-    ...(job.needs.length === 0 ? {} : { needs: [...job.needs] }),
     // The component passes --approved-by $GITLAB_USER_LOGIN when a manual job is played.
     ...(job.manualApproval ? { when: 'manual' } : {}),
     stage: job.stage,
@@ -75,6 +82,8 @@ function historyNotes(history: string): string[] {
       'a branch ci-connect-history of this project, which outlives the runners. CI_JOB_TOKEN cannot',
       `push: create a project access token with the write_repository scope (role Developer) and store`,
       `it as a masked CI/CD variable ${GITLAB_HISTORY_TOKEN_VARIABLE}. If the branch is protected, allow the token's bot to push.`,
+      "The component's default image (node:22-bookworm-slim) has no git: give each job an `image` input",
+      'with Node.js >= 20.19 and git (and helm where a stage deploys), e.g. built FROM node:22-bookworm.',
     );
   else if (history.startsWith('file:'))
     lines.push('a file on the runner: it is gone when the job ends, so every gate compares with nothing.');

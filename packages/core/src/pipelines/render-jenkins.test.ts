@@ -24,8 +24,10 @@ describe('renderJenkins', () => {
         '            version: env.GIT_COMMIT ?: env.BUILD_TAG,',
         "            history: 'git:ci-connect-history',",
         "            onWarning: 'warn',",
+        "            reportDir: 'ci-connect-report/production-delivery-carts',",
         "            credentials: [gitUsernamePassword(credentialsId: 'ci-connect-history', gitToolName: 'Default')],",
-        "            approval: 'input'",
+        "            approval: 'input',",
+        "            extraArgs: ['--results-dir', 'ci-connect-results/production-delivery-carts']",
         '          )',
       ].join('\n'),
     );
@@ -56,6 +58,23 @@ describe('renderJenkins', () => {
     expect(text).not.toContain('credentials:');
   });
 
+  it('gives each job its own report and results directory: parallel jobs share one workspace', async () => {
+    const plan = planOf(await keptnShipyard('examples_onboarding-carts_shipyard-quality-gates.yaml'), {
+      services: ['carts', 'orders'],
+    });
+    const text = jenkins(plan);
+    expect(text).toContain("stage('step 1: hardening') {\n      parallel {");
+    const reportDirs = [...text.matchAll(/reportDir: '([^']*)'/g)].map((m) => m[1]);
+    expect(reportDirs).toEqual([
+      'ci-connect-report/hardening-evaluation-carts',
+      'ci-connect-report/hardening-evaluation-orders',
+    ]);
+    const sock = jenkins(planOf(await keptnShipyard('examples_onboarding-carts_shipyard.yaml')));
+    expect(sock).toMatch(
+      /ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'staging',[\s\S]*?reportDir: 'ci-connect-report\/staging-delivery-carts',[\s\S]*?extraArgs: \['--results-dir', 'ci-connect-results\/staging-delivery-carts'\]\n\s+\)/,
+    );
+  });
+
   it.each([
     ['plain', "'plain'"],
     ["o'shop", "'o\\'shop'"],
@@ -64,6 +83,25 @@ describe('renderJenkins', () => {
     ['two\nlines', "'two\\nlines'"],
   ])('quotes %j as a single-quoted Groovy string', (text, quoted) => {
     expect(groovyString(text)).toBe(quoted);
+  });
+
+  it('writes a \\u in the header comments with an even run of backslashes (Groovy would read an escape)', async () => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
+      history: String.raw`file:C:\users\\\u000a`,
+    });
+    const text = jenkins(plan);
+    expect(text).toContain(String.raw`// History: file:C:\\users\\\\u000a` + '\n');
+    expect(text).toContain(String.raw`history: 'file:C:\\users\\\\\\u000a',`);
+  });
+
+  it('names in its header the env vars the steps do not bind (monitoring endpoints and tokens)', async () => {
+    const plan = planOf(await keptnShipyard('examples_quickstart_shipyard.yaml'), {
+      env: { secrets: ['DT_API_TOKEN'], variables: ['DT_URL'] },
+    });
+    expect(jenkins(plan)).toContain(
+      '// Endpoints and tokens: the steps bind only the history credential. The CLI reads DT_URL, and the\n' +
+        '// secrets DT_API_TOKEN, from the environment of the agent',
+    );
   });
 
   it('keeps a hostile project name inside its string', async () => {
@@ -85,8 +123,7 @@ describe('renderJenkins: sequences and promotions', () => {
     const text = jenkins(planOf(shipyard));
     expect(text).toMatch(/ciConnectEvaluate\(\n\s+service: 'carts',\n\s+stage: 'qa',/);
     expect(text).toMatch(
-      /ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'prod',[\s\S]*?sequence: 'ship',\n\s+from: 'dev'\n\s+\)/,
+      /ciConnectPromote\(\n\s+service: 'carts',\n\s+stage: 'prod',[\s\S]*?sequence: 'ship',\n\s+from: 'dev',\n\s+extraArgs: \['--results-dir', 'ci-connect-results\/prod-ship-carts'\]\n\s+\)/,
     );
-    expect(text).not.toContain('extraArgs');
   });
 });

@@ -17,6 +17,10 @@ export const JENKINS_HISTORY_CREDENTIAL = 'ci-connect-history';
 
 export const JENKINS_DEFAULT_HISTORY = 'git:ci-connect-history';
 
+/** The library's and the CLI's default report and JMeter results directories; each job takes a subdirectory. */
+const REPORT_DIR = 'ci-connect-report';
+const RESULTS_DIR = 'ci-connect-results';
+
 const STEPS: Readonly<Record<PipelineCommand, string>> = {
   'trigger-deployment': 'ciConnectTriggerDeployment',
   promote: 'ciConnectPromote',
@@ -27,7 +31,7 @@ const STEPS: Readonly<Record<PipelineCommand, string>> = {
 export function renderJenkins(request: RenderRequest): string {
   const { plan } = request;
   const header = headerLines(plan, 'jenkins', request.command, {
-    history: historyNotes(plan.history),
+    history: [...historyNotes(plan.history), ...envNotes(plan)],
     approvals: [
       "Manual approvals: the library's input step asks when the shipyard's approval task needs a person",
       '(limit who may answer with the input submitter setting of your Jenkins, or folder permissions).',
@@ -35,7 +39,7 @@ export function renderJenkins(request: RenderRequest): string {
   });
   const levels = levelsOf(plan.jobs).map((jobs, i) => renderLevel(plan, jobs, i));
   return [
-    commentBlock(header, '//'),
+    commentBlock(header.map(withoutUnicodeEscapes), '//'),
     `@Library(${groovyString(JENKINS_LIBRARY)}) _`,
     '',
     'pipeline {',
@@ -108,6 +112,9 @@ function argumentsOf(plan: PipelinePlan, job: PipelineJob): string[] {
     ...(plan.configDir === undefined ? [] : [`configDir: ${groovyString(plan.configDir)}`]),
     `history: ${groovyString(plan.history)}`,
     `onWarning: 'warn'`,
+    // Parallel stages share the workspace, and archiveArtifacts of one path in a later stage
+    // replaces the earlier stage's files: every job writes its own directories.
+    `reportDir: ${groovyString(`${REPORT_DIR}/${job.id}`)}`,
     ...(plan.history.startsWith('git:')
       ? [
           `credentials: [gitUsernamePassword(credentialsId: ${groovyString(JENKINS_HISTORY_CREDENTIAL)}, gitToolName: 'Default')]`,
@@ -116,7 +123,21 @@ function argumentsOf(plan: PipelinePlan, job: PipelineJob): string[] {
     ...(isDefaultSequence(job) ? [] : [`sequence: ${groovyString(job.sequence)}`]),
     ...(job.from === undefined ? [] : [`from: ${groovyString(job.from)}`]),
     ...(job.manualApproval ? [`approval: 'input'`] : []),
+    // evaluate has no results directory: it reads results, it runs no test.
+    ...(job.command === 'evaluate'
+      ? []
+      : [`extraArgs: ['--results-dir', ${groovyString(`${RESULTS_DIR}/${job.id}`)}]`]),
   ];
+}
+
+/**
+ * Groovy, like Java, reads `\uXXXX` escapes before it finds where a comment ends, so a `\u000a`
+ * in a project name or a Windows path (`C:\users`) would end the comment or fail the parse. A
+ * backslash before `u` is taken as an escape only after an even number of backslashes: each such
+ * run is made even.
+ */
+function withoutUnicodeEscapes(line: string): string {
+  return line.replace(/\\+(?=u)/g, (run) => (run.length % 2 === 1 ? `${run}\\` : run));
 }
 
 /**
@@ -130,6 +151,17 @@ export function groovyString(text: string): string {
     .replaceAll('\n', '\\n')
     .replaceAll('\r', '\\r');
   return `'${escaped}'`;
+}
+
+/** A Jenkins credential that does not exist fails the build, so the steps bind none of these. */
+function envNotes(plan: PipelinePlan): string[] {
+  if (plan.env.secrets.length + plan.env.variables.length === 0) return [];
+  return [
+    '',
+    `Endpoints and tokens: the steps bind only the history credential. The CLI reads ${plan.env.variables.join(', ') || 'no URL'}, and the`,
+    `secrets ${plan.env.secrets.join(', ') || 'none'}, from the environment of the agent`,
+    '(see docs/ci/generate-pipeline.md#endpoints-and-tokens).',
+  ];
 }
 
 function historyNotes(history: string): string[] {

@@ -28,6 +28,17 @@ export function candidatesOf(shipyard: Shipyard): Candidate[] {
 }
 
 function roleOf(stage: string, sequence: ShipyardSequence): Role {
+  // Every Keptn remediation sequence triggers itself (again while the evaluation fails): what
+  // starts it first is a problem, which ci-connect remediate handles.
+  if (sequence.name === 'remediation')
+    return {
+      kind: 'none',
+      reason: `remediation starts on a problem, not in a pipeline: run ci-connect remediate${
+        sequence.triggeredOn.length === 0
+          ? ''
+          : ` (its triggeredOn ${sequence.triggeredOn.map((t) => t.event).join(', ')} repeats it while the problem lasts)`
+      }`,
+    };
   const cross = sequence.triggeredOn.filter(
     (t) => t.stage !== stage && t.matches.some((m) => m.result !== 'fail'),
   );
@@ -36,11 +47,6 @@ function roleOf(stage: string, sequence: ShipyardSequence): Role {
     return {
       kind: 'none',
       reason: sequence.triggeredOn.map((t) => noJobReason(stage, sequence, t)).join('; '),
-    };
-  if (sequence.name === 'remediation')
-    return {
-      kind: 'none',
-      reason: 'remediation starts on a problem, not in a pipeline: run ci-connect remediate',
     };
   return { kind: 'root' };
 }

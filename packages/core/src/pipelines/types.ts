@@ -50,6 +50,8 @@ export interface PipelinePlan {
   project?: string;
   /** The history store every job uses: one that outlives the runner. */
   history: string;
+  /** The env vars ci-connect reads (from ci-connect.yaml, defaults where it names none). */
+  env: PipelineEnv;
   services: readonly string[];
   /** The shipyard stages in an order where every job comes after the jobs it needs. */
   stageOrder: readonly string[];
@@ -58,12 +60,20 @@ export interface PipelinePlan {
   skipped: readonly SkippedSequence[];
 }
 
+/** Env var names, sorted: secrets (tokens, passwords) and plain variables (endpoint URLs). */
+export interface PipelineEnv {
+  secrets: readonly string[];
+  variables: readonly string[];
+}
+
 /** What a pipeline is planned from. */
 export interface PipelinePlanRequest {
   shipyard: Shipyard;
   /** At least one; each gets its own jobs. */
   services: readonly string[];
   history: string;
+  /** Default: none. */
+  env?: PipelineEnv;
   shipyardFile: string;
   configDir?: string;
   project?: string;

@@ -42,10 +42,25 @@ describe('generated pipelines use the wrappers as they are', () => {
     'GitLab: inputs the component templates declare (needs packages/gitlab-component)',
     async () => {
       for (const plan of await plans()) {
-        const document = parse(RENDERERS.gitlab.render({ plan, command: 'x' })) as {
+        const {
+          include,
+          stages: _s,
+          workflow: _w,
+          ...local
+        } = parse(RENDERERS.gitlab.render({ plan, command: 'x' })) as {
           include: { component: string; inputs: Record<string, unknown> }[];
-        };
-        for (const { component: ref, inputs } of document.include) {
+          stages: unknown;
+          workflow: unknown;
+        } & Record<string, Record<string, unknown>>;
+        // The component has no needs input (its default [] would start a job at once): a job of
+        // the same name adds needs, and GitLab merges it into the component's job.
+        const jobNames = include.map(({ inputs }) => inputs.job_name);
+        for (const [name, job] of Object.entries(local)) {
+          expect(jobNames, `${name} adds to a component's job`).toContain(name);
+          expect(Object.keys(job), name).toEqual(['needs']);
+          expect(job.needs, name).not.toEqual([]);
+        }
+        for (const { component: ref, inputs } of include) {
           const template = /\/([a-z-]+)@/.exec(ref)![1]!;
           const header = parseAllDocuments(
             readFileSync(`${component}/${template}.yml`, 'utf8'),

@@ -104,6 +104,43 @@ describe('upsertPullRequestComment', () => {
     expectStrict(api);
   });
 
+  it("leaves another gate's comment alone: a second gate in the same pull request gets its own", async () => {
+    api = await startGitHubApiStandIn(TOKEN);
+    const others = [
+      '<!-- ci-connect:gate shop/production/carts -->\nproduction',
+      '<!-- ci-connect:gate shop/hardening/carts-db -->\ncarts-db',
+      '<!-- ci-connect:gate x-shop/hardening/carts -->\nanother project',
+    ];
+    api.expect(
+      {
+        method: 'GET',
+        path: LIST,
+        query: { per_page: '100' },
+        respond: 'issue-comments-list_200_single-page_no-link-header',
+        rewrite: (body) => (body as object[]).map((c, i) => ({ ...c, body: others[i % others.length] })),
+      },
+      { method: 'POST', path: LIST, respond: 'issue-comment-create_201_pr', rewrite: echo },
+    );
+    expect(await upsert()).toMatchObject({ kind: 'created' });
+    expectStrict(api);
+  });
+
+  it('leaves a reply that quotes ours alone: only a comment that starts with the marker is ours', async () => {
+    api = await startGitHubApiStandIn(TOKEN);
+    api.expect(
+      {
+        method: 'GET',
+        path: LIST,
+        query: { per_page: '100' },
+        respond: 'issue-comments-list_200_single-page_no-link-header',
+        rewrite: (body) => (body as object[]).map((c) => ({ ...c, body: `> ${MARKER}\n> pass\n\nwhy?` })),
+      },
+      { method: 'POST', path: LIST, respond: 'issue-comment-create_201_pr', rewrite: echo },
+    );
+    expect(await upsert()).toMatchObject({ kind: 'created' });
+    expectStrict(api);
+  });
+
   it('creates a new comment when the marked one was deleted before the edit (404)', async () => {
     api = await startGitHubApiStandIn(TOKEN);
     api.expect(

@@ -43,14 +43,15 @@ const MAX_PAGES = 30;
 const REFUSALS = [401, 403, 404] as const;
 const API_VERSION = '2022-11-28';
 
-/** Updates the comment holding `marker` on the pull request, or creates it; `body` must hold the marker. */
+/** Updates the comment that starts with `marker` on the pull request, or creates it; so must `body`. */
 export async function upsertPullRequestComment(
   pullRequest: GitHubPullRequest,
   body: string,
   marker: string,
   deps: GitHubCommentDependencies,
 ): Promise<StickyCommentOutcome> {
-  if (!body.includes(marker)) throw new ConfigError('the comment body does not carry its sticky marker');
+  if (!body.startsWith(marker))
+    throw new ConfigError('the comment body does not start with its sticky marker');
   if (!Number.isSafeInteger(pullRequest.number) || pullRequest.number <= 0)
     throw new ConfigError(`"${pullRequest.number}" is not a pull request number`);
   deps.redactor.add(pullRequest.token);
@@ -88,7 +89,11 @@ export async function upsertPullRequestComment(
   return answer('created', response);
 }
 
-/** Pages through the comments (Link: rel="next") until one holds the marker. */
+/**
+ * Pages through the comments (Link: rel="next") until one starts with the marker. Ours starts with
+ * it: a reply quoting ours (`> <!-- ... -->`) is someone else's comment, which editing would
+ * refuse on every later run (as on GitLab, review-comments/gitlab-merge-request.ts).
+ */
 async function findMarkedComment(
   firstPage: string,
   api: URL,
@@ -109,7 +114,8 @@ async function findMarkedComment(
     if (!Array.isArray(response.data)) throw unexpectedAnswer(url, deps.redactor);
     for (const comment of response.data as unknown[]) {
       const id = commentId(comment);
-      if (id !== undefined && commentText(comment).includes(marker)) return { kind: 'found', id };
+      if (id !== undefined && commentText(comment).trimStart().startsWith(marker))
+        return { kind: 'found', id };
     }
     url = nextPage(response.headers['link'], api);
   }

@@ -24,7 +24,7 @@ class CiConnectStep implements Serializable {
     Map call
     try {
       call = Invocation.build(command, args, steps.env.BUILD_URL as String)
-    } catch (IllegalArgumentException e) {
+    } catch (ArgumentError e) {
       steps.error("ci-connect ${command}: ${e.message}")
     }
     String jsonFile = "${steps.pwd(tmp: true)}/ci-connect-${UUID.randomUUID()}.json"
@@ -33,6 +33,7 @@ class CiConnectStep implements Serializable {
       if (outcome.action == 'approval' && call.approval == 'input') {
         String approver = askApproval(call, outcome)
         outcome = attempt(call, jsonFile, approver)
+        outcome.approvedBy = approver
       }
     } finally {
       archive(call.reportDir as String, outcome)
@@ -46,18 +47,20 @@ class CiConnectStep implements Serializable {
     // The CLI reads --approved-by from CI_CONNECT_APPROVED_BY: the approver's id stays out of shell text too.
     if (approvedBy != null) env.add("CI_CONNECT_APPROVED_BY=${approvedBy}".toString())
     int exitCode = (int) steps.withEnv(env) {
-      withCredentialsIfAny((List) call.credentials) {
-        steps.sh(script: call.script, returnStatus: true, label: "ci-connect ${call.command}".toString())
-      }
+      List credentials = (List) call.credentials
+      credentials.isEmpty() ? runCli(call) : steps.withCredentials(credentials) { runCli(call) }
     }
     String json = steps.fileExists(jsonFile) ? steps.readFile(file: jsonFile, encoding: 'UTF-8') : null
     String reportEvaluation = call.command == 'evaluate' ? null : readIfExists("${call.reportDir}/evaluation.json")
     return Outcome.interpret((String) call.command, exitCode, json, reportEvaluation)
   }
 
-  Object withCredentialsIfAny(List credentials, Closure body) {
-    if (credentials.isEmpty()) return body.call()
-    return steps.withCredentials(credentials) { body.call() }
+  /**
+   * The CLI's `sh` step; returns its exit status. A method, not a closure handed around and called
+   * with `Closure.call()`: the built-in whitelist lists only call(Object) and call(Object[]), not call().
+   */
+  Object runCli(Map call) {
+    return steps.sh(script: call.script, returnStatus: true, label: "ci-connect ${call.command}".toString())
   }
 
   String readIfExists(String file) {
@@ -80,13 +83,23 @@ class CiConnectStep implements Serializable {
     return approver
   }
 
-  /** junit, the report directory as artifacts, and its HTML report where the HTML Publisher plugin is installed. */
+  /**
+   * junit, the report directory as artifacts, and its HTML report where the HTML Publisher plugin
+   * is installed: only when the directory's evaluation.json is this run's. The CLI writes no report
+   * when it fails before a verdict (exit 2, 3, 70) or runs no evaluation, and a workspace kept from
+   * an earlier build still holds that build's reports.
+   */
   void archive(String reportDir, Map outcome) {
+    String evaluation = readIfExists("${reportDir}/evaluation.json")
+    if (evaluation == null) return
+    if (outcome.reportEvaluationId == null || Outcome.evaluationIdOf(evaluation) != outcome.reportEvaluationId) {
+      steps.echo("ci-connect: ${reportDir} holds no report of this run; nothing published".toString())
+      return
+    }
     if (steps.fileExists("${reportDir}/junit.xml")) {
       // The build result is this step's to set (a warning is UNSTABLE, not each objective's test).
       steps.junit(testResults: "${reportDir}/junit.xml".toString(), allowEmptyResults: true, skipMarkingBuildUnstable: true)
     }
-    if (!steps.fileExists("${reportDir}/evaluation.json")) return
     steps.archiveArtifacts(artifacts: "${reportDir}/**".toString(), allowEmptyArchive: true)
     if (!steps.fileExists("${reportDir}/index.html")) return
     try {
@@ -113,7 +126,10 @@ class CiConnectStep implements Serializable {
         steps.unstable(outcome.message as String)
         return result
       case 'approval':
-        steps.error("${outcome.message} (approval: '${call.approval}': give approval: 'input' to ask with an input step)".toString())
+        String why = outcome.approvedBy != null
+          ? "the stage still waits after ${outcome.approvedBy} approved in the input step; see the log above"
+          : "approval: '${call.approval}': give approval: 'input' to ask with an input step"
+        steps.error("${outcome.message} (${why})".toString())
         return result
       default:
         steps.error(outcome.message as String)

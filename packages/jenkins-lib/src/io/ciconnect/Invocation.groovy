@@ -9,7 +9,8 @@ import com.cloudbees.groovy.cps.NonCPS
  * (the `cli` words, labels, extraArgs) in a numbered CI_CONNECT_JENKINS_ARG_<n> variable that the
  * script quotes. So a quote, `$(...)` or a newline in a value is a value, not a command.
  *
- * Pure and @NonCPS: it calls no pipeline step and returns only Strings, Lists and Maps.
+ * Pure and @NonCPS: it calls no pipeline step and returns only Strings, Lists and Maps. It uses
+ * only what Script Security's built-in whitelist allows, so it runs as a folder library too.
  */
 class Invocation implements Serializable {
   private static final long serialVersionUID = 1L
@@ -68,7 +69,7 @@ class Invocation implements Serializable {
   /**
    * The call for `command` (evaluate, trigger-deployment, promote) with the step's arguments.
    * `buildUrl` (env.BUILD_URL) becomes the label ciJobUrl unless the step gives one, so the
-   * report links each evaluation to its build. Throws IllegalArgumentException for a bad argument.
+   * report links each evaluation to its build. Throws ArgumentError for a bad argument.
    */
   @NonCPS
   static Map build(String command, Map args, String buildUrl) {
@@ -77,10 +78,10 @@ class Invocation implements Serializable {
     checkKeys(command, given, flagVars)
     String onWarning = text(given, 'onWarning') ?: 'warn'
     if (!ON_WARNING.contains(onWarning))
-      throw new IllegalArgumentException("onWarning: '${onWarning}' is not one of ${ON_WARNING.join(', ')}")
+      throw new ArgumentError("onWarning: '${onWarning}' is not one of ${ON_WARNING.join(', ')}")
     String approval = text(given, 'approval') ?: 'input'
     if (!APPROVAL.contains(approval))
-      throw new IllegalArgumentException("approval: '${approval}' is not one of ${APPROVAL.join(', ')}")
+      throw new ArgumentError("approval: '${approval}' is not one of ${APPROVAL.join(', ')}")
     String reportDir = text(given, 'reportDir') ?: DEFAULT_REPORT_DIR
 
     List<String> env = []
@@ -115,20 +116,20 @@ class Invocation implements Serializable {
   @NonCPS
   private static Map<String, String> flagVarsOf(String command) {
     Map<String, String> own = COMMAND_FLAGS[command]
-    if (own == null) throw new IllegalArgumentException("unknown ci-connect command '${command}'")
+    if (own == null) throw new ArgumentError("unknown ci-connect command '${command}'")
     return COMMON_FLAGS + own
   }
 
   @NonCPS
   private static void checkKeys(String command, Map given, Map<String, String> flagVars) {
-    List<String> known = (flagVars.keySet() as List<String>) + STEP_KEYS
+    List<String> known = new ArrayList<String>(flagVars.keySet()) + STEP_KEYS
     List<String> unknown = given.keySet().collect { it.toString() }.findAll { !known.contains(it) }
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new ArgumentError(
         "unknown argument ${unknown.join(', ')} for ci-connect ${command}; known: ${known.sort().join(', ')}")
     }
     if (given.credentials != null && !(given.credentials instanceof List))
-      throw new IllegalArgumentException('credentials: give a list of bindings, e.g. [string(credentialsId: \'dt-token\', variable: \'DT_API_TOKEN\')]')
+      throw new ArgumentError('credentials: give a list of bindings, e.g. [string(credentialsId: \'dt-token\', variable: \'DT_API_TOKEN\')]')
   }
 
   /** A String (or number) argument, or null when absent or blank. */
@@ -137,7 +138,7 @@ class Invocation implements Serializable {
     Object value = given[key]
     if (value == null) return null
     if (!(value instanceof CharSequence || value instanceof Number || value instanceof Boolean))
-      throw new IllegalArgumentException("${key}: give a string, not a ${value.getClass().simpleName}")
+      throw new ArgumentError("${key}: give a string, not a ${value.getClass().simpleName}")
     String s = value.toString()
     return s.trim().isEmpty() ? null : s
   }
@@ -145,18 +146,18 @@ class Invocation implements Serializable {
   /** `cli` as words: a List as it is, a String split at whitespace (no shell quoting applies). */
   @NonCPS
   private static List<String> cliWords(Object cli) {
-    if (cli == null) return DEFAULT_CLI.split(/\s+/) as List<String>
-    List<String> words = cli instanceof List ? listOf(cli, 'cli') : cli.toString().trim().split(/\s+/).findAll { it != '' } as List<String>
-    if (words.isEmpty() || words[0] == '') throw new IllegalArgumentException('cli: give the command that runs ci-connect, e.g. npx --yes ci-connect@0.1.0')
+    if (cli == null) return DEFAULT_CLI.split(/\s+/).toList()
+    List<String> words = cli instanceof List ? listOf(cli, 'cli') : cli.toString().trim().split(/\s+/).findAll { it != '' }
+    if (words.isEmpty() || words[0] == '') throw new ArgumentError('cli: give the command that runs ci-connect, e.g. npx --yes ci-connect@0.1.0')
     return words
   }
 
   @NonCPS
   private static List<String> listOf(Object value, String key) {
     if (value == null) return []
-    if (!(value instanceof List)) throw new IllegalArgumentException("${key}: give a list of strings")
+    if (!(value instanceof List)) throw new ArgumentError("${key}: give a list of strings")
     return value.collect { Object item ->
-      if (item == null) throw new IllegalArgumentException("${key}: an item is null")
+      if (item == null) throw new ArgumentError("${key}: an item is null")
       item.toString()
     }
   }
@@ -165,7 +166,7 @@ class Invocation implements Serializable {
   @NonCPS
   private static List<String> labelsOf(Object labels, String buildUrl) {
     if (labels != null && !(labels instanceof Map))
-      throw new IllegalArgumentException('labels: give a map, e.g. [buildId: env.BUILD_NUMBER]')
+      throw new ArgumentError('labels: give a map, e.g. [buildId: env.BUILD_NUMBER]')
     Map given = labels == null ? [:] : (Map) labels
     List<String> out = []
     if (buildUrl != null && !buildUrl.trim().isEmpty() && !given.containsKey('ciJobUrl'))

@@ -1,7 +1,7 @@
 package io.ciconnect
 
 import com.cloudbees.groovy.cps.NonCPS
-import groovy.json.JsonSlurperClassic
+import groovy.json.JsonSlurper
 
 /**
  * What a CLI run means for the build (DESIGN.md section 4, exit codes): 0 success, 4 unstable,
@@ -9,9 +9,10 @@ import groovy.json.JsonSlurperClassic
  * 5 an approval to ask for; anything else (no JSON: the command was not found, or was stopped) an
  * error that says so.
  *
- * Pure and @NonCPS: it parses the --json text with JsonSlurperClassic (plain HashMaps, which
- * survive a CPS checkpoint, unlike JsonSlurper's lazy maps) and returns only Strings, numbers and
- * Maps of them.
+ * Pure and @NonCPS: it parses the --json text with JsonSlurper (on Script Security's built-in
+ * whitelist, unlike JsonSlurperClassic, so a folder library needs no script approval) and returns
+ * only Strings, numbers and Maps of them: JsonSlurper's lazy maps, which a CPS checkpoint cannot
+ * save, never leave these @NonCPS methods.
  */
 class Outcome implements Serializable {
   private static final long serialVersionUID = 1L
@@ -21,7 +22,8 @@ class Outcome implements Serializable {
    * (null when it wrote no file). For a stage run, `reportEvaluationText` is the report
    * directory's evaluation.json (or null): the objectives of the run's gate.
    * Returns a Map: action (success | unstable | failure | approval | error), message, result,
-   * score, evaluationId, exitCode, and for an approval: stage, service, version.
+   * score, evaluationId, exitCode, reportEvaluationId (the evaluation whose reports the run wrote,
+   * or null), and for an approval: stage, service, version.
    */
   @NonCPS
   static Map interpret(String command, int exitCode, String jsonText, String reportEvaluationText) {
@@ -38,11 +40,18 @@ class Outcome implements Serializable {
     return base + verdict + [action: action(exitCode), message: message(command, exitCode, verdict)]
   }
 
+  /** The id of the evaluation record in `jsonText` (a report directory's evaluation.json), or null. */
+  @NonCPS
+  static String evaluationIdOf(String jsonText) {
+    Object json = parse(jsonText)
+    return json instanceof Map && json.id != null ? json.id.toString() : null
+  }
+
   @NonCPS
   private static Object parse(String text) {
     if (text == null || text.trim().isEmpty()) return null
     try {
-      return new JsonSlurperClassic().parseText(text)
+      return new JsonSlurper().parseText(text)
     } catch (Exception ignored) {
       return null
     }
@@ -85,6 +94,7 @@ class Outcome implements Serializable {
       result: evaluation.result,
       score: number(evaluation.score),
       evaluationId: evaluation.id,
+      reportEvaluationId: evaluation.id,
       gate: gateName(evaluation),
       objectives: objectivesText(evaluation),
       detail: evaluation.message,
@@ -99,6 +109,9 @@ class Outcome implements Serializable {
     List tasks = (List) (run.tasks ?: [])
     Map gate = (Map) tasks.reverse().find { Map t -> t.details instanceof Map && t.details.evaluationId != null }
     Map evaluation = reportEvaluation instanceof Map ? (Map) reportEvaluation : null
+    // The report directory holds the job's last evaluation, which may be a later run's.
+    Map lastGate = (Map) runs.collectMany { Map r -> (List) (r.tasks ?: []) }.reverse()
+      .find { Map t -> t.details instanceof Map && t.details.evaluationId != null }
     Map waiting = (Map) tasks.find { Map t -> t.status == 'waiting' }
     Map failed = (Map) tasks.find { Map t -> t.result == 'fail' && t.status != 'waiting' }
     String detail = run.message ?: ''
@@ -107,6 +120,7 @@ class Outcome implements Serializable {
       result: waiting != null ? 'waiting' : run.result,
       score: gate == null ? null : number(gate.details.score),
       evaluationId: gate == null ? null : gate.details.evaluationId,
+      reportEvaluationId: lastGate == null ? null : lastGate.details.evaluationId,
       // No run: a --dry-run (given in extraArgs) prints a plan instead.
       gate: run.isEmpty() ? 'no sequence ran' : "${run.service} ${run.version} in ${run.stage} (${run.sequence})".toString(),
       objectives: evaluation != null && evaluation.id == gate?.details?.evaluationId ? objectivesText(evaluation) : '',
@@ -125,7 +139,9 @@ class Outcome implements Serializable {
       case 4:
         return "${head}. Objectives in warning: ${verdict.objectives ?: 'none'}. ${verdict.detail ?: ''}".toString().trim()
       case 1:
-        String objectives = verdict.objectives ? " Objectives that failed: ${verdict.objectives}." : ''
+        // onWarning 'fail' makes a warning exit 1: its objectives are in warning, not failed.
+        String which = verdict.result == 'warning' ? 'Objectives in warning' : 'Objectives that failed'
+        String objectives = verdict.objectives ? " ${which}: ${verdict.objectives}." : ''
         return "${head}.${objectives} ${verdict.detail ?: ''}".toString().trim()
       case 5:
         return "ci-connect ${command}: ${verdict.detail}".toString()

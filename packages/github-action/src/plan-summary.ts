@@ -1,0 +1,59 @@
+/**
+ * A dry run's plan as the job summary shows it, with what the CLI's plan prints
+ * (packages/cli/src/output/stage-run-text.ts): whether triggeredOn would let the stage run, each
+ * task with the files it would read and the commands it would run, and what runs if it fails.
+ */
+
+import type { PromotePlan, StagePlan } from '@ci-connect/core';
+
+/** The plan's headline and Markdown; `refused` when the real run would stop at triggeredOn (exit 2). */
+export interface PlanSummary {
+  headline: string;
+  details: string;
+  refused: boolean;
+}
+
+/** Describes the plan of `command` (trigger-deployment or promote). */
+export function summarisePlan(command: string, plan: StagePlan | PromotePlan): PlanSummary {
+  const { setup, trigger } = plan;
+  const what = `dry run of ${command}: ${setup.stage}.${setup.sequence} for ${setup.service} (project ${setup.project}); nothing was changed`;
+  const refused = 'refused' in trigger;
+  const triggerLine = refused
+    ? `triggeredOn: the real run would be refused: ${trigger.refused}`
+    : `triggeredOn: ${trigger.triggeredBy}`;
+  const source =
+    'source' in plan
+      ? [
+          `promotes deployment ${plan.source.id} of ${plan.source.service} ${plan.source.version} in ${plan.source.stage}`,
+        ]
+      : [];
+  const onFail = plan.onFail.flatMap((follow) => [
+    `If it fails: ${setup.stage}.${follow.sequence}`,
+    taskTable(follow.tasks),
+  ]);
+  return {
+    headline: refused ? `${what}; the real run would be refused: ${trigger.refused}` : what,
+    details: [...source, triggerLine, taskTable(plan.tasks), ...onFail].join('\n\n'),
+    refused,
+  };
+}
+
+function taskTable(tasks: StagePlan['tasks']): string {
+  const rows = tasks.map((t) => {
+    const files = t.files.map((f) => code(f));
+    const commands = t.commands.map((c) => code(c.join(' ')));
+    return `| ${t.task} | ${t.runner} | ${cell(t.description)} | ${[...files, ...commands].join('<br>')} |`;
+  });
+  return ['| task | runner | what it would do | files and commands |', '|---|---|---|---|', ...rows].join(
+    '\n',
+  );
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** A code span in a table cell: backticks and pipes would end it. */
+function code(text: string): string {
+  return `\`${cell(text).replace(/`/g, "'")}\``;
+}
