@@ -224,6 +224,16 @@ describeWithReal(jmeter, 'trigger-deployment with real JMeter against the demo a
 
   it('promotes to production only after hardening, waits for a manual approval, then deploys with helm', async () => {
     const project = makeProject();
+    // This test is about the flow, not the speed: the demo's response-time targets (p95 < 50 ms)
+    // fail on a loaded machine; 100 times looser, hardening passes wherever the app answers.
+    const sloFile = path.join(project.root, '.ci-connect/base/carts/slo.yaml');
+    const loose = readFileSync(sloFile, 'utf8').replace(
+      /"(<=?)(\d+)"/g,
+      (_m, op: string, n: string) => `"${op}${Number(n) * 100}"`,
+    );
+    expect(loose).toContain('"<5000"');
+    writeFileSync(sloFile, loose);
+    commitAll(project.root, 'looser response-time targets');
     const refused = await trigger(project, ['--stage', 'production'], env());
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain(
