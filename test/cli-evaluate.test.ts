@@ -169,6 +169,26 @@ describe('evaluate on the demo project', () => {
     expect(readFileSync(path.join(reports, 'junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(8);
   });
 
+  it('refuses a stage the shipyard does not have, naming the nearest (exit 2, before any query)', async () => {
+    const dir = tempDir();
+    const run = await runCli([
+      'evaluate',
+      '--config-dir',
+      demoConfig,
+      '--stage',
+      'hardenin',
+      '--jtl',
+      demoJtl,
+      '--history',
+      `file:${path.join(dir, 'h.jsonl')}`,
+    ]);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain('there is no stage "hardenin" in');
+    expect(run.stderr).toContain('did you mean "hardening"? the stages are: hardening, production');
+    expect(run.stderr).toContain('(--stage, CI_CONNECT_STAGE)');
+    expect(existsSync(path.join(dir, 'h.jsonl'))).toBe(false);
+  });
+
   it('uses the stage overlay: production has stricter thresholds', async () => {
     const dir = tempDir();
     const run = await runCli([

@@ -1,5 +1,5 @@
 // `ci-connect validate` on the shipyard and remediation files of a config directory, as a user runs it.
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,66 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
   it('passes Keptn’s own sock-shop shipyard and a remediation file unchanged (exit 0)', async () => {
     const run = await runCli(['validate', '--config-dir', `${projects}/good/.ci-connect`]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toBe('2 files checked: 0 errors, 0 warnings\n');
+    // Its remediation sequence's tasks were Keptn's remediation service's: no runner here.
+    const configDir = `${projects}/good/.ci-connect`;
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(
+      `warning ${configDir}/shipyard.yaml:91:21 spec.stages[2].sequences[3].tasks[0].name: the task "get-action" has no runner: a stage run of its sequence would stop here (tell ci-connect.yaml how to run it`,
+    );
+    expect(lines[1]).toContain(
+      `warning ${configDir}/shipyard.yaml:92:21 spec.stages[2].sequences[3].tasks[1].name: the task "action" has no runner`,
+    );
+    expect(lines[2]).toBe('2 files checked: 0 errors, 2 warnings');
+  });
+
+  it('reports a task no runner runs: a typo with "did you mean", a custom name with how to run it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-shipyard-'));
+    tempDirs.push(dir);
+    const configDir = path.join(dir, '.ci-connect');
+    await cp(path.join(repoRoot, 'fixtures/demo/.ci-connect'), configDir, { recursive: true });
+    const shipyard = path.join(configDir, 'shipyard.yaml');
+    const text = await readFile(shipyard, 'utf8');
+    await writeFile(
+      shipyard,
+      text.replace('- name: "test"', '- name: "tests"').replace('- name: "release"', '- name: "smoke"'),
+    );
+    const run = await runCli(['validate', '--config-dir', configDir, '--json']);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+    const report = JSON.parse(run.stdout) as { diagnostics: Record<string, unknown>[] };
+    const tasks = report.diagnostics.filter((d) => String(d.message).includes('has no runner'));
+    expect(tasks).toEqual([
+      {
+        severity: 'error',
+        file: shipyard,
+        line: 19,
+        column: 21,
+        path: 'spec.stages[0].sequences[0].tasks[1].name',
+        message: 'the task "tests" has no runner',
+        hint: expect.stringMatching(
+          /^did you mean "test"\? else tell ci-connect.yaml how to run it, e.g. tasks: \{tests: /,
+        ) as unknown,
+      },
+      {
+        severity: 'warning',
+        file: shipyard,
+        line: 23,
+        column: 21,
+        path: 'spec.stages[0].sequences[0].tasks[3].name',
+        message: 'the task "smoke" has no runner: a stage run of its sequence would stop here',
+        hint: expect.stringContaining(
+          'the tasks with a runner are: deployment, release, rollback, test, evaluation, approval',
+        ) as unknown,
+      },
+    ]);
+
+    // A tasks: entry in ci-connect.yaml gives it a runner.
+    await writeFile(
+      path.join(configDir, 'ci-connect.yaml'),
+      `${await readFile(path.join(configDir, 'ci-connect.yaml'), 'utf8')}\ntasks:\n  tests: jmeter\n  smoke: {command: ["true"]}\n`,
+    );
+    const fixed = await runCli(['validate', '--config-dir', configDir]);
+    expect(fixed.stdout).not.toContain('has no runner');
   });
 
   it('reads a legacy 0.1 shipyard with a deprecation warning naming the file (exit 0)', async () => {

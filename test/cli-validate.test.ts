@@ -37,6 +37,23 @@ describe('validate', () => {
     expect(report.diagnostics.some((d) => d.severity === 'error' && typeof d.line === 'number')).toBe(true);
   });
 
+  it('says "indentation" for a misindented line and shows it with a caret (exit 2), as evaluate does', async () => {
+    const dir = demoProject();
+    const slo = path.join(dir, '.ci-connect/base/carts/slo.yaml');
+    writeFileSync(slo, 'spec_version: "1.0"\ntotal_score:\n  pass: "90%"\n warning: "75%"\nobjectives: []\n');
+    const run = await runCli(['validate'], { cwd: dir });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+    const excerpt = ['   4 |  warning: "75%"', '     |  ^'].join('\n');
+    expect(run.stdout).toContain(
+      'error .ci-connect/base/carts/slo.yaml:4:2: YAML indentation error: all mapping items must start at the same column',
+    );
+    expect(run.stdout).toContain(`${excerpt}\n`);
+    writeFileSync(path.join(dir, 'values.json'), '{}');
+    const gate = await runCli(['evaluate', '--values', 'values.json'], { cwd: dir });
+    expect(gate.exitCode).toBe(2);
+    expect(gate.stderr).toContain(excerpt);
+  });
+
   it('exits 2 when the config directory does not exist', async () => {
     const run = await runCli(['validate', '--config-dir', 'no/such/dir']);
     expect(run.exitCode).toBe(2);

@@ -15,7 +15,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import { refuseControlCharactersInFlags } from './flags.js';
 import { createStderrLogger } from './output/logger.js';
+import { writeErrorReport } from './output/error-report.js';
 import { createPalette, type Palette } from './output/palette.js';
+import { commandWords, unknownFlagsReport } from './usage-mistakes.js';
 
 /** oclif's FlagOutput and ArgOutput, which its public entry points do not export. */
 type ParsedValues = Record<string, unknown>;
@@ -92,9 +94,8 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override catch(
-    error: Error & { exitCode?: number; oclif?: { exit?: number } },
+    error: Error & { exitCode?: number; oclif?: { exit?: number }; flags?: unknown },
   ): Promise<unknown> {
-    const palette = createPalette(process.stderr, process.env);
     let exitCode: number;
     let message: string;
     let hint: string | undefined;
@@ -109,7 +110,14 @@ export abstract class BaseCommand extends Command {
       exitCode = error.oclif.exit === 0 ? 0 : ExitCode.config;
       code = 'USAGE';
       message = error.message;
-      hint = `run ci-connect ${this.id ?? ''} --help`.replace(/ +--help/, ' --help');
+      hint = `run ci-connect ${commandWords(this.id ?? '')} --help`.replace(/ +--help/, ' --help');
+      // oclif's NonExistentFlagsError, which it does not export: its `flags` are what was typed.
+      if (Array.isArray(error.flags) && error.message.startsWith('Nonexistent flag'))
+        ({ message, hint } = unknownFlagsReport(
+          error.flags.map(String),
+          this.id ?? '',
+          this.flagDefinitions(),
+        ));
     } else {
       exitCode = ExitCode.internal;
       message = `internal error: ${error.message}`;
@@ -120,23 +128,12 @@ export abstract class BaseCommand extends Command {
     if (exitCode === 0) return Promise.resolve();
     // A ConfigError's message already lists its errors, one `file:line:col path: message` each.
     const diagnostics = error instanceof ConfigError ? error.diagnostics : [];
-    message = this.redactor.redact(message);
-    hint = hint === undefined ? undefined : this.redactor.redact(hint);
-    process.stderr.write(`${palette.fail('error:')} ${message}\n`);
-    if (hint !== undefined) process.stderr.write(`${palette.dim('hint:')} ${hint}\n`);
-    if (this.jsonEnabled()) {
-      const body = {
-        schemaVersion: 1,
-        kind: 'error',
-        exitCode,
-        code,
-        message,
-        hint,
-        diagnostics,
-      };
-      process.stdout.write(`${JSON.stringify(this.redactor.redactJson(body))}\n`);
-    }
-    process.exitCode = exitCode;
+    writeErrorReport({ exitCode, code, message, hint, diagnostics }, this.jsonEnabled(), this.redactor);
     return Promise.resolve();
+  }
+
+  /** Every flag of this command, its own and the shared ones (--json). */
+  private flagDefinitions(): Record<string, { char?: string; hidden?: boolean; allowNo?: boolean }> {
+    return { ...this.ctor.baseFlags, ...this.ctor.flags };
   }
 }

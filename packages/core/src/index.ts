@@ -115,6 +115,7 @@ export { loadJmeterConf, parseJmeterConf } from './config/jmeter/index.js';
 export type { JmeterConf, JmeterConfLoadResult, JmeterWorkload } from './config/jmeter/index.js';
 export { formatDiagnostic, hasErrors } from './config/diagnostics.js';
 export type { Diagnostic } from './config/diagnostics.js';
+export { suggestKey } from './config/suggest.js';
 
 // The gate: Keptn's criteria and the pure scorer (SLO, values and baseline in, evaluation out).
 export { CriterionSyntaxError, parseCriterion } from './gate/criteria.js';

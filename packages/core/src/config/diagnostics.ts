@@ -13,6 +13,8 @@ export interface Diagnostic {
   path: string;
   message: string;
   hint?: string;
+  /** The line of the file with a caret under the column, as compilers show it (YAML indentation errors). */
+  excerpt?: string;
 }
 
 /** Renders a document path such as ['objectives', 2, 'pass'] as `objectives[2].pass`. */
@@ -27,7 +29,8 @@ export function formatDocumentPath(path: readonly (string | number)[]): string {
 }
 
 /**
- * One line per diagnostic, the way compilers print them, so editors and CI logs link them.
+ * One line per diagnostic, the way compilers print them, so editors and CI logs link them; an
+ * excerpt of the file, when there is one, follows on lines of its own.
  * The severity is not part of the text: callers tag the line (`validate` with `error `/`warning `,
  * the evaluate logger with `warning:`), so the level never appears twice.
  */
@@ -35,7 +38,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`;
   const path = d.path === '' ? '' : ` ${d.path}`;
   const hint = d.hint === undefined ? '' : ` (${d.hint})`;
-  return `${where}${path}: ${d.message}${hint}`;
+  const excerpt = d.excerpt === undefined ? '' : `\n${d.excerpt}`;
+  return `${where}${path}: ${d.message}${hint}${excerpt}`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

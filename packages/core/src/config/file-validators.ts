@@ -5,7 +5,10 @@ import { loadJmeterConf } from './jmeter/jmeter-conf.js';
 import { validateShipyardFile } from '../shipyard/shipyard-file.js';
 
 /** Validates one kind of configuration file found by name in the config directory. */
-export type FileValidator = (path: string, options: LoadOptions) => Promise<Diagnostic[]>;
+export type FileValidator = (
+  path: string,
+  options: LoadOptions & { runnableTasks?: readonly string[] | undefined },
+) => Promise<Diagnostic[]>;
 
 /**
  * Validators for config files this module does not check itself, by file name. validateConfigDir

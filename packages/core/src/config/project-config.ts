@@ -115,6 +115,24 @@ export const DEFAULT_TASK_RUNNERS: Readonly<Record<string, TaskSetting>> = Objec
   BUILT_IN_TASK_RUNNERS.flatMap((runner) => TASK_RUNNERS[runner].defaultFor.map((task) => [task, runner])),
 );
 
+/** The task names that have a runner: Keptn's names with a default one, and ci-connect.yaml's `tasks:`. */
+export function runnableTaskNames(config: Pick<ProjectConfig, 'tasks'>): string[] {
+  return [...new Set([...Object.keys(DEFAULT_TASK_RUNNERS), ...Object.keys(config.tasks)])];
+}
+
+/**
+ * How to give a shipyard task without a runner one: the nearest runnable name when it looks like
+ * a typo, else a `tasks:` entry (a command) or a built-in runner. Used by validate and stage runs.
+ */
+export function noRunnerHint(task: string, runnable: readonly string[], close: string | undefined): string {
+  const fix =
+    `tell ci-connect.yaml how to run it, e.g. tasks: {${task}: {command: ["./scripts/${task}.sh", "$SERVICE"]}}, ` +
+    `or map it to a built-in runner (${BUILT_IN_TASK_RUNNERS.join(', ')})`;
+  return close === undefined
+    ? `${fix}; the tasks with a runner are: ${runnable.join(', ')}`
+    : `did you mean "${close}"? else ${fix}`;
+}
+
 /** A validated ci-connect.yaml; keys the file leaves out are absent. */
 export interface ProjectConfig {
   /** The file it came from; absent when there was none. */

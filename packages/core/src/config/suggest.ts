@@ -1,4 +1,7 @@
-/** "Did you mean" for misspelt keys and values: `key_slo` → `key_sli`, `objectivs` → `objectives`. */
+/**
+ * The nearest of `candidates` to a misspelt word, for "did you mean": keys and values
+ * (`key_slo` → `key_sli`), stages, tasks, and the CLI's flags and commands; undefined when none is close.
+ */
 export function suggestKey(word: string, candidates: readonly string[]): string | undefined {
   const normal = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
   const target = normal(word);

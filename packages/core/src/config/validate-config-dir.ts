@@ -15,7 +15,7 @@ import { FILE_VALIDATORS } from './file-validators.js';
 import type { FileValidator } from './file-validators.js';
 import { isDirectory, isFile } from './guards.js';
 import type { LoadOptions } from './load-yaml-file.js';
-import { loadProjectConfig, type HistoryUrlChecker } from './project-config.js';
+import { loadProjectConfig, runnableTaskNames, type HistoryUrlChecker } from './project-config.js';
 import type { ProviderSettingsDefinition } from './provider-settings.js';
 import { CONFIG_DIR_HINT, findServiceLayout, listServices, listStages } from './service-files.js';
 import type { ServiceLayout } from './service-files.js';
@@ -26,6 +26,8 @@ import type { SloLoadResult, SliReference } from './slo-file.js';
 import { suggestKey } from './suggest.js';
 
 export interface ValidateConfigDirOptions extends LoadOptions {
+  /** The shipyard task names that have a runner (from ci-connect.yaml); set by validateConfigDir. */
+  runnableTasks?: readonly string[] | undefined;
   /** Indicators a provider answers without an SLI file, e.g. `{ jmeter: ['samples', 'error_rate', ...] }`. */
   builtInIndicators?: Readonly<Record<string, readonly string[]>>;
   /** Query checks per provider, reported at the query's line and column. */
@@ -59,13 +61,15 @@ export async function validateConfigDir(
       info === undefined ? 'config directory not found' : 'the config directory is a file, not a directory';
     return { diagnostics: [makeDiagnostic('error', configDir, [], message, CONFIG_DIR_HINT)], files: [] };
   }
-  const run = new ValidationRun(options);
   const project = join(configDir, 'ci-connect.yaml');
   const config = await loadProjectConfig(project, {
     ...options,
     optional: true,
     providerSettings: options.providerSettings ?? [],
   });
+  // Shipyard tasks are checked against the runners only when ci-connect.yaml's tasks: are known.
+  const runnableTasks = config.config === undefined ? undefined : runnableTaskNames(config.config);
+  const run = new ValidationRun({ ...options, runnableTasks });
   if (config.config?.file !== undefined || config.diagnostics.length > 0) {
     run.record(project, config.diagnostics);
   }

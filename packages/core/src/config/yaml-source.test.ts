@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSloFile } from './slo-file.js';
 import { expectDiagnostics, fixture } from './test-support/diagnostics.js';
 import type { Expected } from './test-support/diagnostics.js';
+import { formatDiagnostic } from './diagnostics.js';
 import { locate } from './yaml-nodes.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -59,6 +60,61 @@ describe('YAML files that are not usable configuration (loaded as SLO files)', (
     const result = await loadSloFile(yamlFixture('trailing-separator.yaml'));
     expect(result.diagnostics).toEqual([]);
     expect(result.slo?.objectives).toHaveLength(1);
+  });
+});
+
+describe('YAML indentation errors name the indentation and show the line', () => {
+  const errorOf = (text: string) => {
+    const list = parseYamlSource('slo.yaml', text).diagnostics.list;
+    expect(list).toHaveLength(1);
+    return list[0]!;
+  };
+
+  it.each([
+    [
+      'a mapping key less indented than its siblings',
+      'total_score:\n  pass: "90%"\n warning: "75%"\n',
+      {
+        line: 3,
+        column: 2,
+        message: 'YAML indentation error: all mapping items must start at the same column',
+      },
+      '   3 |  warning: "75%"\n     |  ^',
+    ],
+    [
+      'a list item less indented than the one above',
+      'objectives:\n  - sli: a\n   - sli: b\n',
+      {
+        line: 3,
+        column: 4,
+        message: 'YAML indentation error: all sequence items must start at the same column',
+      },
+      '   3 |    - sli: b\n     |    ^',
+    ],
+    [
+      'a key indented deeper than the key above it',
+      'objectives:\n  - sli: a\n     pass: []\n',
+      {
+        line: 3,
+        column: 6,
+        message:
+          'YAML indentation error: this key is indented deeper than the key above it, as if inside its value',
+      },
+      '   3 |      pass: []\n     |      ^',
+    ],
+  ])('%s', (_, text, expected, excerpt) => {
+    const d = errorOf(text);
+    expect(d).toMatchObject({ severity: 'error', ...expected, excerpt });
+    expect(d.hint).toMatch(/indent/);
+    expect(formatDiagnostic(d)).toBe(
+      `slo.yaml:${expected.line}:${expected.column}: ${expected.message} (${d.hint})\n${excerpt}`,
+    );
+  });
+
+  it('shows a tab as a visible character, and a control character not at all', () => {
+    const d = errorOf('objectives:\n\t- sli: a\u001b[2J\n');
+    expect(d.message).toBe('YAML syntax error: tabs are not allowed for indentation');
+    expect(d.excerpt).toBe('   2 | \u2192- sli: a\uFFFD[2J\n     | ^');
   });
 });
 

@@ -8,6 +8,7 @@
 import { LineCounter, isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
 import { FileDiagnostics } from './file-diagnostics.js';
+import { describeIndentationError, type YamlText } from './yaml-indentation.js';
 import { checkStructureSize, reportTagsAndKeys } from './yaml-checks.js';
 import { showScalar } from './yaml-nodes.js';
 import type { YamlSource } from './yaml-nodes.js';
@@ -50,7 +51,7 @@ export function parseYamlSource(file: string, text: string, options: YamlParseOp
   const partial: YamlSource = { file, doc: first, lineCounter, data: undefined };
   out.source = partial;
   if (real.length > 1) reportExtraDocuments(real, partial, out);
-  if (reportSyntax(first, partial, out) || out.hasErrors) return result();
+  if (reportSyntax(first, { file, text, lineCounter }, out) || out.hasErrors) return result();
   reportTagsAndKeys(partial, out);
   if (out.hasErrors) return result();
   const data = toData(partial, options.maxAliasCount ?? 100, out);
@@ -113,8 +114,17 @@ function reportExtraDocuments(docs: Document.Parsed[], source: YamlSource, out: 
 }
 
 /** Reports YAML syntax errors (and warnings); true when there was any error. */
-function reportSyntax(doc: Document.Parsed, source: YamlSource, out: FileDiagnostics): boolean {
+function reportSyntax(doc: Document.Parsed, source: YamlText, out: FileDiagnostics): boolean {
+  const indentationLines = new Set<number>();
   for (const e of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
+    const indentation = describeIndentationError(e, source);
+    if (indentation !== undefined) {
+      // yaml reports one misplaced key twice (BLOCK_AS_IMPLICIT_KEY, MULTILINE_IMPLICIT_KEY).
+      const line = indentation.line ?? 0;
+      if (!indentationLines.has(line)) out.list.push(indentation);
+      indentationLines.add(line);
+      continue;
+    }
     const [message, hint] = describeYamlError(e);
     out.addAt({ range: e.pos }, 'error', [], message, hint);
   }
@@ -134,8 +144,6 @@ function reportSyntax(doc: Document.Parsed, source: YamlSource, out: FileDiagnos
 }
 
 function describeYamlError(e: YAMLError): [string, string?] {
-  if (e.code === 'TAB_AS_INDENT')
-    return ['YAML syntax error: tabs are not allowed for indentation', 'indent with spaces'];
   if (e.code === 'DUPLICATE_KEY') return ['YAML syntax error: a key appears twice in the same mapping'];
   // yaml turns a stack overflow while composing deeply indented blocks into an error.
   if (/call stack/i.test(e.message))

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import {
@@ -20,6 +21,8 @@ import type { ProviderInput } from '../providers/provider-definition.js';
 import { dynatraceSettingsOf, type DynatraceSettings } from '../providers/dynatrace/dynatrace-settings.js';
 import { PROVIDER_SETTINGS, SLI_PROVIDERS } from '../providers/registry.js';
 import { StaticProvider } from '../providers/static/index.js';
+import { findStage } from '../shipyard/sequence-plan.js';
+import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 
 /** Where the gate's configuration comes from: a config directory, or flags alone. */
 export interface EvaluationSetupRequest {
@@ -82,6 +85,7 @@ export async function loadEvaluationSetup(
   const config = hasConfigDir
     ? await loadProjectSettings(request.configDir, logger, PROVIDER_SETTINGS, environment)
     : undefined;
+  if (hasConfigDir && request.stage !== undefined) await checkStage(request.configDir, request.stage);
   const target: EvaluationTarget = await resolveTarget(
     request,
     config,
@@ -179,6 +183,26 @@ async function load<R extends { diagnostics: Diagnostic[] }, T>(
   const result = await loading;
   for (const d of result.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
   return requireConfig(pick(result), result.diagnostics);
+}
+
+/**
+ * `--stage` names a stage of the config directory's shipyard, when it has one: a typo is a usage
+ * error naming the nearest stage, as for a stage run (findStage), not a gate on files of no stage.
+ */
+async function checkStage(configDir: string, stage: string): Promise<void> {
+  const path = join(configDir, 'shipyard.yaml');
+  if (!(await isFile(path))) return;
+  const { shipyard } = await loadShipyardFile(path);
+  // A shipyard with errors is validate's to report: the gate itself does not need it.
+  if (shipyard !== undefined) findStage(shipyard, stage);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -23,6 +23,8 @@ const EVENT_PART_RULE = 'letters, digits, - and _ (the name becomes part of Kept
 export interface ReadContext {
   source: YamlSource;
   out: FileDiagnostics;
+  /** The task names that have a runner (ci-connect.yaml and the defaults); unchecked when absent. */
+  runnableTasks?: readonly string[] | undefined;
 }
 
 /** A scalar as text, or undefined for a list or mapping (the schema check reported those). */

@@ -456,6 +456,22 @@ describe('shipyard rules on small documents', () => {
     expectDiagnostics(result.diagnostics, expected);
   });
 
+  it('with the runnable task names, reports a typo as an error and an unknown task as a warning', async () => {
+    const tasks =
+      '          tasks:\n            - name: tests\n            - name: smoke\n            - name: evaluation\n';
+    const text = `${head}spec:\n  stages:\n    - name: dev\n      sequences:\n        - name: d\n${tasks}`;
+    const runnableTasks = ['test', 'evaluation'];
+    const result = await parseShipyard(text, 'shipyard.yaml', { runnableTasks });
+    expect(result.shipyard).toBeUndefined();
+    expectDiagnostics(result.diagnostics, [
+      ['error', '9:21', 'spec.stages[0].sequences[0].tasks[0].name', 'the task "tests" has no runner'],
+      ['warning', '10:21', 'spec.stages[0].sequences[0].tasks[1].name', 'the task "smoke" has no runner'],
+    ]);
+    expect(result.diagnostics[0]?.hint).toMatch(/^did you mean "test"\?/);
+    // Without them (a stage run reads the shipyard before its settings decide), nothing is said.
+    expect((await parseShipyard(text)).diagnostics).toEqual([]);
+  });
+
   it.each([['spec.keptn.sh/0.2.0'], ['spec.keptn.sh/0.2.4'], ['spec.keptn.sh/0.2'], ['0.2.0']])(
     'accepts apiVersion %s',
     async (version) => {

@@ -27,29 +27,46 @@ export interface ShipyardLoadResult {
 const NOT_FOUND_HINT =
   'put the shipyard in the config directory as shipyard.yaml (--config-dir, CI_CONNECT_CONFIG_DIR)';
 
+/** Loading options; with `runnableTasks`, a task none of them names is reported (validate). */
+export interface ShipyardLoadOptions extends LoadOptions {
+  runnableTasks?: readonly string[] | undefined;
+}
+
 /** Loads and validates a Keptn shipyard; every problem of the file is in `diagnostics`. */
-export async function loadShipyardFile(path: string, options: LoadOptions = {}): Promise<ShipyardLoadResult> {
-  return finish(await readYamlFile(path, { notFoundHint: NOT_FOUND_HINT, ...options }));
+export async function loadShipyardFile(
+  path: string,
+  options: ShipyardLoadOptions = {},
+): Promise<ShipyardLoadResult> {
+  return finish(
+    await readYamlFile(path, { notFoundHint: NOT_FOUND_HINT, ...options }),
+    options.runnableTasks,
+  );
 }
 
 /** Validates shipyard text as if read from `file`. */
 export async function parseShipyard(
   text: string,
   file = 'shipyard.yaml',
-  options: LoadOptions = {},
+  options: ShipyardLoadOptions = {},
 ): Promise<ShipyardLoadResult> {
-  return finish(parseYamlSource(file, text, options));
+  return finish(parseYamlSource(file, text, options), options.runnableTasks);
 }
 
 /** `ci-connect validate` for shipyard.yaml (registered in FILE_VALIDATORS). */
-export async function validateShipyardFile(path: string, options: LoadOptions = {}): Promise<Diagnostic[]> {
+export async function validateShipyardFile(
+  path: string,
+  options: ShipyardLoadOptions = {},
+): Promise<Diagnostic[]> {
   return (await loadShipyardFile(path, options)).diagnostics;
 }
 
-async function finish({ source, diagnostics: out }: YamlParseResult): Promise<ShipyardLoadResult> {
+async function finish(
+  { source, diagnostics: out }: YamlParseResult,
+  runnableTasks?: readonly string[],
+): Promise<ShipyardLoadResult> {
   if (source === undefined) return { diagnostics: sortDiagnostics(out.list) };
   await checkSchema('shipyard', source, out, { skipRequired: true });
-  const ctx: ReadContext = { source, out };
+  const ctx: ReadContext = { source, out, runnableTasks };
   const data = isRecord(source.data) ? source.data : {};
   const shipyard = isLegacyShipyard(data) ? readLegacy(ctx, data) : readCurrent(ctx, data);
   return {

@@ -6,6 +6,8 @@
  */
 
 import { isRecord } from '../config/guards.js';
+import { noRunnerHint } from '../config/project-config.js';
+import { suggestKey } from '../config/suggest.js';
 import type { DocPath } from '../config/yaml-nodes.js';
 import { listAt, readNamedEntries, textAt } from './names.js';
 import type { ReadContext } from './names.js';
@@ -120,6 +122,7 @@ function readTasks(ctx: ReadContext, raw: unknown, path: DocPath): ShipyardTask[
         'triggeredAfter',
       );
       if (name === undefined) return undefined;
+      checkRunner(ctx, name, [...entryPath, 'name']);
       const settings = readTaskSettings(ctx, name, entry.properties, entryPath);
       return {
         name,
@@ -130,6 +133,22 @@ function readTasks(ctx: ReadContext, raw: unknown, path: DocPath): ShipyardTask[
     },
     { unique: false },
   );
+}
+
+/**
+ * A task no runner runs: a name next to a runnable one is a typo (error); another is most likely
+ * a task of a Keptn service ci-connect does not replace (remediation's get-action, action), which
+ * only a stage run of its sequence would refuse (warning).
+ */
+function checkRunner(ctx: ReadContext, name: string, path: DocPath): void {
+  const runnable = ctx.runnableTasks;
+  if (runnable === undefined || runnable.includes(name)) return;
+  const close = suggestKey(name, runnable);
+  const message = `the task "${name}" has no runner`;
+  const hint = noRunnerHint(name, runnable, close);
+  if (close === undefined)
+    ctx.out.warning(path, `${message}: a stage run of its sequence would stop here`, hint);
+  else ctx.out.error(path, message, hint);
 }
 
 /**

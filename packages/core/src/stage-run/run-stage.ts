@@ -9,8 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
+import { suggestKey } from '../config/suggest.js';
 import {
   DEFAULT_TASK_RUNNERS,
+  noRunnerHint,
+  runnableTaskNames,
   loadProjectSettings,
   type OnWarning,
   type ProjectConfig,
@@ -146,10 +149,9 @@ export async function loadStageSetup(
 export function taskSetting(config: ProjectConfig, task: ShipyardTask): TaskSetting {
   const setting = config.tasks[task.name] ?? DEFAULT_TASK_RUNNERS[task.name];
   if (setting !== undefined) return setting;
+  const runnable = runnableTaskNames(config);
   throw new ConfigError(`the shipyard task "${task.name}" has no runner`, {
-    hint:
-      `tell ci-connect.yaml how to run it, e.g. tasks: {${task.name}: {command: ["./scripts/${task.name}.sh", "$SERVICE"]}}, ` +
-      'or map it to a built-in runner (helm, jmeter, evaluate, approve, record)',
+    hint: noRunnerHint(task.name, runnable, suggestKey(task.name, runnable)),
   });
 }
 
