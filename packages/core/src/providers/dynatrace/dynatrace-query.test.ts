@@ -56,6 +56,16 @@ describe('parseDynatraceQuery', () => {
     [`metricSelector=${RT}&metricSelector=x`, /given twice/],
     [`metricSelector=${RT}&junk`, /not key=value/],
     ['MV2;;metricSelector=x', /MV2 needs a unit/],
+    // dynatrace-service's own cases (mv2/query_parser_test.go): only MicroSecond and Byte are units.
+    [`MV2;MicroSeconds;metricSelector=${RT}`, /MV2 unit "MicroSeconds" .*did you mean "MicroSecond"/],
+    [`MV2;Microsecnd;metricSelector=${RT}`, /did you mean "MicroSecond"/],
+    [`MV2;Bytes;metricSelector=${RT}`, /MV2 unit "Bytes" .*did you mean "Byte"/],
+    [`MV2;Percent;metricSelector=${RT}`, /MV2 unit "Percent" is not one Keptn knows \(MicroSecond, Byte\)$/],
+    [
+      `MV2;MilliSecond;metricSelector=${RT}`,
+      /MV2 unit "MilliSecond" is not one Keptn knows \(MicroSecond, Byte\)$/,
+    ],
+    [`MV2;metricSelector=${RT}`, /MV2/],
     ['SLO;', /not an SLO id/],
     ['DQL;  ', /DQL; is not followed by a query/],
     ['USQL;SINGLE_VALUE;x;SELECT 1', /USQL queries are not supported/],
@@ -65,6 +75,19 @@ describe('parseDynatraceQuery', () => {
     const checked = dynatraceDefinition.checkQuery?.(query);
     expect(checked?.message).toMatch(message);
     expect(checked?.hint).toBeTruthy();
+  });
+
+  it.each(['MicroSecond', 'Microsecond', 'microsecond', 'microSecond', 'Byte', 'byte'])(
+    'accepts the MV2 unit %s, as dynatrace-service did',
+    (unit) => {
+      expect(parseDynatraceQuery(`MV2;${unit};metricSelector=${RT}`)).toMatchObject({ unit });
+    },
+  );
+
+  it('names the units MV2 converts in the hint for a unit with no near miss', () => {
+    expect(dynatraceDefinition.checkQuery?.(`MV2;Percent;metricSelector=${RT}`)?.hint).toMatch(
+      /only MicroSecond .* and Byte .*:toUnit/,
+    );
   });
 
   it('checkQuery accepts a good query', () => {
@@ -111,7 +134,7 @@ describe('unitDivisor (MV2;<unit>;)', () => {
     ['MicroSecond', 1000],
     ['microsecond', 1000],
     ['Byte', 1024],
-    ['Percent', 1],
+    ['byte', 1024],
   ])('%s → /%d', (unit, divisor) => {
     expect(unitDivisor(unit)).toBe(divisor);
   });

@@ -7,6 +7,8 @@
  * change the query's structure.
  */
 
+import { editDistance } from '../../config/suggest.js';
+
 /** Metrics API v2 query parameters an SLI may set; `from`, `to` come from the evaluation window. */
 export interface MetricsParams {
   metricSelector: string;
@@ -59,7 +61,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
     const match = /^MV2;([^;]*);(.*)$/s.exec(text);
     if (match === null || match[1] === '' || match[1] === undefined)
       throw new DynatraceQuerySyntaxError('MV2 needs a unit: MV2;<unit>;<query>', METRICS_HINT);
-    return { kind: 'metrics', unit: match[1], params: parseMetricsParams(match[2] ?? '') };
+    return { kind: 'metrics', unit: checkMv2Unit(match[1]), params: parseMetricsParams(match[2] ?? '') };
   }
   if (prefix !== undefined && UNSUPPORTED_PREFIXES.includes(prefix))
     throw new DynatraceQuerySyntaxError(
@@ -67,6 +69,27 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
       'use a metrics query (metricSelector=...), SLO;<id>, PV2;problemSelector=... or DQL;<query>',
     );
   return { kind: 'metrics', params: parseMetricsParams(text) };
+}
+
+// dynatrace-service accepted exactly these (mv2/query.go); any other unit failed the SLI.
+const MV2_UNIT = /^([Bb]yte|[Mm]icro[Ss]econd)$/;
+const MV2_UNIT_HINT =
+  'MV2; converts only MicroSecond (value / 1000, to milliseconds) and Byte (value / 1024, to KiB); ' +
+  'for other units drop the MV2;<unit>; prefix, or convert in the selector with :toUnit(<from>,<to>)';
+
+/** The unit of `MV2;<unit>;`, if dynatrace-service knew it; a near miss gets a "did you mean". */
+function checkMv2Unit(written: string): string {
+  const unit = written.trim();
+  if (MV2_UNIT.test(unit)) return unit;
+  // At most two edits: MilliSecond is a unit of its own, not a misspelt MicroSecond.
+  const near = ['MicroSecond', 'Byte'].find(
+    (known) => editDistance(unit.toLowerCase(), known.toLowerCase()) <= 2,
+  );
+  throw new DynatraceQuerySyntaxError(
+    `MV2 unit "${unit}" is not one Keptn knows (MicroSecond, Byte)` +
+      (near === undefined ? '' : `; did you mean "${near}"?`),
+    near === undefined ? MV2_UNIT_HINT : `write MV2;${near};<query>; ${MV2_UNIT_HINT}`,
+  );
 }
 
 function parseMetricsParams(text: string): MetricsParams {
@@ -126,7 +149,7 @@ function parsePairs<K extends string>(
   return out;
 }
 
-/** The factor dynatrace-service's `MV2;<unit>;` applies: µs → ms, bytes → KiB, others unchanged. */
+/** The factor dynatrace-service's `MV2;<unit>;` applies: µs → ms, bytes → KiB (parsing refuses other units). */
 export function unitDivisor(unit: string | undefined): number {
   if (unit === undefined) return 1;
   if (/^[Mm]icro[Ss]econd$/.test(unit)) return 1000;
