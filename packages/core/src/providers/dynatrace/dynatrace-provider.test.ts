@@ -171,7 +171,8 @@ describe('DynatraceProvider metrics v2 SLIs', () => {
     expect(value).toMatchObject({ value: 97.46884534911891 });
   });
 
-  it('folds when a user-given resolution yields several values', async () => {
+  it('folds when a user-given resolution yields several values, keeping that resolution (as Keptn)', async () => {
+    // dynatrace-service's "...WithFold" case: `&resolution=30m` stays on the folded query.
     standIn
       .expect({
         path: METRICS,
@@ -180,7 +181,7 @@ describe('DynatraceProvider metrics v2 SLIs', () => {
       })
       .expect({
         path: METRICS,
-        query: { ...rtRequest({}), metricSelector: `(${RT}):fold` },
+        query: { ...rtRequest({ resolution: '1h' }), metricSelector: `(${RT}):fold` },
         respond: 'metrics-query_200_fold_pgi-availability',
       });
     expect(await fetchOne(`${RT_QUERY}&resolution=1h`)).toMatchObject({ value: 97.46884534911891 });
