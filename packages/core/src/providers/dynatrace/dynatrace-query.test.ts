@@ -109,13 +109,41 @@ describe('substitutePlaceholders (Keptn order)', () => {
       'tag(keptn_project:$PROJECT),tag(keptn_stage:$STAGE),tag(keptn_service:$SERVICE)',
       'tag(keptn_project:sockshop),tag(keptn_stage:staging),tag(keptn_service:carts)',
     ],
-    ['tag(keptn_deployment:$DEPLOYMENT)', 'tag(keptn_deployment:primary)'],
+    // dynatrace-service substituted the event's deployment, empty when there was none.
+    ['tag(keptn_deployment:$DEPLOYMENT)', 'tag(keptn_deployment:)'],
+    // Outside a stage run: no context, no test strategy; Keptn's get-sli had no $EVENT either.
+    ['c:$CONTEXT,e:$EVENT,s:$SOURCE,t:$TESTSTRATEGY', 'c:,e:,s:ci-connect,t:'],
     ['build:$LABEL.buildId', 'build:812'],
     ['env:$ENV.DT_TAG,$ENV.UNSET', 'env:blue,$ENV.UNSET'],
     ['h:$handler,$HANDLER', 'h:ItemsController,ItemsController'],
     ['$SERVICE_NAME', 'carts_NAME'],
   ])('%s', (text, expected) => {
     expect(substitutePlaceholders(text, values)).toBe(expected);
+  });
+
+  it('takes $DEPLOYMENT from the label deployment', () => {
+    expect(
+      substitutePlaceholders('tag(keptn_deployment:$DEPLOYMENT)', {
+        ...values,
+        labels: { deployment: 'canary' },
+      }),
+    ).toBe('tag(keptn_deployment:canary)');
+  });
+
+  it('gives $CONTEXT and $TESTSTRATEGY the stage run they are part of', () => {
+    expect(
+      substitutePlaceholders('ctx:$CONTEXT,ts:$TESTSTRATEGY,e:$EVENT', {
+        ...values,
+        run: { id: 'run-1', testStrategy: 'performance' },
+      }),
+    ).toBe('ctx:run-1,ts:performance,e:');
+  });
+
+  it('replaces labels after the built-ins, so the value of a label is not substituted again, in Keptn order', () => {
+    // Keptn's order: built-ins first, then $LABEL.<key>: a label value with $SERVICE stays literal.
+    expect(substitutePlaceholders('$LABEL.buildId', { ...values, labels: { buildId: '$SERVICE' } })).toBe(
+      '$SERVICE',
+    );
   });
 
   it('lets an SLO filter override a built-in placeholder, as filters come first', () => {

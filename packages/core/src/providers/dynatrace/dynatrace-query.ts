@@ -165,12 +165,20 @@ export interface PlaceholderValues {
   labels: Readonly<Record<string, string>>;
   filter: Readonly<Record<string, string>>;
   env: Readonly<Record<string, string | undefined>>;
+  /** The stage run the evaluation belongs to, if any: `$CONTEXT`, `$TESTSTRATEGY`. */
+  run?: { id: string; testStrategy?: string };
 }
 
+/** `$SOURCE`: Keptn put the triggering event's source there; here it is always ci-connect. */
+export const PLACEHOLDER_SOURCE = 'ci-connect';
+
 /**
- * Keptn's substitution (dynatrace-service `common.go`): plain replace-all, no escaping, in this
- * order: SLO filter keys (`$key` and `$KEY`, quotes stripped), `$PROJECT`, `$STAGE`, `$SERVICE`,
- * `$DEPLOYMENT`, `$LABEL.<key>`, `$ENV.<NAME>`. An unset `$ENV.X` is left as written.
+ * Keptn's substitution (dynatrace-service `common.go` ReplaceKeptnPlaceholders): plain
+ * replace-all, no escaping, in this order: SLO filter keys (`$key` and `$KEY`, quotes stripped),
+ * `$CONTEXT` (the stage run's id), `$EVENT` (empty: Keptn's get-sli had none either), `$SOURCE`
+ * (`ci-connect`), `$PROJECT`, `$STAGE`, `$SERVICE`, `$DEPLOYMENT` (the label `deployment`, else
+ * empty, as Keptn), `$TESTSTRATEGY` (the stage run's test task, else empty), `$LABEL.<key>`,
+ * `$ENV.<NAME>`. An unset `$ENV.X` is left as written.
  */
 export function substitutePlaceholders(text: string, values: PlaceholderValues): string {
   let out = text;
@@ -178,16 +186,17 @@ export function substitutePlaceholders(text: string, values: PlaceholderValues):
     const value = raw.replace(/["']/g, '');
     out = out.split(`$${key}`).join(value).split(`$${key.toUpperCase()}`).join(value);
   }
-  const deployment = values.filter['deployment'] ?? values.labels['deployment'] ?? 'primary';
-  out = out
-    .split('$PROJECT')
-    .join(values.project)
-    .split('$STAGE')
-    .join(values.stage)
-    .split('$SERVICE')
-    .join(values.service)
-    .split('$DEPLOYMENT')
-    .join(deployment);
+  const keptn: readonly [string, string][] = [
+    ['$CONTEXT', values.run?.id ?? ''],
+    ['$EVENT', ''],
+    ['$SOURCE', PLACEHOLDER_SOURCE],
+    ['$PROJECT', values.project],
+    ['$STAGE', values.stage],
+    ['$SERVICE', values.service],
+    ['$DEPLOYMENT', values.labels['deployment'] ?? ''],
+    ['$TESTSTRATEGY', values.run?.testStrategy ?? ''],
+  ];
+  for (const [placeholder, value] of keptn) out = out.split(placeholder).join(value);
   for (const [key, value] of Object.entries(values.labels)) out = out.split(`$LABEL.${key}`).join(value);
   return out.replace(/\$ENV\.([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => values.env[name] ?? whole);
 }
