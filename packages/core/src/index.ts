@@ -142,7 +142,13 @@ export type {
 // SLI providers: the interface, the built-in ones and their registry.
 export { SLI_PROVIDERS } from './providers/registry.js';
 export type { ProviderInput, SliProviderDefinition } from './providers/provider-definition.js';
-export type { IndicatorDefinition, SliContext, SliProvider, TimeWindow } from './providers/provider.js';
+export type {
+  IndicatorDefinition,
+  SliContext,
+  SliProvider,
+  SliRunContext,
+  TimeWindow,
+} from './providers/provider.js';
 export { PrometheusProvider } from './providers/prometheus/index.js';
 export type { PrometheusProviderOptions } from './providers/prometheus/index.js';
 export { DynatraceProvider } from './providers/dynatrace/index.js';

@@ -5,7 +5,7 @@ import { scoreEvaluation } from '../gate/score.js';
 import type { EvaluationRecord, SliValue, Slo } from '../gate/types.js';
 import { findBaseline } from '../history/baseline.js';
 import { openReadyHistoryStore } from '../history/open-store.js';
-import type { SliContext, SliProvider, TimeWindow } from '../providers/provider.js';
+import type { SliContext, SliProvider, SliRunContext, TimeWindow } from '../providers/provider.js';
 import type { OnWarning } from '../config/project-config.js';
 import { reportEvaluationToDynatrace } from '../events/evaluation-event.js';
 import type { HttpClient } from '../http/http-client.js';
@@ -23,6 +23,8 @@ export interface EvaluateRequest extends EvaluationSetupRequest {
   window: WindowFlags;
   /** Send the result to Dynatrace as CUSTOM_INFO; default: ci-connect.yaml `events.dynatrace.enabled`. */
   dynatraceEvent?: boolean;
+  /** The stage run this evaluation is a task of (SLI placeholders `$CONTEXT`, `$TESTSTRATEGY`). */
+  run?: SliRunContext;
 }
 
 /** The recorded evaluation, and the `--on-warning` default that ci-connect.yaml set. */
@@ -84,7 +86,13 @@ export async function runEvaluation(
   let record: EvaluationRecord;
   try {
     const window = await evaluationWindow(request.window, providers, deps);
-    const context: SliContext = { ...target, labels: request.labels, filter: slo.filter, window };
+    const context: SliContext = {
+      ...target,
+      labels: request.labels,
+      filter: slo.filter,
+      window,
+      ...(request.run === undefined ? {} : { run: request.run }),
+    };
     const values = (await fetchAll(plan.byProvider, context)).map((value) => boundMessage(value, redactor));
     const missing = plan.undefinedInfo.map((sli): SliValue => ({
       sli,

@@ -365,6 +365,35 @@ describe('missing values', () => {
     expect(out.result).toBe('pass');
     expect(out.objectives[1]!.status).toBe('info');
   });
+
+  it('says why an informational objective has no value, as a scored one does', () => {
+    const zeroSeries: SliValue = {
+      sli: 'i',
+      provider: 'dynatrace',
+      value: null,
+      failure: 'no-data',
+      message: 'metricSelector=x returned zero metric series',
+    };
+    const unreachable: SliValue = {
+      sli: 'j',
+      provider: 'prometheus',
+      value: null,
+      failure: 'unavailable',
+      message: 'connect ECONNREFUSED',
+      hint: 'check PROMETHEUS_URL',
+    };
+    const out = scoreEvaluation({
+      slo: makeSlo([{ sli: 'a', pass: [['<10']] }, { sli: 'i' }, { sli: 'j' }, { sli: 'k' }]),
+      values: [v('a', 1), zeroSeries, unreachable, v('k', 3)],
+      baseline: [],
+    });
+    expect(out.objectives.map((o) => [o.status, o.message])).toEqual([
+      ['pass', ''],
+      ['info', 'no data: metricSelector=x returned zero metric series'],
+      ['info', 'error: connect ECONNREFUSED (check PROMETHEUS_URL)'],
+      ['info', ''],
+    ]);
+  });
 });
 
 describe('two objectives on one SLI', () => {

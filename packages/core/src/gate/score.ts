@@ -77,13 +77,12 @@ function scoreObjective(
     comparedValue,
   };
   if (objective.pass.length === 0) {
-    return { ...base, status: 'info', score: 0, message: '', passTargets: [], warningTargets: [] };
+    // Not scored, but a missing value still says why, as a scored objective's does.
+    const message = sliValue === undefined || sliValue.value === null ? whyNoValue(sliValue) : '';
+    return { ...base, status: 'info', score: 0, message, passTargets: [], warningTargets: [] };
   }
   if (sliValue === undefined || sliValue.value === null) {
-    const why =
-      sliValue === undefined
-        ? 'error: no value received from any SLI provider'
-        : `${sliValue.failure === 'no-data' ? 'no data' : 'error'}: ${sliValue.message}${hintOf(sliValue)}`;
+    const why = whyNoValue(sliValue);
     return {
       ...base,
       status: 'fail',
@@ -135,6 +134,13 @@ function evaluateAlternatives(
     outcome.met ||= all;
   }
   return outcome;
+}
+
+/** `no data: <the provider's reason>` or `error: ...`, for an objective whose SLI has no value. */
+function whyNoValue(sliValue: Extract<SliValue, { value: null }> | undefined): string {
+  if (sliValue === undefined) return 'error: no value received from any SLI provider';
+  const kind = sliValue.failure === 'no-data' ? 'no data' : 'error';
+  return `${kind}: ${sliValue.message}${hintOf(sliValue)}`;
 }
 
 /** A failure's hint, kept in the recorded message: whoever reads the record learns the fix too. */

@@ -15,6 +15,16 @@ export interface SliContext {
   /** The SLO file's `filter` map. */
   filter: Readonly<Record<string, string>>;
   window: TimeWindow;
+  /** The stage run the evaluation is a task of; absent for `evaluate` on its own. */
+  run?: SliRunContext;
+}
+
+/** What a stage run tells its evaluation's SLIs (Keptn's `$CONTEXT`, `$TESTSTRATEGY`). */
+export interface SliRunContext {
+  /** The sequence run's id (its history record). */
+  id: string;
+  /** The `teststrategy` of the test task that ran before the evaluation, if any. */
+  testStrategy?: string;
 }
 
 /** Where an indicator is defined: in an SLI file, or as one of the provider's built-in defaults. */

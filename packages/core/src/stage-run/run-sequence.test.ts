@@ -54,6 +54,16 @@ describe('runSequence', () => {
     ]);
   });
 
+  it('records a test task’s teststrategy in its details, whichever runner ran it', async () => {
+    const runner = scriptedRunner('fake', () => ({ ...passing, details: { exitCode: 0 } }));
+    const tasks = [task('test', { testStrategy: 'performance' }), task('evaluation')];
+    const record = await runSequence(input(tasks), { runnerFor: () => runner, newId: sequentialIds });
+    expect(record.tasks.map((t) => t.details)).toEqual([
+      { teststrategy: 'performance', exitCode: 0 },
+      { exitCode: 0 },
+    ]);
+  });
+
   it('stops at the first failed task; the sequence fails with its message', async () => {
     const runner = scriptedRunner('fake', (t): TaskOutcome =>
       t.name === 'evaluation'

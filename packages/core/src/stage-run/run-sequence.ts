@@ -95,7 +95,7 @@ export async function runSequence(
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
       durationMs: finished.getTime() - started.getTime(),
-      details: outcome.details ?? {},
+      details: detailsOf(task, outcome),
     };
     results.push(result);
     await notify(() => deps.listener?.taskFinished?.(task, result, taskContext), context);
@@ -188,4 +188,10 @@ async function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<boole
   } catch {
     return false;
   }
+}
+
+/** The runner's details; a test task's `teststrategy` too, whichever runner ran it (`$TESTSTRATEGY` of a later evaluation). */
+function detailsOf(task: ShipyardTask, outcome: TaskOutcome): Readonly<Record<string, unknown>> {
+  const details = outcome.details ?? {};
+  return task.testStrategy === undefined ? details : { teststrategy: task.testStrategy, ...details };
 }

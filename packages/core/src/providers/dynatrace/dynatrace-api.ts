@@ -131,7 +131,7 @@ export class DynatraceApi {
         params.resolution === undefined &&
         rejectsResolutionInf(answer.body)
       ) {
-        current = foldOf(current);
+        current = foldOf(current, params);
         folded = true;
         continue;
       }
@@ -146,7 +146,7 @@ export class DynatraceApi {
           return this.failed('error', `${described} ${reduction.message}`);
         case 'several-values':
           if (folded) return this.failed('error', `${described} returned ${reduction.count} values, not one`);
-          current = foldOf(current);
+          current = foldOf(current, params);
           folded = true;
       }
     }
@@ -239,10 +239,14 @@ function timeRange(window: TimeWindow): { from: string; to: string } {
   return { from: String(window.start.getTime()), to: String(window.end.getTime()) };
 }
 
-/** `(<selector>):fold` reduces every series to one value where `resolution=Inf` is not supported. */
-function foldOf(params: MetricsParams): MetricsParams {
-  const { resolution: _dropped, ...rest } = params;
-  return { ...rest, metricSelector: `(${params.metricSelector}):fold` };
+/**
+ * `(<selector>):fold` reduces every series to one value where `resolution=Inf` is not supported.
+ * Only ci-connect's own `Inf` is dropped: a resolution the user wrote stays, as dynatrace-service kept it.
+ */
+function foldOf(current: MetricsParams, written: MetricsParams): MetricsParams {
+  const { resolution: _ours, ...rest } = current;
+  const folded = { ...rest, metricSelector: `(${current.metricSelector}):fold` };
+  return written.resolution === undefined ? folded : { ...folded, resolution: written.resolution };
 }
 
 function describeMetricsQuery(params: object): string {

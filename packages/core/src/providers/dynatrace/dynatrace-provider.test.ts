@@ -171,7 +171,8 @@ describe('DynatraceProvider metrics v2 SLIs', () => {
     expect(value).toMatchObject({ value: 97.46884534911891 });
   });
 
-  it('folds when a user-given resolution yields several values', async () => {
+  it('folds when a user-given resolution yields several values, keeping that resolution (as Keptn)', async () => {
+    // dynatrace-service's "...WithFold" case: `&resolution=30m` stays on the folded query.
     standIn
       .expect({
         path: METRICS,
@@ -180,10 +181,28 @@ describe('DynatraceProvider metrics v2 SLIs', () => {
       })
       .expect({
         path: METRICS,
-        query: { ...rtRequest({}), metricSelector: `(${RT}):fold` },
+        query: { ...rtRequest({ resolution: '1h' }), metricSelector: `(${RT}):fold` },
         respond: 'metrics-query_200_fold_pgi-availability',
       });
     expect(await fetchOne(`${RT_QUERY}&resolution=1h`)).toMatchObject({ value: 97.46884534911891 });
+  });
+
+  it('sends Keptn placeholders of a stage run: $CONTEXT, $TESTSTRATEGY, $SOURCE, and an empty $DEPLOYMENT', async () => {
+    const tagged =
+      'type(SERVICE),tag(keptn_deployment:),tag(run:run-7),tag(test:performance),tag(by:ci-connect),tag(event:)';
+    standIn.expect({
+      path: METRICS,
+      query: { ...rtRequest(), entitySelector: tagged },
+      respond: 'metrics-query_200_fold_pgi-availability',
+    });
+    const query =
+      `metricSelector=${RT}&entitySelector=type(SERVICE),tag(keptn_deployment:$DEPLOYMENT),` +
+      'tag(run:$CONTEXT),tag(test:$TESTSTRATEGY),tag(by:$SOURCE),tag(event:$EVENT)';
+    const [value] = await provider({ sli: query }).fetch(['sli'], {
+      ...CONTEXT,
+      run: { id: 'run-7', testStrategy: 'performance' },
+    });
+    expect(value).toMatchObject({ value: 97.46884534911891 });
   });
 
   it('reports 503 after retries as unavailable', async () => {

@@ -56,6 +56,16 @@ describe('parseDynatraceQuery', () => {
     [`metricSelector=${RT}&metricSelector=x`, /given twice/],
     [`metricSelector=${RT}&junk`, /not key=value/],
     ['MV2;;metricSelector=x', /MV2 needs a unit/],
+    // dynatrace-service's own cases (mv2/query_parser_test.go): only MicroSecond and Byte are units.
+    [`MV2;MicroSeconds;metricSelector=${RT}`, /MV2 unit "MicroSeconds" .*did you mean "MicroSecond"/],
+    [`MV2;Microsecnd;metricSelector=${RT}`, /did you mean "MicroSecond"/],
+    [`MV2;Bytes;metricSelector=${RT}`, /MV2 unit "Bytes" .*did you mean "Byte"/],
+    [`MV2;Percent;metricSelector=${RT}`, /MV2 unit "Percent" is not one Keptn knows \(MicroSecond, Byte\)$/],
+    [
+      `MV2;MilliSecond;metricSelector=${RT}`,
+      /MV2 unit "MilliSecond" is not one Keptn knows \(MicroSecond, Byte\)$/,
+    ],
+    [`MV2;metricSelector=${RT}`, /MV2/],
     ['SLO;', /not an SLO id/],
     ['DQL;  ', /DQL; is not followed by a query/],
     ['USQL;SINGLE_VALUE;x;SELECT 1', /USQL queries are not supported/],
@@ -65,6 +75,19 @@ describe('parseDynatraceQuery', () => {
     const checked = dynatraceDefinition.checkQuery?.(query);
     expect(checked?.message).toMatch(message);
     expect(checked?.hint).toBeTruthy();
+  });
+
+  it.each(['MicroSecond', 'Microsecond', 'microsecond', 'microSecond', 'Byte', 'byte'])(
+    'accepts the MV2 unit %s, as dynatrace-service did',
+    (unit) => {
+      expect(parseDynatraceQuery(`MV2;${unit};metricSelector=${RT}`)).toMatchObject({ unit });
+    },
+  );
+
+  it('names the units MV2 converts in the hint for a unit with no near miss', () => {
+    expect(dynatraceDefinition.checkQuery?.(`MV2;Percent;metricSelector=${RT}`)?.hint).toMatch(
+      /only MicroSecond .* and Byte .*:toUnit/,
+    );
   });
 
   it('checkQuery accepts a good query', () => {
@@ -86,13 +109,41 @@ describe('substitutePlaceholders (Keptn order)', () => {
       'tag(keptn_project:$PROJECT),tag(keptn_stage:$STAGE),tag(keptn_service:$SERVICE)',
       'tag(keptn_project:sockshop),tag(keptn_stage:staging),tag(keptn_service:carts)',
     ],
-    ['tag(keptn_deployment:$DEPLOYMENT)', 'tag(keptn_deployment:primary)'],
+    // dynatrace-service substituted the event's deployment, empty when there was none.
+    ['tag(keptn_deployment:$DEPLOYMENT)', 'tag(keptn_deployment:)'],
+    // Outside a stage run: no context, no test strategy; Keptn's get-sli had no $EVENT either.
+    ['c:$CONTEXT,e:$EVENT,s:$SOURCE,t:$TESTSTRATEGY', 'c:,e:,s:ci-connect,t:'],
     ['build:$LABEL.buildId', 'build:812'],
     ['env:$ENV.DT_TAG,$ENV.UNSET', 'env:blue,$ENV.UNSET'],
     ['h:$handler,$HANDLER', 'h:ItemsController,ItemsController'],
     ['$SERVICE_NAME', 'carts_NAME'],
   ])('%s', (text, expected) => {
     expect(substitutePlaceholders(text, values)).toBe(expected);
+  });
+
+  it('takes $DEPLOYMENT from the label deployment', () => {
+    expect(
+      substitutePlaceholders('tag(keptn_deployment:$DEPLOYMENT)', {
+        ...values,
+        labels: { deployment: 'canary' },
+      }),
+    ).toBe('tag(keptn_deployment:canary)');
+  });
+
+  it('gives $CONTEXT and $TESTSTRATEGY the stage run they are part of', () => {
+    expect(
+      substitutePlaceholders('ctx:$CONTEXT,ts:$TESTSTRATEGY,e:$EVENT', {
+        ...values,
+        run: { id: 'run-1', testStrategy: 'performance' },
+      }),
+    ).toBe('ctx:run-1,ts:performance,e:');
+  });
+
+  it('replaces labels after the built-ins, so the value of a label is not substituted again, in Keptn order', () => {
+    // Keptn's order: built-ins first, then $LABEL.<key>: a label value with $SERVICE stays literal.
+    expect(substitutePlaceholders('$LABEL.buildId', { ...values, labels: { buildId: '$SERVICE' } })).toBe(
+      '$SERVICE',
+    );
   });
 
   it('lets an SLO filter override a built-in placeholder, as filters come first', () => {
@@ -111,7 +162,7 @@ describe('unitDivisor (MV2;<unit>;)', () => {
     ['MicroSecond', 1000],
     ['microsecond', 1000],
     ['Byte', 1024],
-    ['Percent', 1],
+    ['byte', 1024],
   ])('%s → /%d', (unit, divisor) => {
     expect(unitDivisor(unit)).toBe(divisor);
   });

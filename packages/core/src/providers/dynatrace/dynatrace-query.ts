@@ -7,6 +7,8 @@
  * change the query's structure.
  */
 
+import { editDistance } from '../../config/suggest.js';
+
 /** Metrics API v2 query parameters an SLI may set; `from`, `to` come from the evaluation window. */
 export interface MetricsParams {
   metricSelector: string;
@@ -59,7 +61,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
     const match = /^MV2;([^;]*);(.*)$/s.exec(text);
     if (match === null || match[1] === '' || match[1] === undefined)
       throw new DynatraceQuerySyntaxError('MV2 needs a unit: MV2;<unit>;<query>', METRICS_HINT);
-    return { kind: 'metrics', unit: match[1], params: parseMetricsParams(match[2] ?? '') };
+    return { kind: 'metrics', unit: checkMv2Unit(match[1]), params: parseMetricsParams(match[2] ?? '') };
   }
   if (prefix !== undefined && UNSUPPORTED_PREFIXES.includes(prefix))
     throw new DynatraceQuerySyntaxError(
@@ -67,6 +69,27 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
       'use a metrics query (metricSelector=...), SLO;<id>, PV2;problemSelector=... or DQL;<query>',
     );
   return { kind: 'metrics', params: parseMetricsParams(text) };
+}
+
+// dynatrace-service accepted exactly these (mv2/query.go); any other unit failed the SLI.
+const MV2_UNIT = /^([Bb]yte|[Mm]icro[Ss]econd)$/;
+const MV2_UNIT_HINT =
+  'MV2; converts only MicroSecond (value / 1000, to milliseconds) and Byte (value / 1024, to KiB); ' +
+  'for other units drop the MV2;<unit>; prefix, or convert in the selector with :toUnit(<from>,<to>)';
+
+/** The unit of `MV2;<unit>;`, if dynatrace-service knew it; a near miss gets a "did you mean". */
+function checkMv2Unit(written: string): string {
+  const unit = written.trim();
+  if (MV2_UNIT.test(unit)) return unit;
+  // At most two edits: MilliSecond is a unit of its own, not a misspelt MicroSecond.
+  const near = ['MicroSecond', 'Byte'].find(
+    (known) => editDistance(unit.toLowerCase(), known.toLowerCase()) <= 2,
+  );
+  throw new DynatraceQuerySyntaxError(
+    `MV2 unit "${unit}" is not one Keptn knows (MicroSecond, Byte)` +
+      (near === undefined ? '' : `; did you mean "${near}"?`),
+    near === undefined ? MV2_UNIT_HINT : `write MV2;${near};<query>; ${MV2_UNIT_HINT}`,
+  );
 }
 
 function parseMetricsParams(text: string): MetricsParams {
@@ -126,7 +149,7 @@ function parsePairs<K extends string>(
   return out;
 }
 
-/** The factor dynatrace-service's `MV2;<unit>;` applies: µs → ms, bytes → KiB, others unchanged. */
+/** The factor dynatrace-service's `MV2;<unit>;` applies: µs → ms, bytes → KiB (parsing refuses other units). */
 export function unitDivisor(unit: string | undefined): number {
   if (unit === undefined) return 1;
   if (/^[Mm]icro[Ss]econd$/.test(unit)) return 1000;
@@ -142,12 +165,20 @@ export interface PlaceholderValues {
   labels: Readonly<Record<string, string>>;
   filter: Readonly<Record<string, string>>;
   env: Readonly<Record<string, string | undefined>>;
+  /** The stage run the evaluation belongs to, if any: `$CONTEXT`, `$TESTSTRATEGY`. */
+  run?: { id: string; testStrategy?: string };
 }
 
+/** `$SOURCE`: Keptn put the triggering event's source there; here it is always ci-connect. */
+export const PLACEHOLDER_SOURCE = 'ci-connect';
+
 /**
- * Keptn's substitution (dynatrace-service `common.go`): plain replace-all, no escaping, in this
- * order: SLO filter keys (`$key` and `$KEY`, quotes stripped), `$PROJECT`, `$STAGE`, `$SERVICE`,
- * `$DEPLOYMENT`, `$LABEL.<key>`, `$ENV.<NAME>`. An unset `$ENV.X` is left as written.
+ * Keptn's substitution (dynatrace-service `common.go` ReplaceKeptnPlaceholders): plain
+ * replace-all, no escaping, in this order: SLO filter keys (`$key` and `$KEY`, quotes stripped),
+ * `$CONTEXT` (the stage run's id), `$EVENT` (empty: Keptn's get-sli had none either), `$SOURCE`
+ * (`ci-connect`), `$PROJECT`, `$STAGE`, `$SERVICE`, `$DEPLOYMENT` (the label `deployment`, else
+ * empty, as Keptn), `$TESTSTRATEGY` (the stage run's test task, else empty), `$LABEL.<key>`,
+ * `$ENV.<NAME>`. An unset `$ENV.X` is left as written.
  */
 export function substitutePlaceholders(text: string, values: PlaceholderValues): string {
   let out = text;
@@ -155,16 +186,17 @@ export function substitutePlaceholders(text: string, values: PlaceholderValues):
     const value = raw.replace(/["']/g, '');
     out = out.split(`$${key}`).join(value).split(`$${key.toUpperCase()}`).join(value);
   }
-  const deployment = values.filter['deployment'] ?? values.labels['deployment'] ?? 'primary';
-  out = out
-    .split('$PROJECT')
-    .join(values.project)
-    .split('$STAGE')
-    .join(values.stage)
-    .split('$SERVICE')
-    .join(values.service)
-    .split('$DEPLOYMENT')
-    .join(deployment);
+  const keptn: readonly [string, string][] = [
+    ['$CONTEXT', values.run?.id ?? ''],
+    ['$EVENT', ''],
+    ['$SOURCE', PLACEHOLDER_SOURCE],
+    ['$PROJECT', values.project],
+    ['$STAGE', values.stage],
+    ['$SERVICE', values.service],
+    ['$DEPLOYMENT', values.labels['deployment'] ?? ''],
+    ['$TESTSTRATEGY', values.run?.testStrategy ?? ''],
+  ];
+  for (const [placeholder, value] of keptn) out = out.split(placeholder).join(value);
   for (const [key, value] of Object.entries(values.labels)) out = out.split(`$LABEL.${key}`).join(value);
   return out.replace(/\$ENV\.([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => values.env[name] ?? whole);
 }

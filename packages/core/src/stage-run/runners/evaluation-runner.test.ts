@@ -53,6 +53,17 @@ describe('EvaluationRunner', () => {
     });
   });
 
+  it('gives the SLIs the run id and the test strategy of the test before it ($CONTEXT, $TESTSTRATEGY)', async () => {
+    const { instance, requests } = runner();
+    await instance.run(
+      task('evaluation'),
+      makeContext({ runId: 'run-7', previous: [testResult({ teststrategy: 'performance' })] }),
+    );
+    expect(requests[0]?.run).toEqual({ id: 'run-7', testStrategy: 'performance' });
+    await instance.run(task('evaluation'), makeContext({ runId: 'run-8', previous: [] }));
+    expect(requests[1]?.run).toEqual({ id: 'run-8' });
+  });
+
   it('uses the time a command-run test took as the window', async () => {
     const { instance, requests } = runner();
     await instance.run(task('evaluation'), makeContext({ previous: [testResult({})] }));

@@ -10,6 +10,7 @@ import type { EvaluationOutcome, EvaluateRequest } from '../../evaluation/run-ev
 import { formatScore } from '../../gate/score.js';
 import type { EvaluationRecord } from '../../gate/types.js';
 import { summariseNotPassed } from '../../report/format.js';
+import type { SliRunContext } from '../../providers/provider.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
 import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskResult, TaskRunner } from '../types.js';
 
@@ -63,6 +64,7 @@ export class EvaluationRunner implements TaskRunner {
       version: context.version,
       labels: { ...context.labels },
       window,
+      run: runOf(context),
       history: this.options.history,
       sliFiles: [],
       ...(typeof resultsFile === 'string' ? { jtlFile: resultsFile } : {}),
@@ -110,6 +112,13 @@ function testWindow(
 }
 
 const MINUTE_MS = 60_000;
+
+/** The run's id and the strategy of the test before this evaluation: Keptn's `$CONTEXT`, `$TESTSTRATEGY`. */
+function runOf(context: TaskContext): SliRunContext {
+  const test = [...context.previous].reverse().find((r) => r.task === 'test');
+  const strategy = test?.details['teststrategy'];
+  return { id: context.runId, ...(typeof strategy === 'string' ? { testStrategy: strategy } : {}) };
+}
 
 /** `quality gate fail with score 40%: Error rate (error_rate): fail (5)`: the reason first. */
 function gateMessage(evaluation: EvaluationRecord): string {
