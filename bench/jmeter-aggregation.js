@@ -8,7 +8,11 @@
  * Reports wall time, MB/s and peak RSS, checks that both agree, prints a table and one JSON
  * line, and exits 1 when the numbers disagree.
  *
- * Usage: node bench/jmeter-aggregation.js [--samples N] [--runs N]
+ * With `--format xml`, our side reads the same samples from JMeter's XML results format (about
+ * 3.1 GB for 10 million samples) and pandas the CSV, so the check also proves that both formats
+ * give the same numbers.
+ *
+ * Usage: node bench/jmeter-aggregation.js [--samples N] [--runs N] [--format csv|xml]
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -42,6 +46,28 @@ const COMPARED = [
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
   return i < 0 ? fallback : Number(process.argv[i + 1]);
+}
+
+function textOption(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? fallback : process.argv[i + 1];
+}
+
+/** The cached results file of `samples` samples in `format`, generated once. */
+function resultsFile(samples, format) {
+  const path = join(
+    HERE,
+    '.work',
+    `jtl-${samples}-v${GENERATOR_VERSION}${format === 'xml' ? '.xml' : ''}.jtl`,
+  );
+  if (!existsSync(path)) {
+    process.stderr.write(`generating ${relative(ROOT, path)} (${samples} samples, once)...\n`);
+    generateJtl(path, samples, {
+      format,
+      onProgress: (n, bytes) => process.stderr.write(`  ${n} samples, ${(bytes / 1e6).toFixed(0)} MB\n`),
+    });
+  }
+  return path;
 }
 
 /** The child process: our side, through the provider exactly as an evaluation uses it. */
@@ -136,20 +162,24 @@ function best(runs) {
 async function main() {
   const samples = option('--samples', 10_000_000);
   const runs = option('--runs', 1);
-  if (!Number.isInteger(samples) || samples < 1 || !Number.isInteger(runs) || runs < 1) {
-    throw new Error('usage: node bench/jmeter-aggregation.js [--samples N] [--runs N] (positive integers)');
+  const format = textOption('--format', 'csv');
+  if (
+    !Number.isInteger(samples) ||
+    samples < 1 ||
+    !Number.isInteger(runs) ||
+    runs < 1 ||
+    !['csv', 'xml'].includes(format)
+  ) {
+    throw new Error(
+      'usage: node bench/jmeter-aggregation.js [--samples N] [--runs N] [--format csv|xml] (positive integers)',
+    );
   }
   if (!existsSync(CORE))
     throw new Error(`${relative(ROOT, CORE)} is missing: run npm run build -w packages/core first`);
   if (!existsSync(PYTHON))
     throw new Error(`${PYTHON} is missing: the pandas side needs Debian's python3-pandas`);
-  const path = join(HERE, '.work', `jtl-${samples}-v${GENERATOR_VERSION}.jtl`);
-  if (!existsSync(path)) {
-    process.stderr.write(`generating ${relative(ROOT, path)} (${samples} samples, once)...\n`);
-    generateJtl(path, samples, {
-      onProgress: (n, bytes) => process.stderr.write(`  ${n} samples, ${(bytes / 1e6).toFixed(0)} MB\n`),
-    });
-  }
+  const csv = resultsFile(samples, 'csv');
+  const path = format === 'xml' ? resultsFile(samples, 'xml') : csv;
   const bytes = statSync(path).size;
   const mb = bytes / 1e6;
   const readSeconds = await warmCache(path);
@@ -157,24 +187,28 @@ async function main() {
   const pandasRuns = [];
   for (let i = 0; i < runs; i++) {
     oursRuns.push(measure([process.execPath, fileURLToPath(import.meta.url), '--child', path]));
-    pandasRuns.push(measure([PYTHON, join(HERE, 'pandas_aggregate.py'), path]));
+    if (format === 'xml') await warmCache(csv);
+    pandasRuns.push(measure([PYTHON, join(HERE, 'pandas_aggregate.py'), csv]));
+    if (format === 'xml') await warmCache(path);
   }
   const ours = best(oursRuns);
   const pandas = best(pandasRuns);
   const diffs = differences(ours.result, pandas.result);
-  report({ path, bytes, mb, samples, readSeconds, ours, pandas, diffs });
+  report({ path, bytes, mb, samples, format, readSeconds, ours, pandas, diffs });
   if (diffs.length > 0) process.exitCode = 1;
 }
 
-function report({ path, bytes, mb, samples, readSeconds, ours, pandas, diffs }) {
-  const row = (name, m) =>
+function report({ path, bytes, mb, samples, format, readSeconds, ours, pandas, diffs }) {
+  // MB/s of the file each side read: with --format xml pandas reads the (smaller) CSV twin.
+  const pandasMb = format === 'xml' ? statSync(resultsFile(samples, 'csv')).size / 1e6 : mb;
+  const row = (name, m, size) =>
     `${name.padEnd(22)} ${m.wall.toFixed(2).padStart(8)} ${m.result.work_seconds.toFixed(2).padStart(8)} ` +
-    `${(mb / m.wall).toFixed(0).padStart(8)} ${m.rssMb.toFixed(0).padStart(9)}`;
+    `${(size / m.wall).toFixed(0).padStart(8)} ${m.rssMb.toFixed(0).padStart(9)}`;
   const lines = [
     `file: ${relative(ROOT, path)}, ${samples} samples, ${(bytes / 1e9).toFixed(2)} GB (warm-up read ${(mb / readSeconds).toFixed(0)} MB/s)`,
     `${'side'.padEnd(22)} ${'wall s'.padStart(8)} ${'work s'.padStart(8)} ${'MB/s'.padStart(8)} ${'peak RSS'.padStart(9)} MB`,
-    row('ci-connect (node)', ours),
-    row('pandas (python3)', pandas),
+    row(`ci-connect (node, ${format})`, ours, mb),
+    row('pandas (python3, csv)', pandas, pandasMb),
     `speed-up ${(pandas.wall / ours.wall).toFixed(2)}x; peak RSS measured with ${ours.rssSource}`,
     `targets: faster than pandas ${ours.wall < pandas.wall ? 'yes' : 'NO'}; our peak RSS < 100 MB ${ours.rssMb < 100 ? 'yes' : 'NO'}`,
     diffs.length === 0
@@ -182,18 +216,19 @@ function report({ path, bytes, mb, samples, readSeconds, ours, pandas, diffs }) 
       : `RESULTS DISAGREE:\n  ${diffs.join('\n  ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  const side = (m) => ({
+  const side = (m, size) => ({
     wallSeconds: m.wall,
     workSeconds: m.result.work_seconds,
-    mbPerSecond: mb / m.wall,
+    mbPerSecond: size / m.wall,
     peakRssMb: m.rssMb,
   });
   const json = {
     bench: 'jmeter-aggregation',
+    format,
     samples,
     bytes,
-    ours: side(ours),
-    pandas: side(pandas),
+    ours: side(ours, mb),
+    pandas: side(pandas, pandasMb),
     agree: diffs.length === 0,
   };
   process.stdout.write(`${JSON.stringify(json)}\n`);

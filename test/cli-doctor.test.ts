@@ -1,7 +1,7 @@
 // `ci-connect doctor` as an SRE runs it when a gate cannot reach its monitoring: the real CLI
 // against a real Prometheus, the strict Dynatrace stand-in (token lookup), an endpoint nothing
 // listens on, and real JMeter. The token is searched for in everything printed.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -30,8 +30,15 @@ function project(files: Record<string, string>): string {
     mkdirSync(path.dirname(path.join(dir, '.ci-connect', file)), { recursive: true });
     writeFileSync(path.join(dir, '.ci-connect', file), content);
   }
-  // A jmeter that answers at once: the real one is checked once, below.
-  writeFileSync(path.join(dir, 'jmeter-stub'), '#!/bin/sh\necho "Version 5.6.3"\n');
+  // A jmeter that answers at once, and "runs" a plan by writing a sample where -l says: the
+  // real one is checked once, below.
+  const stub = [
+    '#!/bin/sh',
+    'results=; while [ $# -gt 0 ]; do [ "$1" = -l ] && results="$2"; shift; done',
+    '[ -z "$results" ] && { echo "Version 5.6.3"; exit 0; }',
+    'echo "1,0,ci-connect doctor,200,OK,t 1-1,text,true,0,1,1,0" > "$results"',
+  ];
+  writeFileSync(path.join(dir, 'jmeter-stub'), `${stub.join('\n')}\n`);
   chmodSync(path.join(dir, 'jmeter-stub'), 0o755);
   return dir;
 }
@@ -191,7 +198,29 @@ itWithReal(
     const result = check(parse(run), 'jmeter');
     expect(result?.status).toBe('ok');
     expect(result?.detail).toMatch(/^JMeter \d+\.\d+\S* \(/);
-    expect(result?.detail.endsWith(`(${found.bin})`)).toBe(true);
+    expect(result?.detail.endsWith(`(${found.bin}); loads and runs a test plan`)).toBe(true);
+    // JMeter writes jmeter.log into its working directory unless -j says where: none here.
+    expect(readdirSync(dir).sort()).toEqual(['.ci-connect', 'jmeter-stub']);
   },
-  90_000,
+  180_000,
+);
+
+// Debian's own /usr/bin/jmeter (2.13, without ../shared/tools/jmeter's launcher) answers
+// --version and refuses every plan: doctor must say so before a stage run deploys.
+const debianJmeter = '/usr/share/jmeter/bin/jmeter';
+it.skipIf(!existsSync(debianJmeter) || !existsSync('/usr/share/jmeter/bin/ApacheJMeter.jar'))(
+  "ci-connect doctor warns that Debian's own JMeter 2.13 answers --version but cannot load a plan (skipped: Debian's jmeter package is not installed)",
+  async () => {
+    const dir = project({});
+    const run = await doctor(dir, { JMETER_BIN: debianJmeter }, ['--json']);
+    const result = check(parse(run), 'jmeter');
+    expect(result).toMatchObject({
+      status: 'warning',
+      detail: expect.stringMatching(
+        /answers --version but cannot load a test plan: Error in NonGUIDriver/,
+      ) as string,
+    });
+    expect(readdirSync(dir).sort()).toEqual(['.ci-connect', 'jmeter-stub']);
+  },
+  180_000,
 );

@@ -38,6 +38,41 @@ function flagsOnlyGate(values: Record<string, number | null>): { dir: string; ar
   };
 }
 
+describe('evaluate --jtl with JMeter XML results', () => {
+  it('gives the XML results of a real JMeter run the same objectives as the CSV of that run', async () => {
+    const { dir } = flagsOnlyGate({});
+    const made = path.join(repoRoot, 'fixtures/jmeter/made');
+    const evaluate = async (jtl: string) => {
+      const run = await runCli(
+        [
+          'evaluate',
+          '--slo',
+          'slo.yaml',
+          '--jtl',
+          path.join(made, jtl),
+          '--history',
+          `file:${jtl}.jsonl`, // each its own: the second must not compare with the first
+          '--json',
+        ],
+        { cwd: dir },
+      );
+      expect(run.stderr).toBe('');
+      return {
+        exitCode: run.exitCode,
+        evaluation: JSON.parse(run.stdout) as { result: string; objectives: unknown[] },
+      };
+    };
+    const xml = await evaluate('jmeter-2.13-xml.jtl');
+    const csv = await evaluate('jmeter-2.13-xml-twin.csv');
+    // 20 of 30 samples failed (JMeter's own summary): error_rate fails, p95 passes: a warning.
+    expect([xml.exitCode, xml.evaluation.result, csv.evaluation.result]).toEqual([0, 'warning', 'warning']);
+    expect(xml.evaluation.objectives).toEqual(csv.evaluation.objectives);
+    expect(xml.evaluation.objectives).toContainEqual(
+      expect.objectContaining({ sli: 'error_rate', value: expect.closeTo(66.6667, 3) as number }),
+    );
+  });
+});
+
 describe('evaluate on the demo project', () => {
   it('passes the recorded JMeter results, prints the table and records the evaluation', async () => {
     const dir = tempDir();

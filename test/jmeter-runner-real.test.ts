@@ -3,6 +3,7 @@
 // plan reads the properties the runner passes, and the results file is checked with a naive
 // parser of its own, so a bug in the project's JTL reader cannot hide a bug here.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -110,6 +111,11 @@ describeWithReal(jmeter, 'JMeter test runner with real JMeter', ({ bin }) => {
     expect(first - start).toBeLessThan(2_000);
     expect(end - last).toBeLessThan(2_000);
     expect(end - start).toBeLessThan(result.durationMs);
+    // The log goes where -j says; neither the plan's directory (JMeter's working directory)
+    // nor this process's gets a jmeter.log.
+    expect(existsSync(path.join(dir, 'performance_light', 'jmeter.log'))).toBe(true);
+    expect(existsSync(path.join(serviceDir, 'jmeter', 'jmeter.log'))).toBe(false);
+    expect(existsSync(path.join(process.cwd(), 'jmeter.log'))).toBe(false);
   });
 
   it('fails a plan JMeter cannot load, whatever its exit code', async () => {

@@ -73,7 +73,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
       allowNo: true,
     }),
     jtl: Flags.string({
-      description: 'JMeter results file (CSV); enables the jmeter provider',
+      description: 'JMeter results file (CSV or XML); enables the jmeter provider',
       env: 'CI_CONNECT_JTL',
       helpGroup: 'SOURCES',
     }),

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,32 +21,102 @@ function env(path: string, extra: Record<string, string> = {}): Record<string, s
 }
 
 const HELM = 'echo "v3.14.4+g81c902a"';
-const JMETER_2 =
-  'echo "Copyright (c) 1998-2015 The Apache Software Foundation" >&2\necho "Version 2.13 r1665067" >&2';
+
+/**
+ * A jmeter as far as doctor sees one: writes its log where -j says, else into its working
+ * directory as JMeter does; prints `version` for --version; for -n, prints `planOutput` and
+ * (unless told not to) writes a results row where -l says. Records each run's arguments and
+ * working directory in `record` when given.
+ */
+function jmeterStub(version: string, { planOutput = '', writesResults = true, record = '' } = {}): string {
+  return [
+    record === '' ? '' : `echo "$(pwd) $*" >> '${record}'`,
+    'log=jmeter.log; results=; plan=',
+    'while [ $# -gt 0 ]; do case "$1" in -j) log="$2"; shift;; -l) results="$2"; shift;; -n) plan=1;; esac; shift; done',
+    'echo "log" > "$log"',
+    `if [ -z "$plan" ]; then echo "${version}" >&2; exit 0; fi`,
+    planOutput === '' ? '' : `echo "${planOutput}"`,
+    writesResults ? 'echo "1,0,ci-connect doctor,200,OK,doctor 1-1,text,true,0,1,1,0" > "$results"' : '',
+  ].join('\n');
+}
+const JMETER_2 = jmeterStub('Version 2.13 r1665067');
+const LOADS = '; loads and runs a test plan';
+const DEBIAN_ERROR =
+  'Error in NonGUIDriver com.thoughtworks.xstream.security.ForbiddenClassException: org.apache.jmeter.save.ScriptWrapper';
 
 describe('checkBinaries', () => {
   it('runs helm and jmeter found on PATH and reports their versions and paths', async () => {
     const dir = stubDir({ helm: HELM, jmeter: JMETER_2 });
     const [helm, jmeter] = await checkBinaries({ env: env(dir), cwd: dir });
     expect(helm).toEqual({ name: 'helm', status: 'ok', detail: `v3.14.4+g81c902a (${dir}/helm)` });
-    expect(jmeter).toEqual({ name: 'jmeter', status: 'ok', detail: `JMeter 2.13 (${dir}/jmeter)` });
+    expect(jmeter).toEqual({ name: 'jmeter', status: 'ok', detail: `JMeter 2.13 (${dir}/jmeter)${LOADS}` });
   });
 
   it('passes exactly the version arguments, as an argv array', async () => {
-    const dir = stubDir({ helm: 'echo "args:$#:$1:$2"', jmeter: 'echo "Version 5.6.3 args:$#:$1"' });
+    const record = join(stubDir({}), 'runs');
+    const dir = stubDir({ helm: 'echo "args:$#:$1:$2"', jmeter: jmeterStub('Version 5.6.3', { record }) });
     const [helm, jmeter] = await checkBinaries({ env: env(dir), cwd: dir });
     expect(helm?.detail).toBe(`args:2:version:--short (${dir}/helm)`);
-    expect(jmeter?.detail).toBe(`JMeter 5.6.3 (${dir}/jmeter)`);
+    expect(jmeter?.detail).toBe(`JMeter 5.6.3 (${dir}/jmeter)${LOADS}`);
+    // In a scratch directory, with the log there: the version, then the one-sample plan.
+    const [version, plan] = readFileSync(record, 'utf8').trim().split('\n');
+    const scratch = version!.split(' ')[0]!;
+    expect(version).toBe(`${scratch} -j ${scratch}/jmeter.log --version`);
+    expect(plan).toBe(
+      `${scratch} -n -t ${scratch}/doctor.jmx -l ${scratch}/doctor.jtl -j ${scratch}/jmeter.log ` +
+        '-Jjmeter.save.saveservice.output_format=csv',
+    );
   });
 
   it('uses JMETER_BIN over PATH', async () => {
-    const onPath = stubDir({ helm: HELM, jmeter: 'echo "Version 1.0"' });
-    const configured = stubDir({ 'my-jmeter': 'echo "Version 5.6.3"' });
+    const onPath = stubDir({ helm: HELM, jmeter: jmeterStub('Version 1.0') });
+    const configured = stubDir({ 'my-jmeter': jmeterStub('Version 5.6.3') });
     const [, jmeter] = await checkBinaries({
       env: env(onPath, { JMETER_BIN: join(configured, 'my-jmeter') }),
       cwd: onPath,
     });
-    expect(jmeter?.detail).toBe(`JMeter 5.6.3 (${configured}/my-jmeter)`);
+    expect(jmeter?.detail).toBe(`JMeter 5.6.3 (${configured}/my-jmeter)${LOADS}`);
+  });
+
+  it('leaves no jmeter.log in the working directory, nor the scratch directory it ran in', async () => {
+    const record = join(stubDir({}), 'runs');
+    const dir = stubDir({ helm: HELM, jmeter: jmeterStub('Version 5.6.3', { record }) });
+    const cwd = stubDir({});
+    const [, jmeter] = await checkBinaries({ env: env(dir), cwd });
+    expect(jmeter?.status).toBe('ok');
+    expect(readdirSync(cwd)).toEqual([]);
+    const scratch = readFileSync(record, 'utf8').split(' ')[0]!;
+    expect([scratch.startsWith(cwd), existsSync(scratch)]).toEqual([false, false]);
+  });
+
+  it('warns when jmeter answers --version but cannot load a plan, as Debian\u2019s JMeter 2.13', async () => {
+    const dir = stubDir({
+      helm: HELM,
+      jmeter: jmeterStub('Version 2.13', { planOutput: DEBIAN_ERROR, writesResults: false }),
+    });
+    const [, jmeter] = await checkBinaries({ env: env(dir), cwd: dir });
+    expect(jmeter).toMatchObject({
+      status: 'warning',
+      detail: `${dir}/jmeter: answers --version but cannot load a test plan: ${DEBIAN_ERROR}`,
+    });
+    expect(jmeter?.hint).toMatch(/jmeter\.apache\.org.*JMETER_BIN/);
+    const [, needed] = await checkBinaries(
+      { env: env(dir), cwd: dir },
+      { jmeter: "the shipyard's test tasks run it" },
+    );
+    expect(needed).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/cannot load a test plan.*test tasks run it$/) as string,
+    });
+  });
+
+  it('warns when the plan runs but no sample reaches the results file', async () => {
+    const dir = stubDir({ helm: HELM, jmeter: jmeterStub('Version 5.6.3', { writesResults: false }) });
+    const [, jmeter] = await checkBinaries({ env: env(dir), cwd: dir });
+    expect(jmeter).toMatchObject({
+      status: 'warning',
+      detail: `${dir}/jmeter: \`jmeter -n -t <a one-sample plan>\` ran but wrote no sample to its results file`,
+    });
   });
 
   it('warns (not fails) about missing binaries, with how to install them', async () => {
@@ -117,7 +187,7 @@ describe('checkBinaries', () => {
       .sort(([a], [b]) => String(a).localeCompare(String(b)));
     expect(started).toEqual([
       [[`${dir}/helm`, 'version', '--short'], 15_000],
-      [[`${dir}/jmeter`, '--version'], 60_000],
+      [[`${dir}/jmeter`, '-j', expect.stringMatching(/\/jmeter\.log$/) as string, '--version'], 60_000],
     ]);
     expect(helm?.detail).toBe(`${dir}/helm: \`helm version --short\` did not finish within 15 s`);
     expect(jmeter?.status).toBe('warning');
@@ -144,6 +214,7 @@ describe('checkBinaries', () => {
         finished.push('helm');
         return answer('v3.14.4');
       }
+      if (!spec.argv.includes('--version')) return answer(''); // the plan check, after the version
       finished.push('jmeter');
       jmeterDone();
       return answer('Version 5.6.3');

@@ -1,17 +1,21 @@
 /**
  * The binaries stage runs need: helm (deployment tasks) and jmeter (test tasks). Each is looked
  * up the way it will be run (JMETER_BIN, else PATH) and asked for its version, with an argv
- * array and a timeout (DESIGN.md section 9), so "found" also means "starts".
+ * array and a timeout (DESIGN.md section 9), so "found" also means "starts". JMeter is then
+ * asked to run a one-sample plan (jmeter-plan-check.ts), since answering `--version` does not
+ * mean it can load one; it runs in a scratch directory with `-j`, leaving no jmeter.log behind.
  *
  * A missing or broken binary fails the check when the shipyard has tasks that run it (`needs`,
  * from the project survey), and is a warning otherwise: a gate-only project needs neither.
  */
 
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { CiConnectError } from '../errors.js';
 import { runProcess } from '../tools/process.js';
+import { checkPlanLoads } from './jmeter-plan-check.js';
 import { checkResult } from './types.js';
 import type { CheckResult, DoctorDependencies } from './types.js';
 
@@ -28,6 +32,12 @@ interface BinarySpec {
   timeoutMs: number;
   version: (output: string) => string | undefined;
   hint: string;
+  /**
+   * JMeter writes jmeter.log into its working directory: run it in a scratch directory, with
+   * `-j` naming the log there, so that doctor leaves the user's directory as it was; and, once
+   * it answers, check that it can load and run a plan.
+   */
+  jmeter?: true;
 }
 
 const HELM_TIMEOUT_MS = 15_000;
@@ -64,6 +74,7 @@ export async function checkBinaries(
       timeoutMs: JMETER_TIMEOUT_MS,
       version: jmeterVersion,
       hint: 'install Apache JMeter and put jmeter on PATH, or set JMETER_BIN to the jmeter command; stage runs test with it',
+      jmeter: true,
     },
   ];
   return Promise.all(
@@ -78,16 +89,37 @@ export async function checkBinaries(
 
 async function checkBinary(spec: BinarySpec, deps: BinaryDependencies): Promise<CheckResult> {
   const path = await locate(spec.command, deps);
-  const shown = [spec.command, ...spec.args].join(' ');
   if (path === undefined) {
     const where = spec.source === 'PATH' ? 'not found on PATH' : `${spec.source} is not an executable file`;
     return checkResult(spec.name, 'warning', where, { hint: spec.hint });
   }
+  if (spec.jmeter !== true) return runBinary(spec, path, undefined, deps);
+  const scratch = await mkdtemp(join(tmpdir(), 'ci-connect-doctor-jmeter-'));
+  try {
+    const result = await runBinary(spec, path, scratch, deps);
+    if (result.status !== 'ok') return result;
+    const problem = await checkPlanLoads(path, scratch, deps);
+    if (problem === undefined) return { ...result, detail: `${result.detail}; loads and runs a test plan` };
+    return checkResult(spec.name, 'warning', `${path}: ${problem.detail}`, { hint: problem.hint });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Runs the binary's version command; in `scratch`, with its log there, when given one. */
+async function runBinary(
+  spec: BinarySpec,
+  path: string,
+  scratch: string | undefined,
+  deps: BinaryDependencies,
+): Promise<CheckResult> {
+  const shown = [spec.command, ...spec.args].join(' ');
+  const logArgs = scratch === undefined ? [] : ['-j', join(scratch, 'jmeter.log')];
   try {
     const result = await (deps.runProcess ?? runProcess)({
-      argv: [path, ...spec.args],
+      argv: [path, ...logArgs, ...spec.args],
       env: { ...deps.env },
-      cwd: deps.cwd,
+      cwd: scratch ?? deps.cwd,
       timeoutMs: spec.timeoutMs,
     });
     const output = `${result.stdoutTail}\n${result.stderrTail}`;

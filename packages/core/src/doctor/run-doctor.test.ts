@@ -34,7 +34,14 @@ afterEach(async () => {
 
 function stubs(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ci-connect-doctor-bin-'));
-  writeFileSync(join(dir, 'jmeter'), '#!/bin/sh\necho "Version 5.6.3"\n');
+  // Answers --version, and "runs" doctor's plan by writing a sample where -l says.
+  const jmeter = [
+    '#!/bin/sh',
+    'results=; while [ $# -gt 0 ]; do [ "$1" = -l ] && results="$2"; shift; done',
+    '[ -z "$results" ] && { echo "Version 5.6.3"; exit 0; }',
+    'echo "1,0,ci-connect doctor,200,OK,t 1-1,text,true,0,1,1,0" > "$results"',
+  ];
+  writeFileSync(join(dir, 'jmeter'), `${jmeter.join('\n')}\n`);
   chmodSync(join(dir, 'jmeter'), 0o755);
   return dir;
 }

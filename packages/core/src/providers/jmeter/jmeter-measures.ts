@@ -50,7 +50,8 @@ export function computeMeasure(
 ): MeasureResult {
   if (aggregate.samples === 0) {
     if (query.measure.kind === 'samples' && query.labels.kind === 'all') return { value: 0 };
-    return noData(`${aggregate.file} holds no samples (a header line only): did the test run any sampler?`);
+    const only = aggregate.format === 'xml' ? 'an empty <testResults>' : 'a header line only';
+    return noData(`${aggregate.file} holds no samples (${only}): did the test run any sampler?`);
   }
   if (query.field !== 'elapsed' && !aggregate.columns[query.field])
     return missingColumn(aggregate, query.field);
@@ -108,6 +109,17 @@ function noMatch(aggregate: JtlAggregate, filter: LabelFilter): MeasureResult {
 
 function missingColumn(aggregate: JtlAggregate, field: JmeterField): MeasureResult {
   const column = COLUMN_NAMES[field];
+  if (aggregate.format === 'xml') {
+    const attribute = field === 'latency' ? 'lt' : 'ct';
+    const option = field === 'latency' ? 'latency' : 'connect_time';
+    return {
+      value: null,
+      failure: 'error',
+      message:
+        `${aggregate.file} has no ${column} (its samples have no ${attribute} attribute); ` +
+        `save results with jmeter.save.saveservice.${option}=true`,
+    };
+  }
   const message = aggregate.hasHeader
     ? `${aggregate.file} has no ${column} column (see its header line)`
     : `${aggregate.file} has no header line, so where its ${column} column is cannot be known`;

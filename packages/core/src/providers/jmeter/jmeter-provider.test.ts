@@ -294,13 +294,33 @@ describe('JmeterProvider.fetch', () => {
     expect(logger.lines).toEqual([{ level: 'warn', message: containing('skipped the last line') }]);
   });
 
-  it.each([
-    ['a missing file', join(FIXTURES, 'nope.jtl'), /nope\.jtl does not exist/],
-    ['XML results', join(FIXTURES, 'taurus_resource_tc.jtl'), /holds XML results/],
-  ])('throws InputError for %s', async (_name, path, message) => {
-    const fetching = provider(path).fetch(['samples'], CONTEXT);
-    await expect(fetching).rejects.toThrow(InputError);
-    await expect(fetching).rejects.toThrow(message);
+  it.each([['a missing file', join(FIXTURES, 'nope.jtl'), /nope\.jtl does not exist/]])(
+    'throws InputError for %s',
+    async (_name, path, message) => {
+      const fetching = provider(path).fetch(['samples'], CONTEXT);
+      await expect(fetching).rejects.toThrow(InputError);
+      await expect(fetching).rejects.toThrow(message);
+    },
+  );
+
+  it('gives the XML and the CSV results of one JMeter run the same indicators', async () => {
+    const fromXml = await values(provider(join(FIXTURES, 'made/jmeter-2.13-xml.jtl')));
+    const fromCsv = await values(provider(join(FIXTURES, 'made/jmeter-2.13-xml-twin.csv')));
+    expect(fromXml).toEqual(fromCsv);
+    // JMeter's summary: 30 samples, 20 errors.
+    expect([fromXml.samples, fromXml.error_rate]).toEqual([30, closeTo(66.666666, 5)]);
+  });
+
+  it('names the XML attribute and save option a missing latency needs', async () => {
+    const path = join(dir, 'no-lt.jtl');
+    await writeFile(path, '<testResults>\n<sample t="1" ts="1" s="true" lb="a"/>\n</testResults>\n');
+    const [latency] = await provider(path, { l: 'measure=avg;field=latency' }).fetch(['l'], CONTEXT);
+    expect(latency).toMatchObject({
+      failure: 'error',
+      message: matching(
+        /no-lt\.jtl has no Latency \(its samples have no lt attribute\); save results with jmeter\.save\.saveservice\.latency=true/,
+      ),
+    });
   });
 
   it('answers an indicator it does not define with an error value', async () => {

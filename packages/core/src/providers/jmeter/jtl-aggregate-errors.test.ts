@@ -52,18 +52,6 @@ describe('aggregateJtl refuses files it cannot use', () => {
       /results\.d is a directory/,
     ],
     ['an empty file', () => jtl(''), /is empty: JMeter wrote nothing; did the test run\?/],
-    [
-      'XML with a declaration',
-      () => jtl('\uFEFF  <?xml version="1.0"?>\n<testResults/>'),
-      /holds XML results/,
-      /output_format=csv/,
-    ],
-    [
-      'XML without a declaration',
-      () => jtl('<testResults version="1.2">\n'),
-      /holds XML results/,
-      /output_format=csv/,
-    ],
     ['a gzip file', () => jtl(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2])), /is gzip-compressed/, /gunzip/],
     [
       'binary garbage',

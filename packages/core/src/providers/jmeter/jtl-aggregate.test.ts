@@ -159,15 +159,6 @@ describe('aggregateJtl on the real fixtures', () => {
       ['bad', 9, 9, 23, 1],
     ]);
   });
-
-  it('taurus_resource_tc.jtl: XML results are refused with the setting that writes CSV', async () => {
-    const error = await aggregateJtl(join(FIXTURES, 'taurus_resource_tc.jtl')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toMatch(
-      /taurus_resource_tc\.jtl holds XML results; ci-connect reads JMeter's CSV/,
-    );
-    expect((error as InputError).hint).toContain('-Jjmeter.save.saveservice.output_format=csv');
-  });
 });
 
 describe('aggregateJtl on small files', () => {

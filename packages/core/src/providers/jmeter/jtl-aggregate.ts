@@ -9,7 +9,6 @@
 import type { Logger } from '../../environment.js';
 import { silentLogger } from '../../environment.js';
 import { InputError } from '../../errors.js';
-import type { TimeWindow } from '../provider.js';
 import type { CsvRow } from './csv-row.js';
 import { CsvSyntaxError } from './csv-row.js';
 import { scanCsvFile } from './csv-scanner.js';
@@ -24,36 +23,21 @@ import {
   parseSuccess,
 } from './jtl-columns.js';
 import { asInputError, checkJtlFile } from './jtl-file.js';
+import type { AggregateOptions, JtlAggregate } from './jtl-result.js';
+import { addSample, summarizeLabels } from './jtl-result.js';
+import { aggregateXmlJtl } from './jtl-xml-aggregate.js';
 import type { ExtraTimeField, LabelAggregate } from './label-aggregate.js';
 import { createLabelAggregate } from './label-aggregate.js';
 import { LabelTable } from './label-table.js';
 
-/** The whole of a results file, per label. */
-export interface JtlAggregate {
-  /** The path as given. */
-  file: string;
-  hasHeader: boolean;
-  /** Whether the file has Latency / Connect columns whose position is known. */
-  columns: Record<ExtraTimeField, boolean>;
-  /** Per label, in order of first appearance. */
-  labels: Map<string, LabelAggregate>;
-  samples: number;
-  /** From the earliest timeStamp to the latest timeStamp + elapsed; null without samples. */
-  span: TimeWindow | null;
-}
+export type { AggregateOptions, JtlAggregate } from './jtl-result.js';
 
-export interface AggregateOptions {
-  /** Time columns to aggregate besides elapsed (each costs a histogram per label). */
-  fields?: readonly ExtraTimeField[];
-  /** Receives the warning about a skipped, cut-off last line. */
-  logger?: Logger;
-  /** Bytes per read; see scanCsvFile. */
-  chunkSize?: number;
-}
-
-/** Reads the JTL file at `path` once and aggregates it per label; throws InputError when it cannot. */
+/**
+ * Reads the JTL file at `path` once and aggregates it per label; throws InputError when it
+ * cannot. CSV or XML, whichever the content is (JMeter names both `.jtl`).
+ */
 export async function aggregateJtl(path: string, options: AggregateOptions = {}): Promise<JtlAggregate> {
-  await checkJtlFile(path);
+  if ((await checkJtlFile(path)) === 'xml') return aggregateXmlJtl(path, options);
   const aggregator = new JtlAggregator(path, new Set(options.fields), options.logger ?? silentLogger);
   try {
     await scanCsvFile(path, aggregator.onRow, { chunkSize: options.chunkSize });
@@ -108,33 +92,21 @@ class JtlAggregator {
     if (success < 0)
       this.fail(row, layout.success, 'success', 'true or false', 'JMeter writes true or false');
     const aggregate = this.labelOf(row, layout.label);
-    aggregate.samples++;
-    if (success === 0) aggregate.failed++;
-    aggregate.elapsed.add(elapsed);
-    if (timeStamp < aggregate.firstStart) aggregate.firstStart = timeStamp;
-    if (timeStamp + elapsed > aggregate.lastEnd) aggregate.lastEnd = timeStamp + elapsed;
+    addSample(aggregate, timeStamp, elapsed, success === 1);
     if (aggregate.latency !== undefined) aggregate.latency.add(this.number(row, layout.latency, 'Latency'));
     if (aggregate.connect !== undefined) aggregate.connect.add(this.number(row, layout.connect, 'Connect'));
   };
 
   result(): JtlAggregate {
-    const labels = new Map(this.labels.entries());
-    let samples = 0;
-    let start = Infinity;
-    let end = -Infinity;
-    for (const aggregate of labels.values()) {
-      samples += aggregate.samples;
-      start = Math.min(start, aggregate.firstStart);
-      end = Math.max(end, aggregate.lastEnd);
-    }
-    return {
-      file: this.file,
-      hasHeader: this.layout?.hasHeader ?? false,
-      columns: { latency: (this.layout?.latency ?? -1) >= 0, connect: (this.layout?.connect ?? -1) >= 0 },
-      labels,
-      samples,
-      span: samples === 0 ? null : { start: new Date(start), end: new Date(end) },
-    };
+    return summarizeLabels(
+      {
+        file: this.file,
+        format: 'csv',
+        hasHeader: this.layout?.hasHeader ?? false,
+        columns: { latency: (this.layout?.latency ?? -1) >= 0, connect: (this.layout?.connect ?? -1) >= 0 },
+      },
+      this.labels.entries(),
+    );
   }
 
   /** Sets the layout from the first row; returns it when that row is data, undefined for a header. */

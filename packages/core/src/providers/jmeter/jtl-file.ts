@@ -1,6 +1,6 @@
 /**
  * Checks a results file before scanning it, so that the common mistakes (wrong path, a pipe or
- * device, empty file, XML results, a compressed or binary file) get a message that says how to
+ * device, empty file, a compressed or binary file) get a message that says how to
  * fix them instead of a parse error on line 1 or an internal error.
  */
 import type { FileHandle } from 'node:fs/promises';
@@ -9,14 +9,14 @@ import { InputError } from '../../errors.js';
 import { FileRefusedError, openRegularFile } from '../../files/regular-file.js';
 
 const PROBE_BYTES = 4096;
-const XML_HINT =
-  'run JMeter with -Jjmeter.save.saveservice.output_format=csv (or set it in user.properties) ' +
-  'and pass the new results file';
 const PATH_HINT = 'check the --jtl path; JMeter writes the results file named by its -l option';
 const DIRECTORY_HINT = 'pass the results file JMeter wrote with -l, e.g. --jtl results/result.jtl';
 
-/** Throws an InputError when `path` is not a readable, non-empty CSV results file. */
-export async function checkJtlFile(path: string): Promise<void> {
+/**
+ * Throws an InputError when `path` is not a readable, non-empty results file; otherwise says
+ * which format its content is in (the name says nothing: JMeter writes both as `.jtl`).
+ */
+export async function checkJtlFile(path: string): Promise<'csv' | 'xml'> {
   let handle: FileHandle;
   try {
     // No size bound: results files are streamed (csv-scanner.ts bounds the row length instead).
@@ -25,7 +25,7 @@ export async function checkJtlFile(path: string): Promise<void> {
     throw asInputError(path, error);
   }
   try {
-    await checkContent(path, handle);
+    return await checkContent(path, handle);
   } catch (error) {
     throw asInputError(path, error);
   } finally {
@@ -33,7 +33,7 @@ export async function checkJtlFile(path: string): Promise<void> {
   }
 }
 
-async function checkContent(path: string, handle: FileHandle): Promise<void> {
+async function checkContent(path: string, handle: FileHandle): Promise<'csv' | 'xml'> {
   if ((await handle.stat()).size === 0) {
     throw new InputError(`${path} is empty: JMeter wrote nothing; did the test run?`, {
       hint: 'check the JMeter log (jmeter.log) and that -l names this file',
@@ -44,20 +44,20 @@ async function checkContent(path: string, handle: FileHandle): Promise<void> {
     .toString('latin1')
     .replace(/^\xef\xbb\xbf/, '')
     .trimStart();
-  if (text.startsWith('<?xml') || text.startsWith('<testResults')) {
-    throw new InputError(`${path} holds XML results; ci-connect reads JMeter's CSV results`, {
-      hint: XML_HINT,
-    });
-  }
   if (head[0] === 0x1f && head[1] === 0x8b) {
     throw new InputError(`${path} is gzip-compressed`, { hint: `decompress it first (gunzip ${path})` });
   }
   const nul = head.indexOf(0);
   if (nul >= 0) {
-    throw new InputError(`${path} is not a text file (byte ${nul} is NUL); expected JMeter CSV results`, {
-      hint: 'pass the .jtl/.csv file JMeter wrote with -l',
-    });
+    throw new InputError(
+      `${path} is not a text file (byte ${nul} is NUL); expected JMeter results (CSV or XML)`,
+      {
+        hint: 'pass the .jtl/.csv file JMeter wrote with -l',
+      },
+    );
   }
+  // No CSV field starts with "<": JMeter's first column is the timeStamp (or its header name).
+  return text.startsWith('<') ? 'xml' : 'csv';
 }
 
 /** A pipe or a device never ends (or blocks in open), so reading one would hang the gate. */

@@ -178,10 +178,11 @@ describe('runJmeterTest with a fake JMeter', () => {
   });
 
   it('fails a run whose results cannot be read, saying why', async () => {
-    const jtl = '<?xml version="1.0"?>\n<testResults version="1.2">\n';
+    const jtl =
+      '<?xml version="1.0"?>\n<testResults version="1.2">\n<sample t="x" ts="1" s="true" lb="a"/>\n';
     const result = await runJmeterTest(request(fakeJmeter({ lines: [STARTED_LINE, ENDED_LINE], jtl })));
     expect(result.reason).toBe('results-unreadable');
-    expect(result.message).toContain("holds XML results; ci-connect reads JMeter's CSV results");
+    expect(result.message).toMatch(/\.jtl:3: t is "x", not a number/);
   });
 
   it('fails a timed-out run and keeps the samples written until then, with the process as window', async () => {
