@@ -7,7 +7,7 @@ import {
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import { renderPlan, renderRun } from '../output/stage-run-text.js';
+import { renderPlan, renderRuns } from '../output/stage-run-text.js';
 import { stageRequestFlags, stageRunFlags, stageRunOptions } from '../stage-run-flags.js';
 import { withStageRunTools } from '../stage-run-tools.js';
 
@@ -72,7 +72,8 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
         return outcome.plan;
       }
       const { runs, source } = outcome;
-      if (!this.jsonEnabled()) this.writeResult(`${renderSource(source)}${runs.map(renderRun).join('\n')}`);
+      if (!this.jsonEnabled())
+        this.writeResult(`${renderSource(source)}${renderRuns(runs, outcome.evaluations, this.palette)}`);
       if (outcome.reports.length > 0) logger.info(`reports written: ${outcome.reports.join(', ')}`);
       this.setExitCode(outcome.exitCode);
       return { source, runs };

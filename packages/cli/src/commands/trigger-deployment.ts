@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { triggerDeployment, type SequenceRunRecord, type StagePlan } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import { renderPlan, renderRun } from '../output/stage-run-text.js';
+import { renderPlan, renderRuns } from '../output/stage-run-text.js';
 import { stageRequestFlags, stageRunFlags, stageRunOptions } from '../stage-run-flags.js';
 import { withStageRunTools } from '../stage-run-tools.js';
 
@@ -49,7 +49,7 @@ unreachable), 4 (warning with --on-warning warn), 5 (manual approval required), 
         if (!this.jsonEnabled()) this.writeResult(renderPlan(outcome.plan));
         return outcome.plan;
       }
-      if (!this.jsonEnabled()) this.writeResult(outcome.runs.map(renderRun).join('\n'));
+      if (!this.jsonEnabled()) this.writeResult(renderRuns(outcome.runs, outcome.evaluations, this.palette));
       if (outcome.reports.length > 0) logger.info(`reports written: ${outcome.reports.join(', ')}`);
       this.setExitCode(outcome.exitCode);
       return outcome.runs;

@@ -1,6 +1,20 @@
 /** How a stage run and a dry run's plan read in the terminal. */
 
-import type { SequenceRunRecord, StagePlan } from '@ci-connect/core';
+import type { EvaluationRecord, SequenceRunRecord, StagePlan } from '@ci-connect/core';
+import { renderEvaluation } from './evaluation-table.js';
+import type { Palette } from './palette.js';
+
+/**
+ * A finished stage run: each evaluation's objectives table exactly as `evaluate` prints it, then
+ * the runs (the requested one, and a rollback it triggered).
+ */
+export function renderRuns(
+  runs: readonly SequenceRunRecord[],
+  evaluations: readonly EvaluationRecord[],
+  palette: Palette,
+): string {
+  return [...evaluations.map((e) => renderEvaluation(e, palette)), ...runs.map(renderRun)].join('\n');
+}
 
 /** The run's verdict, its message and one line per task. */
 export function renderRun(run: SequenceRunRecord): string {

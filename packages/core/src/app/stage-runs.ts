@@ -19,6 +19,7 @@ import {
   type StageRunRequest,
 } from '../stage-run/run-stage.js';
 import type { SequenceRunRecord } from '../stage-run/types.js';
+import type { EvaluationRecord } from '../gate/types.js';
 import { writeReportsKeepingVerdict } from './evaluate.js';
 import { exitCodeFor } from './exit-code.js';
 import type { Host } from './host.js';
@@ -51,6 +52,8 @@ export interface StageRunResult {
   exitCode: number;
   /** The report files written: none without a report directory, or when no evaluation ran. */
   reports: string[];
+  /** The evaluations the run's evaluation tasks recorded, in order, for the objectives table. */
+  evaluations: EvaluationRecord[];
 }
 
 export interface PromotionResult extends Omit<StageRunResult, 'kind'> {
@@ -74,7 +77,13 @@ export async function triggerDeployment(
   if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
   const { runs, setup } = await runStage(request, deps);
   const reports = await writeRunReports(options, evaluations, host);
-  return { kind: 'runs', runs, exitCode: stageExitCode(runs, setup.onWarning, host), reports };
+  return {
+    kind: 'runs',
+    runs,
+    exitCode: stageExitCode(runs, setup.onWarning, host),
+    reports,
+    evaluations: evaluations.map((e) => e.evaluation),
+  };
 }
 
 /** Deploys what passed an earlier stage to the next one (or with `dryRun`, plans it). */
@@ -96,7 +105,14 @@ export async function promoteRelease(
   if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
   const { runs, source, setup } = await promote(request, deps);
   const reports = await writeRunReports(options, evaluations, host);
-  return { kind: 'promotion', runs, source, exitCode: stageExitCode(runs, setup.onWarning, host), reports };
+  return {
+    kind: 'promotion',
+    runs,
+    source,
+    exitCode: stageExitCode(runs, setup.onWarning, host),
+    reports,
+    evaluations: evaluations.map((e) => e.evaluation),
+  };
 }
 
 /** The reports of the run's last evaluation, as `evaluate --report-dir` writes them. */
