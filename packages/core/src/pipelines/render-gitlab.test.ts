@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GITLAB_DEFAULT_HISTORY, renderGitlab } from './render-gitlab.js';
@@ -83,5 +85,34 @@ describe('renderGitlab', () => {
     expect(document.workflow).toEqual({
       rules: [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }, { if: '$CI_PIPELINE_SOURCE == "web"' }],
     });
+  });
+});
+
+describe("docs/ci/generate-pipeline.md's GitLab example", () => {
+  it('is what generate pipeline writes for the shipyard the page shows', async () => {
+    const page = readFileSync(
+      fileURLToPath(new URL('../../../../docs/ci/generate-pipeline.md', import.meta.url)),
+      'utf8',
+    );
+    const example = /`generate pipeline --ci gitlab` writes[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(page)![1]!;
+    const shipyard = await shipyardOf(
+      'apiVersion: spec.keptn.sh/0.2.2\nkind: Shipyard\nmetadata: {name: shipyard-sockshop}\nspec:\n  stages:\n' +
+        '    - name: hardening\n      sequences:\n        - name: delivery\n          tasks:\n' +
+        '            - {name: deployment, properties: {deploymentstrategy: direct}}\n' +
+        '            - {name: test, properties: {teststrategy: performance}}\n            - name: evaluation\n' +
+        '    - name: production\n      sequences:\n        - name: delivery\n' +
+        '          triggeredOn: [{event: hardening.delivery.finished}]\n          tasks:\n' +
+        '            - {name: approval, properties: {pass: automatic, warning: manual}}\n' +
+        '            - {name: deployment, properties: {deploymentstrategy: direct}}\n            - name: release\n' +
+        '        - name: remediation\n' +
+        '          triggeredOn: [{event: production.remediation.finished, selector: {match: {evaluation.result: fail}}}]\n' +
+        '          tasks: [{name: get-action}, {name: action}, {name: evaluation}]\n',
+    );
+    const { text } = gitlab(planOf(shipyard, { history: GITLAB_DEFAULT_HISTORY }));
+    // The page shortens the header: its comment lines are the file's; the rest is the file's as it is.
+    const body = (yaml: string) => yaml.slice(yaml.indexOf('\nstages:\n') + 1);
+    expect(body(example)).toBe(body(text));
+    for (const line of example.split('\n').filter((l) => l.startsWith('#') && l !== '# ...'))
+      expect(text.split('\n'), line).toContain(line);
   });
 });

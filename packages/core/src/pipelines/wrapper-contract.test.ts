@@ -14,6 +14,25 @@ const packages = (path: string) => fileURLToPath(new URL(`../../../${path}`, imp
 const component = packages('gitlab-component/templates');
 const action = packages('github-action/action.yml');
 const library = packages('jenkins-lib/vars');
+const invocation = packages('jenkins-lib/src/io/ciconnect/Invocation.groovy');
+
+/**
+ * The Map keys a Jenkins step accepts, read from the library's code (Invocation.groovy's
+ * COMMON_FLAGS, the command's COMMAND_FLAGS and STEP_KEYS): an unknown key fails the step.
+ */
+function jenkinsKeys(step: string): string[] {
+  const command = /\.run\('([a-z-]+)'/.exec(readFileSync(`${library}/${step}.groovy`, 'utf8'))![1]!;
+  const code = readFileSync(invocation, 'utf8');
+  const block = (name: string) => new RegExp(`${name} = \\[\\n([\\s\\S]*?)\\n  \\]`).exec(code)![1]!;
+  const keysOf = (text: string) => [...text.matchAll(/^\s*'?([A-Za-z-]+)'?: '/gm)].map((m) => m[1]!);
+  const own = new RegExp(`^    '?${command}'?: \\[\\n([\\s\\S]*?)\\n    \\],`, 'm').exec(
+    block('COMMAND_FLAGS'),
+  )![1]!;
+  const stepKeys = [.../STEP_KEYS = \[([^\]]*)\]/.exec(code)![1]!.matchAll(/'([A-Za-z]+)'/g)].map(
+    (m) => m[1]!,
+  );
+  return [...keysOf(block('COMMON_FLAGS')), ...keysOf(own), ...stepKeys];
+}
 
 /** Plans that use every input the renderers write: manual jobs, other sequences, promotions from afar. */
 async function plans(): Promise<PipelinePlan[]> {
@@ -93,6 +112,22 @@ describe('generated pipelines use the wrappers as they are', () => {
         for (const job of Object.values(document.jobs))
           for (const step of job.steps.filter((s) => s.uses.includes('github-action')))
             for (const key of Object.keys(step.with ?? {})) expect(declared, `input ${key}`).toContain(key);
+      }
+    },
+  );
+
+  it.skipIf(!existsSync(invocation))(
+    'Jenkins: Map keys each step accepts (needs packages/jenkins-lib)',
+    async () => {
+      expect(jenkinsKeys('ciConnectPromote')).toContain('from');
+      expect(jenkinsKeys('ciConnectEvaluate')).not.toContain('from');
+      for (const plan of await plans()) {
+        const text = RENDERERS.jenkins.render({ plan, command: 'x' });
+        for (const call of text.matchAll(/(ciConnect[A-Za-z]+)\(\n([\s\S]*?)\n\s*\)\n/g)) {
+          const accepted = jenkinsKeys(call[1]!);
+          for (const key of call[2]!.matchAll(/^\s*([A-Za-z]+):/gm))
+            expect(accepted, call[1]).toContain(key[1]);
+        }
       }
     },
   );
