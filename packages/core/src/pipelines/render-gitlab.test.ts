@@ -37,6 +37,8 @@ describe('renderGitlab', () => {
       stage: 'production',
       service: 'carts',
       history: GITLAB_DEFAULT_HISTORY,
+      // The component's default image has no git, which the git: history needs.
+      image: 'node:22-bookworm',
     });
     expect(document.include[0]!.inputs).not.toHaveProperty('when');
     // needs: in a job of the same name, which GitLab merges into the component's job; the first
@@ -49,7 +51,7 @@ describe('renderGitlab', () => {
     expect(text).toContain('CI/CD variable CI_CONNECT_HISTORY_TOKEN');
     // git: history in the component's default image, which has no git, would fail every job.
     expect(text).toContain(
-      "# The component's default image (node:22-bookworm-slim) has no git: give each job an `image` input",
+      "# The component's default image (node:22-bookworm-slim) has no git: the jobs run in node:22-bookworm,",
     );
   });
 

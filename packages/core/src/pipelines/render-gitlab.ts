@@ -53,6 +53,12 @@ export function renderGitlab(request: RenderRequest): string {
   return commentBlock(header, '#') + '\n' + stringify(document, { lineWidth: 0, version: '1.1' });
 }
 
+/**
+ * The image of every job when the history is a `git:` branch: the component's default
+ * (node:22-bookworm-slim) has no git, the full Debian image of the same Node.js has.
+ */
+export const GITLAB_GIT_IMAGE = 'node:22-bookworm';
+
 function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown> {
   const sequence = isDefaultSequence(job) ? undefined : job.sequence;
   return {
@@ -65,6 +71,7 @@ function inputsOf(plan: PipelinePlan, job: PipelineJob): Record<string, unknown>
     ...(plan.project === undefined ? {} : { project: plan.project }),
     ...(plan.configDir === undefined ? {} : { config_dir: plan.configDir }),
     history: plan.history,
+    ...(plan.history.startsWith('git:') ? { image: GITLAB_GIT_IMAGE } : {}),
     ...(job.from === undefined ? {} : { from_stage: job.from }),
     // trigger-deployment has a sequence input; promote takes the flag.
     ...(sequence === undefined
@@ -82,8 +89,8 @@ function historyNotes(history: string): string[] {
       'a branch ci-connect-history of this project, which outlives the runners. CI_JOB_TOKEN cannot',
       `push: create a project access token with the write_repository scope (role Developer) and store`,
       `it as a masked CI/CD variable ${GITLAB_HISTORY_TOKEN_VARIABLE}. If the branch is protected, allow the token's bot to push.`,
-      "The component's default image (node:22-bookworm-slim) has no git: give each job an `image` input",
-      'with Node.js >= 20.19 and git (and helm where a stage deploys), e.g. built FROM node:22-bookworm.',
+      `The component's default image (node:22-bookworm-slim) has no git: the jobs run in ${GITLAB_GIT_IMAGE},`,
+      'which has. A stage that deploys with Helm needs helm too: give its job an image with both.',
     );
   else if (history.startsWith('file:'))
     lines.push('a file on the runner: it is gone when the job ends, so every gate compares with nothing.');
