@@ -333,6 +333,7 @@ describe('exit codes', () => {
     ]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--jtl');
+    expect(run.stderr).toContain('from Dynatrace when DT_URL is set');
   });
 });
 

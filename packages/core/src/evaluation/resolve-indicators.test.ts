@@ -69,6 +69,38 @@ describe('planIndicators', () => {
     expect(plan([objective('throughput')], [unconfigured])).toEqual({ jmeter: ['throughput'] });
   });
 
+  it("prefers the built-ins of this run's results file over other built-ins, with a note", () => {
+    const results: SliProvider = { ...jmeter, timeSpan: () => Promise.resolve(null) };
+    const prometheusDefaults = provider('prometheus', [['response_time_p95', 'default']]);
+    const dynatraceDefaults = provider('dynatrace', [['response_time_p95', 'default']]);
+    const outcome = planIndicators(
+      [objective('response_time_p95')],
+      [prometheusDefaults, results, dynatraceDefaults],
+    );
+    expect([...outcome.byProvider].map(([p, names]) => [p.name, names])).toEqual([
+      ['jmeter', ['response_time_p95']],
+    ]);
+    expect(outcome.notes).toEqual([
+      "this run's results file answers response_time_p95 (jmeter built-ins); the built-ins of prometheus " +
+        'and dynatrace with the same names are not used. To use them for one, define it in ' +
+        'sli/prometheus.yaml or sli/dynatrace.yaml',
+    ]);
+    // An SLI file still beats a results file's built-in.
+    const promFile = provider('prometheus', [['response_time_p95', 'file']]);
+    expect(plan([objective('response_time_p95')], [results, promFile])).toEqual({
+      prometheus: ['response_time_p95'],
+    });
+    expect(planIndicators([objective('response_time_p95')], [results, promFile]).notes).toEqual([]);
+  });
+
+  it('rejects the same name built into two providers when no results file decides', () => {
+    const prometheusDefaults = provider('prometheus', [['throughput', 'default']]);
+    const dynatraceDefaults = provider('dynatrace', [['throughput', 'default']]);
+    expect(() => planIndicators([objective('throughput')], [prometheusDefaults, dynatraceDefaults])).toThrow(
+      'SLI "throughput" is defined by prometheus (built-in) and dynatrace (built-in)',
+    );
+  });
+
   it('asks once for an SLI that two objectives use', () => {
     expect(plan([objective('error_rate'), objective('error_rate')], [jmeter])).toEqual({
       jmeter: ['error_rate'],

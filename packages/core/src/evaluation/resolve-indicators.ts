@@ -7,6 +7,8 @@ export interface IndicatorPlan {
   byProvider: Map<SliProvider, string[]>;
   /** Informational objectives whose SLI nobody defines: shown without value, not scored. */
   undefinedInfo: string[];
+  /** What the run should be told about the choice (a results file's built-ins over others'). */
+  notes: string[];
 }
 
 /** Which definition wins: a value given for this run, then an SLI file, then a built-in default. */
@@ -15,7 +17,9 @@ const PRECEDENCE: readonly IndicatorDefinition['origin'][] = ['values', 'file', 
 /**
  * Looks each objective's SLI up in every provider (DESIGN.md section 3). A value given with
  * `--values` overrides any definition (dry runs, values from an earlier step); an SLI file beats a
- * provider's built-in default; two definitions of the same rank are ambiguous: a config error.
+ * provider's built-in default; among built-in defaults, those of this run's results file (a
+ * provider with its own time span: `--jtl`) win, with a note; any other two definitions of the
+ * same rank are ambiguous: a config error.
  */
 export function planIndicators(
   objectives: readonly Objective[],
@@ -25,12 +29,19 @@ export function planIndicators(
   const problems: string[] = [];
   const undefinedScored: string[] = [];
   const undefinedInfo: string[] = [];
+  const overridden: { sli: string; winner: string; others: string[] }[] = [];
   for (const sli of new Set(objectives.map((o) => o.sli))) {
     const candidates = providers.flatMap((provider) =>
       provider.indicators.filter((i) => i.name === sli).map((definition) => ({ provider, definition })),
     );
     const origin = PRECEDENCE.find((o) => candidates.some((c) => c.definition.origin === o));
-    const chosen = candidates.filter((c) => c.definition.origin === origin);
+    let chosen = candidates.filter((c) => c.definition.origin === origin);
+    const measured = chosen.filter((c) => c.provider.timeSpan !== undefined);
+    if (origin === 'default' && chosen.length > 1 && measured.length === 1) {
+      const others = chosen.filter((c) => c !== measured[0]).map((c) => c.provider.name);
+      overridden.push({ sli, winner: measured[0]!.provider.name, others });
+      chosen = measured;
+    }
     if (chosen.length === 1) {
       const { provider } = chosen[0]!;
       byProvider.set(provider, [...(byProvider.get(provider) ?? []), sli]);
@@ -63,7 +74,18 @@ export function planIndicators(
       },
     );
   }
-  return { byProvider, undefinedInfo };
+  return { byProvider, undefinedInfo, notes: overridden.length > 0 ? [overriddenNote(overridden)] : [] };
+}
+
+/** One line for every built-in a results file answers in place of another provider's built-in. */
+function overriddenNote(overridden: readonly { sli: string; winner: string; others: string[] }[]): string {
+  const others = [...new Set(overridden.flatMap((o) => o.others))];
+  const winners = [...new Set(overridden.map((o) => o.winner))];
+  return (
+    `this run's results file answers ${overridden.map((o) => o.sli).join(', ')} (${winners.join(', ')} ` +
+    `built-ins); the built-ins of ${others.join(' and ')} with the same names are not used. ` +
+    `To use them for one, define it in ${others.map((o) => `sli/${o}.yaml`).join(' or ')}`
+  );
 }
 
 function describe(provider: string, definition: IndicatorDefinition): string {

@@ -71,6 +71,7 @@ export async function runEvaluation(
   });
   const { slo, providers, target } = setup;
   const plan = planIndicators(slo.objectives, providers);
+  for (const note of plan.notes) deps.logger.info(note);
   for (const sli of plan.undefinedInfo)
     deps.logger.warn(`informational SLI "${sli}" is not defined by any provider; it is shown without value`);
 

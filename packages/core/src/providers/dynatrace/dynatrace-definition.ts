@@ -4,9 +4,10 @@ import { sliQueriesOf } from '../sli-queries.js';
 import { checkDynatrace } from './dynatrace-doctor-check.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';
-import { dynatraceSettings, dynatraceSettingsOf } from './dynatrace-settings.js';
+import { DYNATRACE_DEFAULT_INDICATORS } from './default-queries.js';
+import { dynatraceEnvNames, dynatraceSettings, dynatraceSettingsOf } from './dynatrace-settings.js';
 
-/** Registry entry: `sli/dynatrace.yaml` queries, no built-in indicators. */
+/** Registry entry: `sli/dynatrace.yaml` queries; without that file, Keptn's default indicators. */
 export const dynatraceDefinition: SliProviderDefinition = {
   name: 'dynatrace',
   settings: dynatraceSettings,
@@ -14,7 +15,7 @@ export const dynatraceDefinition: SliProviderDefinition = {
   settles: true,
   doctorCheck: checkDynatrace,
   docs: 'monitoring.md#dynatrace',
-  builtInIndicators: [],
+  builtInIndicators: Object.keys(DYNATRACE_DEFAULT_INDICATORS),
   checkQuery: (query) => {
     try {
       parseDynatraceQuery(query);
@@ -23,6 +24,11 @@ export const dynatraceDefinition: SliProviderDefinition = {
       if (error instanceof DynatraceQuerySyntaxError) return { message: error.message, hint: error.hint };
       throw error;
     }
+  },
+  // Keptn's defaults only where a Dynatrace environment is configured.
+  offersBuiltIns: ({ settings, env }) => {
+    const own = dynatraceSettingsOf(settings);
+    return own?.url !== undefined || (env[dynatraceEnvNames(own).urlEnv] ?? '').trim() !== '';
   },
   create: ({ sliFile, settings, env, redactor, clock, logger, caFile }) =>
     new DynatraceProvider({

@@ -485,7 +485,65 @@ describe('dynatraceDefinition', () => {
       { name: 'rt', query: RT_QUERY, origin: 'file', file: 'sli/dynatrace.yaml' },
     ]);
     expect(redactor.redact(`x ${CLASSIC} y`)).toBe('x *** y');
-    expect(dynatraceDefinition.builtInIndicators).toEqual([]);
+    expect(dynatraceDefinition.builtInIndicators).toEqual([
+      'throughput',
+      'error_rate',
+      'response_time_p50',
+      'response_time_p90',
+      'response_time_p95',
+    ]);
+  });
+});
+
+describe("Keptn dynatrace-service's default indicators, without an SLI file", () => {
+  beforeEach(() => start());
+
+  it('queries its selectors with the keptn_* tags of the run, and only without an SLI file', async () => {
+    const entity =
+      'type(SERVICE),tag(keptn_project:sockshop),tag(keptn_stage:staging),tag(keptn_service:carts),' +
+      'tag(keptn_deployment:)';
+    standIn.expect({
+      path: METRICS,
+      query: { ...rtRequest(), entitySelector: entity },
+      respond: 'metrics-query_200_single-series_res-Inf_one-value',
+    });
+    const p = new DynatraceProvider({
+      settings: { url: standIn.url },
+      env: { DT_API_TOKEN: CLASSIC },
+      redactor: createRedactor(),
+      clock: { now: () => new Date(TO + 600_000) },
+      logger,
+    });
+    expect(p.indicators.map((i) => [i.name, i.origin])).toEqual([
+      ['throughput', 'default'],
+      ['error_rate', 'default'],
+      ['response_time_p50', 'default'],
+      ['response_time_p90', 'default'],
+      ['response_time_p95', 'default'],
+    ]);
+    expect(p.indicators.find((i) => i.name === 'throughput')?.query).toContain(
+      'metricSelector=builtin:service.requestCount.total:merge("dt.entity.service"):sum&',
+    );
+    expect(p.indicators.find((i) => i.name === 'error_rate')?.query).toContain(
+      'metricSelector=builtin:service.errors.total.rate:merge("dt.entity.service"):avg&',
+    );
+    const [value] = await p.fetch(['response_time_p95'], CONTEXT);
+    expect(value).toMatchObject({ provider: 'dynatrace', value: 31846.08512740705 });
+    // As Keptn: an SLI file, even one without these names, replaces every default.
+    expect(provider({ rt: RT_QUERY }).indicators.map((i) => i.name)).toEqual(['rt']);
+  });
+
+  it.each([
+    [{}, {}, false],
+    [{}, { DT_URL: 'https://abc12345.live.dynatrace.com' }, true],
+    [{}, { DT_URL: ' ' }, false],
+    [{ dynatrace: { url: 'https://abc12345.live.dynatrace.com' } }, {}, true],
+    [{ dynatrace: { urlEnv: 'MY_DT' } }, { MY_DT: 'https://x' }, true],
+    [{ dynatrace: { urlEnv: 'MY_DT' } }, { DT_URL: 'https://x' }, false],
+  ])('are offered with settings %j and env %j: %s', (settings, env, expected) => {
+    standIn.violations.length = 0;
+    const input = { settings, env, redactor: createRedactor(), clock: { now: () => new Date() }, logger };
+    expect(dynatraceDefinition.offersBuiltIns?.(input)).toBe(expected);
   });
 });
 

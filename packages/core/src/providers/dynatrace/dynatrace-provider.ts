@@ -13,6 +13,7 @@ import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
 import { mapBounded } from '../bounded-map.js';
+import { DYNATRACE_DEFAULT_INDICATORS } from './default-queries.js';
 import { DynatraceApi, resolveEndpoint } from './dynatrace-api.js';
 import type { DynatraceQuery } from './dynatrace-query.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery, substituteQuery } from './dynatrace-query.js';
@@ -23,7 +24,7 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 export interface DynatraceProviderOptions {
-  /** The indicators of `sli/dynatrace.yaml`. */
+  /** The indicators of `sli/dynatrace.yaml`; without one, Keptn's built-in defaults. */
   sliFile?: { file: string; indicators: Readonly<Record<string, string>> };
   settings?: DynatraceSettings;
   env: Readonly<Record<string, string | undefined>>;
@@ -49,12 +50,21 @@ export class DynatraceProvider implements SliProvider {
 
   constructor(private readonly options: DynatraceProviderOptions) {
     const file = options.sliFile;
-    this.indicators = Object.entries(file?.indicators ?? {}).map(([name, query]): IndicatorDefinition => ({
-      name,
-      query,
-      origin: 'file',
-      file: file?.file,
-    }));
+    // As dynatrace-service: its defaults only when there is no SLI file at all, so a typo in a
+    // file's indicator name fails instead of falling back to a default.
+    this.indicators =
+      file === undefined
+        ? Object.entries(DYNATRACE_DEFAULT_INDICATORS).map(([name, query]) => ({
+            name,
+            query,
+            origin: 'default',
+          }))
+        : Object.entries(file.indicators).map(([name, query]) => ({
+            name,
+            query,
+            origin: 'file',
+            file: file.file,
+          }));
     // Registered before any request or message, so nothing can print it.
     const { tokenEnv } = dynatraceEnvNames(options.settings);
     options.redactor.add(options.env[tokenEnv], options.env[tokenEnv]?.trim());
@@ -84,7 +94,7 @@ export class DynatraceProvider implements SliProvider {
         const message = `sli/dynatrace.yaml has no indicator ${JSON.stringify(sli)}`;
         return { sli, provider: this.name, value: null, failure: 'error', message };
       }
-      const where = `${this.options.sliFile?.file ?? 'sli/dynatrace.yaml'}: indicator ${sli}`;
+      const where = `${this.options.sliFile?.file ?? 'dynatrace (built-in)'}: indicator ${sli}`;
       return { sli, provider: this.name, ...(await api.query(query, context.window, where)) };
     });
   }
@@ -97,7 +107,7 @@ export class DynatraceProvider implements SliProvider {
       parsed = parseDynatraceQuery(indicator.query);
     } catch (error) {
       if (!(error instanceof DynatraceQuerySyntaxError)) throw error;
-      const where = indicator.file ?? 'sli/dynatrace.yaml';
+      const where = indicator.file ?? 'dynatrace (built-in)';
       throw new ConfigError(`${where}: indicator ${name}: ${error.message}`, { hint: error.hint });
     }
     return substituteQuery(parsed, { ...context, env: this.options.env });

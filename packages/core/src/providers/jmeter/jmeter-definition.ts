@@ -33,7 +33,10 @@ export const jmeterDefinition: SliProviderDefinition = {
         definitionsOf('jmeter', JMETER_DEFAULT_INDICATORS, sliFile, 'unconfigured'),
         {
           message: 'the SLO uses JMeter indicators, but no JMeter results file was given',
-          hint: 'pass --jtl path/to/results.jtl (env CI_CONNECT_JTL)',
+          hint:
+            "pass --jtl path/to/results.jtl (env CI_CONNECT_JTL); Keptn's default names (response_time_p95, " +
+            'error_rate, throughput, ...) are also built into prometheus and dynatrace, answered from ' +
+            'Prometheus when PROMETHEUS_URL is set and from Dynatrace when DT_URL is set',
         },
       );
     }
