@@ -86,16 +86,24 @@ describe('a gate with a results file, Keptn default names and PROMETHEUS_URL exp
     );
   });
 
-  it('still refuses the same names built into two providers when no results file is given (exit 2)', async () => {
+  // DT_URL is also exported by projects that only send events to Dynatrace: its Keptn defaults
+  // rank below Prometheus' built-ins, which keep answering (here: Prometheus is down, exit 3).
+  it("uses Prometheus' built-ins, not Dynatrace's defaults, when both are configured and no results file is given", async () => {
     const history = `file:${path.join(dir, 'history.jsonl')}`;
-    const run = await runCli(['evaluate', ...demo, '--history', history, '--start', START, '--end', END], {
+    writeFileSync(
+      path.join(dir, 'slo.yaml'),
+      'objectives:\n  - sli: response_time_p95\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n',
+    );
+    const slo = ['--slo', path.join(dir, 'slo.yaml')];
+    const run = await runCli(['evaluate', ...slo, '--history', history, '--start', START, '--end', END], {
       env: {
         PROMETHEUS_URL: NO_PROMETHEUS,
         DT_URL: 'https://abc12345.live.dynatrace.com',
         DT_API_TOKEN: TOKEN,
       },
     });
-    expect(run.exitCode, run.stderr).toBe(2);
-    expect(run.stderr).toContain('is defined by prometheus (built-in) and dynatrace (built-in)');
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stderr).not.toContain('is defined by');
+    expect(run.stderr).toContain(new URL(NO_PROMETHEUS).host);
   });
 });

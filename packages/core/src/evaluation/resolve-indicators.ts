@@ -12,7 +12,13 @@ export interface IndicatorPlan {
 }
 
 /** Which definition wins: a value given for this run, then an SLI file, then a built-in default. */
-const PRECEDENCE: readonly IndicatorDefinition['origin'][] = ['values', 'file', 'default', 'unconfigured'];
+const PRECEDENCE: readonly IndicatorDefinition['origin'][] = [
+  'values',
+  'file',
+  'default',
+  'fallback',
+  'unconfigured',
+];
 
 /**
  * Looks each objective's SLI up in every provider (DESIGN.md section 3). A value given with
@@ -89,7 +95,11 @@ function overriddenNote(overridden: readonly { sli: string; winner: string; othe
 }
 
 function describe(provider: string, definition: IndicatorDefinition): string {
-  if (definition.origin === 'default' || definition.origin === 'unconfigured')
+  if (
+    definition.origin === 'default' ||
+    definition.origin === 'fallback' ||
+    definition.origin === 'unconfigured'
+  )
     return `${provider} (built-in)`;
   return definition.file === undefined ? provider : `${provider} (${definition.file})`;
 }

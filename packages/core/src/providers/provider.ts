@@ -32,8 +32,13 @@ export interface IndicatorDefinition {
   name: string;
   /** The provider's query text, as written in the SLI file (or the default). */
   query: string;
-  /** `unconfigured`: a provider's built-in that cannot run as configured; ranks last. */
-  origin: 'file' | 'default' | 'values' | 'unconfigured';
+  /**
+   * `fallback`: a built-in used only where no other provider defines the name, even built in
+   * (Dynatrace's Keptn defaults: a project that sends events to Dynatrace keeps Prometheus' or a
+   * results file's indicators); `unconfigured`: a provider's built-in that cannot run as
+   * configured; ranks last.
+   */
+  origin: 'file' | 'default' | 'fallback' | 'values' | 'unconfigured';
   /** The SLI file it came from, for error messages; absent for defaults. */
   file?: string;
 }

@@ -515,11 +515,11 @@ describe("Keptn dynatrace-service's default indicators, without an SLI file", ()
       logger,
     });
     expect(p.indicators.map((i) => [i.name, i.origin])).toEqual([
-      ['throughput', 'default'],
-      ['error_rate', 'default'],
-      ['response_time_p50', 'default'],
-      ['response_time_p90', 'default'],
-      ['response_time_p95', 'default'],
+      ['throughput', 'fallback'],
+      ['error_rate', 'fallback'],
+      ['response_time_p50', 'fallback'],
+      ['response_time_p90', 'fallback'],
+      ['response_time_p95', 'fallback'],
     ]);
     expect(p.indicators.find((i) => i.name === 'throughput')?.query).toContain(
       'metricSelector=builtin:service.requestCount.total:merge("dt.entity.service"):sum&',

@@ -51,13 +51,14 @@ export class DynatraceProvider implements SliProvider {
   constructor(private readonly options: DynatraceProviderOptions) {
     const file = options.sliFile;
     // As dynatrace-service: its defaults only when there is no SLI file at all, so a typo in a
-    // file's indicator name fails instead of falling back to a default.
+    // file's indicator name fails instead of falling back to a default. They rank below other
+    // providers' built-ins (`fallback`): DT_URL is also set by projects that only send events.
     this.indicators =
       file === undefined
         ? Object.entries(DYNATRACE_DEFAULT_INDICATORS).map(([name, query]) => ({
             name,
             query,
-            origin: 'default',
+            origin: 'fallback',
           }))
         : Object.entries(file.indicators).map(([name, query]) => ({
             name,
