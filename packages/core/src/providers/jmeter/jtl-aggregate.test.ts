@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
 import { InputError } from '../../errors.js';
 import { aggregateJtl } from './jtl-aggregate.js';
+import { useJtlFiles } from './test-support/jtl-files.js';
 
 // Typed wrappers: vitest's asymmetric matchers are typed `any`.
 const closeTo = (value: number, digits: number) => expect.closeTo(value, digits) as number;
@@ -17,20 +17,7 @@ const HEADER =
   'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,' +
   'bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'jtl-aggregate-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let fileNo = 0;
-async function jtl(content: string | Buffer): Promise<string> {
-  const path = join(dir, `r${fileNo++}.jtl`);
-  await writeFile(path, content);
-  return path;
-}
+const jtl = useJtlFiles('jtl-aggregate-');
 
 /** A JMeter 5 default row: timeStamp, elapsed, label, success, Latency, Connect; the rest plausible. */
 function row(

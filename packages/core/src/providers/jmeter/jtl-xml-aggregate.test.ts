@@ -1,32 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
 import { InputError } from '../../errors.js';
 import { aggregateJtl } from './jtl-aggregate.js';
 import type { JtlAggregate } from './jtl-result.js';
 import { XmlSyntaxError } from './xml-sample.js';
 import { scanXmlFile } from './xml-scanner.js';
+import { useJtlFiles } from './test-support/jtl-files.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../../fixtures/jmeter/', import.meta.url));
 const matching = (pattern: RegExp) => expect.stringMatching(pattern) as string;
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'jtl-xml-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let fileNo = 0;
-async function jtl(content: string | Buffer): Promise<string> {
-  const path = join(dir, `r${fileNo++}.jtl`);
-  await writeFile(path, content);
-  return path;
-}
+const jtl = useJtlFiles('jtl-xml-');
 
 function xml(body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testResults version="1.2">\n${body}\n</testResults>\n`;
