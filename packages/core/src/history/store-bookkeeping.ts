@@ -6,8 +6,14 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../environment.js';
-import { createInvalidation, createPinRecord } from './bookkeeping.js';
-import type { HistoryRecord, HistoryTarget } from './history-store.js';
+import {
+  createInvalidation,
+  createPinRecord,
+  getNewestFirst,
+  queryNewestFirst,
+  type NewestFirstScan,
+} from './bookkeeping.js';
+import type { HistoryQuery, HistoryRecord, HistoryStore, HistoryTarget } from './history-store.js';
 import { pinnableTarget, unknownRecordError } from './store-rules.js';
 
 /** What a store gives the bookkeeping operations. */
@@ -70,4 +76,46 @@ export async function findPinned(
   if (pinnedId === undefined) return undefined;
   const record = await store.get(pinnedId);
   return record?.pinned === true ? record : undefined;
+}
+
+/**
+ * The part of HistoryStore every store that keeps its records as a log shares (`file:`, `git:`):
+ * `query` and `get` from a newest-first scan, and the bookkeeping operations above. A subclass
+ * says how it appends, scans, reads everything and finds a service's newest pin.
+ */
+export abstract class LogHistoryStore
+  implements Pick<HistoryStore, 'query' | 'get' | 'invalidate' | 'pin' | 'unpin'>, BookkeepingStore
+{
+  abstract readonly location: string;
+  abstract readonly clock: Clock;
+  abstract append(record: HistoryRecord): Promise<void>;
+  abstract newestPin(service: HistoryTarget): Promise<string | undefined>;
+  /** Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true. */
+  protected abstract scanNewestFirst(visit: Parameters<NewestFirstScan>[0]): Promise<void>;
+  /** Every record in append order, bookkeeping included. */
+  protected abstract readAll(): Promise<HistoryRecord[]>;
+
+  query(query: HistoryQuery): Promise<HistoryRecord[]> {
+    return queryNewestFirst(
+      query,
+      () => this.readAll(),
+      (visit) => this.scanNewestFirst(visit),
+    );
+  }
+
+  get(id: string): Promise<HistoryRecord | undefined> {
+    return getNewestFirst((visit) => this.scanNewestFirst(visit), id);
+  }
+
+  invalidate(id: string, reason?: string): Promise<HistoryRecord> {
+    return invalidateRecord(this, id, reason);
+  }
+
+  pin(id: string, reason?: string): Promise<HistoryRecord> {
+    return pinRecord(this, id, reason);
+  }
+
+  unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
+    return unpinService(this, service, reason);
+  }
 }

@@ -9,15 +9,9 @@
 import { mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock, type Clock, type Logger } from '../../environment.js';
-import type {
-  HistoryQuery,
-  HistoryRecord,
-  HistoryStore,
-  HistoryTarget,
-  ImportTally,
-} from '../history-store.js';
-import { getNewestFirst, HistoryReplay, queryNewestFirst } from '../bookkeeping.js';
-import { invalidateRecord, pinRecord, unpinService, type BookkeepingStore } from '../store-bookkeeping.js';
+import type { HistoryRecord, HistoryStore, HistoryTarget, ImportTally } from '../history-store.js';
+import { HistoryReplay } from '../bookkeeping.js';
+import { LogHistoryStore } from '../store-bookkeeping.js';
 import { acquireFileLock, defaultFileLockOptions, type FileLockOptions } from '../../files/file-lock.js';
 import {
   HistoryTally,
@@ -52,17 +46,16 @@ export interface FileHistoryStoreOptions {
 const IMPORT_BATCH = 1000;
 
 /** A history kept in one JSON Lines file. */
-export class FileHistoryStore implements HistoryStore {
+export class FileHistoryStore extends LogHistoryStore implements HistoryStore {
   readonly location: string;
   private readonly logger: Logger;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly lockOptions: FileLockOptions;
   private readonly pins: PinIndex;
   /** Skipped lines already warned about: a file is append-only, so only new ones are news. */
   private warnedSkipped = 0;
-  private readonly bookkeeping: BookkeepingStore;
-
   constructor(options: FileHistoryStoreOptions) {
+    super();
     this.location = options.path;
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
@@ -71,41 +64,14 @@ export class FileHistoryStore implements HistoryStore {
       staleMs: options.lock?.staleMs ?? defaultFileLockOptions.staleMs,
       timeoutMs: options.lock?.timeoutMs ?? defaultFileLockOptions.timeoutMs,
     };
-    this.bookkeeping = {
-      location: this.location,
-      clock: this.clock,
-      get: (id) => this.get(id),
-      append: (record) => this.append(record),
-      newestPin: async (service) => (await this.pins.lookup(service)).id,
-    };
+  }
+
+  async newestPin(service: HistoryTarget): Promise<string | undefined> {
+    return (await this.pins.lookup(service)).id;
   }
 
   async append(record: HistoryRecord): Promise<void> {
     await this.appendLines(`${serialiseRecord(record)}\n`);
-  }
-
-  query(query: HistoryQuery): Promise<HistoryRecord[]> {
-    return queryNewestFirst(
-      query,
-      () => this.readAll(),
-      (visit) => this.scanBackward(visit),
-    );
-  }
-
-  get(id: string): Promise<HistoryRecord | undefined> {
-    return getNewestFirst((visit) => this.scanBackward(visit), id);
-  }
-
-  invalidate(id: string, reason?: string): Promise<HistoryRecord> {
-    return invalidateRecord(this.bookkeeping, id, reason);
-  }
-
-  pin(id: string, reason?: string): Promise<HistoryRecord> {
-    return pinRecord(this.bookkeeping, id, reason);
-  }
-
-  unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
-    return unpinService(this.bookkeeping, service, reason);
   }
 
   async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
@@ -166,15 +132,14 @@ export class FileHistoryStore implements HistoryStore {
     // Nothing stays open between calls.
   }
 
-  /** Every record in append order, bookkeeping included. */
-  private async readAll(): Promise<HistoryRecord[]> {
+  protected async readAll(): Promise<HistoryRecord[]> {
     const records: HistoryRecord[] = [];
     for await (const record of this.entries()) records.push(record);
     return records;
   }
 
-  /** Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true. */
-  private async scanBackward(
+  /** Reads the file backwards (the newest records are at its end). */
+  protected async scanNewestFirst(
     visit: (record: HistoryRecord, replay: HistoryReplay) => boolean,
   ): Promise<void> {
     const replay = new HistoryReplay('newest-first');

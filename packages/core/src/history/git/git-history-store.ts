@@ -8,24 +8,12 @@
 
 import { systemClock, type Clock, type Logger } from '../../environment.js';
 import { InternalError } from '../../errors.js';
-import {
-  getNewestFirst,
-  type NewestFirstScan,
-  queryNewestFirst,
-  serviceKey,
-  targetOf,
-} from '../bookkeeping.js';
-import type {
-  HistoryQuery,
-  HistoryRecord,
-  HistoryStore,
-  HistoryTarget,
-  ImportTally,
-} from '../history-store.js';
+import { type NewestFirstScan, serviceKey, targetOf } from '../bookkeeping.js';
+import type { HistoryRecord, HistoryStore, HistoryTarget, ImportTally } from '../history-store.js';
 import { serialiseRecord } from '../parse-record.js';
-import { invalidateRecord, pinRecord, unpinService, type BookkeepingStore } from '../store-bookkeeping.js';
+import { LogHistoryStore } from '../store-bookkeeping.js';
 import { BranchReader } from './branch-reader.js';
-import { filesOldestFirst, findPin, scanNewestFirst } from './branch-scan.js';
+import { filesOldestFirst, findPin, scanNewestFirst as scanBranchNewestFirst } from './branch-scan.js';
 import { BranchWriter, type PrepareLines } from './branch-writer.js';
 import type { GitContext } from './git-command.js';
 import type { GitHistoryUrl } from './git-history-url.js';
@@ -59,25 +47,21 @@ interface Branch {
 }
 
 /** A history kept on a branch of a git remote. */
-export class GitHistoryStore implements HistoryStore {
+export class GitHistoryStore extends LogHistoryStore implements HistoryStore {
   readonly location: string;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private branch: Promise<Branch> | undefined;
   /** Writes run one at a time; appends queued behind one go out as one commit. */
   private writes: Promise<unknown> = Promise.resolve();
   private queued: { line: string; resolve: () => void; reject: (error: Error) => void }[] = [];
-  private readonly bookkeeping: BookkeepingStore;
-
   constructor(private readonly options: GitHistoryStoreOptions) {
+    super();
     this.location = options.url.shown;
     this.clock = options.clock ?? systemClock;
-    this.bookkeeping = {
-      location: this.location,
-      clock: this.clock,
-      get: (id) => this.get(id),
-      append: (record) => this.append(record),
-      newestPin: async (service) => (await findPin(await this.reader(), service))?.target,
-    };
+  }
+
+  async newestPin(service: HistoryTarget): Promise<string | undefined> {
+    return (await findPin(await this.reader(), service))?.target;
   }
 
   async append(record: HistoryRecord): Promise<void> {
@@ -86,30 +70,6 @@ export class GitHistoryStore implements HistoryStore {
       this.queued.push({ line, resolve, reject });
       if (this.queued.length === 1) void this.exclusive(() => this.flushQueued());
     });
-  }
-
-  query(query: HistoryQuery): Promise<HistoryRecord[]> {
-    return queryNewestFirst(
-      query,
-      () => this.readAll(),
-      (visit) => this.scanNewestFirst(visit),
-    );
-  }
-
-  get(id: string): Promise<HistoryRecord | undefined> {
-    return getNewestFirst((visit) => this.scanNewestFirst(visit), id);
-  }
-
-  invalidate(id: string, reason?: string): Promise<HistoryRecord> {
-    return invalidateRecord(this.bookkeeping, id, reason);
-  }
-
-  pin(id: string, reason?: string): Promise<HistoryRecord> {
-    return pinRecord(this.bookkeeping, id, reason);
-  }
-
-  unpin(service: HistoryTarget, reason?: string): Promise<HistoryRecord | undefined> {
-    return unpinService(this.bookkeeping, service, reason);
   }
 
   async pinned(service: HistoryTarget): Promise<HistoryRecord | undefined> {
@@ -227,13 +187,11 @@ export class GitHistoryStore implements HistoryStore {
     }
   }
 
-  /** Reads records newest first, replaying bookkeeping as it goes, until `visit` returns true. */
-  private async scanNewestFirst(visit: Parameters<NewestFirstScan>[0]): Promise<void> {
-    await scanNewestFirst(await this.reader(), visit);
+  protected async scanNewestFirst(visit: Parameters<NewestFirstScan>[0]): Promise<void> {
+    await scanBranchNewestFirst(await this.reader(), visit);
   }
 
-  /** Every record in append order, bookkeeping included. */
-  private async readAll(): Promise<HistoryRecord[]> {
+  protected async readAll(): Promise<HistoryRecord[]> {
     const records: HistoryRecord[] = [];
     for await (const file of filesOldestFirst(await this.reader())) records.push(...file.records);
     return records;
