@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from './support/action-runner.js';
 import { findFreePort } from './support/free-port.js';
+import { GATE_SLO } from './support/gate-project.js';
 import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
 import {
   startGitHubApiStandIn,
@@ -23,18 +24,6 @@ const RUN_URL = 'https://github.com/shop/carts/actions/runs/812';
 const COMMENTS = '/repos/shop/carts/issues/1/comments';
 const TOKENS = [GITHUB_TOKEN, DT_TOKEN, PROMETHEUS_TOKEN];
 
-const SLO = [
-  'spec_version: "1.0"',
-  'objectives:',
-  '  - sli: response_time_p95',
-  '    pass: [{criteria: ["<500"]}]',
-  '    warning: [{criteria: ["<=800"]}]',
-  '  - sli: error_rate',
-  '    pass: [{criteria: ["<=1"]}]',
-  'total_score: {pass: "90%", warning: "50%"}',
-  '',
-].join('\n');
-
 /** A workspace: .ci-connect with project shop, stage hardening, service carts, and a values file. */
 function workspace(values: Record<string, number | null>, shipyard?: string): string {
   const root = mkdtempSync(path.join(tmpdir(), 'ci-connect-action-'));
@@ -43,7 +32,7 @@ function workspace(values: Record<string, number | null>, shipyard?: string): st
     path.join(root, '.ci-connect/ci-connect.yaml'),
     'project: shop\ndefaults:\n  stage: hardening\n',
   );
-  writeFileSync(path.join(root, '.ci-connect/base/carts/slo.yaml'), SLO);
+  writeFileSync(path.join(root, '.ci-connect/base/carts/slo.yaml'), GATE_SLO);
   if (shipyard !== undefined) writeFileSync(path.join(root, '.ci-connect/shipyard.yaml'), shipyard);
   writeFileSync(path.join(root, 'values.json'), JSON.stringify(values));
   return root;
@@ -355,7 +344,7 @@ describe('the verdict, as GitHub shows it', () => {
 
   it("reads the CLI's env vars for empty inputs, and puts a config file's warning on its line", async () => {
     const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
-    writeFileSync(path.join(root, '.ci-connect/base/carts/slo.yaml'), `${SLO}colour: red\n`);
+    writeFileSync(path.join(root, '.ci-connect/base/carts/slo.yaml'), `${GATE_SLO}colour: red\n`);
     const run = await runAction({
       workspace: root,
       inputs: { values: 'values.json' },
@@ -427,7 +416,7 @@ describe('the verdict, as GitHub shows it', () => {
   it("an error's hint names the input, not the CLI's flag", async () => {
     const root = workspace({ response_time_p95: 300, error_rate: 0.5 });
     mkdirSync(path.join(root, '.ci-connect/base/orders'));
-    writeFileSync(path.join(root, '.ci-connect/base/orders/slo.yaml'), SLO);
+    writeFileSync(path.join(root, '.ci-connect/base/orders/slo.yaml'), GATE_SLO);
     const run = await runAction({ workspace: root, inputs: { values: 'values.json' } });
     expect(run.exitCode).toBe(2);
     expect(run.annotations).toEqual([

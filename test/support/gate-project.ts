@@ -12,26 +12,26 @@ export const GATE_VALUES = {
   fail: { response_time_p95: 2000, error_rate: 9 },
 } as const;
 
+/** The SLO: p95 < 500 passes, <= 800 warns; error rate <= 1 %; 90 % passes, 50 % warns. */
+export const GATE_SLO = [
+  'spec_version: "1.0"',
+  'objectives:',
+  '  - sli: response_time_p95',
+  '    pass: [{criteria: ["<500"]}]',
+  '    warning: [{criteria: ["<=800"]}]',
+  '  - sli: error_rate',
+  '    pass: [{criteria: ["<=1"]}]',
+  'total_score: {pass: "90%", warning: "50%"}',
+  '',
+].join('\n');
+
 /** Creates the project; returns its directory. */
 export function createGateProject(prefix = 'ci-connect-gate-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const config = path.join(dir, '.ci-connect');
   mkdirSync(path.join(config, 'base/carts'), { recursive: true });
   writeFileSync(path.join(config, 'ci-connect.yaml'), 'project: shop\ndefaults:\n  stage: hardening\n');
-  writeFileSync(
-    path.join(config, 'base/carts/slo.yaml'),
-    [
-      'spec_version: "1.0"',
-      'objectives:',
-      '  - sli: response_time_p95',
-      '    pass: [{criteria: ["<500"]}]',
-      '    warning: [{criteria: ["<=800"]}]',
-      '  - sli: error_rate',
-      '    pass: [{criteria: ["<=1"]}]',
-      'total_score: {pass: "90%", warning: "50%"}',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(path.join(config, 'base/carts/slo.yaml'), GATE_SLO);
   writeFileSync(
     path.join(config, 'shipyard.yaml'),
     [
