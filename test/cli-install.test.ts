@@ -139,7 +139,16 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
     const dist = path.join(cli.prefix, 'node_modules/ci-connect/dist');
     const bundle = readFileSync(path.join(dist, 'ci-connect.cjs'), 'utf8');
     const imported = [...bundle.matchAll(/__impt\("(\.\/[^"]+)"\)/g)].map((match) => match[1]);
-    expect([...new Set(imported)].sort()).toEqual(['./vendor/axios.mjs', './vendor/listr2.mjs']);
+    expect([...new Set(imported)].sort()).toEqual([
+      './vendor/axios.mjs',
+      './vendor/gitbeaker-rest.mjs',
+      './vendor/listr2.mjs',
+    ]);
+    // The vendored gitbeaker has the resource core's GitLab merge request note is written with.
+    const gitbeaker = (await import(
+      pathToFileURL(path.join(dist, 'vendor/gitbeaker-rest.mjs')).href
+    )) as Record<string, unknown>;
+    expect(typeof gitbeaker.MergeRequestNotes).toBe('function');
     const axios = (await import(pathToFileURL(path.join(dist, 'vendor/axios.mjs')).href)) as Record<
       string,
       unknown
@@ -186,6 +195,7 @@ describeWithReal(npm, 'the packed CLI, installed with the registry out of reach'
       'dist/bundle-loader.js',
       'dist/ci-connect.cjs',
       'dist/vendor/axios.mjs',
+      'dist/vendor/gitbeaker-rest.mjs',
       'dist/vendor/listr2.mjs',
       'package.json',
     ]);
