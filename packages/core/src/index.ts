@@ -201,7 +201,7 @@ export type {
 } from './events/index.js';
 
 // Reports: Markdown, JUnit and the files an evaluation writes, and the numbers as the table shows them.
-export { renderMarkdownSummary } from './report/markdown.js';
+export { escapeCell, renderMarkdownSummary } from './report/markdown.js';
 export { renderMarkdownHeatmap, MARKDOWN_HEATMAP_COLUMNS } from './report/markdown-heatmap.js';
 export { reviewCommentBody, stickyMarker, MAX_COMMENT_LENGTH } from './review-comments/comment-body.js';
 export { upsertPullRequestComment } from './review-comments/github-pull-request.js';

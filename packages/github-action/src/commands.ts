@@ -4,6 +4,7 @@
  */
 
 import {
+  escapeCell,
   evaluate,
   promoteRelease,
   sendEvent,
@@ -221,8 +222,4 @@ function requireStage(inputs: ActionInputs): string {
 
 function gateName(evaluation: EvaluationRecord): string {
   return `${evaluation.project}/${evaluation.stage}/${evaluation.service}${evaluation.version ? ` ${evaluation.version}` : ''}`;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

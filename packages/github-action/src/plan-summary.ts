@@ -4,7 +4,7 @@
  * task with the files it would read and the commands it would run, and what runs if it fails.
  */
 
-import type { PromotePlan, StagePlan } from '@ci-connect/core';
+import { escapeCell, type PromotePlan, type StagePlan } from '@ci-connect/core';
 
 /** The plan's headline and Markdown; `refused` when the real run would stop at triggeredOn (exit 2). */
 export interface PlanSummary {
@@ -42,18 +42,14 @@ function taskTable(tasks: StagePlan['tasks']): string {
   const rows = tasks.map((t) => {
     const files = t.files.map((f) => code(f));
     const commands = t.commands.map((c) => code(c.join(' ')));
-    return `| ${t.task} | ${t.runner} | ${cell(t.description)} | ${[...files, ...commands].join('<br>')} |`;
+    return `| ${t.task} | ${t.runner} | ${escapeCell(t.description)} | ${[...files, ...commands].join('<br>')} |`;
   });
   return ['| task | runner | what it would do | files and commands |', '|---|---|---|---|', ...rows].join(
     '\n',
   );
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 /** A code span in a table cell: backticks and pipes would end it. */
 function code(text: string): string {
-  return `\`${cell(text).replace(/`/g, "'")}\``;
+  return `\`${escapeCell(text).replace(/`/g, "'")}\``;
 }

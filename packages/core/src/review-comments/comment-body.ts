@@ -21,6 +21,11 @@ export function stickyMarker(evaluation: Pick<EvaluationRecord, 'project' | 'sta
   return `<!-- ci-connect:gate ${key} -->`;
 }
 
+/** True when a comment's text is the sticky comment `marker` names (leading blank lines allowed). */
+export function isStickyComment(text: string, marker: string): boolean {
+  return text.trimStart().startsWith(marker);
+}
+
 /**
  * The comment for `evaluation`. `recent`: earlier evaluations of the same gate (any order, the
  * evaluation itself may be among them); the heatmap shows them when there are any. Bounded by

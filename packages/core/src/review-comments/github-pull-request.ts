@@ -12,6 +12,7 @@ import { ConfigError } from '../errors.js';
 import type { Logger } from '../environment.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
 import type { Redactor } from '../redaction/redaction.js';
+import { isStickyComment } from './comment-body.js';
 
 /** The pull request to comment on, and the token to do it with. */
 export interface GitHubPullRequest {
@@ -114,8 +115,7 @@ async function findMarkedComment(
     if (!Array.isArray(response.data)) throw unexpectedAnswer(url, deps.redactor);
     for (const comment of response.data as unknown[]) {
       const id = commentId(comment);
-      if (id !== undefined && commentText(comment).trimStart().startsWith(marker))
-        return { kind: 'found', id };
+      if (id !== undefined && isStickyComment(commentText(comment), marker)) return { kind: 'found', id };
     }
     url = nextPage(response.headers['link'], api);
   }

@@ -12,6 +12,7 @@ import { ConfigError, ExternalSystemError } from '../errors.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { GitLabRefusal, httpRequesterFn } from './gitlab-requester.js';
+import { isStickyComment } from './comment-body.js';
 
 /** Which merge request, on which GitLab, with which token. */
 export interface GitLabMergeRequestTarget {
@@ -70,7 +71,7 @@ export async function upsertMergeRequestNote(
     })) as unknown as NoteSchema[];
     // Ours starts with the marker: a reply quoting it (`> <!-- ... -->`) is someone else's note,
     // which the token could not edit (403 on every later run), and a system note is GitLab's.
-    const ours = existing.find((note) => note.system !== true && note.body.trimStart().startsWith(marker));
+    const ours = existing.find((note) => note.system !== true && isStickyComment(note.body, marker));
     if (ours !== undefined) {
       try {
         const edited = (await notes.edit(projectId, iid, ours.id, { body })) as unknown as NoteSchema;
