@@ -219,6 +219,27 @@ describeWithReal(git, 'git: history store failures', () => {
     expect(JSON.stringify(logger.lines)).not.toContain(TOKEN);
   });
 
+  it('counts a push whose answer was lost as written once the remote has the commit, and is exit 3 when it has not', async () => {
+    setUp();
+    // The remote takes the push and its answer never comes back: the record is there, once, and
+    // the job says so (exit 3 would have the job run again and record the same result twice).
+    const landed = await serve({ stallPush: 'apply-then-stall' });
+    const { store } = open(`git:${BRANCH}@${landed.url}remote.git`, job, { networkTimeoutMs: 1500 });
+    await store.append(sampleEvaluation('a'));
+    const reader = openGitStore(`git:${BRANCH}@${landed.url}remote.git`, job, world.env);
+    cleanUp.push(() => reader.close());
+    expect((await reader.query({})).map((record) => record.id)).toEqual(['a']);
+
+    // The push never reached the branch: a timeout, exit 3, and nothing recorded.
+    const lost = await serve({ stallPush: 'stall' });
+    const second = open(`git:${BRANCH}@${lost.url}remote.git`, job, { networkTimeoutMs: 1500 });
+    const error = await failure(second.store.append(sampleEvaluation('b')), 3);
+    expect(error.message).toContain('timed out');
+    const after = openGitStore(`git:${BRANCH}@${landed.url}remote.git`, job, world.env);
+    cleanUp.push(() => after.close());
+    expect((await after.query({})).map((record) => record.id)).toEqual(['a']);
+  });
+
   it('is exit 2 when the remote declines the push (a protected branch, a hook)', async () => {
     setUp();
     const hook = path.join(world.remote, 'hooks', 'pre-receive');
@@ -249,7 +270,11 @@ describeWithReal(git, 'git: history store failures', () => {
     expect(error.hint).toContain('install git (2.31 or newer)');
   });
 
-  async function serve(options: { authorization?: string; refusePush?: boolean }): Promise<GitHttpServer> {
+  async function serve(options: {
+    authorization?: string;
+    refusePush?: boolean;
+    stallPush?: 'apply-then-stall' | 'stall';
+  }): Promise<GitHttpServer> {
     const server = await startGitHttpServer({ projectRoot: world.root, env: world.env, ...options });
     cleanUp.push(() => server.close());
     return server;

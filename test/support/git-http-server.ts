@@ -20,6 +20,11 @@ export interface GitHttpServerOptions {
   authorization?: string;
   /** Answer pushes with 403, as GitHub does for a token that may only read. */
   refusePush?: boolean;
+  /**
+   * Pushes: `apply-then-stall` updates the branch and never answers (the answer lost on the
+   * way back); `stall` neither updates nor answers. The connection stays open until close().
+   */
+  stallPush?: 'apply-then-stall' | 'stall';
 }
 
 /** Starts the server. */
@@ -33,6 +38,15 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     }
     if (options.refusePush === true && (req.url ?? '').includes('git-receive-pack')) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Permission to shop/app.git denied to bot.\n');
+      return;
+    }
+    if (
+      options.stallPush !== undefined &&
+      (req.url ?? '').includes('git-receive-pack') &&
+      req.method === 'POST'
+    ) {
+      if (options.stallPush === 'apply-then-stall') serveWithBackend(req, undefined, options);
+      else req.resume();
       return;
     }
     serveWithBackend(req, res, options);
@@ -50,7 +64,12 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
   };
 }
 
-function serveWithBackend(req: IncomingMessage, res: ServerResponse, options: GitHttpServerOptions): void {
+/** Runs git's http-backend for the request; its answer goes to `res`, or nowhere when there is none. */
+function serveWithBackend(
+  req: IncomingMessage,
+  res: ServerResponse | undefined,
+  options: GitHttpServerOptions,
+): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const backend = spawn('git', ['http-backend'], {
     env: {
@@ -69,6 +88,10 @@ function serveWithBackend(req: IncomingMessage, res: ServerResponse, options: Gi
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   req.pipe(backend.stdin);
+  if (res === undefined) {
+    backend.stdout.resume();
+    return;
+  }
   let head = Buffer.alloc(0);
   let headersSent = false;
   backend.stdout.on('data', (chunk: Buffer) => {

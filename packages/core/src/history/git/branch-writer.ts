@@ -210,7 +210,24 @@ export class BranchWriter {
     );
     if (output.exitCode === 0) return true;
     if (classifyGitFailure(output) === 'race') return false;
+    // A push that timed out may have landed (the remote updated the branch, its answer was lost):
+    // reported as a failure, the job would be run again and record the same result twice.
+    if (output.timedOut && options.length === 0 && (await this.remoteTipIs(commit))) {
+      this.options.logger.debug(
+        `${this.repository.place.location}: the push timed out, but the remote's ${this.repository.place.branch} is the commit it pushed`,
+      );
+      return true;
+    }
     throw gitFailureError(output, 'push', this.repository.place);
+  }
+
+  /** True when the remote's branch is `commit` now; false when it is not, or cannot be asked. */
+  private async remoteTipIs(commit: string): Promise<boolean> {
+    const output = await this.repository.run(
+      ['ls-remote', REMOTE, `refs/heads/${this.repository.place.branch}`],
+      { timeoutMs: this.repository.networkTimeoutMs },
+    );
+    return output.exitCode === 0 && output.stdout.split('\t')[0]?.trim() === commit;
   }
 }
 
