@@ -69,6 +69,30 @@ describeWithReal(postgresql, 'postgres:// history store', (found) => {
     }
   });
 
+  it('exports one snapshot: records written while the export runs are not in it, and nothing is skipped', async () => {
+    const name = await server.createDatabase();
+    const store = open(server.url(name, { password: CI_PASSWORD }));
+    const writer = open(server.url(name, { password: CI_PASSWORD }));
+    try {
+      // More than one page (1000 rows), so that the export reads on after the writes.
+      await store.import(Array.from({ length: 1500 }, (_, i) => sampleEvaluation(`before-${i}`)));
+      const exported: string[] = [];
+      for await (const record of store.entries()) {
+        exported.push(record.id);
+        if (exported.length === 1) await writer.append(sampleEvaluation('during'));
+      }
+      expect(exported).toHaveLength(1500);
+      expect(exported).not.toContain('during');
+      expect(new Set(exported).size).toBe(1500);
+      // A reader that stops early ends its transaction: the connection is usable afterwards.
+      for await (const record of store.entries()) if (record.id !== '') break;
+      expect(await store.get('during')).toMatchObject({ id: 'during' });
+    } finally {
+      await store.close();
+      await writer.close();
+    }
+  });
+
   it('answers a baseline query through the indexes, newest first, whatever the history holds', async () => {
     const name = await server.createDatabase();
     const store = open(server.url(name, { password: CI_PASSWORD }));

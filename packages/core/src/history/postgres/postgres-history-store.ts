@@ -125,18 +125,34 @@ export class PostgresHistoryStore implements HistoryStore {
     return findPinned(this.bookkeeping, service);
   }
 
+  /**
+   * Every record, oldest first, as one snapshot (a read-only REPEATABLE READ transaction): pages
+   * read apart would miss the rows of an import that took lower `seq` numbers and committed
+   * after the export had read past them, and would mix records from before and after it.
+   */
   async *entries(): AsyncIterable<HistoryRecord> {
-    let after = '0';
-    for (;;) {
-      const rows = await this.run(
-        async (pool) => (await pool.query<ReadRow>(selectEntries(after, BATCH))).rows,
-      );
-      for (const row of rows) {
-        const record = this.readRow(row);
-        if (record !== undefined) yield record;
+    const client = await this.run((pool) => pool.connect());
+    let finished = false;
+    try {
+      await this.guarded(() => client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
+      let after = '0';
+      for (;;) {
+        const rows = await this.guarded(
+          async () => (await client.query<ReadRow>(selectEntries(after, BATCH))).rows,
+        );
+        for (const row of rows) {
+          const record = this.readRow(row);
+          if (record !== undefined) yield record;
+        }
+        if (rows.length < BATCH) break;
+        after = rows.at(-1)?.seq ?? after;
       }
-      if (rows.length < BATCH) return;
-      after = rows.at(-1)?.seq ?? after;
+      await this.guarded(() => client.query('COMMIT'));
+      finished = true;
+    } finally {
+      // A reader that stopped early (or a failure) leaves the transaction open: end it.
+      if (!finished) await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
     }
   }
 
@@ -200,8 +216,13 @@ export class PostgresHistoryStore implements HistoryStore {
 
   /** Runs `work` with a ready pool; every failure becomes a ci-connect error, redacted. */
   private async run<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
+    return this.guarded(async () => work(await this.readyPool()));
+  }
+
+  /** Runs `work`; every failure becomes a ci-connect error, redacted. */
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await work(await this.readyPool());
+      return await work();
     } catch (error) {
       throw toPostgresHistoryError(error, this.settings, this.redactor);
     }
