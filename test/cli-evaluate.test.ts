@@ -253,6 +253,61 @@ describe('evaluate on the demo project', () => {
   });
 });
 
+describe('OR-ed pass alternatives and AND-ed criteria', () => {
+  it('look different in the table, summary.md, junit.xml and the HTML report; --json says which list each target came from', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'slo.yaml'),
+      [
+        'spec_version: "1.0"',
+        'comparison: {compare_with: single_result, include_result_with_score: all, aggregate_function: avg}',
+        'objectives:',
+        '  - sli: response_time_p95',
+        '    pass:',
+        '      - criteria: ["<=+10%", "<600"]',
+        '      - criteria: ["<550"]',
+        '    warning:',
+        '      - criteria: ["<=800", "<=+50%"]',
+        'total_score: {pass: "90%", warning: "50%"}',
+        '',
+      ].join('\n'),
+    );
+    const evaluate = async (value: number, extra: string[]) => {
+      writeFileSync(path.join(dir, 'values.json'), JSON.stringify({ response_time_p95: value }));
+      const args = ['evaluate', '--slo', 'slo.yaml', '--values', 'values.json', '--history', 'file:h.jsonl'];
+      return runCli([...args, ...extra], { cwd: dir });
+    };
+    expect((await evaluate(500, ['--json'])).exitCode).toBe(0); // the baseline: 500
+    const run = await evaluate(620, ['--report-dir', 'reports']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const pass = '(✗ <=+10% (550) and ✗ <600) or ✗ <550';
+    const warning = '<=800 and <=+50% (750)';
+    const row = run.stdout.split('\n').find((line) => line.startsWith('WARNING'));
+    expect(row).toMatch(/^WARNING +response_time_p95 +620 +(.*)$/);
+    expect(row).toContain(`${pass}  ${warning}`);
+    expect(readFileSync(path.join(dir, 'reports/summary.md'), 'utf8')).toContain(`| ${pass} | ${warning} |`);
+    const xml = (text: string) => text.replaceAll('<', '&lt;');
+    expect(readFileSync(path.join(dir, 'reports/junit.xml'), 'utf8')).toContain(
+      `pass: ${xml(pass)}; warning: ${xml(warning)}`,
+    );
+    expect(readFileSync(path.join(dir, 'reports/index.html'), 'utf8')).toContain(
+      `pass ${xml(pass.replaceAll('✗ ', ''))} · warning ${xml(warning)}`, // violations are in the cells
+    );
+    const recorded = JSON.parse(readFileSync(path.join(dir, 'reports/evaluation.json'), 'utf8')) as {
+      objectives: { passTargets: unknown[]; warningTargets: unknown[] }[];
+    };
+    expect(recorded.objectives[0]!.passTargets).toEqual([
+      { criteria: '<=+10%', targetValue: 550, violated: true, alternative: 0 },
+      { criteria: '<600', targetValue: 600, violated: true, alternative: 0 },
+      { criteria: '<550', targetValue: 550, violated: true, alternative: 1 },
+    ]);
+    expect(recorded.objectives[0]!.warningTargets).toEqual([
+      { criteria: '<=800', targetValue: 800, violated: false, alternative: 0 },
+      { criteria: '<=+50%', targetValue: 750, violated: false, alternative: 0 },
+    ]);
+  });
+});
+
 describe('exit codes', () => {
   it.each([
     [{ response_time_p95: 300, error_rate: 0.5 }, [], 0, 'pass'],

@@ -98,6 +98,22 @@ describe('history rescore', () => {
     expect(digest()).toBe(before);
   });
 
+  it("shows the new SLO's OR-ed alternatives and AND-ed criteria apart", async () => {
+    const slow = await evaluate(550);
+    writeFileSync(
+      path.join(dir, 'either.yaml'),
+      'objectives:\n  - sli: rt\n    pass:\n      - criteria: ["<=500", ">=100"]\n      - criteria: ["<=520"]\n' +
+        'total_score: {pass: "90%"}\n',
+    );
+    const run = await cli(['history', 'rescore', '--slo', 'either.yaml', '--service', 'carts']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `\\n${slow}\\s+\\S+Z[^\\n]+\\n    rt 550: pass → fail \\(\\(✗ <=500 and >=100\\) or ✗ <=520\\)\\n`,
+      ),
+    );
+  });
+
   it('exits 1 with --fail-on-flip when the criteria flip a verdict, 0 when none does or only an unrecorded SLI does', async () => {
     await evaluate(450);
     await evaluate(550);

@@ -113,6 +113,30 @@ describe('history export and import between stores', () => {
     expect(readFileSync(path.join(dir, 'piped.jsonl'), 'utf8')).toBe(exported.stdout);
   });
 
+  it('keeps which criteria list each target came from, and refuses a malformed one naming file:line', async () => {
+    writeFileSync(
+      path.join(dir, 'slo.yaml'),
+      'objectives:\n  - sli: rt\n    pass:\n      - criteria: ["<300", ">=10"]\n      - criteria: ["<200"]\n' +
+        'total_score: {pass: "90%"}\n',
+    );
+    const { id } = await evaluate({ rt: 250 });
+    const exported = ok(await cli(['history', 'export'])).stdout;
+    ok(await cli(['history', 'import', '-'], 'file:moved.jsonl', exported));
+    const shown = ok(await cli(['history', 'show', id], 'file:moved.jsonl')).stdout;
+    expect(shown).toMatch(/\nPASS +rt +250 +\(<300 and >=10\) or ✗ <200 +—\n/);
+
+    const record = JSON.parse(exported) as { objectives: { passTargets: { alternative?: unknown }[] }[] };
+    expect(record.objectives[0]!.passTargets.map((t) => t.alternative)).toEqual([0, 0, 1]);
+    record.objectives[0]!.passTargets[2]!.alternative = 'second';
+    writeFileSync(path.join(dir, 'edited.jsonl'), `${JSON.stringify(record)}\n`);
+    const run = await cli(['history', 'import', 'edited.jsonl'], 'file:other.jsonl');
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      'edited.jsonl:1:1: objectives[0].passTargets[2].alternative is the string "second"; it must be a whole number from 0',
+    );
+    expect(existsSync(path.join(dir, 'other.jsonl'))).toBe(false);
+  });
+
   it('refuses input with bad lines, naming file:line, and imports nothing', async () => {
     const good = readFileSync(STAGING, 'utf8');
     const event = (JSON.parse(good) as { events: object[] }).events[0]!;
@@ -189,6 +213,8 @@ describe('leaving Keptn: its evaluations keep being the baseline', () => {
     );
     const shown = ok(await cli(['history', 'show', '1500b971-bfc3-4e20-8dc1-a624e0faf963']));
     expect(shown.stdout).toMatch(/PASS\s+go_routines\s+88\s+<=100\s+8\s+\+80 \(\+1000%\)/);
+    // Keptn's events do not say which criteria list a target came from: a plain list, as before.
+    expect(shown.stdout).toMatch(/FAIL\s+request_throughput\s+18\.42\s+✗ <=\+100% \(0\), >=-80% \(0\)\s/);
 
     // Keptn's go_routines was 88 in its newest staging evaluation: 90 is within +10%.
     const next = await gateAfterKeptn();

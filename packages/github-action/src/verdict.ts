@@ -83,9 +83,11 @@ function notPassed(evaluation: EvaluationRecord | undefined): string {
     const matching = evaluation?.objectives.filter((o) => o.status === status) ?? [];
     if (matching.length === 0) return [];
     const listed = matching.map((o) => {
+      // The criteria that did not hold, as a plain list: a subset of an objective's alternatives
+      // has no "and"/"or" structure of its own, so each target's `alternative` is left out.
       const violated = [...o.passTargets, ...o.warningTargets]
         .filter((t) => t.violated)
-        .map((t) => ({ ...t, violated: false }));
+        .map(({ alternative: _structure, ...t }) => ({ ...t, violated: false }));
       const value = o.value === null ? 'no data' : String(o.value);
       return `${objectiveName(o)} = ${value}${violated.length === 0 ? '' : ` (violated: ${formatTargets(violated)})`}`;
     });

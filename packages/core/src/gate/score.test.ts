@@ -111,6 +111,41 @@ describe('objective status', () => {
     expect(statusOf(or, 700, [100])).toBe('fail');
   });
 
+  it('records which criteria list (alternative) each pass and warning target came from', () => {
+    const out = scoreEvaluation({
+      slo: makeSlo([
+        { sli: 'x', pass: [['<=+10%', '<600'], ['<650']], warning: [['<=800'], ['<=+50%', '<900']] },
+      ]),
+      values: [v('x', 620)],
+      baseline: [previous({ x: 500 })],
+    });
+    const pick = (t: { criteria: string; violated: boolean; alternative?: number }) => [
+      t.alternative,
+      t.criteria,
+      t.violated,
+    ];
+    expect(out.objectives[0]!.status).toBe('pass');
+    expect(out.objectives[0]!.passTargets.map(pick)).toEqual([
+      [0, '<=+10%', true],
+      [0, '<600', true],
+      [1, '<650', false],
+    ]);
+    expect(out.objectives[0]!.warningTargets.map(pick)).toEqual([
+      [0, '<=800', false],
+      [1, '<=+50%', false],
+      [1, '<900', false],
+    ]);
+  });
+
+  it('records the alternatives of an objective whose SLI has no value too', () => {
+    const out = scoreEvaluation({
+      slo: makeSlo([{ sli: 'x', pass: [['<1'], ['<2', '<3']] }]),
+      values: [noData('x')],
+      baseline: [],
+    });
+    expect(out.objectives[0]!.passTargets.map((t) => t.alternative)).toEqual([0, 1, 1]);
+  });
+
   it('gives a warning when pass fails and a warning entry holds', () => {
     const spec = { sli: 'x', pass: [['<600']], warning: [['<=800']] };
     expect(statusOf(spec, 500)).toBe('pass');
@@ -146,8 +181,8 @@ describe('baseline', () => {
       message: expect.stringContaining('no baseline'),
     });
     expect(out.objectives[0]!.passTargets).toEqual([
-      { criteria: '<=+10%', targetValue: null, violated: false },
-      { criteria: '<600', targetValue: 600, violated: false },
+      { criteria: '<=+10%', targetValue: null, violated: false, alternative: 0 },
+      { criteria: '<600', targetValue: 600, violated: false, alternative: 0 },
     ]);
   });
 
@@ -302,7 +337,9 @@ describe('missing values', () => {
       ['fail', 'no data: query returned nothing'],
       ['fail', 'error: HTTP 500'],
     ]);
-    expect(out.objectives[0]!.passTargets).toEqual([{ criteria: '<10', targetValue: 10, violated: true }]);
+    expect(out.objectives[0]!.passTargets).toEqual([
+      { criteria: '<10', targetValue: 10, violated: true, alternative: 0 },
+    ]);
   });
 
   it('fails an objective whose SLI no provider delivered', () => {

@@ -121,7 +121,7 @@ function evaluateAlternatives(
   baseline: number | null,
 ): AlternativesOutcome {
   const outcome: AlternativesOutcome = { met: false, targets: [], missingBaseline: false };
-  for (const criteria of entries) {
+  for (const [alternative, criteria] of entries.entries()) {
     let all = true;
     for (const criterion of criteria) {
       const target = targetValueOf(criterion, baseline);
@@ -129,7 +129,7 @@ function evaluateAlternatives(
       const violated = target === null ? false : !compare(value, criterion.operator, target);
       if (target === null) outcome.missingBaseline = true;
       all &&= !violated;
-      outcome.targets.push({ criteria: criterion.raw, targetValue: target, violated });
+      outcome.targets.push({ criteria: criterion.raw, targetValue: target, violated, alternative });
     }
     outcome.met ||= all;
   }
@@ -149,8 +149,13 @@ function hintOf(value: SliValue): string {
 }
 
 function unevaluatedTargets(entries: readonly CriteriaSet[], baseline: number | null): TargetResult[] {
-  return entries.flatMap((criteria) =>
-    criteria.map((c) => ({ criteria: c.raw, targetValue: targetValueOf(c, baseline), violated: true })),
+  return entries.flatMap((criteria, alternative) =>
+    criteria.map((c) => ({
+      criteria: c.raw,
+      targetValue: targetValueOf(c, baseline),
+      violated: true,
+      alternative,
+    })),
   );
 }
 

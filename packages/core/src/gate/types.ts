@@ -70,6 +70,12 @@ export interface TargetResult {
   /** The threshold the value was compared with; null when relative and there is no baseline. */
   targetValue: number | null;
   violated: boolean;
+  /**
+   * The 0-based index of the `criteria` list (in `pass` or `warning`) this target came from:
+   * targets with the same index must all hold (AND), different indexes are alternatives (OR).
+   * Absent in records written before it existed and in imported Keptn evaluations.
+   */
+  alternative?: number;
 }
 
 export interface ObjectiveResult {

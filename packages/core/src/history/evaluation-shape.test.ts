@@ -11,6 +11,7 @@ function evaluationWith(fields: Record<string, unknown>): HistoryRecord {
 }
 
 const objective = sampleEvaluation('e1').objectives[0];
+const target = { criteria: '<600', targetValue: 600, violated: false };
 
 describe('findEvaluationShapeProblem', () => {
   it.each<[string, Record<string, unknown>]>([
@@ -20,6 +21,24 @@ describe('findEvaluationShapeProblem', () => {
     ['no invalidated field', { invalidated: undefined }],
     ['invalidated: true', { invalidated: true }],
     ['a negative score', { score: -1 }],
+    [
+      'targets with the criteria list they came from',
+      {
+        objectives: [
+          {
+            ...objective,
+            passTargets: [
+              { ...target, alternative: 0 },
+              { ...target, alternative: 1 },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'targets without alternative (older records, Keptn imports)',
+      { objectives: [{ ...objective, passTargets: [target] }] },
+    ],
   ])('accepts %s', (_name, fields) => {
     expect(findEvaluationShapeProblem(evaluationWith(fields))).toBeUndefined();
   });
@@ -48,6 +67,31 @@ describe('findEvaluationShapeProblem', () => {
       'a missing value',
       { objectives: [{ ...objective, value: undefined }] },
       'objectives[0].value is missing',
+    ],
+    [
+      'passTargets that are no list',
+      { objectives: [{ ...objective, passTargets: {} }] },
+      'objectives[0].passTargets is an object; it must be an array',
+    ],
+    [
+      'a target that is no object',
+      { objectives: [{ ...objective, warningTargets: ['<600'] }] },
+      'objectives[0].warningTargets[0] is the string "<600"; it must be an object',
+    ],
+    [
+      'an alternative given as a string',
+      { objectives: [{ ...objective, passTargets: [target, { ...target, alternative: '1' }] }] },
+      'objectives[0].passTargets[1].alternative is the string "1"; it must be a whole number from 0',
+    ],
+    [
+      'a negative alternative',
+      { objectives: [{ ...objective, warningTargets: [{ ...target, alternative: -1 }] }] },
+      'objectives[0].warningTargets[0].alternative is -1; it must be a whole number from 0',
+    ],
+    [
+      'a fractional alternative',
+      { objectives: [{ ...objective, passTargets: [{ ...target, alternative: 0.5 }] }] },
+      'objectives[0].passTargets[0].alternative is 0.5',
     ],
     ['no project', { project: undefined }, 'project is missing; it must be a string'],
     ['a numeric stage', { stage: 7 }, 'stage is 7; it must be a string'],

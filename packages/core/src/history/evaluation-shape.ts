@@ -41,6 +41,31 @@ function findObjectivesProblem(objectives: unknown): string | undefined {
     if (objective.value !== null && !isFiniteNumber(objective.value)) {
       return mismatch(`${where}.value`, objective.value, 'a number or null');
     }
+    const targets =
+      findTargetsProblem(objective.passTargets, `${where}.passTargets`) ??
+      findTargetsProblem(objective.warningTargets, `${where}.warningTargets`);
+    if (targets !== undefined) return targets;
+  }
+  return undefined;
+}
+
+/**
+ * Targets are shown in every report; `alternative` (which criteria list a target came from) is
+ * optional, since records written before it and imported Keptn evaluations have none.
+ */
+function findTargetsProblem(targets: unknown, where: string): string | undefined {
+  if (targets === undefined) return undefined;
+  if (!Array.isArray(targets)) return mismatch(where, targets, 'an array');
+  for (const [index, target] of (targets as unknown[]).entries()) {
+    if (!isObject(target)) return mismatch(`${where}[${index}]`, target, 'an object');
+    const { alternative } = target;
+    if (alternative !== undefined && !(Number.isSafeInteger(alternative) && (alternative as number) >= 0)) {
+      return mismatch(
+        `${where}[${index}].alternative`,
+        alternative,
+        "a whole number from 0 (a criteria list's index)",
+      );
+    }
   }
   return undefined;
 }

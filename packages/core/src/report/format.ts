@@ -10,19 +10,41 @@ export function formatNumber(value: number | null): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-/** `<=+10% (528.11), <600`: relative criteria with the threshold they became; violated ones marked. */
+/**
+ * Targets for people: relative criteria with the threshold they became, violated ones marked.
+ * Criteria of one alternative are joined with "and", alternatives with "or" (parenthesised when
+ * one has several criteria): `(✗ <=+10% (528.11) and <600) or <=800`. Targets that do not all say
+ * which alternative they came from (records from before `alternative`, imported Keptn
+ * evaluations) are listed as they were: `<=+10% (528.11), <600`.
+ */
 export function formatTargets(targets: readonly TargetResult[]): string {
-  return targets
-    .map((t) => {
-      const relative = isRelative(t.criteria);
-      const threshold = !relative
-        ? ''
-        : t.targetValue === null
-          ? ' (no baseline)'
-          : ` (${formatNumber(t.targetValue)})`;
-      return `${t.violated ? '✗ ' : ''}${t.criteria}${threshold}`;
-    })
-    .join(', ');
+  const alternatives = groupByAlternative(targets);
+  if (alternatives === undefined) return targets.map(formatTarget).join(', ');
+  const texts = alternatives.map((criteria) => criteria.map(formatTarget).join(' and '));
+  if (texts.length === 1) return texts[0]!;
+  return texts.map((text, i) => (alternatives[i]!.length > 1 ? `(${text})` : text)).join(' or ');
+}
+
+/** The targets per alternative, in the order they first appear; undefined unless every target has one. */
+function groupByAlternative(targets: readonly TargetResult[]): TargetResult[][] | undefined {
+  const groups = new Map<number, TargetResult[]>();
+  for (const target of targets) {
+    const { alternative } = target;
+    if (alternative === undefined || !Number.isSafeInteger(alternative) || alternative < 0) return undefined;
+    const group = groups.get(alternative);
+    if (group === undefined) groups.set(alternative, [target]);
+    else group.push(target);
+  }
+  return [...groups.values()];
+}
+
+function formatTarget(target: TargetResult): string {
+  const threshold = !isRelative(target.criteria)
+    ? ''
+    : target.targetValue === null
+      ? ' (no baseline)'
+      : ` (${formatNumber(target.targetValue)})`;
+  return `${target.violated ? '✗ ' : ''}${target.criteria}${threshold}`;
 }
 
 function isRelative(criteria: string): boolean {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../errors.js';
 import { makeObjectiveResult } from '../test-support/records.js';
-import type { EvaluationRecord, ObjectiveResult } from '../gate/types.js';
+import type { EvaluationRecord, ObjectiveResult, TargetResult } from '../gate/types.js';
 import { formatDelta, formatNumber, formatTargets } from './format.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';
@@ -93,6 +93,39 @@ describe('formatting', () => {
     ).toBe('✗ <=+10% (528.11), <=+5% (no baseline)');
   });
 
+  const t = (criteria: string, alternative?: number, violated = false): TargetResult => ({
+    criteria,
+    targetValue: criteria === '<=+10%' ? 528.11 : Number(criteria.replace(/[<>=]/g, '')),
+    violated,
+    ...(alternative === undefined ? {} : { alternative }),
+  });
+  it.each<[string, TargetResult[], string]>([
+    ['one criterion', [t('<600', 0)], '<600'],
+    ['AND within one alternative', [t('<=+10%', 0), t('<600', 0)], '<=+10% (528.11) and <600'],
+    ['OR between alternatives', [t('<=+10%', 0), t('<600', 1)], '<=+10% (528.11) or <600'],
+    [
+      'an alternative of several criteria in parentheses',
+      [t('<=+10%', 0, true), t('<600', 0), t('<=800', 1, true)],
+      '(✗ <=+10% (528.11) and <600) or ✗ <=800',
+    ],
+    [
+      'every alternative of several criteria in parentheses',
+      [t('<1', 0), t('<2', 0), t('<3', 1), t('<4', 1), t('<5', 2)],
+      '(<1 and <2) or (<3 and <4) or <5',
+    ],
+    [
+      'alternatives grouped by index, in order of appearance',
+      [t('<1', 1), t('<2', 0), t('<3', 1)],
+      '(<1 and <3) or <2',
+    ],
+    ['no alternatives recorded (an old record, a Keptn import): as before', [t('<1'), t('<2')], '<1, <2'],
+    ['some without an alternative: as before', [t('<1', 0), t('<2')], '<1, <2'],
+    ['an alternative that is no index: as before', [t('<1', 0), t('<2', -1)], '<1, <2'],
+    ['nothing', [], ''],
+  ])('joins %s', (_name, targets, text) => {
+    expect(formatTargets(targets)).toBe(text);
+  });
+
   it.each([
     [{ value: 612.4, comparedValue: 480.1 }, '+132.3 (+27.56%)'],
     [{ value: 400, comparedValue: 500 }, '-100 (-20%)'],
@@ -150,6 +183,49 @@ describe('renderJunit', () => {
   it('escapes XML', () => {
     expect(xml).toContain('errors|&lt;odd&gt;');
     expect(xml).not.toMatch(/name="[^"]*<odd/);
+  });
+});
+
+describe('OR-ed alternatives and AND-ed criteria', () => {
+  const withAlternatives: EvaluationRecord = {
+    ...evaluation,
+    objectives: [
+      objective({
+        sli: 'response_time_p95',
+        value: 612.4,
+        comparedValue: 480.1,
+        status: 'warning',
+        score: 0.5,
+        passTargets: [
+          { criteria: '<=+10%', targetValue: 528.11, violated: true, alternative: 0 },
+          { criteria: '<600', targetValue: 600, violated: true, alternative: 0 },
+          { criteria: '<550', targetValue: 550, violated: true, alternative: 1 },
+        ],
+        warningTargets: [
+          { criteria: '<=800', targetValue: 800, violated: false, alternative: 0 },
+          { criteria: '<=900', targetValue: 900, violated: false, alternative: 0 },
+        ],
+      }),
+    ],
+  };
+  const pass = '(✗ <=+10% (528.11) and ✗ <600) or ✗ <550';
+  const warning = '<=800 and <=900';
+
+  it('look different in the Markdown summary', () => {
+    const row = renderMarkdownSummary(withAlternatives)
+      .split('\n')
+      .find((l) => l.includes('response_time_p95'));
+    expect(row).toContain(`| ${pass} | ${warning} |`);
+  });
+  it('look different in JUnit messages', () => {
+    const xml = (text: string) => text.replaceAll('<', '&lt;');
+    expect(renderJunit(withAlternatives)).toContain(`pass: ${xml(pass)}; warning: ${xml(warning)}`);
+  });
+  it('are listed as before for a record without alternatives (old, or imported from Keptn)', () => {
+    const row = renderMarkdownSummary(evaluation)
+      .split('\n')
+      .find((l) => l.includes('response_time_p95'));
+    expect(row).toContain('| ✗ <=+10% (528.11), ✗ <600 | <=800 |');
   });
 });
 

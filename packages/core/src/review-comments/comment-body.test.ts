@@ -79,6 +79,22 @@ describe('the review comment body', () => {
     expect(reviewCommentBody(current, [otherStage])).not.toContain('Recent evaluations');
   });
 
+  it('shows AND-ed criteria and OR-ed criteria lists apart', () => {
+    const target = (criteria: string, alternative: number) => ({
+      criteria,
+      targetValue: Number(criteria.slice(1)),
+      violated: false,
+      alternative,
+    });
+    const objective = makeObjectiveResult({
+      sli: 'rt',
+      value: 150,
+      passTargets: [target('<300', 0), target('>100', 0), target('<200', 1)],
+    });
+    const body = reviewCommentBody(evaluationAt(1, { objectives: [objective] }), []);
+    expect(body).toContain('| (<300 and >100) or <200 |');
+  });
+
   it('stays within the platforms’ limit: drops the heatmap first, then cuts the summary', () => {
     const longMessage = 'm'.repeat(MAX_COMMENT_LENGTH);
     const big = evaluationAt(2, { message: longMessage });

@@ -351,7 +351,8 @@ function evaluationRecord(): EvaluationRecord {
         keySli: false,
         comparedValue: 480.1,
         message: '',
-        passTargets: [{ criteria: '<=+10%', targetValue: 528.11, violated: false }],
+        // ci-connect's `alternative` is not in Keptn's SLITarget: the event leaves it out.
+        passTargets: [{ criteria: '<=+10%', targetValue: 528.11, violated: false, alternative: 0 }],
         warningTargets: [],
       },
       {
@@ -365,7 +366,7 @@ function evaluationRecord(): EvaluationRecord {
         keySli: true,
         comparedValue: null,
         message: 'no data',
-        passTargets: [{ criteria: '<5', targetValue: 5, violated: true }],
+        passTargets: [{ criteria: '<5', targetValue: 5, violated: true, alternative: 0 }],
         warningTargets: [],
       },
     ],

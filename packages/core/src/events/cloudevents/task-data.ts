@@ -4,7 +4,7 @@
  * `TestFinishedEventData`, `EvaluationFinishedEventData`).
  */
 
-import type { EvaluationRecord, ObjectiveResult } from '../../gate/types.js';
+import type { EvaluationRecord, ObjectiveResult, TargetResult } from '../../gate/types.js';
 import type { TaskEventDetails } from './types.js';
 
 /** `data.<task>` of a finished task, from what it reported. */
@@ -71,11 +71,16 @@ function indicatorResult(objective: ObjectiveResult): Record<string, unknown> {
       message: objective.message,
     },
     displayName: objective.displayName,
-    passTargets: objective.passTargets.map((target) => ({ ...target })),
-    warningTargets: objective.warningTargets.map((target) => ({ ...target })),
+    passTargets: objective.passTargets.map(keptnTarget),
+    warningTargets: objective.warningTargets.map(keptnTarget),
     keySli: objective.keySli,
     status: objective.status,
   };
+}
+
+/** Keptn's SLITarget (criteria, targetValue, violated): ci-connect's `alternative` is not part of it. */
+function keptnTarget(target: TargetResult): Record<string, unknown> {
+  return { criteria: target.criteria, targetValue: target.targetValue, violated: target.violated };
 }
 
 function gitCommit(commit: string | undefined): { gitCommit?: string } {
