@@ -1,7 +1,7 @@
 // `ci-connect history list|show|invalidate|pin|unpin` as a user runs them: the real bin/run.js on
 // a file: history that `evaluate` wrote, their exit codes and --json, and what a pin or an
 // invalidation does to the next gate's baseline.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -114,6 +114,35 @@ describe('history list and show', () => {
     const control = await cli(['history', 'show', 'a\nb']);
     expect(control.exitCode).toBe(2);
     expect(control.stderr).toContain('contains a control character');
+  });
+
+  it('shows and reports an evaluation whose objectives have no target lists (a hand edit, another tool)', async () => {
+    await evaluate(100, '1.0.0');
+    const second = await evaluate(105, '1.1.0');
+    const file = path.join(dir, 'history.jsonl');
+    const edited = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => {
+        const record = JSON.parse(line) as { id: string; objectives: Record<string, unknown>[] };
+        if (record.id !== second.id) return line;
+        for (const objective of record.objectives) {
+          delete objective.passTargets;
+          delete objective.warningTargets;
+        }
+        return JSON.stringify(record);
+      });
+    writeFileSync(file, `${edited.join('\n')}\n`);
+    const shown = await cli(['history', 'show', second.id]);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/PASS\s+response_time\s+105\s+100\s+\+5 \(\+5%\)/);
+    const report = await cli([
+      ...['report', '--project', 'shop', '--stage', 'hardening', '--service', 'carts', '--out', 'site'],
+    ]);
+    expect(report.exitCode, report.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'site/index.html'), 'utf8')).toContain('response_time');
+    // The record still counts as a baseline.
+    expect((await evaluate(110, '1.2.0')).comparedEvaluations).toEqual([second.id]);
   });
 });
 

@@ -47,7 +47,25 @@ export function parseRecordLine(text: string): ParsedLine {
       recognised: true,
     };
   }
-  return { status: 'record', record: value };
+  return { status: 'record', record: withTargetLists(value) };
+}
+
+/**
+ * An evaluation whose objectives lack `passTargets` or `warningTargets` (a hand edit, another
+ * tool) still serves as a baseline; empty lists keep every report that shows it from crashing.
+ */
+function withTargetLists(record: HistoryRecord): HistoryRecord {
+  if (record.kind !== 'evaluation') return record;
+  const { objectives } = record as unknown as { objectives: Record<string, unknown>[] };
+  if (objectives.every((o) => o.passTargets !== undefined && o.warningTargets !== undefined)) return record;
+  return {
+    ...record,
+    objectives: objectives.map((o) => ({
+      ...o,
+      passTargets: o.passTargets ?? [],
+      warningTargets: o.warningTargets ?? [],
+    })),
+  } as HistoryRecord;
 }
 
 /** True for an object with the fields every record has. */
