@@ -2,7 +2,7 @@
 // stand-in for GitLab's notes API answering with recorded responses (fixtures/gitlab/). The note
 // is created, then edited in place on a re-run; a token that may not write notes, no token and
 // no merge request are notices with exit 0; an unreachable GitLab is exit 3; no token leaks.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -335,6 +335,28 @@ describe('comment on a GitLab merge request', () => {
     expect(run.stderr).toContain('refused the connection (ECONNREFUSED) (after 3 attempts)');
     expect(run.stderr).toContain('hint: check the port in the URL');
     expectNoLeak(run, dir);
+  });
+
+  it('comments on an evaluation.json whose target lists are null (a tool that writes null for an empty list)', async () => {
+    const dir = createGateProject();
+    await gate(dir, 'pass', '1.0.0');
+    const file = path.join(dir, 'ci-connect-report/evaluation.json');
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { objectives: Record<string, unknown>[] };
+    for (const objective of record.objectives) objective.passTargets = objective.warningTargets = null;
+    writeFileSync(file, JSON.stringify(record));
+    standIn = await startGitLabStandIn({ token: TOKEN });
+    standIn
+      .expect({
+        method: 'GET',
+        path: NOTES,
+        query: LIST_QUERY,
+        respond: 'mr-notes-list_200_has-danger-bot-note',
+      })
+      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    const run = await runCli(['comment'], { cwd: dir, env: gitlabEnv(standIn.apiUrl) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expectStrict(standIn);
+    expect(standIn.requests.find((r) => r.method === 'POST')?.body?.body).toContain('1.0.0');
   });
 
   it('exits 2 when there is no evaluation.json to comment on', async () => {

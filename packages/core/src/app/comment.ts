@@ -12,7 +12,11 @@ import { ExitCode, InputError, UsageError } from '../errors.js';
 import { readRegularFile } from '../files/regular-file.js';
 import { createHttpClient } from '../http/http-client.js';
 import type { EvaluationRecord } from '../gate/types.js';
-import { findEvaluationShapeProblem, isEvaluationRecord } from '../history/evaluation-shape.js';
+import {
+  findEvaluationShapeProblem,
+  isEvaluationRecord,
+  withTargetLists,
+} from '../history/evaluation-shape.js';
 import type { HistoryRecord } from '../history/history-store.js';
 import { reviewCommentBody, stickyMarker } from '../review-comments/comment-body.js';
 import {
@@ -182,7 +186,7 @@ async function readEvaluation(file: string): Promise<EvaluationRecord> {
       : findEvaluationShapeProblem(asRecord);
   if (problem !== undefined || !isEvaluationRecord(asRecord) || typeof asRecord.id !== 'string')
     throw new InputError(`${file}: ${problem ?? 'it has no id'}`, { hint });
-  return asRecord;
+  return withTargetLists(asRecord) as EvaluationRecord;
 }
 
 /** The gate's recent evaluations, or none when history cannot be read: the note goes out anyway. */

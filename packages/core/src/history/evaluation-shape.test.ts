@@ -42,6 +42,10 @@ describe('findEvaluationShapeProblem', () => {
     // `alternative` only groups criteria in reports, which list targets with commas when it is no
     // index: a record is not dropped from baselines (changing verdicts) nor refused over it.
     [
+      'target lists that are null or missing (as Go writes an empty slice; a hand edit)',
+      { objectives: [{ ...objective, passTargets: null, warningTargets: undefined }] },
+    ],
+    [
       'an alternative of null (a tool that writes null for absent fields)',
       { objectives: [{ ...objective, passTargets: [{ ...target, alternative: null }] }] },
     ],

@@ -50,17 +50,37 @@ function findObjectivesProblem(objectives: unknown): string | undefined {
 }
 
 /**
- * Targets are shown in every report, so they must be a list of objects. Their `alternative`
+ * Targets are shown in every report, so they must be a list of objects, or missing or null (as
+ * Go writes an empty slice), which readers take as an empty list. Their `alternative`
  * (which criteria list a target came from) is not checked: it only groups the criteria in
  * reports, which list them with commas when it is missing (records written before it, Keptn
  * imports) or no index (a hand edit, a tool writing null); skipping such a record would drop it
  * from baselines and change verdicts.
  */
 function findTargetsProblem(targets: unknown, where: string): string | undefined {
-  if (targets === undefined) return undefined;
+  if (targets === undefined || targets === null) return undefined; // read as empty (parse-record.ts)
   if (!Array.isArray(targets)) return mismatch(where, targets, 'an array');
   const index = (targets as unknown[]).findIndex((target) => !isObject(target));
   return index === -1 ? undefined : mismatch(`${where}[${index}]`, targets[index], 'an object');
+}
+
+/**
+ * An evaluation whose objectives lack `passTargets` or `warningTargets`, or have null (a hand
+ * edit, another tool) still serves as a baseline; empty lists keep every report from crashing.
+ * For a record `findEvaluationShapeProblem` accepted.
+ */
+export function withTargetLists(record: HistoryRecord): HistoryRecord {
+  if (record.kind !== 'evaluation') return record;
+  const { objectives } = record as unknown as { objectives: Record<string, unknown>[] };
+  if (objectives.every((o) => o.passTargets != null && o.warningTargets != null)) return record;
+  return {
+    ...record,
+    objectives: objectives.map((o) => ({
+      ...o,
+      passTargets: o.passTargets ?? [],
+      warningTargets: o.warningTargets ?? [],
+    })),
+  } as HistoryRecord;
 }
 
 function findComparedProblem(ids: unknown): string | undefined {

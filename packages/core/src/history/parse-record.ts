@@ -5,7 +5,7 @@
  */
 
 import { InternalError } from '../errors.js';
-import { findEvaluationShapeProblem } from './evaluation-shape.js';
+import { findEvaluationShapeProblem, withTargetLists } from './evaluation-shape.js';
 import type { HistoryRecord } from './history-store.js';
 
 /** The newest record layout this version of ci-connect understands. */
@@ -48,24 +48,6 @@ export function parseRecordLine(text: string): ParsedLine {
     };
   }
   return { status: 'record', record: withTargetLists(value) };
-}
-
-/**
- * An evaluation whose objectives lack `passTargets` or `warningTargets` (a hand edit, another
- * tool) still serves as a baseline; empty lists keep every report that shows it from crashing.
- */
-function withTargetLists(record: HistoryRecord): HistoryRecord {
-  if (record.kind !== 'evaluation') return record;
-  const { objectives } = record as unknown as { objectives: Record<string, unknown>[] };
-  if (objectives.every((o) => o.passTargets !== undefined && o.warningTargets !== undefined)) return record;
-  return {
-    ...record,
-    objectives: objectives.map((o) => ({
-      ...o,
-      passTargets: o.passTargets ?? [],
-      warningTargets: o.warningTargets ?? [],
-    })),
-  } as HistoryRecord;
 }
 
 /** True for an object with the fields every record has. */
