@@ -58,7 +58,7 @@ function findObjectivesProblem(objectives: unknown): string | undefined {
  * from baselines and change verdicts.
  */
 function findTargetsProblem(targets: unknown, where: string): string | undefined {
-  if (targets === undefined || targets === null) return undefined; // read as empty (parse-record.ts)
+  if (targets === undefined || targets === null) return undefined; // read as empty: withTargetLists
   if (!Array.isArray(targets)) return mismatch(where, targets, 'an array');
   const index = (targets as unknown[]).findIndex((target) => !isObject(target));
   return index === -1 ? undefined : mismatch(`${where}[${index}]`, targets[index], 'an object');
