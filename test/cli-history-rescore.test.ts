@@ -62,7 +62,7 @@ describe('history rescore', () => {
     // 550 fails <=500: a flip the new criteria cause.
     expect(run.stdout).toMatch(
       new RegExp(
-        `\\n${slow}\\s+\\S+Z\\s+-\\s+pass 100\\s+fail 33\\.33\\s+FLIPS\\n    rt 550: pass → fail \\(✗ <=500\\)\\n`,
+        `\\n${slow}\\s+\\S+Z\\s+-\\s+pass 100\\s+fail 33\\.33\\s+FLIPS\\n    rt 550: pass → fail; pass criteria: ✗ <=500\\n`,
       ),
     );
     // 450 passes every recorded objective; cpu was never recorded, and a gate with missing data fails.
@@ -109,7 +109,7 @@ describe('history rescore', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(
       new RegExp(
-        `\\n${slow}\\s+\\S+Z[^\\n]+\\n    rt 550: pass → fail \\(\\(✗ <=500 and >=100\\) or ✗ <=520\\)\\n`,
+        `\\n${slow}\\s+\\S+Z[^\\n]+\\n    rt 550: pass → fail; pass criteria: \\(✗ <=500 and >=100\\) or ✗ <=520\\n`,
       ),
     );
   });

@@ -55,13 +55,17 @@ function verdict(outcome: { result: string; score: number }): string {
   return `${outcome.result} ${formatScore(outcome.score)}`;
 }
 
-/** `rt 550: pass → fail (<=500)`, `cpu (new): fail, no data: not recorded in this evaluation`. */
+/**
+ * `rt 550: pass → fail; pass criteria: ✗ <=500`, `cpu (new): fail, no data: not recorded in this
+ * evaluation`. The criteria follow a `;`, not in parentheses: grouped alternatives have their own.
+ */
 function describeChange(o: ObjectiveChange): string {
   const name = objectiveName(o);
   const value = o.notRecorded ? '' : o.value === null ? ' (no value)' : ` ${formatNumber(o.value)}`;
   if (o.after === null) return `${name}${value}: ${o.before?.status ?? ''} → removed from the SLO`;
   const criteria = formatTargets(o.after.passTargets);
-  const detail = o.after.message !== '' ? `, ${o.after.message}` : criteria === '' ? '' : ` (${criteria})`;
+  const detail =
+    o.after.message !== '' ? `, ${o.after.message}` : criteria === '' ? '' : `; pass criteria: ${criteria}`;
   if (o.before === null) return `${name}${value} (new): ${o.after.status}${detail}`;
   const weight = o.before.weight === o.after.weight ? '' : ` (weight ${o.before.weight} → ${o.after.weight})`;
   return `${name}${value}: ${o.before.status} → ${o.after.status}${weight}${detail}`;
