@@ -188,6 +188,51 @@ describe('validateConfigDir', () => {
     ]);
   });
 
+  it('warns at the criterion when a millisecond-looking target meets a Dynatrace metric in microseconds', async () => {
+    const dir = await makeTempDir();
+    await mkdir(join(dir, 'base', 'carts', 'sli'), { recursive: true });
+    await writeFile(
+      join(dir, 'base', 'carts', 'slo.yaml'),
+      [
+        'spec_version: "1.0"',
+        'objectives:',
+        '  - sli: response_time_p95',
+        '    pass:',
+        '      - criteria: ["<=+10%", "<400"]',
+        '    warning:',
+        '      - criteria: ["<=800000"]',
+        '  - sli: converted',
+        '    pass: [{criteria: ["<400"]}]',
+        'total_score: {pass: "90%", warning: "75%"}',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(dir, 'base', 'carts', 'sli', 'dynatrace.yaml'),
+      [
+        'indicators:',
+        '  response_time_p95: metricSelector=builtin:service.response.time:percentile(95)&entitySelector=type(SERVICE)',
+        '  converted: MV2;MicroSecond;metricSelector=builtin:service.response.time:percentile(95)',
+        '',
+      ].join('\n'),
+    );
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    expect(report.diagnostics.map(brief(dir))).toEqual([
+      [
+        'warning',
+        'base/carts/slo.yaml',
+        '5:30',
+        'objectives[0].pass[0].criteria[1]',
+        expect.stringMatching(
+          /^"<400" for SLI "response_time_p95": the target looks like milliseconds, but builtin:service\.response\.time is in microseconds .* \(.*base\/carts\/sli\/dynatrace\.yaml:2:3\)$/,
+        ),
+      ],
+    ]);
+    expect(report.diagnostics[0]?.hint).toMatch(
+      /MV2;MicroSecond;.*:toUnit\(MicroSecond,MilliSecond\).*\(400000\)/,
+    );
+  });
+
   it('passes query checkers to the SLI files of their provider', async () => {
     const report = await validateConfigDir(shop, {
       builtInIndicators: { jmeter: JMETER },

@@ -4,6 +4,7 @@ import { sliQueriesOf } from '../sli-queries.js';
 import { checkDynatrace } from './dynatrace-doctor-check.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
 import { checkDynatraceQuery } from './check-query.js';
+import { checkDynatraceTarget } from './microsecond-metrics.js';
 import { DYNATRACE_DEFAULT_INDICATORS } from './default-queries.js';
 import { dynatraceEnvNames, dynatraceSettings, dynatraceSettingsOf } from './dynatrace-settings.js';
 
@@ -17,6 +18,7 @@ export const dynatraceDefinition: SliProviderDefinition = {
   docs: 'monitoring.md#dynatrace',
   builtInIndicators: Object.keys(DYNATRACE_DEFAULT_INDICATORS),
   checkQuery: checkDynatraceQuery,
+  checkTarget: checkDynatraceTarget,
   // Keptn's defaults only where a Dynatrace environment is configured.
   offersBuiltIns: ({ settings, env }) => {
     const own = dynatraceSettingsOf(settings);
