@@ -9,7 +9,7 @@
  * change the query's structure.
  */
 
-import { editDistance } from '../../config/suggest.js';
+import { editDistance, suggestKey } from '../../config/suggest.js';
 import { parseLegacyMetrics, parseSecurityProblems, parseUsql } from './legacy-query.js';
 import type { UsqlQuery } from './legacy-query.js';
 import { DynatraceQuerySyntaxError } from './query-syntax.js';
@@ -39,7 +39,8 @@ const IGNORED_KEYS = ['from', 'to'];
 export function parseDynatraceQuery(query: string): DynatraceQuery {
   const text = query.trim();
   if (text === '') throw new DynatraceQuerySyntaxError('the query is empty', METRICS_HINT);
-  const prefix = /^([A-Z0-9]+);/.exec(text)?.[1];
+  const prefix = /^([A-Za-z0-9]+);/.exec(text)?.[1];
+  if (prefix !== undefined && !PREFIXES.includes(prefix)) throw unknownPrefix(prefix);
   if (prefix === 'SLO') {
     const id = text.slice('SLO;'.length).trim();
     if (!/^[A-Za-z0-9$._-]+$/.test(id))
@@ -62,6 +63,17 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   const legacy = parseLegacyMetrics(text);
   if (legacy !== undefined) return { kind: 'metrics', params: legacy.params, legacy: legacy.rewritten };
   return { kind: 'metrics', params: parseMetricsParams(text) };
+}
+
+// dynatrace-service matched these case-sensitively; anything else was sent as a metric selector.
+const PREFIXES = ['MV2', 'SLO', 'PV2', 'SECPV2', 'USQL', 'DQL'];
+
+function unknownPrefix(prefix: string): DynatraceQuerySyntaxError {
+  const near = suggestKey(prefix, PREFIXES);
+  return new DynatraceQuerySyntaxError(
+    `unknown query prefix "${prefix};"` + (near === undefined ? '' : `; did you mean "${near};"?`),
+    `the prefixes are ${PREFIXES.map((p) => `${p};`).join(', ')} (upper case); a metrics query has none: ${METRICS_HINT}`,
+  );
 }
 
 // dynatrace-service accepted exactly these (mv2/query.go); any other unit failed the SLI.

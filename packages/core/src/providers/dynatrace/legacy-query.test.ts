@@ -148,3 +148,17 @@ describe('SECPV2; queries', () => {
     },
   );
 });
+
+describe('query prefixes', () => {
+  it.each([
+    [
+      'usql;SINGLE_VALUE;;SELECT AVG(duration) FROM usersession',
+      /unknown query prefix "usql;"; did you mean "USQL;"\?/,
+    ],
+    ['SECPV;securityProblemSelector=status(open)', /unknown query prefix "SECPV;"; did you mean "SECPV2;"\?/],
+    ['KQG;project=shop', /unknown query prefix "KQG;"$/],
+  ])('refuses %j with the known prefixes (exit 2)', (query, message) => {
+    expect(() => parseDynatraceQuery(query)).toThrow(message);
+    expect(dynatraceDefinition.checkQuery?.(query)?.hint).toMatch(/MV2;, SLO;, PV2;, SECPV2;, USQL;, DQL;/);
+  });
+});
