@@ -54,7 +54,14 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
     if (match === null || match[1] === '' || match[1] === undefined)
       throw new DynatraceQuerySyntaxError('MV2 needs a unit: MV2;<unit>;<query>', METRICS_HINT);
     // As dynatrace-service: the query first (a bad one is a parse error), then the unit.
-    const params = parseMetricsParams(match[2] ?? '');
+    const inner = match[2] ?? '';
+    const legacy = parseLegacyMetrics(inner);
+    if (legacy !== undefined)
+      throw new DynatraceQuerySyntaxError(
+        'MV2; takes a query in the current form, not the legacy one (dynatrace-service refused it)',
+        `write MV2;${match[1]};${legacy.rewritten}`,
+      );
+    const params = parseMetricsParams(inner);
     return { kind: 'metrics', unit: checkMv2Unit(match[1]), params };
   }
   if (prefix === 'SECPV2')

@@ -68,6 +68,13 @@ describe('legacy metrics queries (no metricSelector=)', () => {
     });
   });
 
+  it('refuses a legacy query behind MV2; (dynatrace-service did), with the MV2 query to write', () => {
+    expect(dynatraceDefinition.checkQuery?.(`MV2;MicroSecond;${THROUGHPUT}?scope=tag(a)`)).toEqual({
+      message: expect.stringMatching(/not the legacy one/),
+      hint: `write MV2;MicroSecond;metricSelector=${THROUGHPUT}&entitySelector=tag(a),type(SERVICE)&resolution=Inf`,
+    });
+  });
+
   it('keeps the current form and its errors for queries with key=value pairs', () => {
     expect(parseDynatraceQuery(`metricSelector=${THROUGHPUT}`)).toEqual({
       kind: 'metrics',
