@@ -133,7 +133,11 @@ describe('evaluate with Keptn-era Dynatrace SLI files', () => {
     expect(run.stderr).toContain(
       `write it in the current form: metricSelector=${RT}&entitySelector=tag(keptn_service:$SERVICE),type(SERVICE)&resolution=Inf`,
     );
-    // In microseconds, as the last dynatrace-service returned it: "<50" fails (validate warns about it).
+    // In microseconds, as the last dynatrace-service returned it: "<50" fails, and evaluate warns
+    // before the gate, as validate does, at the criterion.
+    expect(run.stderr).toMatch(
+      /slo\.yaml:4:24 objectives\[0\]\.pass\[0\]\.criteria\[0\]: "<50" for SLI "response_time_p95": the target looks like milliseconds/,
+    );
     expect(run.exitCode, run.stderr).toBe(1);
     expect((JSON.parse(run.stdout) as Evaluation).objectives).toMatchObject([
       { sli: 'response_time_p95', value: 31846.08512740705, status: 'fail' },

@@ -14,7 +14,7 @@ export const checkDynatraceQuery: QueryChecker = (query) => {
     if (parsed.kind === 'metrics' && parsed.legacy !== undefined)
       return {
         severity: 'warning',
-        message: `the legacy metrics form (no metricSelector=) runs as Keptn's dynatrace-service ran it: ${parsed.legacy}`,
+        message: "a legacy metrics query (no metricSelector=): it runs as Keptn's dynatrace-service ran it",
         hint: `write it in the current form: ${parsed.legacy}`,
       };
     return undefined;
