@@ -1,9 +1,9 @@
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { providerValidationOptions } from '../providers/registry.js';
 import type { Diagnostic } from './diagnostics.js';
-import { fixture, makeTempDir, removeTempDirs, where } from './test-support/diagnostics.js';
+import { fixture, keptnExample, makeTempDir, removeTempDirs, where } from './test-support/diagnostics.js';
 import { validateConfigDir } from './validate-config-dir.js';
 
 afterAll(removeTempDirs);
@@ -231,6 +231,32 @@ describe('validateConfigDir', () => {
     expect(report.diagnostics[0]?.hint).toMatch(
       /MV2;MicroSecond;.*:toUnit\(MicroSecond,MilliSecond\).*\(400000\)/,
     );
+  });
+
+  it("warns about vhot-qg's Keptn files: <400 and <=700 ms targets against builtin:service.response.time", async () => {
+    const dir = await makeTempDir();
+    await mkdir(join(dir, 'base', 'carts', 'sli'), { recursive: true });
+    await copyFile(keptnExample('vhot-qg_carts-slo.yaml'), join(dir, 'base', 'carts', 'slo.yaml'));
+    await copyFile(keptnExample('vhot-qg_repo_sli.yml'), join(dir, 'base', 'carts', 'sli', 'dynatrace.yaml'));
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    const units = report.diagnostics.filter((d) => d.message.includes('looks like milliseconds'));
+    // error_rate's "<0.5" and "<5" are no microsecond metric's; "<=+10%" is relative.
+    expect(units.map(brief(dir))).toEqual([
+      [
+        'warning',
+        'base/carts/slo.yaml',
+        '14:15',
+        'objectives[0].pass[0].criteria[1]',
+        expect.stringMatching(/^"<400" /),
+      ],
+      [
+        'warning',
+        'base/carts/slo.yaml',
+        '17:15',
+        'objectives[0].warning[0].criteria[0]',
+        expect.stringMatching(/^"<=700" /),
+      ],
+    ]);
   });
 
   it('passes query checkers to the SLI files of their provider', async () => {
