@@ -175,4 +175,14 @@ describe('MV2; with a unit Keptn did not know', () => {
     expect(values[1]).toMatchObject({ sli: 'good', value: 31846.08512740705 / 1000 });
     expect(standIn.requests).toHaveLength(1);
   });
+
+  it('does not wait for data when no SLI will be asked', async () => {
+    const values = await provider({ typo: 'MV2;Percent;metricSelector=builtin:host.cpu.usage' }, TO).fetch(
+      ['typo'],
+      CONTEXT,
+    );
+    expect(values[0]).toMatchObject({ value: null, failure: 'error' });
+    expect(sleeps).toEqual([]);
+    expect(standIn.requests).toEqual([]);
+  });
 });

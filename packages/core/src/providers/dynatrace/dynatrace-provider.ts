@@ -21,11 +21,11 @@ import { DynatraceQuerySyntaxError, parseDynatraceQuery, substituteQuery } from 
 /** Defaults: dynatrace-service waits 2 minutes after the window too, 6 before USQL queries. */
 const DEFAULT_SETTLE_SECONDS = 120;
 const USQL_SETTLE_SECONDS = 360;
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** A query of the file, or the parse error Keptn failed only its SLI for (an unknown MV2 unit). */
 type PlannedQuery = DynatraceQuery | { kind: 'invalid'; message: string; hint: string };
-export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 export interface DynatraceProviderOptions {
   /** The indicators of `sli/dynatrace.yaml`; without one, Keptn's built-in defaults. */
@@ -91,10 +91,12 @@ export class DynatraceProvider implements SliProvider {
     });
     // Before the settle wait, so a setup that cannot run DQL fails at once.
     if (queries.some((query) => query?.kind === 'dql')) api.checkDqlPossible();
-    await this.settle(
-      context.window.end,
-      queries.some((query) => query?.kind === 'usql'),
-    );
+    // Nothing to wait for when no SLI will be asked (e.g. every query failed to parse, as in Keptn).
+    if (queries.some((query) => query !== undefined && query.kind !== 'invalid'))
+      await this.settle(
+        context.window.end,
+        queries.some((query) => query?.kind === 'usql'),
+      );
     const concurrency = Math.max(1, Math.floor(settings?.concurrency ?? DEFAULT_CONCURRENCY));
     return mapBounded(names, concurrency, async (sli, index): Promise<SliValue> => {
       const query = queries[index];
