@@ -155,4 +155,41 @@ describeWithReal(prometheus, 'prometheus provider against a real Prometheus', (f
       message: expect.stringContaining('bad_data: '),
     });
   }, 45_000);
+
+  // Keptn's prometheus-service refused these ("not a Vector"); ci-connect takes their value
+  // (docs/monitoring.md, the differences table). Pinned against what a real Prometheus answers.
+  it('takes the value of a scalar answer; a NaN scalar is "no data", a string an error', async () => {
+    if (server === undefined) throw new Error('beforeAll did not start the servers');
+    const end = new Date();
+    const provider = new PrometheusProvider({
+      env: { PROMETHEUS_URL: server.url },
+      redactor: createRedactor(),
+      logger: createMemoryLogger(),
+      sliFile: {
+        file: 'sli/prometheus.yaml',
+        indicators: {
+          literal: '42',
+          scrapes: `scalar(count(up{job='${JOB}'}))`,
+          empty: 'scalar(sum(no_such_metric_total))',
+          text: '"fast"',
+        },
+      },
+    });
+    const context: SliContext = {
+      ...{ project: 'shop', stage: 'hardening', service: 'carts' },
+      ...{ labels: {}, filter: {}, window: { start: new Date(end.getTime() - 60_000), end } },
+    };
+    const direct = (await server.query(`scalar(count(up{job='${JOB}'}))`, end.getTime() / 1000)) as {
+      data: { resultType: string; result: [number, string] };
+    };
+    expect(direct.data.resultType).toBe('scalar');
+    const values = await provider.fetch(['literal', 'scrapes', 'empty', 'text'], context);
+    expect(values).toMatchObject([
+      { sli: 'literal', value: 42 },
+      { sli: 'scrapes', value: Number(direct.data.result[1]) },
+      { sli: 'empty', value: null, failure: 'no-data' },
+      { sli: 'text', value: null, failure: 'error', message: expect.stringContaining('returned a string') },
+    ]);
+    expect(values[1]?.value).toBe(1);
+  }, 20_000);
 });

@@ -41,6 +41,17 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: v2('/slo/[^/]+'), params: ['from', 'to', 'timeFrame'] },
   {
     method: 'GET',
+    pattern: v2('/securityProblems'),
+    params: ['securityProblemSelector', 'from', 'to'],
+  },
+  // The User sessions API (USQL) exists in Environment API v1 only.
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/userSessionQueryLanguage\/table$/,
+    params: ['query', 'explain', 'addDeepLinkFields', 'startTimestamp', 'endTimestamp'],
+  },
+  {
+    method: 'GET',
     pattern: v2('/problems'),
     params: ['problemSelector', 'entitySelector', 'from', 'to'],
   },

@@ -89,6 +89,18 @@ describe('provider query checks', () => {
     expect(Object.keys(result.sli?.indicators ?? {})).toEqual(['login_p95', 'login_errors', 'checkout_p95']);
   });
 
+  it('keeps the file when the checker only warns (a query that runs, or fails only its own SLI)', async () => {
+    const text = 'indicators:\n  a: old form\n  b: fine\n';
+    const result = await parseSli(text, 'sli.yaml', {
+      checkQuery: (q) =>
+        q === 'old form' ? { message: 'old', hint: 'new', severity: 'warning' } : undefined,
+    });
+    expect(Object.keys(result.sli?.indicators ?? {})).toEqual(['a', 'b']);
+    expect(result.diagnostics.map((d) => [d.severity, d.path, d.line, d.column, d.message])).toEqual([
+      ['warning', 'indicators.a', 2, 6, 'old'],
+    ]);
+  });
+
   it('also checks queries reached through an alias', async () => {
     const text = 'indicators:\n  a: &q broken\n  b: *q\n';
     const result = await parseSli(text, 'sli.yaml', { checkQuery: () => ({ message: 'bad' }) });

@@ -15,8 +15,13 @@ import type { YamlSource } from './yaml-nodes.js';
 import { parseYamlSource } from './yaml-source.js';
 import type { YamlParseResult } from './yaml-source.js';
 
-/** A provider's check of one query; returns the problem, or undefined when the query is fine. */
-export type QueryChecker = (query: string) => { message: string; hint?: string } | undefined;
+/**
+ * A provider's check of one query; returns the problem, or undefined when the query is fine.
+ * A `warning` (default: error) is a query that runs, or fails only its own SLI, as in Keptn.
+ */
+export type QueryChecker = (
+  query: string,
+) => { message: string; hint?: string; severity?: 'error' | 'warning' } | undefined;
 
 export interface SliIndicator {
   query: string;
@@ -98,7 +103,7 @@ function readIndicators(
       ? { message: 'no query', hint: "write the provider's query after the name" }
       : checkQuery?.(query);
     if (problem !== undefined)
-      out.addAt(empty ? keyNode : value, 'error', path, problem.message, problem.hint);
+      out.addAt(empty ? keyNode : value, problem.severity ?? 'error', path, problem.message, problem.hint);
     const { line, col } = source.lineCounter.linePos(keyNode.range?.[0] ?? 0);
     indicators[key] = { query, line, column: col };
   }

@@ -6,7 +6,7 @@ import type { LoadOptions } from './load-yaml-file.js';
 import { checkSchema } from './schema-check.js';
 import { normaliseSlo } from './slo-rules.js';
 import { locate, scalarText } from './yaml-nodes.js';
-import type { DocPath, Position } from './yaml-nodes.js';
+import type { DocPath, Position, YamlSource } from './yaml-nodes.js';
 import { parseYamlSource } from './yaml-source.js';
 import type { YamlParseResult } from './yaml-source.js';
 
@@ -29,6 +29,15 @@ export interface SliReference {
   sli: string;
   path: DocPath;
   position?: Position;
+  /** The objective's pass and warning criteria as written, where they are. */
+  criteria?: readonly CriterionReference[];
+}
+
+/** One criterion string of an objective and where it is. */
+export interface CriterionReference {
+  raw: string;
+  path: DocPath;
+  position?: Position;
 }
 
 /** loadSloFile, plus where each objective names its SLI (used by validateConfigDir). */
@@ -47,10 +56,34 @@ export async function loadSloWithReferences(
       if (sli === undefined || sli === null) return [];
       const path = ['objectives', i, 'sli'];
       const position = locate(source, path);
-      return [{ sli: scalarText(source, path, sli), path, ...(position ? { position } : {}) }];
+      const criteria = criteriaOf(source, o as Record<string, unknown>, i);
+      return [{ sli: scalarText(source, path, sli), path, ...(position ? { position } : {}), criteria }];
     },
   );
   return { ...result, references };
+}
+
+/** The `pass` and `warning` criteria strings of objective `index`, with their positions. */
+function criteriaOf(
+  source: YamlSource,
+  objective: Record<string, unknown>,
+  index: number,
+): CriterionReference[] {
+  const found: CriterionReference[] = [];
+  for (const key of ['pass', 'warning'] as const) {
+    const sets = objective[key];
+    if (!Array.isArray(sets)) continue;
+    sets.forEach((set: unknown, j) => {
+      const list = (set as { criteria?: unknown } | null)?.criteria;
+      if (!Array.isArray(list)) return;
+      list.forEach((raw: unknown, k) => {
+        const path = ['objectives', index, key, j, 'criteria', k];
+        const position = locate(source, path);
+        found.push({ raw: scalarText(source, path, raw), path, ...(position ? { position } : {}) });
+      });
+    });
+  }
+  return found;
 }
 
 /** Validates SLO text as if read from `file` (for tests and for SLOs that do not come from a file). */

@@ -1,9 +1,9 @@
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { providerValidationOptions } from '../providers/registry.js';
 import type { Diagnostic } from './diagnostics.js';
-import { fixture, makeTempDir, removeTempDirs, where } from './test-support/diagnostics.js';
+import { fixture, keptnExample, makeTempDir, removeTempDirs, where } from './test-support/diagnostics.js';
 import { validateConfigDir } from './validate-config-dir.js';
 
 afterAll(removeTempDirs);
@@ -185,6 +185,77 @@ describe('validateConfigDir', () => {
         message: expect.stringContaining('no configuration here') as unknown,
         hint: expect.stringContaining('base/<service>/slo.yaml') as unknown,
       },
+    ]);
+  });
+
+  it('warns at the criterion when a millisecond-looking target meets a Dynatrace metric in microseconds', async () => {
+    const dir = await makeTempDir();
+    await mkdir(join(dir, 'base', 'carts', 'sli'), { recursive: true });
+    await writeFile(
+      join(dir, 'base', 'carts', 'slo.yaml'),
+      [
+        'spec_version: "1.0"',
+        'objectives:',
+        '  - sli: response_time_p95',
+        '    pass:',
+        '      - criteria: ["<=+10%", "<400"]',
+        '    warning:',
+        '      - criteria: ["<=800000"]',
+        '  - sli: converted',
+        '    pass: [{criteria: ["<400"]}]',
+        'total_score: {pass: "90%", warning: "75%"}',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(dir, 'base', 'carts', 'sli', 'dynatrace.yaml'),
+      [
+        'indicators:',
+        '  response_time_p95: metricSelector=builtin:service.response.time:percentile(95)&entitySelector=type(SERVICE)',
+        '  converted: MV2;MicroSecond;metricSelector=builtin:service.response.time:percentile(95)',
+        '',
+      ].join('\n'),
+    );
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    expect(report.diagnostics.map(brief(dir))).toEqual([
+      [
+        'warning',
+        'base/carts/slo.yaml',
+        '5:30',
+        'objectives[0].pass[0].criteria[1]',
+        expect.stringMatching(
+          /^"<400" for SLI "response_time_p95": the target looks like milliseconds, but builtin:service\.response\.time is in microseconds .* \(.*base\/carts\/sli\/dynatrace\.yaml:2:3\)$/,
+        ),
+      ],
+    ]);
+    expect(report.diagnostics[0]?.hint).toMatch(
+      /MV2;MicroSecond;.*:toUnit\(MicroSecond,MilliSecond\).*\(400000\)/,
+    );
+  });
+
+  it("warns about vhot-qg's Keptn files: <400 and <=700 ms targets against builtin:service.response.time", async () => {
+    const dir = await makeTempDir();
+    await mkdir(join(dir, 'base', 'carts', 'sli'), { recursive: true });
+    await copyFile(keptnExample('vhot-qg_carts-slo.yaml'), join(dir, 'base', 'carts', 'slo.yaml'));
+    await copyFile(keptnExample('vhot-qg_repo_sli.yml'), join(dir, 'base', 'carts', 'sli', 'dynatrace.yaml'));
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    const units = report.diagnostics.filter((d) => d.message.includes('looks like milliseconds'));
+    // error_rate's "<0.5" and "<5" are no microsecond metric's; "<=+10%" is relative.
+    expect(units.map(brief(dir))).toEqual([
+      [
+        'warning',
+        'base/carts/slo.yaml',
+        '14:15',
+        'objectives[0].pass[0].criteria[1]',
+        expect.stringMatching(/^"<400" /),
+      ],
+      [
+        'warning',
+        'base/carts/slo.yaml',
+        '17:15',
+        'objectives[0].warning[0].criteria[0]',
+        expect.stringMatching(/^"<=700" /),
+      ],
     ]);
   });
 

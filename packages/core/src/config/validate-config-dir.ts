@@ -24,6 +24,8 @@ import type { QueryChecker, SliLoadResult } from './sli-file.js';
 import { loadSloWithReferences } from './slo-file.js';
 import type { SloLoadResult, SliReference } from './slo-file.js';
 import { suggestKey } from './suggest.js';
+import { findUnitMismatches } from './target-units.js';
+import type { TargetChecker } from './target-units.js';
 
 export interface ValidateConfigDirOptions extends LoadOptions {
   /** The shipyard task names that have a runner (from ci-connect.yaml); set by validateConfigDir. */
@@ -32,6 +34,8 @@ export interface ValidateConfigDirOptions extends LoadOptions {
   builtInIndicators?: Readonly<Record<string, readonly string[]>>;
   /** Query checks per provider, reported at the query's line and column. */
   queryCheckers?: Readonly<Record<string, QueryChecker>>;
+  /** Per provider: does a fixed SLO target fit the unit its query answers in (target-units.ts)? */
+  targetCheckers?: Readonly<Record<string, TargetChecker>>;
   /** Provider names; an SLI file named after no provider is an error (evaluate rejects it too). */
   providers?: readonly string[];
   /** Each provider's `providers.<name>` settings; without them those keys are only schema-checked. */
@@ -155,6 +159,7 @@ class ValidationRun {
       slis,
     };
     for (const d of findDuplicateIndicators(effective)) this.record(d.file, [d]);
+    this.record(sloFile, findUnitMismatches(effective, this.options.targetCheckers ?? {}));
     // The same objective may lack its SLI in several stages: one warning names them all.
     for (const found of findUndefinedSlis(effective, this.builtIn)) {
       const key = JSON.stringify([found.sloFile, found.reference.path]);

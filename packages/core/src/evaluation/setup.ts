@@ -10,8 +10,9 @@ import {
 import type { ProviderSettingsMap } from '../config/provider-settings.js';
 import { resolveHistoryUrl, resolveOnWarning, resolveTarget } from '../config/project-context.js';
 import { CONFIG_DIR_HINT, resolveServiceFiles } from '../config/service-files.js';
-import { loadSliFile, type SliFile } from '../config/sli-file.js';
-import { loadSloFile } from '../config/slo-file.js';
+import { loadSliFile, type SliFile, type SliLoadResult } from '../config/sli-file.js';
+import { loadSloWithReferences, type SliReference } from '../config/slo-file.js';
+import { findUnitMismatches } from '../config/target-units.js';
 import { ConfigError } from '../errors.js';
 import type { Clock, Logger } from '../environment.js';
 import type { Redactor } from '../redaction/redaction.js';
@@ -103,11 +104,24 @@ export async function loadEvaluationSetup(
   for (const { provider, file } of request.sliFiles) sliPaths[provider] = file;
 
   const sloOptions = request.sloFile === undefined ? {} : { flag: '--slo' };
-  const slo = await load(loadSloFile(files.slo, sloOptions), (r) => r.slo, logger);
-  const providers = await buildProviders(sliPaths, request, {
-    ...environment,
-    settings: withSettle(config?.providers ?? {}, request.settleSeconds),
-  });
+  const sloLoad = await loadSloWithReferences(files.slo, sloOptions);
+  const slo = await load(Promise.resolve(sloLoad), (r) => r.slo, logger);
+  const sliFiles: [string, SliFile][] = [];
+  const providers = await buildProviders(
+    sliPaths,
+    request,
+    {
+      ...environment,
+      settings: withSettle(config?.providers ?? {}, request.settleSeconds),
+    },
+    sliFiles,
+  );
+  // What `validate` warns about targets in another unit than the query's, said before the gate runs.
+  if (request.valuesFile === undefined)
+    warnUnitMismatches(
+      { service: target.service, sloFile: files.slo, references: sloLoad.references, sliFiles },
+      logger,
+    );
   const dynatrace = config === undefined ? undefined : dynatraceSettingsOf(config.providers);
   return {
     target,
@@ -126,6 +140,7 @@ async function buildProviders(
   sliPaths: Record<string, string>,
   request: EvaluationSetupRequest,
   environment: SetupEnvironment & { settings: ProviderSettingsMap },
+  loaded: [string, SliFile][],
 ): Promise<SliProvider[]> {
   const { logger } = environment;
   const providers: SliProvider[] = [];
@@ -150,6 +165,7 @@ async function buildProviders(
             (r) => r.sli,
             logger,
           );
+    if (sliFile !== undefined) loaded.push([definition.name, sliFile]);
     const input: ProviderInput = {
       ...environment,
       ...(sliFile === undefined ? {} : { sliFile }),
@@ -162,6 +178,27 @@ async function buildProviders(
     providers.push(definition.create(input));
   }
   return providers;
+}
+
+function warnUnitMismatches(
+  files: {
+    service: string;
+    sloFile: string;
+    references: readonly SliReference[];
+    sliFiles: [string, SliFile][];
+  },
+  logger: Logger,
+): void {
+  const slis = files.sliFiles.map(([provider, sli]): [string, SliLoadResult] => [
+    provider,
+    { sli, diagnostics: [] },
+  ]);
+  const checkers = Object.fromEntries(
+    [...SLI_PROVIDERS.values()].flatMap((d) =>
+      d.checkTarget === undefined ? [] : [[d.name, d.checkTarget]],
+    ),
+  );
+  for (const d of findUnitMismatches({ ...files, slis }, checkers)) logger.warn(formatDiagnostic(d));
 }
 
 /** `--settle` over the `settleSeconds` setting of each provider whose data lags. */

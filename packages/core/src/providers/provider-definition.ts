@@ -10,6 +10,7 @@ import type { CheckResult, DoctorDependencies } from '../doctor/types.js';
 import type { ProviderSettingsDefinition, ProviderSettingsMap } from '../config/provider-settings.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { QueryChecker, SliFile } from '../config/sli-file.js';
+import type { TargetChecker } from '../config/target-units.js';
 import type { SliProvider } from './provider.js';
 
 /** What an evaluation offers a provider to build itself from. */
@@ -50,6 +51,8 @@ export interface SliProviderDefinition {
   builtInIndicators: readonly string[];
   /** Checks one query of its SLI file, so `validate` reports bad queries at file:line. */
   checkQuery?: QueryChecker;
+  /** Checks a fixed SLO target against one of its queries (e.g. its unit), so `validate` warns. */
+  checkTarget?: TargetChecker;
   /**
    * Whether, without an SLI file, its built-in indicators are on offer (e.g. Prometheus only
    * when a server is configured). Default: they are.

@@ -1,5 +1,6 @@
 import type { ProviderSettingsDefinition } from '../config/provider-settings.js';
 import type { QueryChecker } from '../config/sli-file.js';
+import type { TargetChecker } from '../config/target-units.js';
 import { dynatraceDefinition } from './dynatrace/index.js';
 import { jmeterDefinition } from './jmeter/index.js';
 import { prometheusDefinition } from './prometheus/index.js';
@@ -30,6 +31,7 @@ export function providerValidationOptions(): {
   providerSettings: readonly ProviderSettingsDefinition[];
   builtInIndicators: Record<string, string[]>;
   queryCheckers: Record<string, QueryChecker>;
+  targetCheckers: Record<string, TargetChecker>;
 } {
   const definitions = [...SLI_PROVIDERS.values()];
   return {
@@ -38,6 +40,9 @@ export function providerValidationOptions(): {
     builtInIndicators: builtInIndicators(),
     queryCheckers: Object.fromEntries(
       definitions.flatMap((d) => (d.checkQuery === undefined ? [] : [[d.name, d.checkQuery]])),
+    ),
+    targetCheckers: Object.fromEntries(
+      definitions.flatMap((d) => (d.checkTarget === undefined ? [] : [[d.name, d.checkTarget]])),
     ),
   };
 }

@@ -20,7 +20,9 @@ import type { DynatraceQuery, MetricsParams } from './dynatrace-query.js';
 import { unitDivisor } from './dynatrace-query.js';
 import { isClassicToken, requirePlatform, resolveRoutes } from './environment-urls.js';
 import type { DynatraceRoutes } from './environment-urls.js';
+import type { UsqlQuery } from './legacy-query.js';
 import { describeApiError, reduceMetricData, rejectsResolutionInf } from './metric-data.js';
+import { reduceUsqlTable } from './usql-result.js';
 
 /** Where the environment is and how to authenticate; `tokenEnv` names the token's env var. */
 export interface DynatraceEndpoint {
@@ -103,6 +105,10 @@ export class DynatraceApi {
           return await this.slo(query.id, window);
         case 'problems':
           return await this.problems(query.params, window);
+        case 'security-problems':
+          return await this.securityProblems(query.params, window);
+        case 'usql':
+          return await this.usql(query.usql, window);
         case 'dql':
           return await this.dql(query.query, window, where);
       }
@@ -180,6 +186,37 @@ export class DynatraceApi {
     return { value: count };
   }
 
+  private async securityProblems(
+    params: { securityProblemSelector?: string },
+    window: TimeWindow,
+  ): Promise<QueryOutcome> {
+    const query = { ...params, ...timeRange(window) };
+    const answer = await this.get('/securityProblems', query, 'securityProblems.read');
+    const described = `SECPV2;${describeMetricsQuery(params)}`;
+    if (answer.status !== 200) return this.refused(answer, described);
+    const count = isRecord(answer.body) ? answer.body['totalCount'] : undefined;
+    if (typeof count !== 'number') return this.failed('error', `${described}: the answer has no totalCount`);
+    return { value: count };
+  }
+
+  /** The User sessions API is v1 only: `/api/v1/...` beside the configured `/api/v2`. */
+  private async usql(usql: UsqlQuery, window: TimeWindow): Promise<QueryOutcome> {
+    const query = {
+      query: usql.query,
+      explain: 'false',
+      addDeepLinkFields: 'false',
+      startTimestamp: String(window.start.getTime()),
+      endTimestamp: String(window.end.getTime()),
+    };
+    const v1 = this.routes.environmentApi.replace(/\/v2$/, '/v1');
+    const answer = await this.get('/userSessionQueryLanguage/table', query, 'DTAQLAccess', v1);
+    const described = `USQL;${usql.resultType};${usql.dimension};${usql.query}`;
+    if (answer.status !== 200) return this.refused(answer, described);
+    const reduction = reduceUsqlTable(answer.body, usql);
+    if (reduction.kind === 'value') return { value: reduction.value };
+    return this.failed(reduction.kind, `${described} ${reduction.message}`);
+  }
+
   private dql(query: string, window: TimeWindow, where: string): Promise<QueryOutcome> {
     const { endpoint, http, redactor, logger, timeoutMs, now, sleep } = this.options;
     return fetchDqlValue(query, window, where, {
@@ -195,10 +232,15 @@ export class DynatraceApi {
     });
   }
 
-  private async get(path: string, query: Record<string, string | undefined>, scope: string): Promise<Answer> {
+  private async get(
+    path: string,
+    query: Record<string, string | undefined>,
+    scope: string,
+    base = this.routes.environmentApi,
+  ): Promise<Answer> {
     const response = await this.http.request({
       method: 'GET',
-      url: `${this.routes.environmentApi}${path}`,
+      url: `${base}${path}`,
       query,
       headers: { Authorization: authorizationHeader(this.endpoint.token), Accept: 'application/json' },
       acceptStatuses: [400, 401, 403, 404],
@@ -206,18 +248,19 @@ export class DynatraceApi {
       expect: 'json',
     });
     const answer = { status: response.status, body: response.data };
-    if (answer.status === 401 || answer.status === 403) throw this.tokenRefused(answer, path, scope);
+    if (answer.status === 401 || answer.status === 403)
+      throw this.tokenRefused(answer, `${base}${path}`, scope);
     return answer;
   }
 
-  private tokenRefused(answer: Answer, path: string, scope: string): ConfigError {
+  private tokenRefused(answer: Answer, url: string, scope: string): ConfigError {
     const said = describeApiError(answer.body, this.redactor);
     // Platform tokens name the same permission `environment-api:<area>:read` (metrics.read → …:metrics:read).
     const scopeForToken = isClassicToken(this.endpoint.token)
       ? scope
       : `environment-api:${scope.replace(/\.read$/, '')}:read`;
     const needed = /Use one of: ([\w.:-]+)/.exec(said)?.[1] ?? scopeForToken;
-    const message = `Dynatrace refused the token for GET ${this.routes.environmentApi}${path} with HTTP ${answer.status}: ${said}`;
+    const message = `Dynatrace refused the token for GET ${url} with HTTP ${answer.status}: ${said}`;
     const hint =
       answer.status === 401
         ? `the token is missing, invalid or expired: check ${this.endpoint.tokenEnv}`

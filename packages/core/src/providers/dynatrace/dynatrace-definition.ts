@@ -3,7 +3,8 @@ import type { SliProviderDefinition } from '../provider-definition.js';
 import { sliQueriesOf } from '../sli-queries.js';
 import { checkDynatrace } from './dynatrace-doctor-check.js';
 import { DynatraceProvider } from './dynatrace-provider.js';
-import { DynatraceQuerySyntaxError, parseDynatraceQuery } from './dynatrace-query.js';
+import { checkDynatraceQuery } from './check-query.js';
+import { checkDynatraceTarget } from './microsecond-metrics.js';
 import { DYNATRACE_DEFAULT_INDICATORS } from './default-queries.js';
 import { dynatraceEnvNames, dynatraceSettings, dynatraceSettingsOf } from './dynatrace-settings.js';
 
@@ -16,15 +17,8 @@ export const dynatraceDefinition: SliProviderDefinition = {
   doctorCheck: checkDynatrace,
   docs: 'monitoring.md#dynatrace',
   builtInIndicators: Object.keys(DYNATRACE_DEFAULT_INDICATORS),
-  checkQuery: (query) => {
-    try {
-      parseDynatraceQuery(query);
-      return undefined;
-    } catch (error) {
-      if (error instanceof DynatraceQuerySyntaxError) return { message: error.message, hint: error.hint };
-      throw error;
-    }
-  },
+  checkQuery: checkDynatraceQuery,
+  checkTarget: checkDynatraceTarget,
   // Keptn's defaults only where a Dynatrace environment is configured.
   offersBuiltIns: ({ settings, env }) => {
     const own = dynatraceSettingsOf(settings);

@@ -109,6 +109,21 @@ describe('checkDynatrace with a classic access token', () => {
     expect(result.detail).toContain('has problems.read, events.ingest');
   });
 
+  it('asks for DTAQLAccess for USQL; and securityProblems.read for SECPV2; queries', async () => {
+    const dt = await serve(200, {
+      name: 'gate',
+      enabled: true,
+      scopes: ['securityProblems.read', 'events.ingest'],
+    });
+    const survey = surveyWith(
+      'indicators:\n  vulns: "SECPV2;securityProblemSelector=status(open)"\n' +
+        '  sessions: "USQL;SINGLE_VALUE;;SELECT AVG(duration) FROM usersession"\n',
+    );
+    const result = await checkDynatrace(survey, doctorDeps({ DT_URL: dt.url, DT_API_TOKEN: CLASSIC }));
+    expect(result).toMatchObject({ status: 'fail', failure: 'config' });
+    expect(result.detail).toMatch(/lacks DTAQLAccess \(for USQL; queries in .*dynatrace\.yaml\)$/);
+  });
+
   it('fails as a config problem when Dynatrace refuses the token (401), without printing it', async () => {
     const dt = await serve(401, { error: { code: 401, message: 'Token Authentication failed' } });
     const deps = doctorDeps({ DT_URL: dt.url, DT_API_TOKEN: CLASSIC });

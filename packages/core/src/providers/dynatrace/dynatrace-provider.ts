@@ -18,10 +18,14 @@ import { DynatraceApi, resolveEndpoint } from './dynatrace-api.js';
 import type { DynatraceQuery } from './dynatrace-query.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery, substituteQuery } from './dynatrace-query.js';
 
-/** Defaults: dynatrace-service waits 2 minutes after the window too. */
+/** Defaults: dynatrace-service waits 2 minutes after the window too, 6 before USQL queries. */
 const DEFAULT_SETTLE_SECONDS = 120;
+const USQL_SETTLE_SECONDS = 360;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** A query of the file, or the parse error Keptn failed only its SLI for (an unknown MV2 unit). */
+type PlannedQuery = DynatraceQuery | { kind: 'invalid'; message: string; hint: string };
 
 export interface DynatraceProviderOptions {
   /** The indicators of `sli/dynatrace.yaml`; without one, Keptn's built-in defaults. */
@@ -87,7 +91,12 @@ export class DynatraceProvider implements SliProvider {
     });
     // Before the settle wait, so a setup that cannot run DQL fails at once.
     if (queries.some((query) => query?.kind === 'dql')) api.checkDqlPossible();
-    await this.settle(context.window.end);
+    // Nothing to wait for when no SLI will be asked (e.g. every query failed to parse, as in Keptn).
+    if (queries.some((query) => query !== undefined && query.kind !== 'invalid'))
+      await this.settle(
+        context.window.end,
+        queries.some((query) => query?.kind === 'usql'),
+      );
     const concurrency = Math.max(1, Math.floor(settings?.concurrency ?? DEFAULT_CONCURRENCY));
     return mapBounded(names, concurrency, async (sli, index): Promise<SliValue> => {
       const query = queries[index];
@@ -96,11 +105,22 @@ export class DynatraceProvider implements SliProvider {
         return { sli, provider: this.name, value: null, failure: 'error', message };
       }
       const where = `${this.options.sliFile?.file ?? 'dynatrace (built-in)'}: indicator ${sli}`;
+      if (query.kind === 'invalid') {
+        const { message, hint } = query;
+        return {
+          sli,
+          provider: this.name,
+          value: null,
+          failure: 'error',
+          message: `${where}: ${message}`,
+          hint,
+        };
+      }
       return { sli, provider: this.name, ...(await api.query(query, context.window, where)) };
     });
   }
 
-  private queryOf(name: string, context: SliContext): DynatraceQuery | undefined {
+  private queryOf(name: string, context: SliContext): PlannedQuery | undefined {
     const indicator = this.indicators.find((i) => i.name === name);
     if (indicator === undefined) return undefined;
     let parsed: DynatraceQuery;
@@ -108,6 +128,7 @@ export class DynatraceProvider implements SliProvider {
       parsed = parseDynatraceQuery(indicator.query);
     } catch (error) {
       if (!(error instanceof DynatraceQuerySyntaxError)) throw error;
+      if (error.failsSliOnly) return { kind: 'invalid', message: error.message, hint: error.hint };
       const where = indicator.file ?? 'dynatrace (built-in)';
       throw new ConfigError(`${where}: indicator ${name}: ${error.message}`, { hint: error.hint });
     }
@@ -115,9 +136,11 @@ export class DynatraceProvider implements SliProvider {
   }
 
   /** Dynatrace data lags: wait until window end + settle time before the first query. */
-  private async settle(end: Date): Promise<void> {
+  private async settle(end: Date, usql: boolean): Promise<void> {
     const seconds =
-      this.options.settleSeconds ?? this.options.settings?.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
+      this.options.settleSeconds ??
+      this.options.settings?.settleSeconds ??
+      (usql ? USQL_SETTLE_SECONDS : DEFAULT_SETTLE_SECONDS);
     const waitMs = end.getTime() + seconds * 1000 - this.options.clock.now().getTime();
     if (waitMs <= 0) return;
     this.options.logger.info(

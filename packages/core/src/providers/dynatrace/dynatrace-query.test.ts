@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dynatraceDefinition } from './dynatrace-definition.js';
 import type { PlaceholderValues } from './dynatrace-query.js';
 import {
+  DynatraceQuerySyntaxError,
   parseDynatraceQuery,
   substitutePlaceholders,
   substituteQuery,
@@ -56,7 +57,20 @@ describe('parseDynatraceQuery', () => {
     [`metricSelector=${RT}&metricSelector=x`, /given twice/],
     [`metricSelector=${RT}&junk`, /not key=value/],
     ['MV2;;metricSelector=x', /MV2 needs a unit/],
-    // dynatrace-service's own cases (mv2/query_parser_test.go): only MicroSecond and Byte are units.
+    [`MV2;metricSelector=${RT}`, /MV2/],
+    ['SLO;', /not an SLO id/],
+    ['DQL;  ', /DQL; is not followed by a query/],
+  ])('rejects %j', (query, message) => {
+    expect(() => parseDynatraceQuery(query)).toThrow(message);
+    const checked = dynatraceDefinition.checkQuery?.(query);
+    expect(checked?.message).toMatch(message);
+    expect(checked?.severity ?? 'error').toBe('error');
+    expect(checked?.hint).toBeTruthy();
+  });
+
+  // dynatrace-service's own cases (mv2/query_parser_test.go): only MicroSecond and Byte are units;
+  // any other fails that SLI only, so validate warns (the gate runs the other SLIs).
+  it.each([
     [`MV2;MicroSeconds;metricSelector=${RT}`, /MV2 unit "MicroSeconds" .*did you mean "MicroSecond"/],
     [`MV2;Microsecnd;metricSelector=${RT}`, /did you mean "MicroSecond"/],
     [`MV2;Bytes;metricSelector=${RT}`, /MV2 unit "Bytes" .*did you mean "Byte"/],
@@ -65,16 +79,30 @@ describe('parseDynatraceQuery', () => {
       `MV2;MilliSecond;metricSelector=${RT}`,
       /MV2 unit "MilliSecond" is not one Keptn knows \(MicroSecond, Byte\)$/,
     ],
-    [`MV2;metricSelector=${RT}`, /MV2/],
-    ['SLO;', /not an SLO id/],
-    ['DQL;  ', /DQL; is not followed by a query/],
-    ['USQL;SINGLE_VALUE;x;SELECT 1', /USQL queries are not supported/],
-    ['builtin:service.response.time?scope=tag(a)', /legacy/],
-  ])('rejects %j', (query, message) => {
-    expect(() => parseDynatraceQuery(query)).toThrow(message);
+  ])('fails only its SLI for %j, and validate warns', (query, message) => {
+    let thrown: unknown;
+    try {
+      parseDynatraceQuery(query);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DynatraceQuerySyntaxError);
+    expect((thrown as DynatraceQuerySyntaxError).message).toMatch(message);
+    expect((thrown as DynatraceQuerySyntaxError).failsSliOnly).toBe(true);
     const checked = dynatraceDefinition.checkQuery?.(query);
-    expect(checked?.message).toMatch(message);
-    expect(checked?.hint).toBeTruthy();
+    expect(checked).toMatchObject({
+      severity: 'warning',
+      message: expect.stringMatching(/the others are evaluated/),
+    });
+  });
+
+  it('reports a bad query behind an unknown MV2 unit as the query error, as dynatrace-service parsed it first', () => {
+    expect(dynatraceDefinition.checkQuery?.('MV2;Percent;metricSelector=x&bogus=1')).toMatchObject({
+      message: expect.stringMatching(/unknown query parameter "bogus"/),
+    });
+    expect(
+      dynatraceDefinition.checkQuery?.('MV2;Percent;metricSelector=x&bogus=1')?.severity,
+    ).toBeUndefined();
   });
 
   it.each(['MicroSecond', 'Microsecond', 'microsecond', 'microSecond', 'Byte', 'byte'])(

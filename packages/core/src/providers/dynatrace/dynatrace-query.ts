@@ -1,39 +1,31 @@
 /**
  * The query strings of `sli/dynatrace.yaml`, as keptn-contrib/dynatrace-service reads them:
  * `metricSelector=...&entitySelector=...` (Metrics API v2), optionally behind `MV2;<unit>;`,
- * `SLO;<id>` (an SLO's evaluatedPercentage), `PV2;problemSelector=...` (a problem count) and
- * `DQL;<query>` (a Grail DQL query that ends in one number; dql-result.ts).
+ * `SLO;<id>` (an SLO's evaluatedPercentage), `PV2;problemSelector=...` (a problem count),
+ * `SECPV2;securityProblemSelector=...` (a security problem count), `USQL;...` (User sessions
+ * API), the legacy `<selector>?scope=...` (legacy-query.ts) and `DQL;<query>` (a Grail DQL query
+ * that ends in one number; dql-result.ts).
  * Parsing happens before placeholder substitution, so a `$ENV.X` value with `&` in it cannot
  * change the query's structure.
  */
 
-import { editDistance } from '../../config/suggest.js';
+import { editDistance, suggestKey } from '../../config/suggest.js';
+import { parseLegacyMetrics, parseSecurityProblems, parseUsql } from './legacy-query.js';
+import type { UsqlQuery } from './legacy-query.js';
+import { DynatraceQuerySyntaxError } from './query-syntax.js';
+import type { MetricsParams } from './query-syntax.js';
 
-/** Metrics API v2 query parameters an SLI may set; `from`, `to` come from the evaluation window. */
-export interface MetricsParams {
-  metricSelector: string;
-  entitySelector?: string;
-  resolution?: string;
-  mzSelector?: string;
-}
+export { DynatraceQuerySyntaxError } from './query-syntax.js';
+export type { MetricsParams } from './query-syntax.js';
 
-/** A parsed SLI query. */
+/** A parsed SLI query. `legacy`: the current form of a legacy metrics query, for a note. */
 export type DynatraceQuery =
-  | { kind: 'metrics'; params: MetricsParams; unit?: string }
+  | { kind: 'metrics'; params: MetricsParams; unit?: string; legacy?: string }
   | { kind: 'slo'; id: string }
   | { kind: 'problems'; params: { problemSelector?: string; entitySelector?: string } }
+  | { kind: 'security-problems'; params: { securityProblemSelector?: string } }
+  | { kind: 'usql'; usql: UsqlQuery }
   | { kind: 'dql'; query: string };
-
-/** A query that cannot be read; `hint` says how to write it. */
-export class DynatraceQuerySyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-    this.name = 'DynatraceQuerySyntaxError';
-  }
-}
 
 const METRICS_HINT =
   'write e.g. metricSelector=builtin:service.response.time:merge("dt.entity.service"):percentile(95)' +
@@ -42,13 +34,13 @@ const METRICS_KEYS = ['metricSelector', 'entitySelector', 'resolution', 'mzSelec
 const PROBLEM_KEYS = ['problemSelector', 'entitySelector'] as const;
 // The window is the evaluation's; dynatrace-service ignores these in SLI queries too.
 const IGNORED_KEYS = ['from', 'to'];
-const UNSUPPORTED_PREFIXES = ['USQL', 'SECPV2'];
 
 /** Parses one SLI query; throws DynatraceQuerySyntaxError. */
 export function parseDynatraceQuery(query: string): DynatraceQuery {
   const text = query.trim();
   if (text === '') throw new DynatraceQuerySyntaxError('the query is empty', METRICS_HINT);
-  const prefix = /^([A-Z0-9]+);/.exec(text)?.[1];
+  const prefix = /^([A-Za-z0-9]+);/.exec(text)?.[1];
+  if (prefix !== undefined && !PREFIXES.includes(prefix)) throw unknownPrefix(prefix);
   if (prefix === 'SLO') {
     const id = text.slice('SLO;'.length).trim();
     if (!/^[A-Za-z0-9$._-]+$/.test(id))
@@ -61,14 +53,34 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
     const match = /^MV2;([^;]*);(.*)$/s.exec(text);
     if (match === null || match[1] === '' || match[1] === undefined)
       throw new DynatraceQuerySyntaxError('MV2 needs a unit: MV2;<unit>;<query>', METRICS_HINT);
-    return { kind: 'metrics', unit: checkMv2Unit(match[1]), params: parseMetricsParams(match[2] ?? '') };
+    // As dynatrace-service: the query first (a bad one is a parse error), then the unit.
+    const inner = match[2] ?? '';
+    const legacy = parseLegacyMetrics(inner);
+    if (legacy !== undefined)
+      throw new DynatraceQuerySyntaxError(
+        'MV2; takes a query in the current form, not the legacy one (dynatrace-service refused it)',
+        `write MV2;${match[1]};${legacy.rewritten}`,
+      );
+    const params = parseMetricsParams(inner);
+    return { kind: 'metrics', unit: checkMv2Unit(match[1]), params };
   }
-  if (prefix !== undefined && UNSUPPORTED_PREFIXES.includes(prefix))
-    throw new DynatraceQuerySyntaxError(
-      `${prefix} queries are not supported by ci-connect`,
-      'use a metrics query (metricSelector=...), SLO;<id>, PV2;problemSelector=... or DQL;<query>',
-    );
+  if (prefix === 'SECPV2')
+    return { kind: 'security-problems', params: parseSecurityProblems(text.slice('SECPV2;'.length)) };
+  if (prefix === 'USQL') return { kind: 'usql', usql: parseUsql(text) };
+  const legacy = parseLegacyMetrics(text);
+  if (legacy !== undefined) return { kind: 'metrics', params: legacy.params, legacy: legacy.rewritten };
   return { kind: 'metrics', params: parseMetricsParams(text) };
+}
+
+// dynatrace-service matched these case-sensitively; anything else was sent as a metric selector.
+const PREFIXES = ['MV2', 'SLO', 'PV2', 'SECPV2', 'USQL', 'DQL'];
+
+function unknownPrefix(prefix: string): DynatraceQuerySyntaxError {
+  const near = suggestKey(prefix, PREFIXES);
+  return new DynatraceQuerySyntaxError(
+    `unknown query prefix "${prefix};"` + (near === undefined ? '' : `; did you mean "${near};"?`),
+    `the prefixes are ${PREFIXES.map((p) => `${p};`).join(', ')} (upper case); a metrics query has none: ${METRICS_HINT}`,
+  );
 }
 
 // dynatrace-service accepted exactly these (mv2/query.go); any other unit failed the SLI.
@@ -85,19 +97,16 @@ function checkMv2Unit(written: string): string {
   const near = ['MicroSecond', 'Byte'].find(
     (known) => editDistance(unit.toLowerCase(), known.toLowerCase()) <= 2,
   );
+  // dynatrace-service failed only this SLI ("error parsing MV2 query: invalid unit").
   throw new DynatraceQuerySyntaxError(
     `MV2 unit "${unit}" is not one Keptn knows (MicroSecond, Byte)` +
       (near === undefined ? '' : `; did you mean "${near}"?`),
     near === undefined ? MV2_UNIT_HINT : `write MV2;${near};<query>; ${MV2_UNIT_HINT}`,
+    true,
   );
 }
 
 function parseMetricsParams(text: string): MetricsParams {
-  if (/^[^=&]*\?scope=/.test(text))
-    throw new DynatraceQuerySyntaxError(
-      'the legacy "<selector>?scope=..." form is not supported',
-      'write metricSelector=<selector>&entitySelector=<scope>',
-    );
   const pairs = parsePairs(text, METRICS_KEYS, METRICS_HINT);
   const metricSelector = pairs.metricSelector;
   if (metricSelector === undefined || metricSelector === '')
@@ -211,6 +220,13 @@ export function substituteQuery(query: DynatraceQuery, values: PlaceholderValues
       return { ...query, params: mapValues(query.params, sub) };
     case 'problems':
       return { ...query, params: mapValues(query.params, sub) };
+    case 'security-problems':
+      return { ...query, params: mapValues(query.params, sub) };
+    case 'usql':
+      return {
+        ...query,
+        usql: { ...query.usql, dimension: sub(query.usql.dimension), query: sub(query.usql.query) },
+      };
     case 'dql':
       return { ...query, query: sub(query.query) };
   }

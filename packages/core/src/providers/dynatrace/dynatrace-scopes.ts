@@ -1,7 +1,7 @@
 /**
  * The access-token scopes a project needs from Dynatrace, from what its `sli/dynatrace.yaml`
  * files query: `metrics.read` for metric queries, `slo.read` for `SLO;`, `problems.read` for
- * `PV2;`; and `events.ingest` for `send-event`, which any pipeline step may run.
+ * `PV2;`, `securityProblems.read` for `SECPV2;`, `DTAQLAccess` for `USQL;`; and `events.ingest` for `send-event`, which any pipeline step may run.
  */
 
 import { loadSliFile } from '../../config/sli-file.js';
@@ -21,6 +21,8 @@ const QUERY_SCOPES: Readonly<Record<DynatraceQuery['kind'], { scope: string; wha
   metrics: { scope: 'metrics.read', what: 'metric queries' },
   slo: { scope: 'slo.read', what: 'SLO; queries' },
   problems: { scope: 'problems.read', what: 'PV2; queries' },
+  'security-problems': { scope: 'securityProblems.read', what: 'SECPV2; queries' },
+  usql: { scope: 'DTAQLAccess', what: 'USQL; queries' },
   // Grail takes platform tokens only; their storage:* scopes cannot be looked up like API token scopes.
   dql: { scope: 'storage:buckets:read', what: 'DQL; queries' },
 };
@@ -45,7 +47,7 @@ export async function findNeededScopes(sliFiles: readonly string[]): Promise<Sco
     }
   }
   const needs: ScopeNeed[] = [];
-  for (const kind of ['metrics', 'slo', 'problems'] as const) {
+  for (const kind of ['metrics', 'slo', 'problems', 'security-problems', 'usql'] as const) {
     const files = filesByKind.get(kind);
     if (files === undefined) continue;
     const { scope, what } = QUERY_SCOPES[kind];
