@@ -68,11 +68,15 @@ function parseObject(text: string, file: string): Json {
     value = JSON.parse(text);
   } catch (error) {
     const offset = findJsonErrorOffset(text);
-    const at = offset < 0 ? text.length : offset;
+    const placeholder = placeholderAt(text, offset < 0 ? text.length : offset);
+    const at = placeholder?.at ?? (offset < 0 ? text.length : offset);
     const { line, column } = positionOf(text, at);
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(`${file}:${line}:${column}: not JSON (${reason})`, {
-      hint: placeholderHint(text, at) ?? ACCEPTED,
+      hint:
+        placeholder === undefined
+          ? ACCEPTED
+          : `${placeholder.name} is a placeholder of the notification template, which Dynatrace fills in when it sends; ${ACCEPTED}`,
     });
   }
   const object = record(value);
@@ -83,11 +87,12 @@ function parseObject(text: string, file: string): Json {
   return object;
 }
 
-/** Keptn's template has `{ProblemDetailsJSON}` unquoted: an unfilled template fails exactly there. */
-function placeholderHint(text: string, at: number): string | undefined {
-  const placeholder = /^\{[A-Za-z]+\}/.exec(text.slice(at))?.[0];
-  if (placeholder === undefined) return undefined;
-  return `${placeholder} is a placeholder of the notification template, which Dynatrace fills in when it sends; ${ACCEPTED}`;
+/** Keptn's template has `{ProblemDetailsJSON}` unquoted: an unfilled template fails inside the first such placeholder. */
+function placeholderAt(text: string, offset: number): { name: string; at: number } | undefined {
+  for (const match of text.matchAll(/\{[A-Za-z]+\}/g))
+    if (match.index <= offset && offset < match.index + match[0].length)
+      return { name: match[0], at: match.index };
+  return undefined;
 }
 
 function looksLikeNotification(payload: Json): boolean {
