@@ -69,6 +69,8 @@ const CONFIGURATION: readonly Glob[] = [
   'remediation/types.ts',
   // Keptn's choice of the next action: a pure function of the remediation file.
   'remediation/select-action.ts',
+  // Which actions have a runner: a function of ci-connect.yaml's tasks:.
+  'remediation/runnable-actions.ts',
 ];
 
 /** The external programs ci-connect drives (helm, JMeter, child processes). */
