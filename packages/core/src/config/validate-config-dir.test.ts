@@ -187,11 +187,11 @@ describe('validateConfigDir', () => {
         'the action "togle-feature" has no runner',
       ],
       [
-        'warning',
+        'error',
         'base/carts/remediation.yaml',
         '10:20',
         'spec.remediations[0].actionsOnOpen[3].action',
-        'the action "escalate" has no runner: ci-connect remediate refuses to run it (exit 2)',
+        'the action "escalate" has no runner',
       ],
     ]);
     expect(remediation[0]?.hint).toMatch(

@@ -144,7 +144,7 @@ describe('actions without a runner (validate, with the runnable actions of ci-co
     '',
   ].join('\n');
 
-  it('reports a typo as an error with "did you mean", an action without a tasks: entry as a warning', async () => {
+  it('reports an action without a runner at its line and column: a typo with "did you mean", another with how to run it', async () => {
     const result = await parseRemediation(text, 'remediation.yaml', {
       runnableActions: ['scaling', 'toggle-feature'],
     });
@@ -157,14 +157,14 @@ describe('actions without a runner (validate, with the runnable actions of ci-co
         'did you mean "scaling"? else tell ci-connect.yaml how to run it, e.g. tasks: {scalling: {command: ["./scripts/scalling.sh"]}}',
       ],
       [
-        'warning',
+        'error',
         '12:19',
         'spec.remediations[0].actionsOnOpen[3].action',
-        'the action "escalate" has no runner: ci-connect remediate refuses to run it (exit 2)',
+        'the action "escalate" has no runner',
         'the actions with a runner are: scaling, toggle-feature',
       ],
     ]);
-    // The warning alone leaves the file usable; the typo does not.
+    // remediate refuses such a file before it runs anything: it is not usable.
     expect(result.remediation).toBeUndefined();
   });
 
@@ -179,11 +179,20 @@ describe('actions without a runner (validate, with the runnable actions of ci-co
     ]);
   });
 
-  it('knows scaling and every tasks: entry as runnable', async () => {
+  it('knows scaling and the tasks: entries that are commands or helm as runnable', async () => {
     const { runnableActionNames } = await import('./runnable-actions.js');
     expect(runnableActionNames({ tasks: {} })).toEqual(['scaling']);
     expect(
-      runnableActionNames({ tasks: { 'toggle-feature': { command: ['true'] }, scaling: 'helm' } }),
-    ).toEqual(['scaling', 'toggle-feature']);
+      runnableActionNames({
+        tasks: {
+          'toggle-feature': { command: ['true'] },
+          restart: 'helm',
+          smoke: 'jmeter',
+          deployment: 'helm',
+        },
+      }),
+    ).toEqual(['scaling', 'toggle-feature', 'restart', 'deployment']);
+    // An entry that maps scaling to a runner that runs no action takes its built-in runner away.
+    expect(runnableActionNames({ tasks: { scaling: 'record' } })).toEqual([]);
   });
 });

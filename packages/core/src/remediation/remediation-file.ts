@@ -202,20 +202,12 @@ function readActions(ctx: Context, raw: unknown, path: DocPath): RemediationActi
   return actions;
 }
 
-/**
- * An action no runner runs: a name next to a runnable one is a typo (error); another needs a
- * `tasks:` entry, which a file kept from Keptn may not have yet (a warning, as for shipyard tasks:
- * remediate refuses to run it).
- */
+/** An action no runner runs: `remediate` refuses it before it runs anything (exit 2), so it is an error here too. */
 function checkRunner(ctx: Context, action: string, path: DocPath): void {
   const runnable = ctx.runnableActions;
   if (runnable === undefined || runnable.includes(action)) return;
-  const close = suggestKey(action, runnable);
-  const message = `the action "${action}" has no runner`;
-  const hint = noActionRunnerHint(action, runnable, close);
-  if (close === undefined)
-    ctx.out.warning(path, `${message}: ci-connect remediate refuses to run it (exit 2)`, hint);
-  else ctx.out.error(path, message, hint);
+  const hint = noActionRunnerHint(action, runnable, suggestKey(action, runnable));
+  ctx.out.error(path, `the action "${action}" has no runner`, hint);
 }
 
 /** A scalar as text; '' for missing values and for lists or mappings (the schema reported those). */
