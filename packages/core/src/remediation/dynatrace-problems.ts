@@ -64,7 +64,7 @@ class DynatraceProblemsClient implements DynatraceProblems {
     this.http = options.http;
     this.redactor = options.redactor;
     this.api = resolveRoutes(options.endpoint.url, options.endpoint.token).environmentApi;
-    this.uiBase = this.api.endsWith('/api/v2') ? this.api.slice(0, -'/api/v2'.length) : options.endpoint.url;
+    this.uiBase = uiBaseOf(this.api);
   }
 
   get(id: string): Promise<Problem> {
@@ -173,6 +173,16 @@ class DynatraceProblemsClient implements DynatraceProblems {
         'and DT_URL (or providers.dynatrace.url)',
     });
   }
+}
+
+/**
+ * Where a problem's page is: the environment of the classic API (`https://<env>.live.dynatrace.com`,
+ * a Managed `/e/<env-id>`); for a SaaS platform host its classic twin, which forwards a problem
+ * link to the Problems app.
+ */
+function uiBaseOf(api: string): string {
+  const base = api.replace(/\/(?:api\/v2|platform\/classic\/environment-api\/v2)$/, '');
+  return base.replace(/^(https:\/\/[a-z0-9-]+)\.apps\.dynatrace\.com/i, '$1.live.dynatrace.com');
 }
 
 function displayIdOfItem(item: unknown): string | undefined {
