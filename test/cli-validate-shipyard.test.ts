@@ -34,17 +34,9 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
   it('passes Keptn’s own sock-shop shipyard and a remediation file unchanged (exit 0)', async () => {
     const run = await runCli(['validate', '--config-dir', `${projects}/good/.ci-connect`]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    // Its remediation sequence's tasks were Keptn's remediation service's: no runner here.
-    const configDir = `${projects}/good/.ci-connect`;
-    const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toContain(
-      `warning ${configDir}/shipyard.yaml:91:21 spec.stages[2].sequences[3].tasks[0].name: the task "get-action" has no runner: a stage run of its sequence would stop here (tell ci-connect.yaml how to run it`,
-    );
-    expect(lines[1]).toContain(
-      `warning ${configDir}/shipyard.yaml:92:21 spec.stages[2].sequences[3].tasks[1].name: the task "action" has no runner`,
-    );
-    expect(lines[2]).toBe('2 files checked: 0 errors, 2 warnings');
+    // Its remediation sequence's get-action and action are what `ci-connect remediate` does itself:
+    // no runner needed, nothing to warn about.
+    expect(run.stdout).toBe('2 files checked: 0 errors, 0 warnings\n');
   });
 
   it('reports a task no runner runs: a typo with "did you mean", a custom name with how to run it', async () => {

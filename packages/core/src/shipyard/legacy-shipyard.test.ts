@@ -84,6 +84,59 @@ describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` 
     expect(dev?.tasks[3]?.approval).toEqual({ pass: 'automatic', warning: 'automatic' });
   });
 
+  it('turns remediation_strategy: automated into a remediation sequence evaluated 10 minutes after an action', async () => {
+    const { shipyard, diagnostics } = await loadShipyardFile(
+      keptnExample('examples-0.7.3_onboarding-carts_shipyard.yaml'),
+    );
+    expect(shipyard?.stages.map((s) => s.sequences.some((q) => q.name === 'remediation'))).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect(shipyard?.stages[2]?.sequences.at(-1)).toEqual({
+      name: 'remediation',
+      triggeredOn: [
+        {
+          event: 'production.remediation.finished',
+          stage: 'production',
+          sequence: 'remediation',
+          matches: [{ result: 'fail', task: 'evaluation' }],
+        },
+      ],
+      tasks: [
+        { name: 'get-action', properties: {} },
+        { name: 'action', properties: {} },
+        {
+          name: 'evaluation',
+          properties: { timeframe: '10m' },
+          triggeredAfterMs: 600_000,
+          timeframe: '10m',
+        },
+      ],
+    } satisfies ShipyardSequence);
+    // The one warning left says how to convert the file for good.
+    expect(diagnostics.map((d) => d.hint)).toEqual([
+      expect.stringContaining('convert it with `ci-connect migrate shipyard --write`'),
+    ]);
+  });
+
+  it('ignores another remediation_strategy with a warning, as Keptn 0.7 turned nothing on for it', async () => {
+    const text =
+      'stages:\n  - name: prod\n    deployment_strategy: direct\n    remediation_strategy: manual\n';
+    const { shipyard, diagnostics } = await parseShipyard(text);
+    expect(shipyard?.stages[0]?.sequences.map((s) => s.name)).toEqual(['delivery', 'delivery-direct']);
+    expect(
+      diagnostics.filter((d) => d.path !== '').map((d) => [d.line, d.column, d.path, d.message]),
+    ).toEqual([
+      [
+        4,
+        27,
+        'stages[0].remediation_strategy',
+        'ignored: remediation_strategy "manual" (only "automated" turned remediation on)',
+      ],
+    ]);
+  });
+
   it('keeps a user-defined workload (performance_peak) as the teststrategy', async () => {
     const { shipyard } = await loadShipyardFile(
       keptnExample('examples_simplenodeservice_shipyard_keptn07.yaml'),

@@ -5,9 +5,12 @@
  * per stage a `delivery` sequence (deployment, test, evaluation, approval, release) triggered by
  * the previous stage's delivery, a `delivery-direct` twin with a direct deployment, and a
  * `rollback` sequence on a failed delivery for blue_green_service stages.
- * Two deliberate differences: no test task when the stage had no test_strategy (Keptn 0.7 ran no
- * test there; the converter wrote an empty teststrategy), and a stage with neither strategy
- * stays a quality-gate stage (only the implicit evaluation sequence) instead of deploying nothing.
+ * Three deliberate differences: no test task when the stage had no test_strategy (Keptn 0.7 ran no
+ * test there; the converter wrote an empty teststrategy), a stage with neither strategy stays a
+ * quality-gate stage (only the implicit evaluation sequence) instead of deploying nothing, and
+ * `remediation_strategy: automated` becomes a `remediation` sequence (the converter dropped it, so
+ * remediation silently stopped; keptn/examples' sock-shop shipyard, 0.7.3 to 0.8, gained exactly
+ * this sequence), evaluated 10 minutes after an action as Keptn 0.7's remediation-service waited.
  */
 
 import { isRecord } from '../config/guards.js';
@@ -21,7 +24,12 @@ import type {
   ShipyardSequence,
   ShipyardStage,
   ShipyardTask,
+  TriggerMatch,
 } from './types.js';
+
+/** The warning every command gives for a legacy file (migrate shipyard leaves it out). */
+export const LEGACY_FORMAT_WARNING =
+  'legacy shipyard format (Keptn 0.7 and before, no apiVersion): converted to spec.keptn.sh/0.2 as `keptn upgrade project --shipyard` did';
 
 /** What Keptn's converter wrote as the apiVersion of a converted file. */
 export const CONVERTED_API_VERSION = 'spec.keptn.sh/0.2.0';
@@ -31,7 +39,11 @@ interface LegacyStage {
   deployment?: DeploymentStrategy;
   test?: string;
   approval: { pass: ApprovalMode; warning: ApprovalMode };
+  remediation: boolean;
 }
+
+/** Keptn 0.7's remediation-service evaluated 10 minutes after an action (WAIT_TIME_MINUTES). */
+const REMEDIATION_WAIT = '10m';
 
 /** True for a document in the legacy format: stages at the top, no apiVersion and no spec. */
 export function isLegacyShipyard(data: Record<string, unknown>): boolean {
@@ -43,8 +55,8 @@ export function isLegacyShipyard(data: Record<string, unknown>): boolean {
 export function convertLegacyShipyard(ctx: ReadContext, data: Record<string, unknown>): ShipyardStage[] {
   ctx.out.warning(
     [],
-    'legacy shipyard format (Keptn 0.7 and before, no apiVersion): converted to spec.keptn.sh/0.2 as `keptn upgrade project --shipyard` did',
-    'convert the file to apiVersion: spec.keptn.sh/0.2.x (docs/config-reference.md shows the result); the legacy format is deprecated',
+    LEGACY_FORMAT_WARNING,
+    'convert it with `ci-connect migrate shipyard --write` (keeps comments; docs/cli-reference.md); the legacy format is deprecated',
   );
   if (data.registry !== undefined)
     ctx.out.warning(
@@ -87,24 +99,30 @@ function readLegacyStage(
     pass: readApproval(ctx, approvalRaw.pass, [...approvalPath, 'pass'], 'automatic'),
     warning: readApproval(ctx, approvalRaw.warning, [...approvalPath, 'warning'], 'automatic'),
   };
-  if (entry.remediation_strategy !== undefined && entry.remediation_strategy !== null) {
-    const value = textAt(ctx, [...path, 'remediation_strategy'], entry.remediation_strategy) ?? '';
-    ctx.out.warning(
-      [...path, 'remediation_strategy'],
-      `not converted: remediation_strategy ${JSON.stringify(value)} has no 0.2 equivalent in the converted file`,
-      'after converting the file, add a remediation sequence (get-action, action, evaluation) to the stage',
-      'key',
-    );
-  }
   return {
     ...(deployment === undefined ? {} : { deployment }),
     ...(test === undefined ? {} : { test }),
     approval,
+    remediation: readRemediation(ctx, entry.remediation_strategy, [...path, 'remediation_strategy']),
   };
 }
 
+/** Keptn 0.7 remediated a stage only with `automated`; any other value turned nothing on. */
+function readRemediation(ctx: ReadContext, raw: unknown, path: DocPath): boolean {
+  if (raw === undefined || raw === null) return false;
+  const value = textAt(ctx, path, raw) ?? '';
+  if (value === 'automated') return true;
+  ctx.out.warning(
+    path,
+    `ignored: remediation_strategy ${JSON.stringify(value)} (only "automated" turned remediation on)`,
+    'write remediation_strategy: automated for a remediation sequence, or remove the key',
+  );
+  return false;
+}
+
 function convertStage(stage: LegacyStage, earlier: readonly LegacyStage[]): ShipyardSequence[] {
-  if (stage.deployment === undefined && stage.test === undefined) return [];
+  const remediation = stage.remediation ? [remediationSequence(stage.name)] : [];
+  if (stage.deployment === undefined && stage.test === undefined) return remediation;
   const previous = earlier.filter((s) => s.deployment !== undefined || s.test !== undefined).at(-1);
   const sequences = [delivery(stage, 'delivery', stage.deployment, previous)];
   if (stage.deployment === 'blue_green_service') {
@@ -118,7 +136,26 @@ function convertStage(stage: LegacyStage, earlier: readonly LegacyStage[]): Ship
     const previousDirect = earlier.filter((s) => s.deployment !== undefined).at(-1);
     sequences.push(delivery(stage, 'delivery-direct', 'direct', previousDirect));
   }
-  return sequences;
+  return [...sequences, ...remediation];
+}
+
+/** As keptn/examples wrote it: get-action, action, then an evaluation; again while it fails. */
+function remediationSequence(stage: string): ShipyardSequence {
+  const waitMs = 10 * 60_000;
+  return {
+    name: 'remediation',
+    triggeredOn: [trigger(stage, 'remediation', 'fail', 'evaluation')],
+    tasks: [
+      { name: 'get-action', properties: {} },
+      { name: 'action', properties: {} },
+      {
+        name: 'evaluation',
+        properties: { timeframe: REMEDIATION_WAIT },
+        triggeredAfterMs: waitMs,
+        timeframe: REMEDIATION_WAIT,
+      },
+    ],
+  };
 }
 
 function delivery(
@@ -144,11 +181,15 @@ function delivery(
   return { name, triggeredOn: previous === undefined ? [] : [trigger(previous.name, name)], tasks };
 }
 
-function trigger(stage: string, sequence: string, result?: 'fail'): ShipyardSequence['triggeredOn'][number] {
-  return {
-    event: `${stage}.${sequence}.finished`,
-    stage,
-    sequence,
-    matches: result === undefined ? [{ result: 'pass' }, { result: 'warning' }] : [{ result }],
-  };
+function trigger(
+  stage: string,
+  sequence: string,
+  result?: 'fail',
+  task?: string,
+): ShipyardSequence['triggeredOn'][number] {
+  const matches: TriggerMatch[] =
+    result === undefined
+      ? [{ result: 'pass' }, { result: 'warning' }]
+      : [task === undefined ? { result } : { result, task }];
+  return { event: `${stage}.${sequence}.finished`, stage, sequence, matches };
 }
