@@ -1,5 +1,18 @@
 // `ci-connect migrate shipyard` on Keptn's own legacy shipyards, as a migrating team runs it.
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,6 +101,17 @@ describe('migrate shipyard', () => {
     expect(await readFile(file, 'utf8')).toContain('apiVersion: spec.keptn.sh/0.2.0\r\n');
     // No ci-connect.yaml naming the project: the default name.
     expect(await readFile(file, 'utf8')).toContain('  name: shipyard\r\n');
+  });
+
+  it('--write through a symbolic link replaces the file it points to and keeps the link', async () => {
+    const configDir = await configDirWith('examples_simplenodeservice_shipyard.yaml');
+    const real = path.join(path.dirname(configDir), 'keptn-shipyard.yaml');
+    await rename(path.join(configDir, 'shipyard.yaml'), real);
+    await symlink(real, path.join(configDir, 'shipyard.yaml'));
+    const run = await runCli(['migrate', 'shipyard', '--config-dir', configDir, '--write']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect((await lstat(path.join(configDir, 'shipyard.yaml'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toMatch(/^apiVersion: spec\.keptn\.sh\/0\.2\.0\n/);
   });
 
   it('--json prints one object with the new text, the stages and the warnings', async () => {

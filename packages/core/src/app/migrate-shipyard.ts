@@ -4,12 +4,13 @@
  * `write` replaces the file atomically (a temporary file beside it, then a rename).
  */
 
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import type { Diagnostic } from '../config/diagnostics.js';
 import { loadProjectSettings } from '../config/project-config.js';
 import { readConfigText } from '../config/read-config-file.js';
+import { UsageError } from '../errors.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import { migrateLegacyShipyard } from '../shipyard/migrate-shipyard.js';
 import type { Host } from './host.js';
@@ -73,15 +74,22 @@ async function shipyardName(configDir: string, host: Pick<Host, 'logger'>): Prom
   return config.project === undefined ? 'shipyard' : `shipyard-${config.project}`;
 }
 
-/** Readers see the old file or the new one, never half of either. */
+/**
+ * Readers see the old file or the new one, never half of either. A symbolic link stays a link:
+ * the file it points to is replaced.
+ */
 async function replaceFile(path: string, text: string): Promise<void> {
-  const mode = (await stat(path)).mode & 0o777;
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const target = await realpath(path);
+  const mode = (await stat(target)).mode & 0o777;
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     await writeFile(temporary, text, { mode, flag: 'wx' });
-    await rename(temporary, path);
+    await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`cannot replace ${path} (${code}): nothing was changed`, {
+      hint: `check that you may write in ${dirname(target)}, or leave out --write and redirect stdout to a file`,
+    });
   }
 }
