@@ -9,12 +9,16 @@
 import { isCollection, isMap, isNode, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 
-/** Where a legacy stage key's comments go in the new stage: a path below the stage, and the value to annotate. */
-const TARGETS: Readonly<Record<string, { node: (string | number)[]; value?: (string | number)[] }>> = {
-  deployment_strategy: { node: ['task:deployment'], value: ['properties', 'deploymentstrategy'] },
-  test_strategy: { node: ['task:test'], value: ['properties', 'teststrategy'] },
-  approval_strategy: { node: ['task:approval'] },
-  remediation_strategy: { node: ['sequence:remediation'], value: ['name'] },
+/**
+ * Where a legacy stage key's comments go in the new stage: `task:<name>` is that task of the
+ * stage's first sequence (delivery), `sequence:<name>` that sequence; `value` is the scalar below
+ * it that takes the key's end-of-line comment.
+ */
+const TARGETS: Readonly<Record<string, { node: string; value?: string[] }>> = {
+  deployment_strategy: { node: 'task:deployment', value: ['properties', 'deploymentstrategy'] },
+  test_strategy: { node: 'task:test', value: ['properties', 'teststrategy'] },
+  approval_strategy: { node: 'task:approval' },
+  remediation_strategy: { node: 'sequence:remediation', value: ['name'] },
 };
 
 /** Copies every comment of `legacy` into `converted` (both parsed or built by yaml). */
@@ -109,21 +113,23 @@ function carryProperties(legacy: YAMLMap, task: YAMLMap): string[] {
     const target = key === undefined ? undefined : properties.items.find((p) => keyOf(p) === key);
     if (target === undefined || !isScalar(target.key) || !isScalar(target.value)) return;
     // yaml keeps a comment above the first key on the mapping itself.
-    const before = joined([
-      ...(i === 0 ? [legacy.commentBefore ?? ''] : []),
-      isNode(pair.key) ? (pair.key.commentBefore ?? '') : '',
-    ]);
+    const parts: string[] = [];
+    push(
+      parts,
+      i === 0 ? legacy.commentBefore : undefined,
+      isNode(pair.key) ? pair.key.commentBefore : undefined,
+    );
     const inline = isScalar(pair.value) ? pair.value.comment : undefined;
-    if (before !== undefined && before !== null) target.key.commentBefore = before;
+    if (parts.length > 0) target.key.commentBefore = joined(parts);
     if (inline !== undefined && inline !== null) target.value.comment = inline;
-    push(placed, before, inline, i === 0 ? legacy.commentBefore : undefined);
+    push(placed, ...parts, inline);
   });
   return placed;
 }
 
-/** `task:<name>` is that task of the stage's first sequence; `sequence:<name>` the sequence. */
-function findNode(stage: YAMLMap, path: readonly (string | number)[]): YAMLMap | undefined {
-  const [kind, name] = String(path[0]).split(':');
+/** The node a TARGETS entry names in the new stage. */
+function findNode(stage: YAMLMap, target: string): YAMLMap | undefined {
+  const [kind, name] = target.split(':');
   const sequences = stage.get('sequences', true);
   if (!isSeq(sequences)) return undefined;
   if (kind === 'sequence')

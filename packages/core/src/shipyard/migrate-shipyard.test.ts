@@ -138,10 +138,11 @@ stages:
 
   # staging: the load test
   - name: "staging"
-    approval_strategy:
+    # a person looks at warnings
+    approval_strategy: # Keptn 0.7 semantics
       # a pass goes on by itself
       pass: "automatic" # no one waits
-      warning: "manual"
+      warning: "manual" # see the runbook
     deployment_strategy: "blue_green_service"
   - name: "production"
     deployment_strategy: "blue_green_service"
@@ -170,6 +171,13 @@ stages:
     expect(lines[lines.indexOf('    # staging: the load test') - 1]).toBe('');
     expect(text.match(/no blue\/green here/g)).toHaveLength(1);
     expect((await parseShipyard(text)).diagnostics).toEqual([]);
+  });
+
+  it('loses no comment and copies none', async () => {
+    const { text } = await migrateLegacyShipyard(legacy, 'shipyard.yaml', { name: 'shipyard-shop' });
+    const comments = (yaml: string) =>
+      [...yaml.matchAll(/#\s*(.*)$/gm)].map((m) => m[1]?.replace(/^registry: /, '')).sort();
+    expect(comments(text)).toEqual(comments(legacy));
   });
 });
 
