@@ -37,7 +37,7 @@ describe('migrate shipyard: Keptn’s own legacy shipyards', () => {
     },
   );
 
-  it('writes the sock-shop production stage as Keptn’s upgrade did, plus its remediation sequence', async () => {
+  it('writes the sock-shop production stage: Keptn’s upgrade, with the approval first and a remediation sequence', async () => {
     const migrated = await migrateLegacyShipyard(
       await example('examples-0.7.3_onboarding-carts_shipyard.yaml'),
       'shipyard.yaml',
@@ -60,14 +60,14 @@ describe('migrate shipyard: Keptn’s own legacy shipyards', () => {
           triggeredOn:
             - event: staging.delivery.finished
           tasks:
-            - name: deployment
-              properties:
-                deploymentstrategy: blue_green_service
-            - name: evaluation
             - name: approval
               properties:
                 pass: automatic
                 warning: manual
+            - name: deployment
+              properties:
+                deploymentstrategy: blue_green_service
+            - name: evaluation
             - name: release
         - name: rollback
           triggeredOn:
@@ -81,14 +81,14 @@ describe('migrate shipyard: Keptn’s own legacy shipyards', () => {
           triggeredOn:
             - event: staging.delivery-direct.finished
           tasks:
-            - name: deployment
-              properties:
-                deploymentstrategy: direct
-            - name: evaluation
             - name: approval
               properties:
                 pass: automatic
                 warning: manual
+            - name: deployment
+              properties:
+                deploymentstrategy: direct
+            - name: evaluation
             - name: release
         - name: remediation
           triggeredOn:

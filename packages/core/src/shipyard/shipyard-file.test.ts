@@ -70,8 +70,8 @@ const EXAMPLES: Record<string, ExampleExpectation> = {
     legacy: true,
     outline: { dev: converted, staging: convertedBlueGreen, production: convertedBlueGreen },
     tasks: {
-      'dev.delivery': ['deployment', 'test', 'evaluation', 'approval', 'release'],
-      'production.delivery': ['deployment', 'evaluation', 'approval', 'release'],
+      'dev.delivery': ['deployment', 'test', 'evaluation', 'release'],
+      'production.delivery': ['approval', 'deployment', 'evaluation', 'release'],
     },
     warnings: [LEGACY_WARNING, REGISTRY_WARNING],
   },
@@ -93,7 +93,7 @@ const EXAMPLES: Record<string, ExampleExpectation> = {
   'examples_simplenodeservice_shipyard_keptn07.yaml': {
     legacy: true,
     outline: { dev: converted, staging: converted, prod: [...convertedBlueGreen, 'remediation'] },
-    tasks: { 'staging.delivery': ['deployment', 'test', 'evaluation', 'approval', 'release'] },
+    tasks: { 'staging.delivery': ['approval', 'deployment', 'test', 'evaluation', 'release'] },
     warnings: [LEGACY_WARNING, REGISTRY_WARNING],
   },
   'gitlab-tutorial_shipyard.yaml': {
