@@ -88,6 +88,23 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
     expect(fixed.stdout).not.toContain('has no runner');
   });
 
+  it('reports a defaults.stage the shipyard lacks at ci-connect.yaml:line:col with "did you mean" (exit 2)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-shipyard-'));
+    tempDirs.push(dir);
+    const configDir = path.join(dir, '.ci-connect');
+    await cp(path.join(repoRoot, 'fixtures/demo/.ci-connect'), configDir, { recursive: true });
+    const settings = path.join(configDir, 'ci-connect.yaml');
+    await writeFile(
+      settings,
+      (await readFile(settings, 'utf8')).replace('stage: hardening', 'stage: hardenning'),
+    );
+    const run = await runCli(['validate', '--config-dir', configDir]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout.split('\n')).toContain(
+      `error ${settings}:6:10 defaults.stage: there is no stage "hardenning" in ${path.join(configDir, 'shipyard.yaml')} (did you mean "hardening"? the stages are: hardening, production; commands use defaults.stage when neither --stage nor CI_CONNECT_STAGE is given)`,
+    );
+  });
+
   it('reads a legacy 0.1 shipyard with a deprecation warning naming the file (exit 0)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-shipyard-'));
     tempDirs.push(dir);

@@ -34,7 +34,7 @@ export async function checkDefaultStage(
   out.error(
     ['defaults', 'stage'],
     `there is no stage ${JSON.stringify(stage)} in ${shipyardFile}`,
-    `${knownNamesHint(stage, 'stages', stages)} (commands use defaults.stage when --stage, env CI_CONNECT_STAGE, is not given)`,
+    `${knownNamesHint(stage, 'stages', stages)}; commands use defaults.stage when neither --stage nor CI_CONNECT_STAGE is given`,
   );
   return out.list;
 }

@@ -168,7 +168,7 @@ describe('validateConfigDir', () => {
       ],
     ]);
     expect(report.diagnostics[0]?.hint).toBe(
-      'did you mean "hardenning"? the stages are: dev, hardenning, production (commands use defaults.stage when --stage, env CI_CONNECT_STAGE, is not given)',
+      'did you mean "hardenning"? the stages are: dev, hardenning, production; commands use defaults.stage when neither --stage nor CI_CONNECT_STAGE is given',
     );
     // A stage of the shipyard (legacy files too) is fine; so is no shipyard at all (only a gate).
     await writeFile(
