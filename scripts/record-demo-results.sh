@@ -5,7 +5,8 @@
 #   scripts/record-demo-results.sh
 #
 # Env (all optional):
-#   JMETER_BIN   jmeter command (default ../shared/tools/jmeter, relative to the repo root)
+#   JMETER_BIN   jmeter command (default: ../shared/tools/jmeter, relative to the repo root, where the
+#                project's development machines keep one outside the repository; else jmeter on PATH)
 #   VU_COUNT     threads (default 5)        these three match the `performance` workload in
 #   LOOP_COUNT   iterations (default 200)   fixtures/demo/.ci-connect/base/carts/jmeter/jmeter.conf.yaml
 #   THINK_TIME   ms before each request (default 10)
@@ -17,12 +18,14 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-jmeter_bin=${JMETER_BIN:-../shared/tools/jmeter}
+default_jmeter=jmeter
+[ -x "$root/../shared/tools/jmeter" ] && default_jmeter=../shared/tools/jmeter
+jmeter_bin=${JMETER_BIN:-$default_jmeter}
 # A path with a slash is taken relative to the repo root; a bare name is looked up on PATH.
 case $jmeter_bin in
   /*) ;;
   */*) jmeter_bin="$root/$jmeter_bin" ;;
-  *) jmeter_bin=$(command -v "$jmeter_bin") || { echo "record: $JMETER_BIN not found on PATH" >&2; exit 127; } ;;
+  *) jmeter_bin=$(command -v "$jmeter_bin") || { echo "record: $jmeter_bin not found on PATH (apt-get install -y jmeter jmeter-http; or set JMETER_BIN)" >&2; exit 127; } ;;
 esac
 [ -x "$jmeter_bin" ] || { echo "record: $jmeter_bin is not executable (apt-get install -y jmeter jmeter-http; or set JMETER_BIN)" >&2; exit 127; }
 

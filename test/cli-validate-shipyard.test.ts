@@ -38,18 +38,10 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
   it('passes Keptn’s own sock-shop shipyard and a remediation file unchanged (exit 0)', async () => {
     const run = await runCli(['validate', '--config-dir', `${projects}/good/.ci-connect`]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    // Its remediation sequence's tasks were Keptn's remediation service's: no runner here. The
-    // remediation file's restart action runs through the project's ci-connect.yaml tasks:.
-    const configDir = `${projects}/good/.ci-connect`;
-    const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toContain(
-      `warning ${configDir}/shipyard.yaml:91:21 spec.stages[2].sequences[3].tasks[0].name: the task "get-action" has no runner: a stage run of its sequence would stop here (tell ci-connect.yaml how to run it`,
-    );
-    expect(lines[1]).toContain(
-      `warning ${configDir}/shipyard.yaml:92:21 spec.stages[2].sequences[3].tasks[1].name: the task "action" has no runner`,
-    );
-    expect(lines[2]).toBe('3 files checked: 0 errors, 2 warnings');
+    // Its remediation sequence's get-action and action are what `ci-connect remediate` does itself:
+    // no runner needed, nothing to warn about. The remediation file's restart action runs through
+    // the project's ci-connect.yaml tasks:.
+    expect(run.stdout).toBe('3 files checked: 0 errors, 0 warnings\n');
   });
 
   it('reports a task no runner runs: a typo with "did you mean", a custom name with how to run it', async () => {
@@ -99,6 +91,23 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
     );
     const fixed = await runCli(['validate', '--config-dir', configDir]);
     expect(fixed.stdout).not.toContain('has no runner');
+  });
+
+  it('reports a defaults.stage the shipyard lacks at ci-connect.yaml:line:col with "did you mean" (exit 2)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ci-connect-shipyard-'));
+    tempDirs.push(dir);
+    const configDir = path.join(dir, '.ci-connect');
+    await cp(path.join(repoRoot, 'fixtures/demo/.ci-connect'), configDir, { recursive: true });
+    const settings = path.join(configDir, 'ci-connect.yaml');
+    await writeFile(
+      settings,
+      (await readFile(settings, 'utf8')).replace('stage: hardening', 'stage: hardenning'),
+    );
+    const run = await runCli(['validate', '--config-dir', configDir]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout.split('\n')).toContain(
+      `error ${settings}:6:10 defaults.stage: there is no stage "hardenning" in ${path.join(configDir, 'shipyard.yaml')} (did you mean "hardening"? the stages are: hardening, production; commands use defaults.stage when neither --stage nor CI_CONNECT_STAGE is given)`,
+    );
   });
 
   it('reads a legacy 0.1 shipyard with a deprecation warning naming the file (exit 0)', async () => {

@@ -25,6 +25,9 @@ export {
 // Generating a CI pipeline from the shipyard (app/generate-pipeline.ts over pipelines/).
 export { generatePipeline } from './app/index.js';
 export type { GeneratePipelineRequest, GeneratePipelineResult } from './app/index.js';
+// Converting a legacy 0.1 shipyard to spec.keptn.sh/0.2 (app/migrate-shipyard.ts over shipyard/).
+export { migrateShipyard } from './app/index.js';
+export type { MigrateShipyardRequest, MigrateShipyardResult } from './app/index.js';
 // The history commands' use cases (app/history/).
 export {
   exportHistory,

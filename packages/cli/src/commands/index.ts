@@ -10,6 +10,7 @@ import HistoryPin from './history/pin.js';
 import HistoryRescore from './history/rescore.js';
 import HistoryShow from './history/show.js';
 import HistoryUnpin from './history/unpin.js';
+import MigrateShipyard from './migrate/shipyard.js';
 import Promote from './promote.js';
 import Report from './report.js';
 import SendEvent from './send-event.js';
@@ -35,4 +36,5 @@ export const COMMANDS = {
   'history:import': HistoryImport,
   'history:rescore': HistoryRescore,
   'generate:pipeline': GeneratePipeline,
+  'migrate:shipyard': MigrateShipyard,
 };

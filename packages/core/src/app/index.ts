@@ -23,3 +23,8 @@ export {
   type GeneratePipelineRequest,
   type GeneratePipelineResult,
 } from './generate-pipeline.js';
+export {
+  migrateShipyard,
+  type MigrateShipyardRequest,
+  type MigrateShipyardResult,
+} from './migrate-shipyard.js';

@@ -200,6 +200,35 @@ describe('validateConfigDir', () => {
     expect(remediation[1]?.hint).toContain('the actions with a runner are: scaling, toggle-feature');
   });
 
+  it('checks defaults.stage against the shipyard: a stage it lacks is an error at line:col with did-you-mean', async () => {
+    const dir = await makeTempDir();
+    await cp(shop, dir, { recursive: true });
+    const shipyard = (stages: string[]) =>
+      `apiVersion: spec.keptn.sh/0.2.2\nkind: Shipyard\nspec:\n  stages:\n${stages.map((s) => `    - name: ${s}\n`).join('')}`;
+    await writeFile(join(dir, 'shipyard.yaml'), shipyard(['dev', 'hardenning', 'production']));
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    expect(report.diagnostics.map(brief(dir))).toEqual([
+      [
+        'error',
+        'ci-connect.yaml',
+        '4:10',
+        'defaults.stage',
+        `there is no stage "hardening" in ${join(dir, 'shipyard.yaml')}`,
+      ],
+    ]);
+    expect(report.diagnostics[0]?.hint).toBe(
+      'did you mean "hardenning"? the stages are: dev, hardenning, production; commands use defaults.stage when neither --stage nor CI_CONNECT_STAGE is given',
+    );
+    // A stage of the shipyard (legacy files too) is fine; so is no shipyard at all (only a gate).
+    await writeFile(
+      join(dir, 'shipyard.yaml'),
+      'stages:\n  - name: hardening\n    test_strategy: performance\n',
+    );
+    const legacy = await validateConfigDir(dir, providerValidationOptions());
+    expect(legacy.diagnostics.filter((d) => d.path === 'defaults.stage')).toEqual([]);
+    expect((await validateConfigDir(shop, providerValidationOptions())).diagnostics).toEqual([]);
+  });
+
   it.each([
     ['promethues.yaml', 'did you mean sli/prometheus.yaml?'],
     ['newrelic.yml', 'name it after its provider; '],

@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
+import { checkDefaultStage } from './default-stage-check.js';
 import { findDuplicateIndicators, findUndefinedSlis, undefinedSliWarning } from './cross-check.js';
 import type { EffectiveFiles, UndefinedSli } from './cross-check.js';
 import { makeDiagnostic, sortDiagnostics } from './file-diagnostics.js';
@@ -83,6 +84,8 @@ export async function validateConfigDir(
     run.record(project, config.diagnostics);
   }
   await run.otherFiles(configDir);
+  const stageProblems = await checkDefaultStage(configDir, config.config?.defaults.stage, options);
+  if (stageProblems.length > 0) run.record(project, stageProblems);
   const stages = await listStages(configDir);
   for (const service of await listServices(configDir)) {
     for (const stage of [undefined, ...stages]) {

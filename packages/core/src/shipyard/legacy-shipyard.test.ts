@@ -5,7 +5,7 @@ import type { ShipyardSequence, TriggerMatch } from './types.js';
 
 const passOrWarning: TriggerMatch[] = [{ result: 'pass' }, { result: 'warning' }];
 
-describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` did', () => {
+describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` did, with Keptn 0.7’s approvals', () => {
   it('converts Keptn 0.7.3 sock-shop stages into delivery, rollback and delivery-direct', async () => {
     const { shipyard } = await loadShipyardFile(
       keptnExample('examples-0.7.3_onboarding-carts_shipyard.yaml'),
@@ -21,17 +21,17 @@ describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` 
         ],
         tasks: [
           {
+            name: 'approval',
+            properties: { pass: 'automatic', warning: 'automatic' },
+            approval: { pass: 'automatic', warning: 'automatic' },
+          },
+          {
             name: 'deployment',
             properties: { deploymentstrategy: 'blue_green_service' },
             deploymentStrategy: 'blue_green_service',
           },
           { name: 'test', properties: { teststrategy: 'performance' }, testStrategy: 'performance' },
           { name: 'evaluation', properties: {} },
-          {
-            name: 'approval',
-            properties: { pass: 'automatic', warning: 'automatic' },
-            approval: { pass: 'automatic', warning: 'automatic' },
-          },
           { name: 'release', properties: {} },
         ],
       },
@@ -58,14 +58,14 @@ describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` 
           },
         ],
         tasks: [
-          { name: 'deployment', properties: { deploymentstrategy: 'direct' }, deploymentStrategy: 'direct' },
-          { name: 'test', properties: { teststrategy: 'performance' }, testStrategy: 'performance' },
-          { name: 'evaluation', properties: {} },
           {
             name: 'approval',
             properties: { pass: 'automatic', warning: 'automatic' },
             approval: { pass: 'automatic', warning: 'automatic' },
           },
+          { name: 'deployment', properties: { deploymentstrategy: 'direct' }, deploymentStrategy: 'direct' },
+          { name: 'test', properties: { teststrategy: 'performance' }, testStrategy: 'performance' },
+          { name: 'evaluation', properties: {} },
           { name: 'release', properties: {} },
         ],
       },
@@ -77,18 +77,106 @@ describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` 
       keptnExample('examples-0.7.3_onboarding-carts_shipyard.yaml'),
     );
     const production = shipyard?.stages[2]?.sequences[0];
-    expect(production?.tasks.map((t) => t.name)).toEqual(['deployment', 'evaluation', 'approval', 'release']);
-    expect(production?.tasks[2]?.approval).toEqual({ pass: 'automatic', warning: 'manual' });
+    // Keptn 0.7 asked for production's approval before promoting into production: it opens the sequence.
+    expect(production?.tasks.map((t) => t.name)).toEqual(['approval', 'deployment', 'evaluation', 'release']);
+    expect(production?.tasks[0]?.approval).toEqual({ pass: 'automatic', warning: 'manual' });
+    // Nothing promoted into the first stage: no approval there.
     const dev = shipyard?.stages[0]?.sequences[0];
     expect(dev?.triggeredOn).toEqual([]);
-    expect(dev?.tasks[3]?.approval).toEqual({ pass: 'automatic', warning: 'automatic' });
+    expect(dev?.tasks.map((t) => t.name)).toEqual(['deployment', 'test', 'evaluation', 'release']);
+  });
+
+  it('turns remediation_strategy: automated into a remediation sequence evaluated 10 minutes after an action', async () => {
+    const { shipyard, diagnostics } = await loadShipyardFile(
+      keptnExample('examples-0.7.3_onboarding-carts_shipyard.yaml'),
+    );
+    expect(shipyard?.stages.map((s) => s.sequences.some((q) => q.name === 'remediation'))).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect(shipyard?.stages[2]?.sequences.at(-1)).toEqual({
+      name: 'remediation',
+      triggeredOn: [
+        {
+          event: 'production.remediation.finished',
+          stage: 'production',
+          sequence: 'remediation',
+          matches: [{ result: 'fail', task: 'evaluation' }],
+        },
+      ],
+      tasks: [
+        { name: 'get-action', properties: {} },
+        { name: 'action', properties: {} },
+        {
+          name: 'evaluation',
+          properties: { timeframe: '10m' },
+          triggeredAfterMs: 600_000,
+          timeframe: '10m',
+        },
+      ],
+    } satisfies ShipyardSequence);
+    // The one warning left says how to convert the file for good.
+    expect(diagnostics.map((d) => d.hint)).toEqual([
+      expect.stringContaining('convert it with `ci-connect migrate shipyard --write`'),
+    ]);
+  });
+
+  it('ignores another remediation_strategy with a warning, as Keptn 0.7 turned nothing on for it', async () => {
+    const text =
+      'stages:\n  - name: prod\n    deployment_strategy: direct\n    remediation_strategy: manual\n';
+    const { shipyard, diagnostics } = await parseShipyard(text);
+    expect(shipyard?.stages[0]?.sequences.map((s) => s.name)).toEqual(['delivery', 'delivery-direct']);
+    expect(
+      diagnostics.filter((d) => d.path !== '').map((d) => [d.line, d.column, d.path, d.message]),
+    ).toEqual([
+      [
+        4,
+        27,
+        'stages[0].remediation_strategy',
+        'ignored: remediation_strategy "manual" (only "automated" turned remediation on)',
+      ],
+    ]);
+  });
+
+  it('warns that a manual approval on the first stage was never asked for (nothing promoted into it)', async () => {
+    const text = [
+      'stages:',
+      '  - name: dev',
+      '    deployment_strategy: direct',
+      '    approval_strategy: { pass: manual }',
+      '  - name: prod',
+      '    deployment_strategy: direct',
+      '    approval_strategy: { warning: manual }',
+      '',
+    ].join('\n');
+    const { shipyard, diagnostics } = await parseShipyard(text);
+    expect(
+      diagnostics.filter((d) => d.path !== '').map((d) => [d.line, d.column, d.path, d.message]),
+    ).toEqual([
+      [
+        4,
+        5,
+        'stages[0].approval_strategy',
+        "ignored: the first stage's approval_strategy (Keptn 0.7 asked for a stage's approval only before promoting into it)",
+      ],
+    ]);
+    expect(shipyard?.stages[0]?.sequences[0]?.tasks.map((t) => t.name)).toEqual([
+      'deployment',
+      'evaluation',
+      'release',
+    ]);
+    expect(shipyard?.stages[1]?.sequences[0]?.tasks[0]).toMatchObject({
+      name: 'approval',
+      approval: { pass: 'automatic', warning: 'manual' },
+    });
   });
 
   it('keeps a user-defined workload (performance_peak) as the teststrategy', async () => {
     const { shipyard } = await loadShipyardFile(
       keptnExample('examples_simplenodeservice_shipyard_keptn07.yaml'),
     );
-    expect(shipyard?.stages[1]?.sequences[0]?.tasks[1]?.testStrategy).toBe('performance_peak');
+    expect(shipyard?.stages[1]?.sequences[0]?.tasks[2]?.testStrategy).toBe('performance_peak');
   });
 
   it('keeps a stage without strategies a quality-gate stage, and chains the next delivery past it', async () => {
@@ -111,9 +199,9 @@ describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` 
       'dev.delivery.finished',
     ]);
     expect(shipyard?.stages[2]?.sequences[0]?.tasks.map((t) => t.name)).toEqual([
+      'approval',
       'test',
       'evaluation',
-      'approval',
       'release',
     ]);
   });

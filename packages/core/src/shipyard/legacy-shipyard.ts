@@ -2,12 +2,21 @@
  * Legacy 0.1 shipyards (Keptn 0.7 and before: top-level `stages` with deployment_strategy,
  * test_strategy, approval_strategy; keptn-spec.md 3.2), converted to the 0.2 model the way
  * `keptn upgrade project --shipyard` did (keptn/keptn cli/cmd/upgrade_project.go):
- * per stage a `delivery` sequence (deployment, test, evaluation, approval, release) triggered by
+ * per stage a `delivery` sequence (approval, deployment, test, evaluation, release) triggered by
  * the previous stage's delivery, a `delivery-direct` twin with a direct deployment, and a
  * `rollback` sequence on a failed delivery for blue_green_service stages.
- * Two deliberate differences: no test task when the stage had no test_strategy (Keptn 0.7 ran no
- * test there; the converter wrote an empty teststrategy), and a stage with neither strategy
- * stays a quality-gate stage (only the implicit evaluation sequence) instead of deploying nothing.
+ * Four deliberate differences, each to keep what Keptn 0.7 did with the file:
+ * - the approval opens the stage's sequence (the converter put it after the evaluation): Keptn
+ *   0.7's gatekeeper-service asked for a stage's approval_strategy after the previous stage's
+ *   evaluation, before promoting into the stage, and never for the first stage;
+ * - no test task when the stage had no test_strategy (Keptn 0.7 ran no test there; the converter
+ *   wrote an empty teststrategy);
+ * - a stage with neither strategy stays a quality-gate stage (only the implicit evaluation
+ *   sequence) instead of deploying nothing;
+ * - `remediation_strategy: automated` becomes a `remediation` sequence (the converter dropped it,
+ *   so remediation silently stopped; keptn/examples' sock-shop shipyard, 0.7.3 to 0.8, gained
+ *   exactly this sequence), evaluated 10 minutes after an action as Keptn 0.7's
+ *   remediation-service waited.
  */
 
 import { isRecord } from '../config/guards.js';
@@ -21,17 +30,28 @@ import type {
   ShipyardSequence,
   ShipyardStage,
   ShipyardTask,
+  TriggerMatch,
 } from './types.js';
+
+/** The warning every command gives for a legacy file (migrate shipyard leaves it out). */
+export const LEGACY_FORMAT_WARNING =
+  'legacy shipyard format (Keptn 0.7 and before, no apiVersion): converted to spec.keptn.sh/0.2 sequences that run it as Keptn 0.7 did';
 
 /** What Keptn's converter wrote as the apiVersion of a converted file. */
 export const CONVERTED_API_VERSION = 'spec.keptn.sh/0.2.0';
 
 interface LegacyStage {
   name: string;
+  /** Where the stage is in the file. */
+  path: DocPath;
   deployment?: DeploymentStrategy;
   test?: string;
   approval: { pass: ApprovalMode; warning: ApprovalMode };
+  remediation: boolean;
 }
+
+/** Keptn 0.7's remediation-service evaluated 10 minutes after an action (WAIT_TIME_MINUTES). */
+const REMEDIATION_WAIT = '10m';
 
 /** True for a document in the legacy format: stages at the top, no apiVersion and no spec. */
 export function isLegacyShipyard(data: Record<string, unknown>): boolean {
@@ -43,8 +63,8 @@ export function isLegacyShipyard(data: Record<string, unknown>): boolean {
 export function convertLegacyShipyard(ctx: ReadContext, data: Record<string, unknown>): ShipyardStage[] {
   ctx.out.warning(
     [],
-    'legacy shipyard format (Keptn 0.7 and before, no apiVersion): converted to spec.keptn.sh/0.2 as `keptn upgrade project --shipyard` did',
-    'convert the file to apiVersion: spec.keptn.sh/0.2.x (docs/config-reference.md shows the result); the legacy format is deprecated',
+    LEGACY_FORMAT_WARNING,
+    'convert it with `ci-connect migrate shipyard --write` (keeps comments; docs/cli-reference.md); the legacy format is deprecated',
   );
   if (data.registry !== undefined)
     ctx.out.warning(
@@ -54,7 +74,21 @@ export function convertLegacyShipyard(ctx: ReadContext, data: Record<string, unk
       'key',
     );
   const stages = readLegacyStages(ctx, data.stages);
+  const first = stages.find((s) => s.deployment !== undefined || s.test !== undefined);
+  if (first !== undefined) warnFirstApproval(ctx, first);
   return stages.map((stage, i) => ({ name: stage.name, sequences: convertStage(stage, stages.slice(0, i)) }));
+}
+
+/** Nothing promoted into the first stage, so Keptn 0.7 never asked for its approval. */
+function warnFirstApproval(ctx: ReadContext, stage: LegacyStage): void {
+  const { pass, warning } = stage.approval;
+  if (pass !== 'manual' && warning !== 'manual') return;
+  ctx.out.warning(
+    [...stage.path, 'approval_strategy'],
+    `ignored: the first stage's approval_strategy (Keptn 0.7 asked for a stage's approval only before promoting into it)`,
+    'to approve before the next stage, put approval_strategy on that stage',
+    'key',
+  );
 }
 
 function readLegacyStages(ctx: ReadContext, raw: unknown): LegacyStage[] {
@@ -69,7 +103,7 @@ function readLegacyStages(ctx: ReadContext, raw: unknown): LegacyStage[] {
     );
   return readNamedEntries(ctx, list, ['stages'], 'stage', (entry, path, name) => {
     const stage = readLegacyStage(ctx, entry, path);
-    return name === undefined ? undefined : { name, ...stage };
+    return name === undefined ? undefined : { ...stage, name, path };
   });
 }
 
@@ -77,7 +111,7 @@ function readLegacyStage(
   ctx: ReadContext,
   entry: Record<string, unknown>,
   path: DocPath,
-): Omit<LegacyStage, 'name'> {
+): Omit<LegacyStage, 'name' | 'path'> {
   const deployment = readStrategyValue(ctx, entry.deployment_strategy, [...path, 'deployment_strategy']);
   const test = readTestStrategy(ctx, entry.test_strategy, [...path, 'test_strategy']);
   const approvalRaw = isRecord(entry.approval_strategy) ? entry.approval_strategy : {};
@@ -87,24 +121,30 @@ function readLegacyStage(
     pass: readApproval(ctx, approvalRaw.pass, [...approvalPath, 'pass'], 'automatic'),
     warning: readApproval(ctx, approvalRaw.warning, [...approvalPath, 'warning'], 'automatic'),
   };
-  if (entry.remediation_strategy !== undefined && entry.remediation_strategy !== null) {
-    const value = textAt(ctx, [...path, 'remediation_strategy'], entry.remediation_strategy) ?? '';
-    ctx.out.warning(
-      [...path, 'remediation_strategy'],
-      `not converted: remediation_strategy ${JSON.stringify(value)} has no 0.2 equivalent in the converted file`,
-      'after converting the file, add a remediation sequence (get-action, action, evaluation) to the stage',
-      'key',
-    );
-  }
   return {
     ...(deployment === undefined ? {} : { deployment }),
     ...(test === undefined ? {} : { test }),
     approval,
+    remediation: readRemediation(ctx, entry.remediation_strategy, [...path, 'remediation_strategy']),
   };
 }
 
+/** Keptn 0.7 remediated a stage only with `automated`; any other value turned nothing on. */
+function readRemediation(ctx: ReadContext, raw: unknown, path: DocPath): boolean {
+  if (raw === undefined || raw === null) return false;
+  const value = textAt(ctx, path, raw) ?? '';
+  if (value === 'automated') return true;
+  ctx.out.warning(
+    path,
+    `ignored: remediation_strategy ${JSON.stringify(value)} (only "automated" turned remediation on)`,
+    'write remediation_strategy: automated for a remediation sequence, or remove the key',
+  );
+  return false;
+}
+
 function convertStage(stage: LegacyStage, earlier: readonly LegacyStage[]): ShipyardSequence[] {
-  if (stage.deployment === undefined && stage.test === undefined) return [];
+  const remediation = stage.remediation ? [remediationSequence(stage.name)] : [];
+  if (stage.deployment === undefined && stage.test === undefined) return remediation;
   const previous = earlier.filter((s) => s.deployment !== undefined || s.test !== undefined).at(-1);
   const sequences = [delivery(stage, 'delivery', stage.deployment, previous)];
   if (stage.deployment === 'blue_green_service') {
@@ -118,7 +158,26 @@ function convertStage(stage: LegacyStage, earlier: readonly LegacyStage[]): Ship
     const previousDirect = earlier.filter((s) => s.deployment !== undefined).at(-1);
     sequences.push(delivery(stage, 'delivery-direct', 'direct', previousDirect));
   }
-  return sequences;
+  return [...sequences, ...remediation];
+}
+
+/** As keptn/examples wrote it: get-action, action, then an evaluation; again while it fails. */
+function remediationSequence(stage: string): ShipyardSequence {
+  const waitMs = 10 * 60_000;
+  return {
+    name: 'remediation',
+    triggeredOn: [trigger(stage, 'remediation', 'fail', 'evaluation')],
+    tasks: [
+      { name: 'get-action', properties: {} },
+      { name: 'action', properties: {} },
+      {
+        name: 'evaluation',
+        properties: { timeframe: REMEDIATION_WAIT },
+        triggeredAfterMs: waitMs,
+        timeframe: REMEDIATION_WAIT,
+      },
+    ],
+  };
 }
 
 function delivery(
@@ -127,7 +186,11 @@ function delivery(
   deployment: DeploymentStrategy | undefined,
   previous: LegacyStage | undefined,
 ): ShipyardSequence {
+  // Keptn 0.7 asked for a stage's approval before promoting into it (gatekeeper-service), so it
+  // opens the stage's sequence and approves the triggering stage's result; the first stage had none.
   const tasks: ShipyardTask[] = [];
+  if (previous !== undefined)
+    tasks.push({ name: 'approval', properties: { ...stage.approval }, approval: stage.approval });
   if (deployment !== undefined)
     tasks.push({
       name: 'deployment',
@@ -136,19 +199,19 @@ function delivery(
     });
   if (stage.test !== undefined)
     tasks.push({ name: 'test', properties: { teststrategy: stage.test }, testStrategy: stage.test });
-  tasks.push(
-    { name: 'evaluation', properties: {} },
-    { name: 'approval', properties: { ...stage.approval }, approval: stage.approval },
-    { name: 'release', properties: {} },
-  );
+  tasks.push({ name: 'evaluation', properties: {} }, { name: 'release', properties: {} });
   return { name, triggeredOn: previous === undefined ? [] : [trigger(previous.name, name)], tasks };
 }
 
-function trigger(stage: string, sequence: string, result?: 'fail'): ShipyardSequence['triggeredOn'][number] {
-  return {
-    event: `${stage}.${sequence}.finished`,
-    stage,
-    sequence,
-    matches: result === undefined ? [{ result: 'pass' }, { result: 'warning' }] : [{ result }],
-  };
+function trigger(
+  stage: string,
+  sequence: string,
+  result?: 'fail',
+  task?: string,
+): ShipyardSequence['triggeredOn'][number] {
+  const matches: TriggerMatch[] =
+    result === undefined
+      ? [{ result: 'pass' }, { result: 'warning' }]
+      : [task === undefined ? { result } : { result, task }];
+  return { event: `${stage}.${sequence}.finished`, stage, sequence, matches };
 }

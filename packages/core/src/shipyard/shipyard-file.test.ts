@@ -70,37 +70,31 @@ const EXAMPLES: Record<string, ExampleExpectation> = {
     legacy: true,
     outline: { dev: converted, staging: convertedBlueGreen, production: convertedBlueGreen },
     tasks: {
-      'dev.delivery': ['deployment', 'test', 'evaluation', 'approval', 'release'],
-      'production.delivery': ['deployment', 'evaluation', 'approval', 'release'],
+      'dev.delivery': ['deployment', 'test', 'evaluation', 'release'],
+      'production.delivery': ['approval', 'deployment', 'evaluation', 'release'],
     },
     warnings: [LEGACY_WARNING, REGISTRY_WARNING],
   },
   'examples-0.7.3_onboarding-carts_shipyard.yaml': {
     legacy: true,
-    outline: { dev: converted, staging: convertedBlueGreen, production: convertedBlueGreen },
-    warnings: [
-      LEGACY_WARNING,
-      ['16:5', 'stages[2].remediation_strategy', 'not converted: remediation_strategy'],
-    ],
+    outline: {
+      dev: converted,
+      staging: convertedBlueGreen,
+      production: [...convertedBlueGreen, 'remediation'],
+    },
+    tasks: { 'production.remediation': ['get-action', 'action', 'evaluation'] },
+    warnings: [LEGACY_WARNING],
   },
   'examples_simplenodeservice_shipyard.yaml': {
     legacy: true,
-    outline: { staging: converted, prod: convertedBlueGreen },
-    warnings: [
-      LEGACY_WARNING,
-      REGISTRY_WARNING,
-      ['9:5', 'stages[1].remediation_strategy', 'not converted: remediation_strategy "automated"'],
-    ],
+    outline: { staging: converted, prod: [...convertedBlueGreen, 'remediation'] },
+    warnings: [LEGACY_WARNING, REGISTRY_WARNING],
   },
   'examples_simplenodeservice_shipyard_keptn07.yaml': {
     legacy: true,
-    outline: { dev: converted, staging: converted, prod: convertedBlueGreen },
-    tasks: { 'staging.delivery': ['deployment', 'test', 'evaluation', 'approval', 'release'] },
-    warnings: [
-      LEGACY_WARNING,
-      REGISTRY_WARNING,
-      ['18:5', 'stages[2].remediation_strategy', 'not converted: remediation_strategy'],
-    ],
+    outline: { dev: converted, staging: converted, prod: [...convertedBlueGreen, 'remediation'] },
+    tasks: { 'staging.delivery': ['approval', 'deployment', 'test', 'evaluation', 'release'] },
+    warnings: [LEGACY_WARNING, REGISTRY_WARNING],
   },
   'gitlab-tutorial_shipyard.yaml': {
     legacy: true,

@@ -92,12 +92,12 @@ function readStageDrafts(ctx: ReadContext, list: unknown[]): { name: string; seq
 
 function readSequences(ctx: ReadContext, raw: unknown, path: DocPath): SequenceDraft[] {
   return readNamedEntries(ctx, raw, path, 'sequence', (entry, entryPath, name) => {
-    const tasks = readTasks(ctx, entry.tasks, [...entryPath, 'tasks']);
+    const tasks = readTasks(ctx, entry.tasks, [...entryPath, 'tasks'], name);
     return name === undefined ? undefined : { name, tasks, raw: entry, path: entryPath };
   });
 }
 
-function readTasks(ctx: ReadContext, raw: unknown, path: DocPath): ShipyardTask[] {
+function readTasks(ctx: ReadContext, raw: unknown, path: DocPath, sequence?: string): ShipyardTask[] {
   const list = listAt(raw);
   if (list.length === 0 && (raw === undefined || raw === null || Array.isArray(raw))) {
     // Keptn ended such a sequence as errored the moment it was triggered.
@@ -122,7 +122,7 @@ function readTasks(ctx: ReadContext, raw: unknown, path: DocPath): ShipyardTask[
         'triggeredAfter',
       );
       if (name === undefined) return undefined;
-      checkRunner(ctx, name, [...entryPath, 'name']);
+      if (!isRemediationStep(sequence, name)) checkRunner(ctx, name, [...entryPath, 'name']);
       const settings = readTaskSettings(ctx, name, entry.properties, entryPath);
       return {
         name,
@@ -133,6 +133,14 @@ function readTasks(ctx: ReadContext, raw: unknown, path: DocPath): ShipyardTask[
     },
     { unique: false },
   );
+}
+
+/**
+ * Keptn's remediation sequence: `ci-connect remediate` chooses (get-action) and runs (action) the
+ * remediation.yaml actions itself, so these two need no runner of their own.
+ */
+function isRemediationStep(sequence: string | undefined, task: string): boolean {
+  return sequence === 'remediation' && (task === 'get-action' || task === 'action');
 }
 
 /**
