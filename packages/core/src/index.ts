@@ -61,6 +61,7 @@ export type {
   EvaluateCommand,
   EvaluateResult,
   Host,
+  PlanResult,
   PromotionResult,
   ReportRequest,
   ReportSummary,
@@ -267,6 +268,8 @@ export type {
 export type {
   ApprovalRecord,
   DeploymentRecord,
+  PreflightProblem,
+  PreflightReport,
   PromotePlan,
   PromoteRequest,
   SequenceRunInput,

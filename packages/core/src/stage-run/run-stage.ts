@@ -25,7 +25,7 @@ import {
   resolveHistoryUrl,
   resolveOnWarning,
 } from '../config/project-context.js';
-import type { Clock, Logger } from '../environment.js';
+import { silentLogger, type Clock, type Logger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
@@ -38,6 +38,7 @@ import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
 import { runSequence, sequenceRunEndedBy, type StageRunListener } from './run-sequence.js';
 import { combineListeners, createStageEventListener, type StageEventOptions } from './stage-events.js';
+import { checkStageTasks, preflightError, problemOf, type PreflightReport } from './preflight.js';
 import { checkTriggeredOn, type TriggerCheck } from './triggered-on.js';
 import type { PlanContext, SequenceRunRecord, TaskContext, TaskPlan, TaskRunner } from './types.js';
 
@@ -111,6 +112,8 @@ export interface StagePlan {
   tasks: TaskPlan[];
   /** Sequences that run in the same job if the main one fails (e.g. rollback), with their tasks. */
   onFail: { sequence: string; tasks: TaskPlan[] }[];
+  /** The checks a run makes before its first task: a run with problems runs nothing. */
+  checks: PreflightReport;
 }
 
 /** Loads the configuration, the shipyard and the names the run is for. */
@@ -164,34 +167,118 @@ export async function planStage(
   const setup = await loadStageSetup(request, deps);
   const factory = deps.runnerFactory(setup);
   const context = planContext(setup, request, deps);
+  const checks = await checkStageRun(setup, request, factory, deps, deps.logger);
+  checkedEventListener(setup, deps, checks);
   const planTasks = async (tasks: readonly ShipyardTask[]): Promise<TaskPlan[]> => {
     const plans: TaskPlan[] = [];
-    for (const task of tasks)
-      plans.push(await factory(taskSetting(setup.config, task), task).plan(task, context));
+    for (const task of tasks) plans.push(await planTask(factory, setup, task, context));
     return plans;
   };
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
-  const store = await openStore(setup, deps);
-  let trigger: StagePlan['trigger'];
-  try {
-    trigger = await checkTriggeredOn(
-      triggerRequest(setup, request, main.triggeredOn, false),
-      store,
-      deps.logger,
-    );
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    trigger = { refused: error.message };
-  } finally {
-    await store.close();
-  }
+  let trigger: StagePlan['trigger'] = { refused: 'not checked: the history cannot be read' };
+  const store = await openStore(setup, deps).catch((error: unknown) => {
+    checks.problems.push(problemOf('history', error));
+    return undefined;
+  });
+  if (store !== undefined)
+    try {
+      trigger = await checkTriggeredOn(
+        triggerRequest(setup, request, main.triggeredOn, false),
+        store,
+        deps.logger,
+      );
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      trigger = { refused: error.message };
+    } finally {
+      await store.close();
+    }
   const onFail: StagePlan['onFail'] = [];
   for (const sequence of followUps(setup, 'fail', main.tasks.at(-1)?.name))
     onFail.push({
       sequence,
       tasks: await planTasks(findSequence(setup.shipyard, setup.stage, sequence).tasks),
     });
-  return { setup, trigger, tasks: await planTasks(main.tasks), onFail };
+  return { setup, trigger, tasks: await planTasks(main.tasks), onFail, checks };
+}
+
+/** A task's plan; one that cannot be planned says why (its problem is in the plan's checks). */
+async function planTask(
+  factory: RunnerFactory,
+  setup: StageSetup,
+  task: ShipyardTask,
+  context: PlanContext,
+): Promise<TaskPlan> {
+  let runner: TaskRunner | undefined;
+  try {
+    runner = factory(taskSetting(setup.config, task), task);
+    return await runner.plan(task, context);
+  } catch (error) {
+    const { message } = problemOf(task.name, error);
+    return {
+      task: task.name,
+      runner: runner?.name ?? 'none',
+      description: `cannot be planned: ${message}`,
+      commands: [],
+      files: [],
+    };
+  }
+}
+
+/**
+ * What a run can check of its tasks before the first one (issue 12): each task's runner and its
+ * check. The caller adds the CloudEvents sink, the history and triggeredOn. Nothing runs and
+ * nothing is written.
+ */
+async function checkStageRun(
+  setup: StageSetup,
+  request: StageRunRequest,
+  factory: RunnerFactory,
+  deps: StageRunDependencies & { redactor: Redactor },
+  logger: Logger,
+): Promise<PreflightReport> {
+  const report = await checkStageTasks({
+    shipyard: setup.shipyard,
+    stage: setup.stage,
+    sequence: setup.sequence,
+    runnerFor: (task) => factory(taskSetting(setup.config, task), task),
+    context: planContext(setup, request, deps),
+    ...(request.approvedBy === undefined ? {} : { approvedBy: request.approvedBy }),
+    logger,
+  });
+  return report;
+}
+
+/** The run's event listener, or its problem added to the checks (a CloudEvents sink that cannot work). */
+function checkedEventListener(
+  setup: StageSetup,
+  deps: StageRunDependencies & { redactor: Redactor },
+  checks: PreflightReport,
+): StageRunListener | undefined {
+  try {
+    return eventListener(setup, deps);
+  } catch (error) {
+    checks.problems.push(problemOf('events', error));
+    return undefined;
+  }
+}
+
+/** The run's listener: the front end's, and the events ci-connect.yaml asks for (throws for a bad sink). */
+function eventListener(
+  setup: StageSetup,
+  deps: StageRunDependencies & { redactor: Redactor },
+): StageRunListener | undefined {
+  return combineListeners(
+    deps.listener,
+    createStageEventListener(setup.config, {
+      env: deps.env,
+      clock: deps.clock,
+      logger: deps.logger,
+      newId: deps.newId ?? randomUUID,
+      ...deps.events,
+      redactor: deps.redactor,
+    }),
+  );
 }
 
 /** Runs the stage; every sequence run is recorded, also when a runner's error ends it. */
@@ -204,28 +291,36 @@ export async function runStage(
   const factory = deps.runnerFactory(setup);
   const newId = deps.newId ?? randomUUID;
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
-  // Every task's runner is known before anything runs: a missing `tasks:` entry is exit 2 up front.
-  for (const task of main.tasks) taskSetting(setup.config, task);
-  // Before anything runs too: a CloudEvents sink that cannot work is exit 2.
-  const listener = combineListeners(
-    deps.listener,
-    createStageEventListener(setup.config, {
-      env: deps.env,
-      clock: deps.clock,
-      logger: deps.logger,
-      newId,
-      ...deps.events,
-      redactor: deps.redactor,
-    }),
-  );
-  const store = await openStore(setup, deps);
+  // Everything that can be checked is, before anything runs; every problem is reported at once.
+  // The tasks print their files' warnings when they run: the check keeps quiet about them.
+  const checks = await checkStageRun(setup, request, factory, deps, silentLogger);
+  const listener = checkedEventListener(setup, deps, checks);
+  const store = await openStore(setup, deps).catch((error: unknown) => {
+    checks.problems.push(problemOf('history', error));
+    return undefined;
+  });
+  let trigger: TriggerCheck | undefined;
+  if (store !== undefined)
+    try {
+      trigger = await checkTriggeredOn(
+        triggerRequest(setup, request, main.triggeredOn, request.force),
+        store,
+        deps.logger,
+      );
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      checks.problems.push(problemOf('triggeredOn', error));
+    }
+  if (store === undefined || trigger === undefined || checks.problems.length > 0) {
+    await store?.close();
+    throw preflightError(
+      `${setup.stage}.${setup.sequence} for ${setup.service} ${request.version}`,
+      checks.problems,
+    );
+  }
+  for (const note of checks.notes) deps.logger.info(note);
   const runs: SequenceRunRecord[] = [];
   try {
-    const trigger = await checkTriggeredOn(
-      triggerRequest(setup, request, main.triggeredOn, request.force),
-      store,
-      deps.logger,
-    );
     const base: Omit<TaskContext, 'sequence' | 'runId'> = {
       ...planContext(setup, request, deps),
       labels: request.labels,

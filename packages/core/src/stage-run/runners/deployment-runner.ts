@@ -13,7 +13,16 @@ import type { HelmRunner } from '../../tools/helm/helm-runner.js';
 import type { HelmAction, HelmTarget } from '../../tools/helm/types.js';
 import type { ProcessRunner } from '../../tools/process.js';
 import type { DeploymentStrategy, ShipyardTask } from '../../shipyard/types.js';
-import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
+import { ConfigError } from '../../errors.js';
+import type {
+  CheckContext,
+  PlanContext,
+  TaskCheck,
+  TaskContext,
+  TaskOutcome,
+  TaskPlan,
+  TaskRunner,
+} from '../types.js';
 import {
   digestDirectory,
   digestFile,
@@ -56,6 +65,22 @@ export class DeploymentRunner implements TaskRunner {
       commands: plan.commands,
       files: [target.chartDir, ...target.valuesFiles],
     };
+  }
+
+  /** Before the run: a deployment through Helm has a chart to deploy. */
+  check(task: ShipyardTask, context: CheckContext): TaskCheck {
+    const target = this.target(task, context);
+    if (actionOf(task) !== 'deployment' || target.strategy === 'user_managed') return {};
+    if (existsSync(join(target.chartDir, 'Chart.yaml'))) return {};
+    const shown = relative(context.configDir, target.chartDir);
+    throw new ConfigError(
+      `no Helm chart to deploy ${context.service} with: ${join(shown, 'Chart.yaml')} does not exist in ${context.configDir}`,
+      {
+        hint:
+          `put the service's chart in ${join('base', context.service, 'helm')} (or ${join('stages', context.stage, context.service, 'helm')}), ` +
+          'or set deploymentstrategy: user_managed on the deployment task for a service the team deploys itself',
+      },
+    );
   }
 
   async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {

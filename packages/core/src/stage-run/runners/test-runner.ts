@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { requireConfig } from '../../config/config-errors.js';
 import { formatDiagnostic } from '../../config/diagnostics.js';
-import { ConfigError } from '../../errors.js';
+import { CiConnectError, ConfigError } from '../../errors.js';
 import { loadJmeterConf } from '../../config/jmeter/jmeter-conf.js';
 import { planJmeterTest } from '../../tools/jmeter/jmeter-plan.js';
 import { keptnLoadTestName } from '../../tools/jmeter/jmeter-properties.js';
@@ -21,7 +21,15 @@ import type { ProcessRunner } from '../../tools/process.js';
 import type { Logger } from '../../environment.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
-import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
+import type {
+  CheckContext,
+  PlanContext,
+  TaskCheck,
+  TaskContext,
+  TaskOutcome,
+  TaskPlan,
+  TaskRunner,
+} from '../types.js';
 import { serviceFile } from './service-file.js';
 
 export interface TestRunnerOptions {
@@ -73,6 +81,25 @@ export class TestRunner implements TaskRunner {
     };
   }
 
+  /** Before the run: its workload and plan file are there; the results file it will write. */
+  async check(task: ShipyardTask, context: CheckContext): Promise<TaskCheck> {
+    const strategy = task.testStrategy ?? '';
+    if (NO_TEST_STRATEGIES.has(strategy)) return {};
+    try {
+      const request = await this.request(task, context, 'check', context.logger);
+      return { resultsFile: request.resultsFile };
+    } catch (error) {
+      if (!(error instanceof CiConnectError)) throw error;
+      // Once fixed, the test writes its results: the evaluation after it is checked with them.
+      const resultsFile = join(this.options.resultsDir, `${context.stage}-${strategy}.jtl`);
+      const problem = { message: error.message, exitCode: 2 as const };
+      return {
+        problems: [error.hint === undefined ? problem : { ...problem, hint: error.hint }],
+        resultsFile,
+      };
+    }
+  }
+
   async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {
     const strategy = task.testStrategy ?? '';
     if (NO_TEST_STRATEGIES.has(strategy))
@@ -103,15 +130,19 @@ export class TestRunner implements TaskRunner {
     };
   }
 
-  private async request(task: ShipyardTask, context: PlanContext, run: string): Promise<JmeterTestRequest> {
+  private async request(
+    task: ShipyardTask,
+    context: PlanContext,
+    run: string,
+    logger: Logger = this.options.logger,
+  ): Promise<JmeterTestRequest> {
     const strategy = task.testStrategy ?? '';
     const where = { configDir: context.configDir, stage: context.stage, service: context.service };
     const confFile = serviceFile(where, join('jmeter', 'jmeter.conf.yaml'));
     let conf: JmeterConf | undefined;
     if (existsSync(confFile)) {
       const loaded = await loadJmeterConf(confFile);
-      for (const d of loaded.diagnostics)
-        if (d.severity === 'warning') this.options.logger.warn(formatDiagnostic(d));
+      for (const d of loaded.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
       conf = requireConfig(loaded.conf, loaded.diagnostics);
     }
     const workload = resolveWorkload(conf, strategy);
