@@ -242,9 +242,25 @@ describe('stage runs check before they act', () => {
     expect(records(project)).toEqual([]);
   });
 
+  it('finds a jmeter that is not there before helm deploys anything', async () => {
+    const project = makeProject();
+    const missing = path.join(project.root, 'no-such-jmeter/bin/jmeter');
+    const run = await trigger(project, [], { JMETER_BIN: missing });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      `1 problem found before the first task; nothing ran, nothing was deployed:\n  1. hardening.delivery task 2 (test) jmeter: ${missing} does not exist`,
+    );
+    expect(run.stderr).toContain('hint: install Apache JMeter');
+    expect(helm.argvs()).toEqual([]);
+    expect(records(project)).toEqual([]);
+  });
+
   it('a dry run with no problems says so, and says what a manual approval will need', async () => {
     const project = makeProject();
-    const run = await trigger(project, ['--dry-run']);
+    // The dry run looks for JMeter and never starts it: an executable file will do.
+    const jmeterBin = path.join(project.root, 'jmeter');
+    writeFileSync(jmeterBin, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const run = await trigger(project, ['--dry-run'], { JMETER_BIN: jmeterBin });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('checks: no problems found; the run would start');
     expect(run.stdout).toContain(

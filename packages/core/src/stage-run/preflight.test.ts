@@ -76,7 +76,11 @@ function project(
 }
 
 /** The real runners; any process they start or any gate they run fails the test. */
-function deps(root: string, env: Record<string, string> = {}): StageRunDependencies & { started: string[] } {
+function deps(
+  root: string,
+  env: Record<string, string> = {},
+  missing: readonly string[] = [],
+): StageRunDependencies & { started: string[] } {
   const started: string[] = [];
   const redactor = createRedactor();
   const logger = createMemoryLogger();
@@ -94,6 +98,9 @@ function deps(root: string, env: Record<string, string> = {}): StageRunDependenc
     runProcess,
     newId: sequentialIds,
     redactor,
+    // helm and jmeter are "installed" unless named missing: no test depends on this machine's PATH.
+    findExecutable: (command) =>
+      Promise.resolve(missing.includes(command) ? undefined : `/usr/bin/${command}`),
     runnerFactory: createRunnerFactory({
       env,
       logger,
@@ -199,6 +206,30 @@ describe('a stage run checks everything before its first task', () => {
     );
     expect(error.hint).toContain('add base/carts/jmeter/performance.jmx');
     expect(d.started).toEqual([]);
+  });
+
+  it('finds a missing helm and jmeter before the first task, where the sequence would run them', async () => {
+    const root = project(GOOD, { chart: true, jmx: true });
+    const d = deps(root, { PROMETHEUS_URL: 'http://127.0.0.1:9', JMETER_BIN: '/opt/jmeter/bin/jmeter' }, [
+      'helm',
+      '/opt/jmeter/bin/jmeter',
+    ]);
+    const error = await failure(runStage(request(), d));
+    expect(error.exitCode).toBe(2);
+    expect(error.message.split('\n').filter((l) => /^ {2}\d\. /.test(l))).toEqual([
+      '  1. dev.delivery task 1 (deployment) helm: helm not found on PATH',
+      '  2. dev.delivery task 2 (test) jmeter: /opt/jmeter/bin/jmeter does not exist',
+      // A direct release runs no helm; the rollback a failed delivery starts would.
+      '  3. dev.rollback task 1 (rollback) helm: helm not found on PATH',
+    ]);
+    expect(error.message).toContain('hint: install helm, or set HELM_BIN to its path');
+    // A user_managed service runs no helm at all: nothing to find.
+    const managed = project(GOOD.replace('direct', 'user_managed'), { jmx: true });
+    const plan = await planStage(
+      request(),
+      deps(managed, { PROMETHEUS_URL: 'http://127.0.0.1:9' }, ['helm']),
+    );
+    expect(plan.checks.problems).toEqual([]);
   });
 
   it('exits 3 when the only problem is a history it cannot reach', async () => {

@@ -32,6 +32,8 @@ export interface PreflightInput {
   runnerFor: (task: ShipyardTask) => TaskRunner;
   context: PlanContext;
   approvedBy?: string;
+  /** Where a command would be found when run; undefined when nowhere. */
+  locate: (command: string) => Promise<string | undefined>;
   logger: Logger;
 }
 
@@ -76,6 +78,7 @@ async function checkSequence(
           sequence,
           earlier: checked,
           ...(input.approvedBy === undefined ? {} : { approvedBy: input.approvedBy }),
+          locate: input.locate,
           logger: input.logger,
         })) ?? {};
       report.problems.push(
@@ -109,13 +112,31 @@ function followUpsOf(input: PreflightInput, tasks: readonly ShipyardTask[]): str
 
 /** A user-facing error as a problem of `where`; anything else is a bug and is rethrown. */
 export function problemOf(where: string, error: unknown): PreflightProblem {
+  return { where, ...checkProblemOf(error) };
+}
+
+/** A user-facing error as a check's problem; anything else is a bug and is rethrown. */
+export function checkProblemOf(error: unknown): CheckProblem {
   if (!(error instanceof CiConnectError)) throw error;
   return {
-    where,
     message: error.message,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
     exitCode: error.exitCode === 3 ? 3 : 2,
   };
+}
+
+/** Runs each check, collecting the problems they throw (so one does not hide the next). */
+export async function collectProblems(
+  checks: readonly (() => void | Promise<void>)[],
+): Promise<CheckProblem[]> {
+  const problems: CheckProblem[] = [];
+  for (const check of checks)
+    try {
+      await check();
+    } catch (error) {
+      problems.push(checkProblemOf(error));
+    }
+  return problems;
 }
 
 /** The exit code of the problems: 2 when any is a configuration problem, else 3 (unreachable). */
@@ -144,4 +165,9 @@ export function preflightError(run: string, problems: readonly PreflightProblem[
   return preflightExitCode(problems) === 2
     ? new ConfigError(message, { hint })
     : new ExternalSystemError(message, { hint });
+}
+
+/** `helm not found on PATH`, or `/opt/jmeter/bin/jmeter does not exist`: as the process runner says it. */
+export function notFound(command: string): string {
+  return `${command} ${command.includes('/') ? 'does not exist' : 'not found on PATH'}`;
 }

@@ -32,6 +32,7 @@ import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { openReadyHistoryStore } from '../history/open-store.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
+import { findExecutable } from '../tools/find-executable.js';
 import type { ProcessRunner } from '../tools/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
@@ -82,6 +83,8 @@ export interface StageRunDependencies {
    */
   redactor?: Redactor;
   newId?: () => string;
+  /** How the checks before the run find a runner's binary (helm, jmeter); by default on disk. */
+  findExecutable?: typeof findExecutable;
 }
 
 /** What a stage run works from, once loaded. */
@@ -244,6 +247,7 @@ async function checkStageRun(
     runnerFor: (task) => factory(taskSetting(setup.config, task), task),
     context: planContext(setup, request, deps),
     ...(request.approvedBy === undefined ? {} : { approvedBy: request.approvedBy }),
+    locate: (command) => (deps.findExecutable ?? findExecutable)(command, { env: deps.env, cwd: deps.cwd }),
     logger,
   });
   return report;

@@ -81,6 +81,8 @@ export interface CheckContext extends PlanContext {
   earlier: readonly CheckedTask[];
   /** `--approved-by`: a manual approval given up front. */
   approvedBy?: string;
+  /** Where a command would be found when run (PATH, or a path from the working directory); undefined: nowhere. */
+  locate: (command: string) => Promise<string | undefined>;
   /** For the warnings of the files a check loads (silent in a real run: the task prints them then). */
   logger: Logger;
 }

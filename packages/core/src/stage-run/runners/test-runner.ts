@@ -9,13 +9,14 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { requireConfig } from '../../config/config-errors.js';
 import { formatDiagnostic } from '../../config/diagnostics.js';
-import { CiConnectError, ConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
+import { collectProblems, notFound } from '../preflight.js';
 import { loadJmeterConf } from '../../config/jmeter/jmeter-conf.js';
 import { planJmeterTest } from '../../tools/jmeter/jmeter-plan.js';
 import { keptnLoadTestName } from '../../tools/jmeter/jmeter-properties.js';
 import { resolveWorkload } from '../../config/jmeter/jmeter-workload.js';
 import type { JmeterConf, ResolvedWorkload } from '../../config/jmeter/jmeter-workload.js';
-import { runJmeterTest } from '../../tools/jmeter/run-jmeter-test.js';
+import { JMETER_NOT_FOUND_HINT, runJmeterTest } from '../../tools/jmeter/run-jmeter-test.js';
 import type { JmeterTestRequest } from '../../tools/jmeter/jmeter-plan.js';
 import type { ProcessRunner } from '../../tools/process.js';
 import type { Logger } from '../../environment.js';
@@ -85,19 +86,19 @@ export class TestRunner implements TaskRunner {
   async check(task: ShipyardTask, context: CheckContext): Promise<TaskCheck> {
     const strategy = task.testStrategy ?? '';
     if (NO_TEST_STRATEGIES.has(strategy)) return {};
-    try {
-      const request = await this.request(task, context, 'check', context.logger);
-      return { resultsFile: request.resultsFile };
-    } catch (error) {
-      if (!(error instanceof CiConnectError)) throw error;
-      // Once fixed, the test writes its results: the evaluation after it is checked with them.
-      const resultsFile = join(this.options.resultsDir, `${context.stage}-${strategy}.jtl`);
-      const problem = { message: error.message, exitCode: 2 as const };
-      return {
-        problems: [error.hint === undefined ? problem : { ...problem, hint: error.hint }],
-        resultsFile,
-      };
-    }
+    // Once its problems are fixed, the test writes its results: the evaluation after it is checked with them.
+    let resultsFile = join(this.options.resultsDir, `${context.stage}-${strategy}.jtl`);
+    const problems = await collectProblems([
+      async () => {
+        resultsFile = (await this.request(task, context, 'check', context.logger)).resultsFile;
+      },
+      async () => {
+        const { jmeterBin } = this.options;
+        if ((await context.locate(jmeterBin)) !== undefined) return;
+        throw new ConfigError(notFound(jmeterBin), { hint: JMETER_NOT_FOUND_HINT });
+      },
+    ]);
+    return { problems, resultsFile };
   }
 
   async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {
