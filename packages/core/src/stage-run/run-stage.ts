@@ -170,32 +170,14 @@ export async function planStage(
   const setup = await loadStageSetup(request, deps);
   const factory = deps.runnerFactory(setup);
   const context = planContext(setup, request, deps);
-  const checks = await checkStageRun(setup, request, factory, deps, deps.logger);
-  checkedEventListener(setup, deps, checks);
+  const { checks, store, trigger } = await preflight(setup, request, factory, deps, 'plan');
+  await store?.close();
   const planTasks = async (tasks: readonly ShipyardTask[]): Promise<TaskPlan[]> => {
     const plans: TaskPlan[] = [];
     for (const task of tasks) plans.push(await planTask(factory, setup, task, context));
     return plans;
   };
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
-  let trigger: StagePlan['trigger'] = { refused: 'not checked: the history cannot be read' };
-  const store = await openStore(setup, deps).catch((error: unknown) => {
-    checks.problems.push(problemOf('history', error));
-    return undefined;
-  });
-  if (store !== undefined)
-    try {
-      trigger = await checkTriggeredOn(
-        triggerRequest(setup, request, main.triggeredOn, false),
-        store,
-        deps.logger,
-      );
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      trigger = { refused: error.message };
-    } finally {
-      await store.close();
-    }
   const onFail: StagePlan['onFail'] = [];
   for (const sequence of followUps(setup, 'fail', main.tasks.at(-1)?.name))
     onFail.push({
@@ -228,19 +210,30 @@ async function planTask(
   }
 }
 
+/** What the checks before a run found, and what the run goes on with when they found nothing. */
+interface Preflight {
+  checks: PreflightReport;
+  listener: StageRunListener | undefined;
+  /** Open unless the history could not be opened (a problem); the caller closes it. */
+  store: HistoryStore | undefined;
+  trigger: TriggerCheck | { refused: string };
+}
+
 /**
- * What a run can check of its tasks before the first one (issue 12): each task's runner and its
- * check. The caller adds the CloudEvents sink, the history and triggeredOn. Nothing runs and
- * nothing is written.
+ * Everything a stage run can check before its first task (issue 12), every problem collected:
+ * each task's runner and its check (preflight.ts), the CloudEvents sink, the history and
+ * triggeredOn. A plan shows a refused triggeredOn beside the problems (the run may be meant for
+ * --force); for a run it is one of them. Nothing runs and nothing is written. The files' warnings
+ * are the plan's to show; a run's tasks print them when they load the files again.
  */
-async function checkStageRun(
+async function preflight(
   setup: StageSetup,
   request: StageRunRequest,
   factory: RunnerFactory,
   deps: StageRunDependencies & { redactor: Redactor },
-  logger: Logger,
-): Promise<PreflightReport> {
-  const report = await checkStageTasks({
+  mode: 'plan' | 'run',
+): Promise<Preflight> {
+  const checks = await checkStageTasks({
     shipyard: setup.shipyard,
     stage: setup.stage,
     sequence: setup.sequence,
@@ -248,23 +241,35 @@ async function checkStageRun(
     context: planContext(setup, request, deps),
     ...(request.approvedBy === undefined ? {} : { approvedBy: request.approvedBy }),
     locate: (command) => (deps.findExecutable ?? findExecutable)(command, { env: deps.env, cwd: deps.cwd }),
-    logger,
+    logger: mode === 'plan' ? deps.logger : silentLogger,
   });
-  return report;
-}
-
-/** The run's event listener, or its problem added to the checks (a CloudEvents sink that cannot work). */
-function checkedEventListener(
-  setup: StageSetup,
-  deps: StageRunDependencies & { redactor: Redactor },
-  checks: PreflightReport,
-): StageRunListener | undefined {
+  let listener: StageRunListener | undefined;
   try {
-    return eventListener(setup, deps);
+    listener = eventListener(setup, deps);
   } catch (error) {
     checks.problems.push(problemOf('events', error));
-    return undefined;
   }
+  const store = await openStore(setup, deps).catch((error: unknown) => {
+    checks.problems.push(problemOf('history', error));
+    return undefined;
+  });
+  let trigger: Preflight['trigger'] = { refused: 'not checked: the history cannot be read' };
+  if (store !== undefined) {
+    const { triggeredOn } = findSequence(setup.shipyard, setup.stage, setup.sequence);
+    const force = mode === 'run' && request.force;
+    try {
+      trigger = await checkTriggeredOn(
+        triggerRequest(setup, request, triggeredOn, force),
+        store,
+        deps.logger,
+      );
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      trigger = { refused: error.message };
+      if (mode === 'run') checks.problems.push(problemOf('triggeredOn', error));
+    }
+  }
+  return { checks, listener, store, trigger };
 }
 
 /** The run's listener: the front end's, and the events ci-connect.yaml asks for (throws for a bad sink). */
@@ -296,26 +301,8 @@ export async function runStage(
   const newId = deps.newId ?? randomUUID;
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
   // Everything that can be checked is, before anything runs; every problem is reported at once.
-  // The tasks print their files' warnings when they run: the check keeps quiet about them.
-  const checks = await checkStageRun(setup, request, factory, deps, silentLogger);
-  const listener = checkedEventListener(setup, deps, checks);
-  const store = await openStore(setup, deps).catch((error: unknown) => {
-    checks.problems.push(problemOf('history', error));
-    return undefined;
-  });
-  let trigger: TriggerCheck | undefined;
-  if (store !== undefined)
-    try {
-      trigger = await checkTriggeredOn(
-        triggerRequest(setup, request, main.triggeredOn, request.force),
-        store,
-        deps.logger,
-      );
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      checks.problems.push(problemOf('triggeredOn', error));
-    }
-  if (store === undefined || trigger === undefined || checks.problems.length > 0) {
+  const { checks, listener, store, trigger } = await preflight(setup, request, factory, deps, 'run');
+  if (store === undefined || 'refused' in trigger || checks.problems.length > 0) {
     await store?.close();
     throw preflightError(
       `${setup.stage}.${setup.sequence} for ${setup.service} ${request.version}`,
