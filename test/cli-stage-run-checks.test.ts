@@ -334,5 +334,26 @@ describe('stage runs check before they act', () => {
     );
     expect(helm.argvs()).toEqual(deployedByDev);
     expect(records(project).filter((r) => r.stage === 'hardening')).toEqual([]);
+    const plan = await runCli(
+      [
+        'promote',
+        '--service',
+        'carts',
+        '--version',
+        '1.4.2',
+        '--to',
+        'hardening',
+        '--dry-run',
+        '--history',
+        `file:${project.history}`,
+      ],
+      { cwd: project.root, env: helm.env() },
+    );
+    expect(plan.exitCode, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain(
+      'checks: 1 problem; the run would stop before its first task:\n' +
+        '  1. hardening.delivery task 2 (smoke): the shipyard task "smoke" has no runner',
+    );
+    expect(helm.argvs().filter((a) => a[0] === 'upgrade')).toEqual(deployedByDev);
   });
 });
