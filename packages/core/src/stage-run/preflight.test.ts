@@ -195,6 +195,29 @@ describe('a stage run checks everything before its first task', () => {
     expect(approved.checks.notes).toContain(
       'dev.delivery task 4 (approval): a warning result is approved by jane (--approved-by)',
     );
+    const automatic = project(
+      GOOD.replace('direct', 'user_managed').replace('warning: manual', 'warning: automatic'),
+      {
+        jmx: true,
+      },
+    );
+    const needless = await planStage(
+      request({ approvedBy: 'jane' }),
+      deps(automatic, { PROMETHEUS_URL: 'http://127.0.0.1:9' }),
+    );
+    expect(needless.checks.notes).toContain(
+      'dev.delivery task 4 (approval): pass and warning are approved automatically (--approved-by is not needed)',
+    );
+    const none = project(GOOD.replace('direct', 'user_managed').replace(/ {12}- name: approval\n.*\n/, ''), {
+      jmx: true,
+    });
+    const unused = await planStage(
+      request({ approvedBy: 'jane' }),
+      deps(none, { PROMETHEUS_URL: 'http://127.0.0.1:9' }),
+    );
+    expect(unused.checks.notes).toContain(
+      "--approved-by jane: dev.delivery has no approval task, so nobody's approval is recorded",
+    );
   });
 
   it('finds a missing test plan without blaming the gate for the results it would have written', async () => {

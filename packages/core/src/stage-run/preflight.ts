@@ -42,6 +42,10 @@ export async function checkStageTasks(input: PreflightInput): Promise<PreflightR
   const report: PreflightReport = { problems: [], notes: [] };
   const main = findSequence(input.shipyard, input.stage, input.sequence);
   const earlier = await checkSequence(input, input.sequence, main.tasks, [], report);
+  if (input.approvedBy !== undefined && !earlier.some((t) => t.runner === 'approve'))
+    report.notes.push(
+      `--approved-by ${input.approvedBy}: ${input.stage}.${input.sequence} has no approval task, so nobody's approval is recorded`,
+    );
   for (const sequence of followUpsOf(input, main.tasks))
     await checkSequence(
       input,

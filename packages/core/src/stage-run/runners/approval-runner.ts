@@ -56,7 +56,12 @@ export class ApprovalRunner implements TaskRunner {
   check(task: ShipyardTask, context: CheckContext): TaskCheck {
     const { pass, warning } = modes(task);
     const manual = [pass === 'manual' ? 'pass' : '', warning === 'manual' ? 'warning' : ''].filter(Boolean);
-    if (manual.length === 0) return { notes: ['pass and warning are approved automatically'] };
+    if (manual.length === 0)
+      return {
+        notes: [
+          `pass and warning are approved automatically${context.approvedBy === undefined ? '' : ' (--approved-by is not needed)'}`,
+        ],
+      };
     const results = `a ${manual.join(' or ')} result`;
     return {
       notes: [
