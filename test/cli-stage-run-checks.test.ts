@@ -187,6 +187,23 @@ describe('stage runs check before they act', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain('PREFLIGHTSECRET');
     expect(helm.argvs()).toEqual([]);
     expect(records(project)).toEqual([]);
+    // --json: the error object lists the problems for a wrapper to read.
+    const json = await trigger(project, ['--json'], { DT_API_TOKEN: TOKEN });
+    expect(json.exitCode).toBe(2);
+    const error = JSON.parse(json.stdout) as {
+      kind: string;
+      code: string;
+      problems: { where: string; message: string; hint?: string; exitCode: number }[];
+    };
+    expect(error).toMatchObject({ kind: 'error', code: 'CONFIG' });
+    expect(error.problems.map((p) => [p.where, p.exitCode])).toEqual([
+      ['hardening.delivery task 1 (deployment) helm', 2],
+      ['hardening.delivery task 2 (tests)', 2],
+      ['hardening.delivery task 3 (evaluation) evaluate', 2],
+      ['hardening.delivery task 3 (evaluation) evaluate', 2],
+    ]);
+    expect(error.problems[1]?.hint).toMatch(/^did you mean "test"\?/);
+    expect(json.stdout).not.toContain('PREFLIGHTSECRET');
   });
 
   it('--dry-run lists the same problems, exits as the run would, and with --json carries them', async () => {

@@ -87,7 +87,7 @@ export {
   InternalError,
   UsageError,
 } from './errors.js';
-export type { ErrorOptions } from './errors.js';
+export type { ErrorOptions, ErrorProblem } from './errors.js';
 export { refuseControlCharacters } from './control-characters.js';
 
 // Configuration: the user's files read and checked, with file:line:col diagnostics.

@@ -167,8 +167,8 @@ export function preflightError(run: string, problems: readonly PreflightProblem[
     only?.hint ?? 'fix each problem (its hint says how) and run again; --dry-run runs the same checks';
   const message = `${title}:\n${lines.join('\n')}`;
   return preflightExitCode(problems) === 2
-    ? new ConfigError(message, { hint })
-    : new ExternalSystemError(message, { hint });
+    ? new ConfigError(message, { hint, problems })
+    : new ExternalSystemError(message, { hint, problems });
 }
 
 /** `helm not found on PATH`, or `/opt/jmeter/bin/jmeter does not exist`: as the process runner says it. */
