@@ -1,15 +1,15 @@
 /**
  * The checks of a stage run before its first task (issue 12): every task of the sequence, and of
  * the sequences its end may start in the same job (a rollback), has a runner, and each runner's
- * check passes (a JMeter plan, a chart, the gate's SLIs resolvable with their providers
- * configured and a results file for JMeter indicators). Every problem is collected, so one run
- * reports them all; `--dry-run` shows the same list.
+ * check passes (a chart and helm; a JMeter plan and jmeter; the gate's SLIs resolvable with their
+ * providers configured and a results file for JMeter indicators). Every problem is collected, so
+ * one run reports them all; `--dry-run` shows the same list.
  */
 
 import { CiConnectError, ConfigError, ExternalSystemError } from '../errors.js';
 import type { Logger } from '../environment.js';
 import { sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
-import type { SequenceResult, ShipyardTask } from '../shipyard/types.js';
+import type { SequenceResult, Shipyard, ShipyardTask } from '../shipyard/types.js';
 import type { CheckProblem, CheckedTask, PlanContext, TaskRunner } from './types.js';
 
 /** A problem found before the run, and where: a task, the history, the events, triggeredOn. */
@@ -25,7 +25,7 @@ export interface PreflightReport {
 
 /** What the checks need of the run: its shipyard position and how to build each task's runner. */
 export interface PreflightInput {
-  shipyard: Parameters<typeof findSequence>[0];
+  shipyard: Shipyard;
   stage: string;
   sequence: string;
   /** The runner of a task; throws a ConfigError when the task has none. */
