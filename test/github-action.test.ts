@@ -259,6 +259,38 @@ describe('the verdict, as GitHub shows it', () => {
     expect((await runAction({ workspace: root, inputs })).exitCode).toBe(2);
   });
 
+  it("dry_run: the checks before the run are in the summary, and the exit code is the run's (2)", async () => {
+    const shipyard = [
+      'apiVersion: "spec.keptn.sh/0.2.2"',
+      'kind: "Shipyard"',
+      'metadata: {name: "shipyard-shop"}',
+      'spec:',
+      '  stages:',
+      '    - name: "hardening"',
+      '      sequences:',
+      '        - name: "delivery"',
+      '          tasks:',
+      '            - name: "smoke"',
+      '            - {name: "approval", properties: {pass: "automatic", warning: "manual"}}',
+      '',
+    ].join('\n');
+    const root = workspace({}, shipyard);
+    const inputs = { command: 'trigger-deployment', service: 'carts', version: '1.4.2' };
+    const plan = await runAction({ workspace: root, inputs: { ...inputs, dry_run: 'true' } });
+    expect(plan.exitCode, plan.stdout).toBe(2);
+    expect(plan.outputs).toMatchObject({ result: 'planned', exit_code: '2' });
+    expect(plan.summary).toContain('Checks: the run would stop before its first task');
+    expect(plan.summary).toContain(
+      '- hardening.delivery task 1 (smoke): the shipyard task "smoke" has no runner',
+    );
+    expect(plan.summary).toContain(
+      '- hardening.delivery task 2 (approval): a warning result needs a manual approval',
+    );
+    const run = await runAction({ workspace: root, inputs });
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toContain('1 problem found before the first task; nothing ran, nothing was deployed');
+  });
+
   it('promote after a gate that only evaluated (docs/ci/github.md): exit 2, saying to deploy with trigger-deployment first', async () => {
     const shipyard = [
       'apiVersion: "spec.keptn.sh/0.2.2"',

@@ -128,7 +128,12 @@ export abstract class BaseCommand extends Command {
     if (exitCode === 0) return Promise.resolve();
     // A ConfigError's message already lists its errors, one `file:line:col path: message` each.
     const diagnostics = error instanceof ConfigError ? error.diagnostics : [];
-    writeErrorReport({ exitCode, code, message, hint, diagnostics }, this.jsonEnabled(), this.redactor);
+    const problems = error instanceof CiConnectError ? error.problems : [];
+    writeErrorReport(
+      { exitCode, code, message, hint, diagnostics, problems },
+      this.jsonEnabled(),
+      this.redactor,
+    );
     return Promise.resolve();
   }
 

@@ -21,6 +21,16 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export interface ErrorOptions {
   hint?: string;
   cause?: unknown;
+  /** Every problem found, when several were collected before giving up (a stage run's checks). */
+  problems?: readonly ErrorProblem[];
+}
+
+/** One of several problems an error reports: where, what, how to fix it, and its own exit code. */
+export interface ErrorProblem {
+  where: string;
+  message: string;
+  hint?: string;
+  exitCode: number;
 }
 
 /** Base class: an error whose message is meant for the user, not a stack trace. */
@@ -28,11 +38,13 @@ export abstract class CiConnectError extends Error {
   abstract readonly code: string;
   abstract readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  readonly problems: readonly ErrorProblem[];
 
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.hint = options.hint;
+    this.problems = options.problems ?? [];
   }
 }
 

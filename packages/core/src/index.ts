@@ -64,6 +64,7 @@ export type {
   EvaluateCommand,
   EvaluateResult,
   Host,
+  PlanResult,
   PromotionResult,
   ReportRequest,
   ReportSummary,
@@ -89,7 +90,7 @@ export {
   InternalError,
   UsageError,
 } from './errors.js';
-export type { ErrorOptions } from './errors.js';
+export type { ErrorOptions, ErrorProblem } from './errors.js';
 export { refuseControlCharacters } from './control-characters.js';
 
 // Configuration: the user's files read and checked, with file:line:col diagnostics.
@@ -270,6 +271,8 @@ export type {
 export type {
   ApprovalRecord,
   DeploymentRecord,
+  PreflightProblem,
+  PreflightReport,
   PromotePlan,
   PromoteRequest,
   SequenceRunInput,

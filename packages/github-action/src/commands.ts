@@ -134,7 +134,8 @@ async function runStage(inputs: ActionInputs, host: Host): Promise<ActionOutcome
       : await triggerDeployment({ ...request, stage: inputs.stage }, options, host);
   if (outcome.kind === 'plan') {
     const { headline, details, refused } = summarisePlan(inputs.command, outcome.plan);
-    return { exitCode: 0, result: 'planned', headline, details, attention: refused };
+    // Problems found by the checks before the run: the exit code the run would have (2 or 3).
+    return { exitCode: outcome.exitCode, result: 'planned', headline, details, attention: refused };
   }
   return stageOutcome(outcome.runs, outcome.exitCode, reportDir);
 }

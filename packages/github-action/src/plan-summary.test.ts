@@ -10,12 +10,13 @@ const deploy = {
   files: ['.ci-connect/base/carts/helm/values.yaml'],
   commands: [['helm', 'upgrade', '--install', 'carts', './chart', '--values', 'v|1.yaml']],
 };
-const plan = (trigger: StagePlan['trigger']) =>
+const plan = (trigger: StagePlan['trigger'], checks: StagePlan['checks'] = { problems: [], notes: [] }) =>
   ({
     setup,
     trigger,
     tasks: [deploy],
     onFail: [{ sequence: 'rollback', tasks: [{ ...deploy, task: 'rollback', commands: [] }] }],
+    checks,
   }) as unknown as StagePlan;
 
 describe('summarisePlan', () => {
@@ -37,6 +38,38 @@ describe('summarisePlan', () => {
       '| task | runner | what it would do | files and commands |',
       '|---|---|---|---|',
       '| rollback | helm | deploy carts with Helm \\| direct | `.ci-connect/base/carts/helm/values.yaml` |',
+      '',
+      'Checks: no problems found; the run would start',
+    ]);
+  });
+
+  it('lists the problems the checks before the run found, and their notes', () => {
+    const summary = summarisePlan(
+      'trigger-deployment',
+      plan(
+        { triggeredBy: 'manual', forced: false },
+        {
+          problems: [
+            {
+              where: 'hardening.delivery task 2 (tests)',
+              message: 'the shipyard task "tests" has no runner',
+              hint: 'did you mean "test"?',
+              exitCode: 2,
+            },
+          ],
+          notes: ['hardening.delivery task 4 (approval): a warning result needs a manual approval'],
+        },
+      ),
+    );
+    expect(summary.headline).toContain('; the real run would stop before its first task: 1 problem');
+    expect(summary.details.split('\n').slice(-7)).toEqual([
+      'Checks: the run would stop before its first task',
+      '',
+      '- hardening.delivery task 2 (tests): the shipyard task "tests" has no runner (did you mean "test"?)',
+      '',
+      'Notes',
+      '',
+      '- hardening.delivery task 4 (approval): a warning result needs a manual approval',
     ]);
   });
 

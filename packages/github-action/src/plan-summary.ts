@@ -31,11 +31,32 @@ export function summarisePlan(command: string, plan: StagePlan | PromotePlan): P
     `If it fails: ${setup.stage}.${follow.sequence}`,
     taskTable(follow.tasks),
   ]);
+  const { problems } = plan.checks;
+  const stops =
+    problems.length === 0
+      ? ''
+      : `; the real run would stop before its first task: ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
   return {
-    headline: refused ? `${what}; the real run would be refused: ${trigger.refused}` : what,
-    details: [...source, triggerLine, taskTable(plan.tasks), ...onFail].join('\n\n'),
+    headline: `${refused ? `${what}; the real run would be refused: ${trigger.refused}` : what}${stops}`,
+    details: [...source, triggerLine, taskTable(plan.tasks), ...onFail, ...checksList(plan.checks)].join(
+      '\n\n',
+    ),
     refused,
   };
+}
+
+/** The checks before the run (cli-reference "Checks before the run"): problems, then notes. */
+function checksList(checks: StagePlan['checks']): string[] {
+  const problems = checks.problems.map(
+    (p) => `- ${p.where}: ${p.message}${p.hint === undefined ? '' : ` (${p.hint})`}`,
+  );
+  const notes = checks.notes.map((note) => `- ${note}`);
+  return [
+    ...(problems.length === 0
+      ? ['Checks: no problems found; the run would start']
+      : ['Checks: the run would stop before its first task', problems.join('\n')]),
+    ...(notes.length === 0 ? [] : ['Notes', notes.join('\n')]),
+  ];
 }
 
 function taskTable(tasks: StagePlan['tasks']): string {

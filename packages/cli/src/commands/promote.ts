@@ -69,6 +69,7 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
       if (outcome.kind === 'plan') {
         if (!this.jsonEnabled())
           this.writeResult(`${renderSource(outcome.plan.source)}${renderPlan(outcome.plan)}`);
+        this.setExitCode(outcome.exitCode);
         return outcome.plan;
       }
       const { runs, source } = outcome;

@@ -47,6 +47,7 @@ unreachable), 4 (warning with --on-warning warn), 5 (manual approval required), 
       });
       if (outcome.kind === 'plan') {
         if (!this.jsonEnabled()) this.writeResult(renderPlan(outcome.plan));
+        this.setExitCode(outcome.exitCode);
         return outcome.plan;
       }
       if (!this.jsonEnabled()) this.writeResult(renderRuns(outcome.runs, outcome.evaluations, this.palette));

@@ -1,4 +1,4 @@
-import type { Diagnostic, Redactor } from '@ci-connect/core';
+import type { Diagnostic, ErrorProblem, Redactor } from '@ci-connect/core';
 import { createPalette } from './palette.js';
 
 /** An error as the user sees it: `error:` and `hint:` on stderr, and with --json one object on stdout. */
@@ -8,6 +8,8 @@ export interface ErrorReport {
   message: string;
   hint?: string | undefined;
   diagnostics?: readonly Diagnostic[];
+  /** Every problem of an error that collected several (a stage run's checks before its first task). */
+  problems?: readonly ErrorProblem[];
 }
 
 /** Writes an error, redacted, and sets the process's exit code (output is flushed first). */
@@ -26,6 +28,7 @@ export function writeErrorReport(report: ErrorReport, json: boolean, redactor: R
       message,
       hint,
       diagnostics: report.diagnostics ?? [],
+      ...(report.problems === undefined || report.problems.length === 0 ? {} : { problems: report.problems }),
     };
     process.stdout.write(`${JSON.stringify(redactor.redactJson(body))}\n`);
   }

@@ -50,5 +50,22 @@ export function renderPlan(plan: StagePlan): string {
   for (const follow of plan.onFail) {
     lines.push(`  if it fails: ${setup.stage}.${follow.sequence}`, ...describe(follow.tasks));
   }
+  lines.push(...renderChecks(plan.checks));
   return `${lines.join('\n')}\n`;
+}
+
+/** The checks a run makes before its first task: problems (the run would stop there), then notes. */
+function renderChecks(checks: StagePlan['checks']): string[] {
+  const { problems, notes } = checks;
+  const lines =
+    problems.length === 0
+      ? ['checks: no problems found; the run would start']
+      : [
+          `checks: ${problems.length} problem${problems.length === 1 ? '' : 's'}; the run would stop before its first task:`,
+          ...problems.flatMap((p, i) => [
+            `  ${i + 1}. ${p.where}: ${p.message}`,
+            ...(p.hint === undefined ? [] : [`     hint: ${p.hint}`]),
+          ]),
+        ];
+  return [...lines, ...notes.map((note) => `  note: ${note}`)];
 }

@@ -5,6 +5,7 @@ export { evaluate, type EvaluateCommand, type EvaluateResult } from './evaluate.
 export {
   promoteRelease,
   triggerDeployment,
+  type PlanResult,
   type PromotionResult,
   type StageRunOptions,
   type StageRunResult,

@@ -5,10 +5,12 @@
  */
 
 import type { OnWarning } from '../config/project-config.js';
+import { checkEvaluation } from '../evaluation/check-evaluation.js';
 import { runEvaluation, type EvaluationOutcome } from '../evaluation/run-evaluation.js';
 import { prepareReportDir } from '../report/write-reports.js';
 import type { DeploymentRecord } from '../stage-run/runners/release-manifest.js';
 import { createRunnerFactory, type RunnerOptions } from '../stage-run/runners/create-runners.js';
+import { preflightExitCode } from '../stage-run/preflight.js';
 import { planPromotion, promote, type PromotePlan, type PromoteRequest } from '../stage-run/promote.js';
 import type { StageRunListener } from '../stage-run/run-sequence.js';
 import {
@@ -62,18 +64,32 @@ export interface PromotionResult extends Omit<StageRunResult, 'kind'> {
   source: DeploymentRecord;
 }
 
+/**
+ * A dry run's plan and its exit code: 0 when the run's checks found nothing, else 2 (a
+ * configuration problem) or 3 (the history unreachable), as the run itself would exit.
+ */
+export interface PlanResult<P extends StagePlan> {
+  kind: 'plan';
+  plan: P;
+  exitCode: number;
+}
+
+function planResult<P extends StagePlan>(plan: P): PlanResult<P> {
+  return { kind: 'plan', plan, exitCode: preflightExitCode(plan.checks.problems) };
+}
+
 /** Runs (or with `dryRun`, plans) one stage's sequence. */
 export async function triggerDeployment(
   request: StageRunRequest,
   options: StageRunOptions,
   host: Host,
-): Promise<StageRunResult | { kind: 'plan'; plan: StagePlan }> {
+): Promise<StageRunResult | PlanResult<StagePlan>> {
   const evaluations: EvaluationOutcome[] = [];
   const deps = {
     ...stageRunDependencies(options, host),
     runnerFactory: createRunnerFactory(runnerOptions(options, host, evaluations)),
   };
-  if (options.dryRun) return { kind: 'plan', plan: await planStage(request, deps) };
+  if (options.dryRun) return planResult(await planStage(request, deps));
   if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
   const { runs, setup } = await runStage(request, deps);
   const reports = await writeRunReports(options, evaluations, host);
@@ -91,7 +107,7 @@ export async function promoteRelease(
   request: PromoteRequest,
   options: StageRunOptions,
   host: Host,
-): Promise<PromotionResult | { kind: 'plan'; plan: PromotePlan }> {
+): Promise<PromotionResult | PlanResult<PromotePlan>> {
   const evaluations: EvaluationOutcome[] = [];
   const deps = {
     ...stageRunDependencies(options, host),
@@ -101,7 +117,7 @@ export async function promoteRelease(
         ...(promotion === undefined ? {} : { promotion }),
       }),
   };
-  if (options.dryRun) return { kind: 'plan', plan: await planPromotion(request, deps) };
+  if (options.dryRun) return planResult(await planPromotion(request, deps));
   if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
   const { runs, source, setup } = await promote(request, deps);
   const reports = await writeRunReports(options, evaluations, host);
@@ -152,6 +168,8 @@ function runnerOptions(
     signal,
     runProcess,
     newId,
+    checkGate: (evaluation, checkLogger) =>
+      checkEvaluation(evaluation, { env, clock: host.clock, logger: checkLogger, redactor }),
     evaluate: async (evaluation) => {
       const outcome = await runEvaluation(evaluation, host);
       evaluations.push(outcome);

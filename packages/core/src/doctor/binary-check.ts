@@ -9,11 +9,11 @@
  * from the project survey), and is a warning otherwise: a gate-only project needs neither.
  */
 
-import { constants } from 'node:fs';
-import { access, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CiConnectError } from '../errors.js';
+import { findExecutable } from '../tools/find-executable.js';
 import { runProcess } from '../tools/process.js';
 import { checkPlanLoads } from './jmeter-plan-check.js';
 import { checkResult } from './types.js';
@@ -88,7 +88,7 @@ export async function checkBinaries(
 }
 
 async function checkBinary(spec: BinarySpec, deps: BinaryDependencies): Promise<CheckResult> {
-  const path = await locate(spec.command, deps);
+  const path = await findExecutable(spec.command, deps);
   if (path === undefined) {
     const where = spec.source === 'PATH' ? 'not found on PATH' : `${spec.source} is not an executable file`;
     return checkResult(spec.name, 'warning', where, { hint: spec.hint });
@@ -148,28 +148,6 @@ async function runBinary(
 }
 
 /** The executable a command names: a path (relative to cwd) as it is, a bare name on PATH. */
-async function locate(command: string, deps: BinaryDependencies): Promise<string | undefined> {
-  if (command.includes('/')) {
-    const path = isAbsolute(command) ? command : resolve(deps.cwd, command);
-    return (await isExecutableFile(path)) ? path : undefined;
-  }
-  for (const dir of (deps.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, command);
-    if (await isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-async function isExecutableFile(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** JMeter 2.x prints "Version 2.13 r1665067"; 5.x prints the bare version under an ASCII banner. */
 export function jmeterVersion(output: string): string | undefined {
   const labelled = /\bVersion\s+(\d[\w.-]*)/.exec(output)?.[1];

@@ -38,6 +38,8 @@ export interface EvaluationSetupRequest {
   sliFiles: readonly { provider: string; file: string }[];
   valuesFile?: string;
   jtlFile?: string;
+  /** How this run gets a results file, for the message when it has none (a stage run's test task). */
+  resultsFileHint?: string;
   /** `--history URL`; relative `file:` paths are relative to the working directory. */
   history?: string;
   /** `--on-warning`; default: ci-connect.yaml `defaults.onWarning`, else pass. */
@@ -170,6 +172,7 @@ async function buildProviders(
       ...environment,
       ...(sliFile === undefined ? {} : { sliFile }),
       ...(request.jtlFile === undefined ? {} : { jtlFile: request.jtlFile }),
+      ...(request.resultsFileHint === undefined ? {} : { resultsFileHint: request.resultsFileHint }),
       ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
     };
     const offersBuiltIns =

@@ -18,6 +18,11 @@ export interface ProviderInput {
   /** The provider's SLI file (`sli/<name>.yaml` or `--sli name=FILE`), when there is one. */
   sliFile?: SliFile;
   jtlFile?: string;
+  /**
+   * How this run gets a results file, for the message when it has none: by default `--jtl`; a
+   * stage run's evaluation gets one from a test task before it.
+   */
+  resultsFileHint?: string;
   /** ci-connect.yaml `providers:` (each provider reads its own key, with `settingsOf`). */
   settings: ProviderSettingsMap;
   /** The process environment: endpoints and tokens come from env vars named in the settings. */

@@ -56,6 +56,12 @@ export interface SliProvider {
   readonly indicators: readonly IndicatorDefinition[];
   /** Values for the named indicators (each one of `indicators`), in the same order. */
   fetch(names: readonly string[], context: SliContext): Promise<SliValue[]>;
+  /**
+   * Throws the error `fetch` would throw at once for a setup that cannot work (an endpoint or
+   * token env var not set, no results file), without asking anything: a stage run's check.
+   */
+  checkConfigured?(names: readonly string[]): void;
   /** For providers whose data carries its own time span (a JMeter results file); null if empty. */
+
   timeSpan?(): Promise<TimeWindow | null>;
 }

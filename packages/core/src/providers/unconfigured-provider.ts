@@ -16,9 +16,15 @@ export class UnconfiguredProvider implements SliProvider {
   ) {}
 
   fetch(names: readonly string[]): Promise<SliValue[]> {
-    return Promise.reject(
-      new UsageError(`${this.reason.message} (${names.join(', ')})`, { hint: this.reason.hint }),
-    );
+    return Promise.reject(this.error(names));
+  }
+
+  checkConfigured(names: readonly string[]): void {
+    throw this.error(names);
+  }
+
+  private error(names: readonly string[]): UsageError {
+    return new UsageError(`${this.reason.message} (${names.join(', ')})`, { hint: this.reason.hint });
   }
 }
 

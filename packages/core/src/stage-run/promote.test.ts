@@ -112,6 +112,8 @@ function gitProject() {
     signal: new AbortController().signal,
     runProcess: helmAware,
     newId: sequentialIds,
+    // helmAware answers for helm: the checks before the run find it.
+    findExecutable: (command) => Promise.resolve(command),
   });
   const runners = (promotion?: PromotedRelease) =>
     createRunnerFactory({

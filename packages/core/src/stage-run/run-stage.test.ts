@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { runProcess } from '../tools/process.js';
 import { planStage, runStage, type StageRunDependencies, type StageRunRequest } from './run-stage.js';
 import { passing, scriptedRunner, sequentialIds, steppingClock } from './test-support/stage-run-fixtures.js';
@@ -93,7 +93,9 @@ describe('runStage', () => {
 
   it('refuses staging for a version dev has not passed, and runs it once dev has', async () => {
     const root = project();
-    await expect(runStage(request({ stage: 'staging' }), deps(root))).rejects.toThrow(UsageError);
+    await expect(runStage(request({ stage: 'staging' }), deps(root))).rejects.toThrow(
+      /1 problem found before the first task; nothing ran, nothing was deployed:\n {2}1\. triggeredOn: staging\.delivery runs after dev\.delivery\.finished/,
+    );
     await runStage(request(), deps(root));
     const { runs } = await runStage(request({ stage: 'staging' }), deps(root));
     expect(runs[0]).toMatchObject({ stage: 'staging', triggeredBy: 'dev.delivery.finished', forced: false });
@@ -133,7 +135,9 @@ describe('runStage', () => {
     const d = deps(project(shipyard));
     const error = await runStage(request(), d).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toBe('the shipyard task "smoke-test" has no runner');
+    expect((error as ConfigError).message.split('\n')[1]).toBe(
+      '  1. dev.delivery task 1 (smoke-test): the shipyard task "smoke-test" has no runner',
+    );
     expect(d.ran).toEqual([]);
 
     const mapped = deps(project(shipyard, 'tasks:\n  smoke-test:\n    command: ["./smoke.sh"]\n'));

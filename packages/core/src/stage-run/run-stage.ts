@@ -25,19 +25,21 @@ import {
   resolveHistoryUrl,
   resolveOnWarning,
 } from '../config/project-context.js';
-import type { Clock, Logger } from '../environment.js';
+import { silentLogger, type Clock, type Logger } from '../environment.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { HistoryStore } from '../history/history-store.js';
 import { createProcessRedactor } from '../redaction/credential-sources.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { openReadyHistoryStore } from '../history/open-store.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
+import { findExecutable } from '../tools/find-executable.js';
 import type { ProcessRunner } from '../tools/process.js';
 import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
 import { runSequence, sequenceRunEndedBy, type StageRunListener } from './run-sequence.js';
 import { combineListeners, createStageEventListener, type StageEventOptions } from './stage-events.js';
+import { checkStageTasks, preflightError, problemOf, type PreflightReport } from './preflight.js';
 import { checkTriggeredOn, type TriggerCheck } from './triggered-on.js';
 import type { PlanContext, SequenceRunRecord, TaskContext, TaskPlan, TaskRunner } from './types.js';
 
@@ -81,6 +83,8 @@ export interface StageRunDependencies {
    */
   redactor?: Redactor;
   newId?: () => string;
+  /** How the checks before the run find a runner's binary (helm, jmeter); by default on disk. */
+  findExecutable?: typeof findExecutable;
 }
 
 /** What a stage run works from, once loaded. */
@@ -111,6 +115,8 @@ export interface StagePlan {
   tasks: TaskPlan[];
   /** Sequences that run in the same job if the main one fails (e.g. rollback), with their tasks. */
   onFail: { sequence: string; tasks: TaskPlan[] }[];
+  /** The checks a run makes before its first task: a run with problems runs nothing. */
+  checks: PreflightReport;
 }
 
 /** Loads the configuration, the shipyard and the names the run is for. */
@@ -164,34 +170,124 @@ export async function planStage(
   const setup = await loadStageSetup(request, deps);
   const factory = deps.runnerFactory(setup);
   const context = planContext(setup, request, deps);
+  const { checks, store, trigger } = await preflight(setup, request, factory, deps, 'plan');
+  await store?.close();
   const planTasks = async (tasks: readonly ShipyardTask[]): Promise<TaskPlan[]> => {
     const plans: TaskPlan[] = [];
-    for (const task of tasks)
-      plans.push(await factory(taskSetting(setup.config, task), task).plan(task, context));
+    for (const task of tasks) plans.push(await planTask(factory, setup, task, context));
     return plans;
   };
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
-  const store = await openStore(setup, deps);
-  let trigger: StagePlan['trigger'];
-  try {
-    trigger = await checkTriggeredOn(
-      triggerRequest(setup, request, main.triggeredOn, false),
-      store,
-      deps.logger,
-    );
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    trigger = { refused: error.message };
-  } finally {
-    await store.close();
-  }
   const onFail: StagePlan['onFail'] = [];
   for (const sequence of followUps(setup, 'fail', main.tasks.at(-1)?.name))
     onFail.push({
       sequence,
       tasks: await planTasks(findSequence(setup.shipyard, setup.stage, sequence).tasks),
     });
-  return { setup, trigger, tasks: await planTasks(main.tasks), onFail };
+  return { setup, trigger, tasks: await planTasks(main.tasks), onFail, checks };
+}
+
+/** A task's plan; one that cannot be planned says why (its problem is in the plan's checks). */
+async function planTask(
+  factory: RunnerFactory,
+  setup: StageSetup,
+  task: ShipyardTask,
+  context: PlanContext,
+): Promise<TaskPlan> {
+  let runner: TaskRunner | undefined;
+  try {
+    runner = factory(taskSetting(setup.config, task), task);
+    return await runner.plan(task, context);
+  } catch (error) {
+    const { message } = problemOf(task.name, error);
+    return {
+      task: task.name,
+      runner: runner?.name ?? 'none',
+      description: `cannot be planned: ${message}`,
+      commands: [],
+      files: [],
+    };
+  }
+}
+
+/** What the checks before a run found, and what the run goes on with when they found nothing. */
+interface Preflight {
+  checks: PreflightReport;
+  listener: StageRunListener | undefined;
+  /** Open unless the history could not be opened (a problem); the caller closes it. */
+  store: HistoryStore | undefined;
+  trigger: TriggerCheck | { refused: string };
+}
+
+/**
+ * Everything a stage run can check before its first task (issue 12), every problem collected:
+ * each task's runner and its check (preflight.ts), the CloudEvents sink, the history and
+ * triggeredOn. A plan shows a refused triggeredOn beside the problems (the run may be meant for
+ * --force); for a run it is one of them. Nothing runs and nothing is written. The files' warnings
+ * are the plan's to show; a run's tasks print them when they load the files again.
+ */
+async function preflight(
+  setup: StageSetup,
+  request: StageRunRequest,
+  factory: RunnerFactory,
+  deps: StageRunDependencies & { redactor: Redactor },
+  mode: 'plan' | 'run',
+): Promise<Preflight> {
+  const checks = await checkStageTasks({
+    shipyard: setup.shipyard,
+    stage: setup.stage,
+    sequence: setup.sequence,
+    runnerFor: (task) => factory(taskSetting(setup.config, task), task),
+    context: planContext(setup, request, deps),
+    ...(request.approvedBy === undefined ? {} : { approvedBy: request.approvedBy }),
+    locate: (command) => (deps.findExecutable ?? findExecutable)(command, { env: deps.env, cwd: deps.cwd }),
+    logger: mode === 'plan' ? deps.logger : silentLogger,
+  });
+  let listener: StageRunListener | undefined;
+  try {
+    listener = eventListener(setup, deps);
+  } catch (error) {
+    checks.problems.push(problemOf('events', error));
+  }
+  const store = await openStore(setup, deps).catch((error: unknown) => {
+    checks.problems.push(problemOf('history', error));
+    return undefined;
+  });
+  let trigger: Preflight['trigger'] = { refused: 'not checked: the history cannot be read' };
+  if (store !== undefined) {
+    const { triggeredOn } = findSequence(setup.shipyard, setup.stage, setup.sequence);
+    const force = mode === 'run' && request.force;
+    try {
+      trigger = await checkTriggeredOn(
+        triggerRequest(setup, request, triggeredOn, force),
+        store,
+        deps.logger,
+      );
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      trigger = { refused: error.message };
+      if (mode === 'run') checks.problems.push(problemOf('triggeredOn', error));
+    }
+  }
+  return { checks, listener, store, trigger };
+}
+
+/** The run's listener: the front end's, and the events ci-connect.yaml asks for (throws for a bad sink). */
+function eventListener(
+  setup: StageSetup,
+  deps: StageRunDependencies & { redactor: Redactor },
+): StageRunListener | undefined {
+  return combineListeners(
+    deps.listener,
+    createStageEventListener(setup.config, {
+      env: deps.env,
+      clock: deps.clock,
+      logger: deps.logger,
+      newId: deps.newId ?? randomUUID,
+      ...deps.events,
+      redactor: deps.redactor,
+    }),
+  );
 }
 
 /** Runs the stage; every sequence run is recorded, also when a runner's error ends it. */
@@ -204,28 +300,18 @@ export async function runStage(
   const factory = deps.runnerFactory(setup);
   const newId = deps.newId ?? randomUUID;
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
-  // Every task's runner is known before anything runs: a missing `tasks:` entry is exit 2 up front.
-  for (const task of main.tasks) taskSetting(setup.config, task);
-  // Before anything runs too: a CloudEvents sink that cannot work is exit 2.
-  const listener = combineListeners(
-    deps.listener,
-    createStageEventListener(setup.config, {
-      env: deps.env,
-      clock: deps.clock,
-      logger: deps.logger,
-      newId,
-      ...deps.events,
-      redactor: deps.redactor,
-    }),
-  );
-  const store = await openStore(setup, deps);
+  // Everything that can be checked is, before anything runs; every problem is reported at once.
+  const { checks, listener, store, trigger } = await preflight(setup, request, factory, deps, 'run');
+  if (store === undefined || 'refused' in trigger || checks.problems.length > 0) {
+    await store?.close();
+    throw preflightError(
+      `${setup.stage}.${setup.sequence} for ${setup.service} ${request.version}`,
+      checks.problems,
+    );
+  }
+  for (const note of checks.notes) deps.logger.info(note);
   const runs: SequenceRunRecord[] = [];
   try {
-    const trigger = await checkTriggeredOn(
-      triggerRequest(setup, request, main.triggeredOn, request.force),
-      store,
-      deps.logger,
-    );
     const base: Omit<TaskContext, 'sequence' | 'runId'> = {
       ...planContext(setup, request, deps),
       labels: request.labels,

@@ -75,11 +75,50 @@ export interface TaskPlan {
   files: readonly string[];
 }
 
+/** What checking a task before the run may look at: the plan's context and the tasks before it. */
+export interface CheckContext extends PlanContext {
+  /** The checks of the tasks that run before this one (in a rollback: the failed sequence's too). */
+  earlier: readonly CheckedTask[];
+  /** `--approved-by`: a manual approval given up front. */
+  approvedBy?: string;
+  /** Where a command would be found when run (PATH, or a path from the working directory); undefined: nowhere. */
+  locate: (command: string) => Promise<string | undefined>;
+  /** For the warnings of the files a check loads (silent in a real run: the task prints them then). */
+  logger: Logger;
+}
+
+/** One problem a check found: what and how to fix it; exit 2 (configuration) or 3 (unreachable). */
+export interface CheckProblem {
+  message: string;
+  hint?: string;
+  exitCode: 2 | 3;
+}
+
+/** What a runner's check found about one task, before anything runs. */
+export interface TaskCheck {
+  problems?: readonly CheckProblem[];
+  /** What the run will need or do that is worth knowing up front (e.g. a manual approval). */
+  notes?: readonly string[];
+  /** The results file the task will write (a JMeter test), for the evaluation after it. */
+  resultsFile?: string;
+}
+
+/** A task with the name of its runner and what its check found. */
+export interface CheckedTask extends TaskCheck {
+  task: string;
+  runner: string;
+}
+
 /** Runs one kind of task. `run` never throws for a failed task: it returns result fail. */
 export interface TaskRunner {
   readonly name: string;
   /** May read (e.g. `helm status`), never change anything. */
   plan(task: ShipyardTask, context: PlanContext): TaskPlan | Promise<TaskPlan>;
+  /**
+   * What can be checked before the first task of the run starts (files, settings, env vars);
+   * reads local files only, runs nothing. May throw a CiConnectError for a single problem.
+   */
+  check?(task: ShipyardTask, context: CheckContext): TaskCheck | Promise<TaskCheck>;
   run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome>;
 }
 

@@ -75,6 +75,11 @@ export class DynatraceProvider implements SliProvider {
     options.redactor.add(options.env[tokenEnv], options.env[tokenEnv]?.trim());
   }
 
+  /** Throws the ConfigError fetch would for an environment URL or token that is not set. */
+  checkConfigured(): void {
+    resolveEndpoint(this.options.settings, this.options.env);
+  }
+
   /** Values for the named indicators, in order; throws ConfigError for a bad setup, query or token. */
   async fetch(names: readonly string[], context: SliContext): Promise<SliValue[]> {
     const { settings, env, redactor, logger, clock } = this.options;

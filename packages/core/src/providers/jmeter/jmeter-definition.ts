@@ -25,7 +25,7 @@ export const jmeterDefinition: SliProviderDefinition = {
       throw error;
     }
   },
-  create({ sliFile, jtlFile, logger }) {
+  create({ sliFile, jtlFile, resultsFileHint, logger }) {
     if (jtlFile === undefined) {
       // Its built-ins rank last: they are there to say "pass --jtl", not to compete with others.
       return new UnconfiguredProvider(
@@ -34,9 +34,9 @@ export const jmeterDefinition: SliProviderDefinition = {
         {
           message: 'the SLO uses JMeter indicators, but no JMeter results file was given',
           hint:
-            "pass --jtl path/to/results.jtl (env CI_CONNECT_JTL); Keptn's default names (response_time_p95, " +
-            'error_rate, throughput, ...) are also built into prometheus and dynatrace, answered from ' +
-            'Prometheus when PROMETHEUS_URL is set and from Dynatrace when DT_URL is set',
+            `${resultsFileHint ?? 'pass --jtl path/to/results.jtl (env CI_CONNECT_JTL)'}; Keptn's default names ` +
+            '(response_time_p95, error_rate, throughput, ...) are also built into prometheus and dynatrace, ' +
+            'answered from Prometheus when PROMETHEUS_URL is set and from Dynatrace when DT_URL is set',
         },
       );
     }

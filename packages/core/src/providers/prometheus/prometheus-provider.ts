@@ -56,6 +56,11 @@ export class PrometheusProvider implements SliProvider {
     this.indicators = indicators;
   }
 
+  /** Throws the ConfigError fetch would for a server URL that is not set. */
+  checkConfigured(): void {
+    resolvePrometheusConnection(this.settings, this.options.env, this.options.redactor);
+  }
+
   /** Values for the named indicators, in order; throws ConfigError for a missing URL or refused credentials. */
   async fetch(names: readonly string[], context: SliContext): Promise<SliValue[]> {
     const { redactor } = this.options;

@@ -8,7 +8,15 @@
  */
 
 import type { SequenceResult, ShipyardTask } from '../../shipyard/types.js';
-import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
+import type {
+  CheckContext,
+  PlanContext,
+  TaskCheck,
+  TaskContext,
+  TaskOutcome,
+  TaskPlan,
+  TaskRunner,
+} from '../types.js';
 
 /** The `approval` history record. */
 export interface ApprovalRecord {
@@ -41,6 +49,26 @@ export class ApprovalRunner implements TaskRunner {
       description: `approve the result: pass ${pass}, warning ${warning}, fail never`,
       commands: [],
       files: [],
+    };
+  }
+
+  /** Before the run: what a manual approval will need, so nobody learns it after the deployment. */
+  check(task: ShipyardTask, context: CheckContext): TaskCheck {
+    const { pass, warning } = modes(task);
+    const manual = [pass === 'manual' ? 'pass' : '', warning === 'manual' ? 'warning' : ''].filter(Boolean);
+    if (manual.length === 0)
+      return {
+        notes: [
+          `pass and warning are approved automatically${context.approvedBy === undefined ? '' : ' (--approved-by is not needed)'}`,
+        ],
+      };
+    const results = `a ${manual.join(' or ')} result`;
+    return {
+      notes: [
+        context.approvedBy === undefined
+          ? `${results} needs a manual approval: without --approved-by NAME the run stops here (exit 5) and runs no task after it`
+          : `${results} is approved by ${context.approvedBy} (--approved-by)`,
+      ],
     };
   }
 

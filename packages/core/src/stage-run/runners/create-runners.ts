@@ -6,6 +6,7 @@
 
 import type { BuiltInTaskRunner } from '../../config/project-config.js';
 import type { Logger } from '../../environment.js';
+import type { GateCheck } from '../../evaluation/check-evaluation.js';
 import type { EvaluateRequest, EvaluationOutcome } from '../../evaluation/run-evaluation.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import { HelmRunner } from '../../tools/helm/helm-runner.js';
@@ -31,6 +32,8 @@ export interface RunnerOptions {
   newId: () => string;
   /** The quality gate (runEvaluation), injectable for tests. */
   evaluate: (request: EvaluateRequest) => Promise<EvaluationOutcome>;
+  /** The gate's setup checked before the run, without fetching (checkEvaluation); none: not checked. */
+  checkGate?: (request: EvaluateRequest, logger: Logger) => Promise<GateCheck>;
   /** Results files and JMeter logs go here. */
   resultsDir: string;
   /** The deployed service's URL for the tests (`--url`). */
@@ -85,6 +88,7 @@ const BUILT_IN_RUNNERS: { readonly [N in BuiltInTaskRunner]: (context: RunnerCon
   evaluate: ({ options, setup }) =>
     new EvaluationRunner({
       evaluate: options.evaluate,
+      ...(options.checkGate === undefined ? {} : { checkGate: options.checkGate }),
       history: setup.historyUrl,
       onWarning: setup.onWarning,
       ...(options.caFile === undefined ? {} : { caFile: options.caFile }),

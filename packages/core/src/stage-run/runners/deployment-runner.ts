@@ -13,7 +13,17 @@ import type { HelmRunner } from '../../tools/helm/helm-runner.js';
 import type { HelmAction, HelmTarget } from '../../tools/helm/types.js';
 import type { ProcessRunner } from '../../tools/process.js';
 import type { DeploymentStrategy, ShipyardTask } from '../../shipyard/types.js';
-import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
+import { ConfigError } from '../../errors.js';
+import { collectProblems, notFound } from '../preflight.js';
+import type {
+  CheckContext,
+  PlanContext,
+  TaskCheck,
+  TaskContext,
+  TaskOutcome,
+  TaskPlan,
+  TaskRunner,
+} from '../types.js';
 import {
   digestDirectory,
   digestFile,
@@ -56,6 +66,23 @@ export class DeploymentRunner implements TaskRunner {
       commands: plan.commands,
       files: [target.chartDir, ...target.valuesFiles],
     };
+  }
+
+  /** Before the run: a deployment through Helm has a chart to deploy, and helm is there to run. */
+  async check(task: ShipyardTask, context: CheckContext): Promise<TaskCheck> {
+    const target = this.target(task, context);
+    const action = actionOf(task);
+    const problems = await collectProblems([
+      () => {
+        if (action === 'deployment' && target.strategy !== 'user_managed') requireChart(target, context);
+      },
+      async () => {
+        const { helm } = this.options;
+        if (!helm.runsHelm(action, target) || (await context.locate(helm.binary)) !== undefined) return;
+        throw new ConfigError(notFound(helm.binary), { hint: helm.notFoundHint() });
+      },
+    ]);
+    return { problems };
   }
 
   async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {
@@ -156,6 +183,20 @@ export class DeploymentRunner implements TaskRunner {
       invalidated: false,
     };
   }
+}
+
+/** A ConfigError unless the chart a deployment would deploy is there. */
+function requireChart(target: HelmTarget, context: PlanContext): void {
+  if (existsSync(join(target.chartDir, 'Chart.yaml'))) return;
+  const shown = relative(context.configDir, target.chartDir);
+  throw new ConfigError(
+    `no Helm chart to deploy ${context.service} with: ${join(shown, 'Chart.yaml')} does not exist in ${context.configDir}`,
+    {
+      hint:
+        `put the service's chart in ${join('base', context.service, 'helm')} (or ${join('stages', context.stage, context.service, 'helm')}), ` +
+        'or set deploymentstrategy: user_managed on the deployment task for a service the team deploys itself',
+    },
+  );
 }
 
 function actionOf(task: ShipyardTask): HelmAction {

@@ -6,17 +6,30 @@
  */
 
 import type { OnWarning } from '../../config/project-config.js';
+import type { GateCheck } from '../../evaluation/check-evaluation.js';
 import type { EvaluationOutcome, EvaluateRequest } from '../../evaluation/run-evaluation.js';
+import type { Logger } from '../../environment.js';
 import { formatScore } from '../../gate/score.js';
 import type { EvaluationRecord } from '../../gate/types.js';
 import { summariseNotPassed } from '../../report/format.js';
 import type { SliRunContext } from '../../providers/provider.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
-import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskResult, TaskRunner } from '../types.js';
+import type {
+  CheckContext,
+  PlanContext,
+  TaskCheck,
+  TaskContext,
+  TaskOutcome,
+  TaskPlan,
+  TaskResult,
+  TaskRunner,
+} from '../types.js';
 
 /** What the gate needs besides the run's identity. */
 export interface EvaluationRunnerOptions {
   evaluate: (request: EvaluateRequest) => Promise<EvaluationOutcome>;
+  /** The gate's setup checked without fetching (checkEvaluation), for the run's check; none: not checked. */
+  checkGate?: (request: EvaluateRequest, logger: Logger) => Promise<GateCheck>;
   /** The history store URL the run uses (the gate reads its baseline there). */
   history: string;
   caFile?: string;
@@ -45,6 +58,30 @@ export class EvaluationRunner implements TaskRunner {
     };
   }
 
+  /**
+   * Before the run: the SLO's SLIs resolve, their providers are configured, and JMeter
+   * indicators have a results file: one a test task before this one will write.
+   */
+  async check(_task: ShipyardTask, context: CheckContext): Promise<TaskCheck> {
+    if (this.options.checkGate === undefined) return {};
+    const test = [...context.earlier].reverse().find((t) => t.task === 'test');
+    const found = await this.options.checkGate(
+      {
+        ...this.gateRequest(context),
+        window: {},
+        ...(test?.resultsFile === undefined ? {} : { jtlFile: test.resultsFile }),
+      },
+      context.logger,
+    );
+    const answers = Object.entries(found.providers).map(
+      ([provider, slis]) => `${provider}: ${slis.join(', ')}`,
+    );
+    return {
+      problems: found.problems,
+      notes: [...(answers.length === 0 ? [] : [`SLIs from ${answers.join('; ')}`]), ...found.notes],
+    };
+  }
+
   async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {
     const test = testWindow(context.previous);
     // With the test's results file and no window flags, the gate's window is the results' own
@@ -57,20 +94,10 @@ export class EvaluationRunner implements TaskRunner {
           : {};
     const resultsFile = test?.resultsFile;
     const { evaluation } = await this.options.evaluate({
-      configDir: context.configDir,
-      project: context.project,
-      stage: context.stage,
-      service: context.service,
-      version: context.version,
-      labels: { ...context.labels },
+      ...this.gateRequest(context),
       window,
       run: runOf(context),
-      history: this.options.history,
-      sliFiles: [],
       ...(typeof resultsFile === 'string' ? { jtlFile: resultsFile } : {}),
-      ...(this.options.caFile === undefined ? {} : { caFile: this.options.caFile }),
-      ...(this.options.settleSeconds === undefined ? {} : { settleSeconds: this.options.settleSeconds }),
-      ...(this.options.dynatraceEvent === undefined ? {} : { dynatraceEvent: this.options.dynatraceEvent }),
     });
     // onWarning: fail makes a warning a failure here too, not only in the exit code: what follows
     // the gate (approval, release) must not run on a gate the team counts as failed.
@@ -87,6 +114,33 @@ export class EvaluationRunner implements TaskRunner {
       },
     };
   }
+
+  /** What the gate is asked, besides its window and results file: the same for check and run. */
+  private gateRequest(context: PlanContext): Omit<EvaluateRequest, 'window'> {
+    return {
+      configDir: context.configDir,
+      project: context.project,
+      stage: context.stage,
+      service: context.service,
+      version: context.version,
+      labels: { ...context.labels },
+      history: this.options.history,
+      sliFiles: [],
+      resultsFileHint: resultsFileHint(context),
+      ...(this.options.caFile === undefined ? {} : { caFile: this.options.caFile }),
+      ...(this.options.settleSeconds === undefined ? {} : { settleSeconds: this.options.settleSeconds }),
+      ...(this.options.dynatraceEvent === undefined ? {} : { dynatraceEvent: this.options.dynatraceEvent }),
+    };
+  }
+}
+
+/** In a stage run the results file is the one a JMeter test task before the evaluation writes. */
+function resultsFileHint(context: PlanContext): string {
+  return (
+    `in a stage run the results file is the one written by a test task run by JMeter before the evaluation: ` +
+    `give ${context.stage}.${context.sequence} a test task with a teststrategy (e.g. performance, with ` +
+    `jmeter/performance.jmx) before its evaluation, or define these SLIs in sli/prometheus.yaml or sli/dynatrace.yaml`
+  );
 }
 
 /**

@@ -10,18 +10,27 @@ import { join, relative } from 'node:path';
 import { requireConfig } from '../../config/config-errors.js';
 import { formatDiagnostic } from '../../config/diagnostics.js';
 import { ConfigError } from '../../errors.js';
+import { collectProblems, notFound } from '../preflight.js';
 import { loadJmeterConf } from '../../config/jmeter/jmeter-conf.js';
 import { planJmeterTest } from '../../tools/jmeter/jmeter-plan.js';
 import { keptnLoadTestName } from '../../tools/jmeter/jmeter-properties.js';
 import { resolveWorkload } from '../../config/jmeter/jmeter-workload.js';
 import type { JmeterConf, ResolvedWorkload } from '../../config/jmeter/jmeter-workload.js';
-import { runJmeterTest } from '../../tools/jmeter/run-jmeter-test.js';
+import { JMETER_NOT_FOUND_HINT, runJmeterTest } from '../../tools/jmeter/run-jmeter-test.js';
 import type { JmeterTestRequest } from '../../tools/jmeter/jmeter-plan.js';
 import type { ProcessRunner } from '../../tools/process.js';
 import type { Logger } from '../../environment.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { ShipyardTask } from '../../shipyard/types.js';
-import type { PlanContext, TaskContext, TaskOutcome, TaskPlan, TaskRunner } from '../types.js';
+import type {
+  CheckContext,
+  PlanContext,
+  TaskCheck,
+  TaskContext,
+  TaskOutcome,
+  TaskPlan,
+  TaskRunner,
+} from '../types.js';
 import { serviceFile } from './service-file.js';
 
 export interface TestRunnerOptions {
@@ -73,6 +82,25 @@ export class TestRunner implements TaskRunner {
     };
   }
 
+  /** Before the run: its workload and plan file are there; the results file it will write. */
+  async check(task: ShipyardTask, context: CheckContext): Promise<TaskCheck> {
+    const strategy = task.testStrategy ?? '';
+    if (NO_TEST_STRATEGIES.has(strategy)) return {};
+    // Once its problems are fixed, the test writes its results: the evaluation after it is checked with them.
+    let resultsFile = join(this.options.resultsDir, `${context.stage}-${strategy}.jtl`);
+    const problems = await collectProblems([
+      async () => {
+        resultsFile = (await this.request(task, context, 'check', context.logger)).resultsFile;
+      },
+      async () => {
+        const { jmeterBin } = this.options;
+        if ((await context.locate(jmeterBin)) !== undefined) return;
+        throw new ConfigError(notFound(jmeterBin), { hint: JMETER_NOT_FOUND_HINT });
+      },
+    ]);
+    return { problems, resultsFile };
+  }
+
   async run(task: ShipyardTask, context: TaskContext): Promise<TaskOutcome> {
     const strategy = task.testStrategy ?? '';
     if (NO_TEST_STRATEGIES.has(strategy))
@@ -103,15 +131,19 @@ export class TestRunner implements TaskRunner {
     };
   }
 
-  private async request(task: ShipyardTask, context: PlanContext, run: string): Promise<JmeterTestRequest> {
+  private async request(
+    task: ShipyardTask,
+    context: PlanContext,
+    run: string,
+    logger: Logger = this.options.logger,
+  ): Promise<JmeterTestRequest> {
     const strategy = task.testStrategy ?? '';
     const where = { configDir: context.configDir, stage: context.stage, service: context.service };
     const confFile = serviceFile(where, join('jmeter', 'jmeter.conf.yaml'));
     let conf: JmeterConf | undefined;
     if (existsSync(confFile)) {
       const loaded = await loadJmeterConf(confFile);
-      for (const d of loaded.diagnostics)
-        if (d.severity === 'warning') this.options.logger.warn(formatDiagnostic(d));
+      for (const d of loaded.diagnostics) if (d.severity === 'warning') logger.warn(formatDiagnostic(d));
       conf = requireConfig(loaded.conf, loaded.diagnostics);
     }
     const workload = resolveWorkload(conf, strategy);

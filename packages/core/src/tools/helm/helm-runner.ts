@@ -129,6 +129,23 @@ export class HelmRunner {
     }
   }
 
+  /** The helm command it runs (HELM_BIN, else `helm`). */
+  get binary(): string {
+    return this.helm;
+  }
+
+  /** Whether the step runs Helm at all (a user_managed step, or a direct release, runs none). */
+  runsHelm(action: HelmAction, target: HelmTarget): boolean {
+    return planHelm(action, target, {}, this.helm).commands.length > 0;
+  }
+
+  /** How to fix a helm command that cannot be found. */
+  notFoundHint(): string {
+    return (
+      this.options.notFoundHint ?? 'install Helm 3 (https://helm.sh/docs/intro/install/) and put it on PATH'
+    );
+  }
+
   /** The exact plan of a step for `--dry-run`: runs only the read-only commands. */
   async planStep(action: HelmAction, target: HelmTarget): Promise<HelmPlan> {
     try {
@@ -197,9 +214,7 @@ export class HelmRunner {
       signal: this.options.signal,
       killGraceMs: this.options.killGraceMs,
       tailBytes: limits.tailBytes,
-      notFoundHint:
-        this.options.notFoundHint ??
-        'install Helm 3 (https://helm.sh/docs/intro/install/) and put it on PATH',
+      notFoundHint: this.notFoundHint(),
       // stdout is not logged: `helm get values` prints every value, secrets included.
       onLine: (stream, line) => {
         if (stream === 'stderr') this.logger.debug(redact(`helm: ${line}`));

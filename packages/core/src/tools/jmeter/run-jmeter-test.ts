@@ -50,7 +50,9 @@ export interface JmeterTestResult {
   exitCode: number | null;
 }
 
-const JMETER_NOT_FOUND_HINT = 'install Apache JMeter (it needs Java) or give the path of the jmeter command';
+/** How to fix a jmeter command that cannot be found. */
+export const JMETER_NOT_FOUND_HINT =
+  'install Apache JMeter (it needs Java) or give the path of the jmeter command';
 
 /**
  * Runs the request's plan with JMeter and judges the run. Bad input (a missing plan, a bad
