@@ -381,6 +381,96 @@ describe('ci-connect remediate --problem-id, against the strict Dynatrace stand-
   });
 });
 
+describe('ci-connect remediate: events', () => {
+  let standIn: DynatraceStandIn;
+  beforeEach(async () => {
+    standIn = await startDynatraceStandIn({ token: TOKEN });
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.unusedExpectations()).toEqual([]);
+    await standIn.close();
+  });
+
+  it('sends Keptn’s remediation CloudEvents and a Dynatrace event per action and for the outcome', async () => {
+    writeFileSync(
+      path.join(configDir, 'ci-connect.yaml'),
+      `${CI_CONNECT_YAML}events:\n  cloudevents:\n    sink: file:events.jsonl\n  dynatrace:\n    enabled: true\n`,
+    );
+    // The action's CUSTOM_CONFIGURATION, the gate's CUSTOM_INFO, the outcome's CUSTOM_INFO.
+    standIn.expect({
+      method: 'POST',
+      path: '/api/v2/events/ingest',
+      query: {},
+      respond: 'events-v2-ingest_201_one-report-ok',
+      times: 3,
+    });
+    const run = await remediate(['--problem-type', 'Response time degradation'], passing, {
+      DT_URL: standIn.url,
+      DT_API_TOKEN: TOKEN,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const events = readFileSync(path.join(root, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            shkeptncontext: string;
+            triggeredid?: string;
+            id: string;
+            data: Record<string, unknown>;
+          },
+      );
+    expect(events.map((e) => e.type)).toEqual([
+      'sh.keptn.event.production.remediation.triggered',
+      'sh.keptn.event.get-action.triggered',
+      'sh.keptn.event.get-action.started',
+      'sh.keptn.event.get-action.finished',
+      'sh.keptn.event.action.triggered',
+      'sh.keptn.event.action.started',
+      'sh.keptn.event.action.finished',
+      'sh.keptn.event.evaluation.triggered',
+      'sh.keptn.event.evaluation.started',
+      'sh.keptn.event.evaluation.finished',
+      'sh.keptn.event.production.remediation.finished',
+    ]);
+    expect(new Set(events.map((e) => e.shkeptncontext)).size).toBe(1);
+    const byType = (type: string) => events.find((e) => e.type === `sh.keptn.event.${type}`)!;
+    expect(byType('get-action.finished').data).toMatchObject({
+      project: 'shop',
+      stage: 'production',
+      service: 'carts',
+      result: 'pass',
+      action: { action: 'toggle-feature', name: 'Toggle feature flag', value: { EnableItemCache: 'on' } },
+      'get-action': { actionIndex: 1 },
+    });
+    expect(byType('get-action.finished').triggeredid).toBe(byType('get-action.triggered').id);
+    expect(byType('action.triggered').data).toMatchObject({
+      action: { action: 'toggle-feature' },
+      problem: { ProblemTitle: 'Response time degradation', State: 'OPEN' },
+    });
+    expect(byType('evaluation.finished').data).toMatchObject({
+      result: 'pass',
+      evaluation: { result: 'pass' },
+    });
+    expect(byType('production.remediation.finished').data).toMatchObject({
+      status: 'succeeded',
+      result: 'pass',
+    });
+    const sent = standIn.requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.body as { eventType: string; title: string });
+    expect(sent.map((e) => e.eventType)).toEqual(['CUSTOM_CONFIGURATION', 'CUSTOM_INFO', 'CUSTOM_INFO']);
+    expect(sent[0]?.title).toMatch(
+      /^Remediation action "Toggle feature flag" \(toggle-feature\) for problem .*"Response time degradation": pass$/,
+    );
+    expect(sent[2]?.title).toMatch(/^Remediation of problem .*: resolved$/);
+    expect(readFileSync(path.join(root, 'events.jsonl'), 'utf8')).not.toContain(TOKEN);
+  });
+});
+
 describe('ci-connect remediate: scaling through helm', () => {
   let helm: HelmStub;
   beforeAll(async () => {
