@@ -288,6 +288,20 @@ describe('ci-connect remediate', () => {
     expect(history()).toEqual([]);
   });
 
+  it('waits as the shipyard’s remediation sequence says (Keptn’s carts example: triggeredAfter 15m) unless --wait is given', async () => {
+    const shipyard = new URL(
+      '../fixtures/keptn-examples/examples_onboarding-carts_shipyard.yaml',
+      import.meta.url,
+    );
+    writeFileSync(path.join(configDir, 'shipyard.yaml'), readFileSync(shipyard));
+    const args = ['remediate', '--problem-type', 'Response time degradation', '--dry-run', '--json'];
+    const run = await runCli(args, { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'remediation-plan', waitMs: 900_000, nextIndex: 0 });
+    const given = await runCli([...args, '--wait', '90s'], { cwd: root });
+    expect(JSON.parse(given.stdout)).toMatchObject({ waitMs: 90_000 });
+  });
+
   it('needs exactly one problem source', async () => {
     const run = await remediate(['--problem-type', 'x', '--event-file', 'problem.json'], passing);
     expect(run.exitCode).toBe(2);
