@@ -42,10 +42,9 @@ const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: v2('/problems'),
-    params: ['problemSelector', 'entitySelector', 'from', 'to'],
+    params: ['problemSelector', 'entitySelector', 'from', 'to', 'nextPageKey', 'pageSize', 'fields', 'sort'],
   },
-  { method: 'POST', pattern: /^\/api\/v2\/events\/ingest$/, params: [] },
-  // Problems API v2 (remediate): one problem, its comments and closing it.
+  // Problems API v2 (remediate): one problem, a comment on it, closing it.
   { method: 'GET', pattern: v2('/problems/[^/]+'), params: ['fields'] },
   {
     method: 'POST',
@@ -61,6 +60,7 @@ const ROUTES: readonly Route[] = [
     bodyKeys: ['message'],
     requiredBodyKeys: ['message'],
   },
+  { method: 'POST', pattern: /^\/api\/v2\/events\/ingest$/, params: [] },
   // Token metadata (scopes) by the token itself, for `doctor`; any scope may call it.
   { method: 'POST', pattern: /^\/api\/v2\/apiTokens\/lookup$/, params: [] },
   // Grail query API (platform environments, Bearer tokens); the ExecuteRequest model's keys.

@@ -112,9 +112,34 @@ const LAYER_RULES: readonly LayerRule[] = [
     // The Problems API client of `remediate` (issue 13): Dynatrace's, over the one HTTP client.
     except: ['remediation/dynatrace-problems.ts'],
     forbidden: ['**'],
-    allowed: [...CONFIGURATION, 'gate/**', ...SHARED_LEAVES],
+    // The locator of a JSON syntax error, for an --event-file's file:line:col (remediation/problem-input.ts).
+    allowed: [...CONFIGURATION, 'gate/**', 'history/json-error-offset.ts', ...SHARED_LEAVES],
     forbiddenPackages: SIDE_EFFECT_PACKAGES,
     why: 'reading and checking configuration reads files only; it must not load the code that runs, fetches or evaluates',
+  },
+  {
+    name: 'a problem payload is parsed, never fetched',
+    from: ['remediation/problem-input.ts'],
+    forbidden: ['**'],
+    allowed: ['remediation/types.ts', 'history/json-error-offset.ts', ...SHARED_LEAVES],
+    forbiddenPackages: SIDE_EFFECT_PACKAGES,
+    why: 'reading an --event-file payload is text in, a Problem out; the use case reads the file',
+  },
+  {
+    name: 'the Problems API client talks to Dynatrace through the HTTP client alone',
+    from: ['remediation/dynatrace-problems.ts'],
+    forbidden: ['**'],
+    allowed: [
+      'remediation/problems-v2-model.ts',
+      'remediation/types.ts',
+      'http/http-client.ts',
+      'providers/dynatrace/dynatrace-api.ts',
+      'providers/dynatrace/environment-urls.ts',
+      'providers/dynatrace/metric-data.ts',
+      ...SHARED_LEAVES,
+    ],
+    forbiddenPackages: SIDE_EFFECT_PACKAGES,
+    why: 'one client with retries, proxies and redaction serves every caller; the problem client adds the Problems API model only',
   },
   {
     name: 'the scorer imports nothing outside itself',
