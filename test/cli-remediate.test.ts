@@ -553,6 +553,79 @@ describe('ci-connect remediate: scaling through helm', () => {
     ]);
     expect(run.stdout).toContain('scaled shop-production-carts from 2 to 3 replicas');
   });
+
+  it('scales the release the last recorded deployment made, and says when the chart changed since', async () => {
+    const chart = path.join(configDir, 'base', 'carts', 'helm');
+    mkdirSync(chart, { recursive: true });
+    writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: carts\nversion: 0.2.0\n');
+    const deployment = {
+      schemaVersion: 1,
+      id: 'deployment-1',
+      kind: 'deployment',
+      project: 'shop',
+      stage: 'production',
+      service: 'carts',
+      version: '1.4.2',
+      strategy: 'direct',
+      release: 'carts-prod',
+      namespace: 'shop-live',
+      sequenceRunId: 'run-1',
+      chart: { path: '.ci-connect/base/carts/helm', digest: 'sha256:0000' },
+      values: [],
+      deployedAt: '2026-12-05T18:00:00.000Z',
+      invalidated: false,
+    };
+    writeFileSync(path.join(configDir, 'history.jsonl'), `${JSON.stringify(deployment)}\n`);
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        /actionsOnOpen:\n[\s\S]*$/,
+        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: two more pods\n          value: "2"\n',
+      ),
+    );
+    const before = helm.calls().length;
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(helm.argvs().slice(before)).toEqual([
+      ['get', 'values', 'carts-prod', '--namespace', 'shop-live', '--all', '--output', 'json'],
+      [
+        ...['upgrade', 'carts-prod', chart, '--namespace', 'shop-live', '--reuse-values'],
+        ...['--atomic', '--wait', '--timeout', '300s', '--set', 'replicaCount=4'],
+      ],
+    ]);
+    expect(run.stderr).toMatch(
+      /scaling: the chart .* is not the one deployment deployment-1 recorded \(sha256:0000\); helm upgrade deploys its changes too/,
+    );
+  });
+
+  it('a release helm does not know fails the action: escalated (exit 1), nothing upgraded', async () => {
+    await helm.setRules([{ command: ['get', 'values'], exitCode: 1, stderr: 'Error: release: not found\n' }]);
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        /actionsOnOpen:\n[\s\S]*$/,
+        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+      ),
+    );
+    const before = helm.calls().length;
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+    );
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(
+      helm
+        .argvs()
+        .slice(before)
+        .map((argv) => argv[0]),
+    ).toEqual(['get']);
+    expect(run.stdout).toContain(
+      'escalated: the action "Scale up" (scaling) failed: there is no release shop-production-carts in shop-production to scale',
+    );
+  });
 });
 
 function cleanEnv(): Record<string, string> {

@@ -6,11 +6,12 @@
  * checked for every action that may run before the first one does.
  */
 
+import { existsSync } from 'node:fs';
 import { noRunnerHint, type ProjectConfig, type TaskSetting } from '../config/project-config.js';
 import { suggestKey } from '../config/suggest.js';
 import type { Clock, Logger } from '../environment.js';
 import { ConfigError } from '../errors.js';
-import type { HistoryRecord, HistoryStore } from '../history/history-store.js';
+import type { HistoryStore } from '../history/history-store.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { ActionRun } from '../remediation/run-remediation.js';
 import type { Problem, RemediationAction } from '../remediation/types.js';
@@ -18,6 +19,8 @@ import { CommandRunner } from '../stage-run/runners/command-runner.js';
 import { serviceFile } from '../stage-run/runners/service-file.js';
 import type { TaskContext } from '../stage-run/types.js';
 import { HelmRunner } from '../tools/helm/helm-runner.js';
+import type { HelmScaleTarget } from '../tools/helm/types.js';
+import { digestDirectory, type DeploymentRecord } from '../stage-run/runners/release-manifest.js';
 import { resolveHelmNames } from '../tools/helm/naming.js';
 import type { ProcessRunner } from '../tools/process.js';
 
@@ -174,7 +177,7 @@ async function runScaling(increment: number, context: ActionRunnerContext): Prom
  * The release the service's last recorded deployment in the stage made (its release manifest),
  * else the names a deployment would use; the chart is the config directory's.
  */
-async function scalingTarget(context: ActionRunnerContext) {
+async function scalingTarget(context: ActionRunnerContext): Promise<HelmScaleTarget> {
   const { project, stage, service } = context;
   const [deployment] = (await context.history.query({
     kind: 'deployment',
@@ -182,19 +185,14 @@ async function scalingTarget(context: ActionRunnerContext) {
     stage,
     service,
     limit: 1,
-  })) as (HistoryRecord & {
-    strategy?: string;
-    release?: string | null;
-    namespace?: string | null;
-  })[];
+  })) as Partial<DeploymentRecord>[];
   if (deployment !== undefined && deployment.strategy !== 'direct')
     throw new ConfigError(
       `scaling: the last deployment of ${service} in ${stage} is ${deployment.strategy}, which ci-connect does not scale`,
-      {
-        hint: 'run scaling through a command: tasks.scaling: {command: [...]} in ci-connect.yaml',
-      },
+      { hint: 'run scaling through a command: tasks.scaling: {command: [...]} in ci-connect.yaml' },
     );
   const chartDir = serviceFile({ configDir: context.configDir, stage, service }, 'helm');
+  await warnOfChartChange(chartDir, deployment, context.logger);
   const names = resolveHelmNames({
     project,
     stage,
@@ -204,14 +202,32 @@ async function scalingTarget(context: ActionRunnerContext) {
     valuesFiles: [],
     ...templated(context),
   });
+  const timeoutSeconds = context.config.helm.timeoutSeconds;
   return {
     release: deployment?.release ?? names.release,
     namespace: deployment?.namespace ?? names.namespace,
     chartDir,
-    ...(context.config.helm.timeoutSeconds === undefined
-      ? {}
-      : { timeoutSeconds: context.config.helm.timeoutSeconds }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
   };
+}
+
+/**
+ * `helm upgrade --reuse-values` deploys the chart it is given: when the config directory's chart
+ * is not the one the release manifest recorded, the scaling deploys its changes too. Said, not
+ * refused: a remediation job runs on the current checkout.
+ */
+async function warnOfChartChange(
+  chartDir: string,
+  deployment: Partial<DeploymentRecord> | undefined,
+  logger: Logger,
+): Promise<void> {
+  const recorded = deployment?.chart?.digest;
+  if (recorded === undefined || !existsSync(chartDir)) return;
+  const current = await digestDirectory(chartDir);
+  if (current !== recorded)
+    logger.warn(
+      `scaling: the chart ${chartDir} (${current}) is not the one deployment ${deployment?.id ?? ''} recorded (${recorded}); helm upgrade deploys its changes too`,
+    );
 }
 
 /** ci-connect.yaml's `helm.namespace` and `helm.releaseName`, as deployments fill them. */
