@@ -601,6 +601,44 @@ describe('ci-connect remediate: scaling through helm', () => {
     );
   });
 
+  it('a blue/green release is not scaled: exit 2 before anything runs', async () => {
+    const deployment = {
+      schemaVersion: 1,
+      id: 'deployment-bg',
+      kind: 'deployment',
+      project: 'shop',
+      stage: 'production',
+      service: 'carts',
+      version: '1.4.2',
+      strategy: 'blue_green_service',
+      release: 'shop-production-carts',
+      namespace: 'shop-production',
+      sequenceRunId: 'run-1',
+      values: [],
+      deployedAt: '2026-12-05T18:00:00.000Z',
+      invalidated: false,
+    };
+    writeFileSync(path.join(configDir, 'history.jsonl'), `${JSON.stringify(deployment)}\n`);
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        /actionsOnOpen:\n[\s\S]*$/,
+        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+      ),
+    );
+    const before = helm.calls().length;
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      'scaling: the last deployment of carts in production is blue_green_service, which ci-connect does not scale',
+    );
+    expect(helm.calls()).toHaveLength(before);
+    expect(history().map((r) => r.kind)).toEqual(['deployment']);
+  });
+
   it('a release helm does not know fails the action: escalated (exit 1), nothing upgraded', async () => {
     await helm.setRules([{ command: ['get', 'values'], exitCode: 1, stderr: 'Error: release: not found\n' }]);
     writeFileSync(

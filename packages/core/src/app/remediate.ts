@@ -29,7 +29,12 @@ import { chooseAction } from '../remediation/select-action.js';
 import type { ActionChoice } from '../remediation/types.js';
 import { SIGNAL_EXIT_CODES } from './exit-code.js';
 import type { Host } from './host.js';
-import { createActionRunner, planAction, type ActionPlan } from './remediation-actions.js';
+import {
+  createActionRunner,
+  planAction,
+  scalableDeployment,
+  type ActionPlan,
+} from './remediation-actions.js';
 import { combineRemediationListeners, createRemediationEventListeners } from './remediation-events.js';
 import { loadRemediationSetup, type RemediateRequest, type RemediationSetup } from './remediation-setup.js';
 
@@ -85,6 +90,7 @@ export async function remediate(
     const firstIndex = tried.length;
     // Every action that may still run has a runner: a missing `tasks` entry is exit 2 up front.
     const plans = checkActions(setup, firstIndex);
+    if (plans.some((p) => p.plan?.kind === 'scaling')) await scalableDeployment({ ...setup, history: store });
     if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };
     const run = await runRemediation(
       { ...setup, labels: request.labels, firstIndex, tried, close: request.close },
