@@ -311,6 +311,18 @@ describe('ci-connect remediate', () => {
     expect(JSON.parse(given.stdout)).toMatchObject({ waitMs: 90_000 });
   });
 
+  it.each([
+    ['a missing event file', 'missing.json', undefined, /--event-file.*missing\.json/],
+    ['an event file that is no JSON', 'bad.json', '{"data": {"ProblemTitle": "x",}}', /bad\.json:1:\d+/],
+  ])('%s is exit 2 naming the file, before anything runs', async (_, file, text, message) => {
+    if (text !== undefined) writeFileSync(path.join(root, file), text);
+    const run = await remediate(['--event-file', file], passing);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(actionsRun()).toEqual([]);
+    expect(history()).toEqual([]);
+  });
+
   it('needs exactly one problem source', async () => {
     const run = await remediate(['--problem-type', 'x', '--event-file', 'problem.json'], passing);
     expect(run.exitCode).toBe(2);
