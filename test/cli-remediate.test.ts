@@ -4,7 +4,7 @@
 // one that fails). The problem comes from --problem-type, from a Dynatrace problem notification
 // payload, or from the strict Dynatrace stand-in (--problem-id).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -284,6 +284,22 @@ describe('ci-connect remediate', () => {
     expect(actionsRun()).toEqual([]);
     expect(history()).toEqual([]);
     expect(passing.paths).toHaveLength(asked);
+  });
+
+  it.each([
+    ['no SLO for the gate', () => rmSync(path.join(configDir, 'base', 'carts', 'slo.yaml')), /slo\.yaml/],
+    [
+      'an SLI no provider defines',
+      () => rmSync(path.join(configDir, 'base', 'carts', 'sli', 'prometheus.yaml')),
+      /error_ratio/,
+    ],
+  ])('%s is exit 2 before the first action', async (_, change, message) => {
+    change();
+    const run = await remediate(['--problem-type', 'Response time degradation'], passing);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(actionsRun()).toEqual([]);
+    expect(history()).toEqual([]);
   });
 
   it('--dry-run says which action would run and how, and changes nothing', async () => {

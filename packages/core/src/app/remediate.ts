@@ -7,7 +7,10 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { ExitCode } from '../errors.js';
+import { silentLogger } from '../environment.js';
 import { runEvaluation } from '../evaluation/run-evaluation.js';
+import { planIndicators } from '../evaluation/resolve-indicators.js';
+import { loadEvaluationSetup } from '../evaluation/setup.js';
 import type { HistoryStore } from '../history/history-store.js';
 import { openReadyHistoryStore } from '../history/open-store.js';
 import {
@@ -91,6 +94,13 @@ export async function remediate(
     // Every action that may still run has a runner: a missing `tasks` entry is exit 2 up front.
     const plans = checkActions(setup, firstIndex);
     if (plans.some((p) => p.plan?.kind === 'scaling')) await scalableDeployment({ ...setup, history: store });
+    // The gate after each action must be able to run: its SLO, SLI files and which provider
+    // answers each SLI, checked now (an endpoint a provider lacks is found when it is asked).
+    const gate = await loadEvaluationSetup(
+      { configDir: setup.configDir, project, stage, service, sliFiles: [], history: setup.historyUrl },
+      { env: host.env, clock: host.clock, logger: silentLogger, redactor: host.redactor },
+    );
+    planIndicators(gate.slo.objectives, gate.providers);
     if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };
     const run = await runRemediation(
       { ...setup, labels: request.labels, firstIndex, tried, close: request.close },
