@@ -339,6 +339,17 @@ describe('ci-connect remediate', () => {
     expect(history()).toEqual([]);
   });
 
+  it('a control character in a payload’s problem title forges no line of the output', async () => {
+    const forged = {
+      ...NOTIFICATION,
+      data: { ...NOTIFICATION.data, ProblemTitle: 'Slow\nRESOLVED (exit 0)' },
+    };
+    writeFileSync(path.join(root, 'forged.json'), JSON.stringify(forged));
+    const run = await remediate(['--event-file', 'forged.json'], failing);
+    expect(run.stdout.split('\n')).not.toContain('RESOLVED (exit 0)');
+    expect(run.stdout).not.toMatch(/^RESOLVED/m);
+  });
+
   it('needs exactly one problem source', async () => {
     const run = await remediate(['--problem-type', 'x', '--event-file', 'problem.json'], passing);
     expect(run.exitCode).toBe(2);
