@@ -12,6 +12,7 @@ import HistoryShow from './history/show.js';
 import HistoryUnpin from './history/unpin.js';
 import MigrateShipyard from './migrate/shipyard.js';
 import Promote from './promote.js';
+import Remediate from './remediate.js';
 import Report from './report.js';
 import SendEvent from './send-event.js';
 import TriggerDeployment from './trigger-deployment.js';
@@ -25,6 +26,7 @@ export const COMMANDS = {
   doctor: Doctor,
   'trigger-deployment': TriggerDeployment,
   promote: Promote,
+  remediate: Remediate,
   report: Report,
   comment: Comment,
   'history:list': HistoryList,

@@ -1,6 +1,7 @@
 import {
   formatScore,
   isEvaluationRecord,
+  isRemediationRecord,
   recordTime,
   type HistoryImportResult,
   type HistoryListResult,
@@ -16,7 +17,10 @@ const HEADERS = ['id', 'time', 'kind', 'project/stage/service', 'version', 'resu
 /** `history list`: one line per record, newest first, invalidated ones dimmed and marked. */
 export function renderHistoryList(list: HistoryListResult, limit: number, palette: Palette): string {
   if (list.records.length === 0) return `no records match in ${list.history}\n`;
-  const rows = list.records.map((r) => [
+  // A `detail` column only when a record has one (remediation steps), so other listings read as before.
+  const details = list.records.map(detailOf);
+  const withDetail = details.some((d) => d !== '');
+  const rows = list.records.map((r, i) => [
     r.id,
     shortTime(recordTime(r)),
     r.kind,
@@ -25,8 +29,9 @@ export function renderHistoryList(list: HistoryListResult, limit: number, palett
     textField(r, 'result'),
     typeof field(r, 'score') === 'number' ? formatScore(field(r, 'score') as number) : '',
     marksOf(r),
+    ...(withDetail ? [details[i] ?? ''] : []),
   ]);
-  const [header, ...lines] = formatTable(HEADERS, rows);
+  const [header, ...lines] = formatTable(withDetail ? [...HEADERS, 'detail'] : HEADERS, rows);
   const body = lines.map((line, i) => (list.records[i]?.invalidated === true ? palette.dim(line) : line));
   const count = list.records.length;
   const more = count >= limit ? `; the newest ${limit} are shown (--limit for more)` : '';
@@ -45,6 +50,18 @@ export function renderHistoryRecord(record: HistoryRecord, palette: Palette): st
   if (record.comparedEvaluations.length > 0)
     head.push(`compared with ${record.comparedEvaluations.join(', ')}`);
   return `${head.join('\n')}\n\n${renderEvaluation(record, palette)}`;
+}
+
+/** What a kind without a version says in a line: a remediation's step, action and problem. */
+function detailOf(record: HistoryRecord): string {
+  if (!isRemediationRecord(record)) return '';
+  const { action, problem } = record;
+  const id = problem.displayId ?? problem.key;
+  const what =
+    record.step === 'action' && action !== null
+      ? `action ${record.actionIndex + 1} ${action.action}${action.name === '' || action.name === action.action ? '' : ` "${action.name}"`}`
+      : record.step;
+  return `${what} · ${id === undefined ? '' : `${id} `}"${problem.title}"`;
 }
 
 /** `pinned`, `invalidated`, or both. */
