@@ -99,6 +99,19 @@ describe('USQL; SLIs (User sessions API v1)', () => {
     });
   });
 
+  it('fills in placeholders in the dimension and the USQL query, as Keptn replaced them in the whole query', async () => {
+    const byStage =
+      "SELECT osVersion,AVG(duration) FROM usersession WHERE stage = 'staging' GROUP BY osVersion";
+    standIn.expect({ path: USQL, query: usqlRequest(byStage), respond: 'usql-table_200_zero-rows' });
+    const [value] = await provider({
+      sli: "USQL;TABLE;$LABEL.os;SELECT osVersion,AVG(duration) FROM usersession WHERE stage = '$STAGE' GROUP BY osVersion",
+    }).fetch(['sli'], { ...CONTEXT, labels: { os: 'iOS 14' } });
+    expect(value).toMatchObject({
+      failure: 'no-data',
+      message: expect.stringContaining('dimension "iOS 14"'),
+    });
+  });
+
   it('a token without DTAQLAccess is a configuration error naming the scope', async () => {
     standIn.expect({
       path: USQL,
@@ -165,6 +178,25 @@ describe('SECPV2; SLIs (Security problems API v2)', () => {
       CONTEXT,
     );
     expect(value).toEqual({ sli: 'sli', provider: 'dynatrace', value: 398 });
+  });
+
+  it('counts every security problem for a bare SECPV2; and fills in placeholders', async () => {
+    standIn
+      .expect({
+        path: '/api/v2/securityProblems',
+        query: { from: String(FROM), to: String(TO) },
+        respond: 'security-problems-v2_200_list_totalCount-398',
+      })
+      .expect({
+        path: '/api/v2/securityProblems',
+        query: { securityProblemSelector: 'tag(keptn_service:carts)', from: String(FROM), to: String(TO) },
+        respond: 'security-problems-v2_200_list_totalCount-398',
+      });
+    const values = await provider({
+      all: 'SECPV2;',
+      mine: 'SECPV2;securityProblemSelector=tag(keptn_service:$SERVICE)',
+    }).fetch(['all', 'mine'], CONTEXT);
+    expect(values.map((v) => v.value)).toEqual([398, 398]);
   });
 });
 
