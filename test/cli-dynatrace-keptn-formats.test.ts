@@ -175,3 +175,12 @@ describe('validate', () => {
     expect(run.stdout).toContain('prefix it with MV2;MicroSecond; or add :toUnit(MicroSecond,MilliSecond)');
   });
 });
+
+describe('--settle help', () => {
+  it('names the 360 s default with a USQL; SLI, for evaluate and for stage runs', async () => {
+    for (const command of ['evaluate', 'trigger-deployment']) {
+      const run = await runCli([command, '--help']);
+      expect(run.stdout.replace(/\s+/g, ' ')).toMatch(/default 120[^)]*360 with a USQL; SLI\)/);
+    }
+  });
+});
