@@ -150,7 +150,9 @@ describe('evaluate with Keptn-era Dynatrace SLI files', () => {
       `indicators:\n  response_time_p95: '${RT}?scope=tag(a)&resolution=1h'\n  throughput: 'x'\n`,
     );
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain(`write metricSelector=${RT}&entitySelector=tag(a)&resolution=1h`);
+    expect(run.stderr).toContain(
+      `write metricSelector=${RT}&entitySelector=tag(a),type(SERVICE)&resolution=1h`,
+    );
     expect(standIn.requests).toEqual([]);
   });
 });

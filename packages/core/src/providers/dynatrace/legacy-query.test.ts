@@ -47,11 +47,23 @@ describe('legacy metrics queries (no metricSelector=)', () => {
     [`${THROUGHPUT}?scope`, `metricSelector=${THROUGHPUT}&entitySelector=<entities>`],
     [`${THROUGHPUT}?scope=`, `metricSelector=${THROUGHPUT}&entitySelector=<entities>`],
     // Keptn dropped the resolution silently and sent Inf; ci-connect refuses and keeps it in the rewrite.
+    // An entity selector needs a type (Dynatrace refuses one without): Keptn added type(SERVICE), so does the rewrite.
     [
       `${THROUGHPUT}?scope=tag(a)&resolution=1h`,
-      `metricSelector=${THROUGHPUT}&entitySelector=tag(a)&resolution=1h`,
+      `metricSelector=${THROUGHPUT}&entitySelector=tag(a),type(SERVICE)&resolution=1h`,
     ],
-    [`${THROUGHPUT}?entitySelector=tag(a)`, `metricSelector=${THROUGHPUT}&entitySelector=tag(a)`],
+    [
+      `${THROUGHPUT}?entitySelector=tag(a)`,
+      `metricSelector=${THROUGHPUT}&entitySelector=tag(a),type(SERVICE)`,
+    ],
+    [
+      `${THROUGHPUT}?scope=type(PROCESS_GROUP_INSTANCE),tag(a)&resolution=1h`,
+      `metricSelector=${THROUGHPUT}&entitySelector=type(PROCESS_GROUP_INSTANCE),tag(a)&resolution=1h`,
+    ],
+    [
+      `${THROUGHPUT}?scope=entityId(SERVICE-1234)&resolution=1h`,
+      `metricSelector=${THROUGHPUT}&entitySelector=entityId(SERVICE-1234)&resolution=1h`,
+    ],
   ])('refuses %j with the rewritten query in the hint (exit 2)', (query, rewritten) => {
     expect(() => parseDynatraceQuery(query)).toThrow(/is not the legacy "\?scope=<entities>"/);
     expect(dynatraceDefinition.checkQuery?.(query)).toEqual({
