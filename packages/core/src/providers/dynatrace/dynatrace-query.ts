@@ -55,7 +55,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
       throw new DynatraceQuerySyntaxError('MV2 needs a unit: MV2;<unit>;<query>', METRICS_HINT);
     // As dynatrace-service: the query first (a bad one is a parse error), then the unit.
     const inner = match[2] ?? '';
-    const legacy = parseLegacyMetrics(inner);
+    const legacy = withMv2Hint(match[1], () => parseLegacyMetrics(inner));
     if (legacy !== undefined)
       throw new DynatraceQuerySyntaxError(
         'MV2; takes a query in the current form, not the legacy one (dynatrace-service refused it)',
@@ -70,6 +70,20 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   const legacy = parseLegacyMetrics(text);
   if (legacy !== undefined) return { kind: 'metrics', params: legacy.params, legacy: legacy.rewritten };
   return { kind: 'metrics', params: parseMetricsParams(text) };
+}
+
+/** A legacy query's error behind `MV2;<unit>;`: its rewrite keeps the prefix, or the unit would change. */
+function withMv2Hint<T>(unit: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof DynatraceQuerySyntaxError)) throw error;
+    throw new DynatraceQuerySyntaxError(
+      error.message,
+      error.hint.replace('write ', `write MV2;${unit};`),
+      error.failsSliOnly,
+    );
+  }
 }
 
 // dynatrace-service matched these case-sensitively; anything else was sent as a metric selector.

@@ -72,6 +72,20 @@ describe('legacy metrics queries (no metricSelector=)', () => {
     });
   });
 
+  // Following a hint without the MV2 prefix would silently change the unit (x1000).
+  it.each([
+    [
+      `MV2;MicroSecond;${THROUGHPUT}?scope=tag(a)&resolution=1h`,
+      `write MV2;MicroSecond;metricSelector=${THROUGHPUT}&entitySelector=tag(a),type(SERVICE)&resolution=1h`,
+    ],
+    [
+      `MV2;MicroSecond;?metricSelector=${THROUGHPUT}`,
+      `drop the leading "?": write MV2;MicroSecond;metricSelector=${THROUGHPUT}`,
+    ],
+  ])('keeps the MV2 prefix in the rewrite of %j', (query, hint) => {
+    expect(dynatraceDefinition.checkQuery?.(query)).toEqual({ message: expect.any(String), hint });
+  });
+
   it('refuses the "?metricSelector=" form that dynatrace-service refused, saying to drop the "?"', () => {
     const query = `?metricSelector=${THROUGHPUT}&entitySelector=${TAGS}`;
     expect(dynatraceDefinition.checkQuery?.(query)).toEqual({
