@@ -41,6 +41,14 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   if (text === '') throw new DynatraceQuerySyntaxError('the query is empty', METRICS_HINT);
   const prefix = /^([A-Za-z0-9]+);/.exec(text)?.[1];
   if (prefix !== undefined && !PREFIXES.includes(prefix)) throw unknownPrefix(prefix);
+  // `USQL:...`, `SLO <id>`, a bare `SECPV2`: a prefix without its `;` is no metric selector to send.
+  const unseparated = /^(MV2|SLO|PV2|SECPV2|USQL|DQL)(?=[\s:,]|$)/.exec(text)?.[1];
+  if (prefix === undefined && unseparated !== undefined)
+    throw new DynatraceQuerySyntaxError(
+      `the query starts with ${unseparated} but not "${unseparated};"`,
+      `write ${unseparated}; after the prefix (e.g. ${PREFIX_EXAMPLES[unseparated] ?? `${unseparated};<query>`}); ` +
+        'a metrics query starts with metricSelector=',
+    );
   if (prefix === 'SLO') {
     const id = text.slice('SLO;'.length).trim();
     if (!/^[A-Za-z0-9$._-]+$/.test(id))
@@ -85,6 +93,15 @@ function withMv2Hint<T>(unit: string, parse: () => T): T {
     );
   }
 }
+
+const PREFIX_EXAMPLES: Readonly<Record<string, string>> = {
+  MV2: 'MV2;MicroSecond;metricSelector=...',
+  SLO: 'SLO;<id>',
+  PV2: 'PV2;problemSelector=...',
+  SECPV2: 'SECPV2;securityProblemSelector=...',
+  USQL: 'USQL;SINGLE_VALUE;;<query>',
+  DQL: 'DQL;<query>',
+};
 
 // dynatrace-service matched these case-sensitively; anything else was sent as a metric selector.
 const PREFIXES = ['MV2', 'SLO', 'PV2', 'SECPV2', 'USQL', 'DQL'];

@@ -194,4 +194,24 @@ describe('query prefixes', () => {
     expect(() => parseDynatraceQuery(query)).toThrow(message);
     expect(dynatraceDefinition.checkQuery?.(query)?.hint).toMatch(/MV2;, SLO;, PV2;, SECPV2;, USQL;, DQL;/);
   });
+
+  // Not a metric selector to send (Keptn took them as the prefixed query and failed its parse).
+  it.each([
+    ['USQL:SINGLE_VALUE::SELECT AVG(duration) FROM usersession', 'USQL;'],
+    ['USQL', 'USQL;'],
+    ['SECPV2', 'SECPV2;'],
+    ['SLO 7d07efde-b714-3e6e-ad95-08490e2540c4', 'SLO;'],
+  ])('refuses %j: a prefix needs its ";" (exit 2)', (query, prefix) => {
+    expect(() => parseDynatraceQuery(query)).toThrow(
+      `the query starts with ${prefix.slice(0, -1)} but not "${prefix}"`,
+    );
+    expect(dynatraceDefinition.checkQuery?.(query)).toMatchObject({
+      hint: expect.stringContaining(`write ${prefix}`),
+    });
+  });
+
+  it('still reads a metric key that only starts like a prefix as a legacy selector', () => {
+    expect(parseDynatraceQuery('slo.availability:avg')).toMatchObject({ kind: 'metrics' });
+    expect(parseDynatraceQuery('SLOW.requests:avg')).toMatchObject({ kind: 'metrics' });
+  });
 });
