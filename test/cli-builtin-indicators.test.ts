@@ -60,6 +60,39 @@ describe("Dynatrace's built-in indicators (Keptn dynatrace-service's defaults)",
     expect(evaluation.objectives[0]).toMatchObject({ provider: 'dynatrace', value: 31846.08512740705 });
     expect(standIn.unusedExpectations()).toEqual([]);
   });
+
+  it('warns before the gate when a millisecond target meets the built-in response time (microseconds)', async () => {
+    // A Keptn team without sli/dynatrace.yaml keeps its "<400" (milliseconds, as Keptn's tutorials wrote it).
+    writeFileSync(
+      path.join(dir, 'slo.yaml'),
+      'spec_version: "1.0"\nobjectives:\n  - sli: response_time_p95\n    pass: [{criteria: ["<400"]}]\ntotal_score: {pass: "90%"}\n',
+    );
+    standIn.expect({
+      path: '/api/v2/metrics/query',
+      query: {
+        metricSelector: 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)',
+        entitySelector:
+          'type(SERVICE),tag(keptn_project:sockshop),tag(keptn_stage:staging),tag(keptn_service:carts),tag(keptn_deployment:)',
+        from: String(Date.parse(START)),
+        to: String(Date.parse(END)),
+        resolution: 'Inf',
+      },
+      respond: 'metrics-query_200_single-series_res-Inf_one-value',
+    });
+    const run = await runCli(
+      [
+        'evaluate',
+        ...['--slo', 'slo.yaml', '--project', 'sockshop', '--stage', 'staging', '--service', 'carts'],
+        ...['--start', START, '--end', END, '--settle', '0', '--history', 'file:history.jsonl', '--json'],
+      ],
+      { cwd: dir, env: { DT_URL: standIn.url, DT_API_TOKEN: TOKEN, PROMETHEUS_URL: '' } },
+    );
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(
+      /slo\.yaml:4:24 objectives\[0\]\.pass\[0\]\.criteria\[0\]: "<400" for SLI "response_time_p95": the target looks like milliseconds, but builtin:service\.response\.time is in microseconds.*\(dynatrace built-in indicator response_time_p95\)/,
+    );
+    expect(standIn.unusedExpectations()).toEqual([]);
+  });
 });
 
 describe('a gate with a results file, Keptn default names and PROMETHEUS_URL exported', () => {

@@ -150,7 +150,9 @@ describe('evaluate with Keptn-era Dynatrace SLI files', () => {
       `indicators:\n  response_time_p95: '${RT}?scope=tag(a)&resolution=1h'\n  throughput: 'x'\n`,
     );
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain(`write metricSelector=${RT}&entitySelector=tag(a)&resolution=1h`);
+    expect(run.stderr).toContain(
+      `write metricSelector=${RT}&entitySelector=tag(a),type(SERVICE)&resolution=1h`,
+    );
     expect(standIn.requests).toEqual([]);
   });
 });
@@ -173,5 +175,14 @@ describe('validate', () => {
       'warning .ci-connect/base/carts/slo.yaml:4:24 objectives[0].pass[0].criteria[0]: "<400" for SLI "response_time_p95": the target looks like milliseconds, but builtin:service.response.time is in microseconds',
     );
     expect(run.stdout).toContain('prefix it with MV2;MicroSecond; or add :toUnit(MicroSecond,MilliSecond)');
+  });
+});
+
+describe('--settle help', () => {
+  it('names the 360 s default with a USQL; SLI, for evaluate and for stage runs', async () => {
+    for (const command of ['evaluate', 'trigger-deployment']) {
+      const run = await runCli([command, '--help']);
+      expect(run.stdout.replace(/\s+/g, ' ')).toMatch(/default 120[^)]*360 with a USQL; SLI\)/);
+    }
   });
 });

@@ -47,7 +47,7 @@ const ROUTES: readonly Route[] = [
   // The User sessions API (USQL) exists in Environment API v1 only.
   {
     method: 'GET',
-    pattern: /^\/api\/v1\/userSessionQueryLanguage\/table$/,
+    pattern: /^(?:\/api\/v1|\/platform\/classic\/environment-api\/v1)\/userSessionQueryLanguage\/table$/,
     params: ['query', 'explain', 'addDeepLinkFields', 'startTimestamp', 'endTimestamp'],
   },
   {

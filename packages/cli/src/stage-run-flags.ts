@@ -47,7 +47,8 @@ export const stageRunFlags = {
     min: 1,
   }),
   settle: Flags.integer({
-    description: 'seconds to wait after the test before querying Dynatrace (default 120)',
+    description:
+      'seconds to wait after the test before querying Dynatrace (default 120; 360 with a USQL; SLI)',
     env: 'CI_CONNECT_SETTLE',
     min: 0,
     max: 3600,

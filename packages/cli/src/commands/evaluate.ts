@@ -59,7 +59,7 @@ history and exits 0 (pass, and warning by default), 1 (fail), 2 (configuration e
     }),
     settle: Flags.integer({
       description:
-        "seconds to wait after the window's end before querying Dynatrace (default 120, Keptn's value)",
+        "seconds to wait after the window's end before querying Dynatrace (default 120, Keptn's value; 360 with a USQL; SLI)",
       env: 'CI_CONNECT_SETTLE',
       min: 0,
       max: 3600,

@@ -13,14 +13,29 @@ import { makeDiagnostic } from './file-diagnostics.js';
 /** A provider's check of one fixed target against one of its queries; undefined when it fits. */
 export type TargetChecker = (query: string, target: number) => { message: string; hint: string } | undefined;
 
-/** Warnings for fixed pass/warning targets that do not fit the unit of the SLI's query. */
+/** A provider's built-in query that answers an SLI no SLI file defines (e.g. Dynatrace's Keptn defaults). */
+export interface BuiltInDefinition {
+  provider: string;
+  query: string;
+}
+
+/**
+ * Warnings for fixed pass/warning targets that do not fit the unit of the SLI's query: an SLI
+ * file's, or else the built-in query the gate will run for it (`builtIns`, known only to the gate).
+ */
 export function findUnitMismatches(
   files: EffectiveFiles,
   checkers: Readonly<Record<string, TargetChecker>>,
+  builtIns: Readonly<Record<string, BuiltInDefinition>> = {},
 ): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const reference of files.references) {
-    const defined = definitionOf(files, reference.sli);
+    const builtIn = builtIns[reference.sli];
+    const defined =
+      definitionOf(files, reference.sli) ??
+      (builtIn === undefined
+        ? undefined
+        : { ...builtIn, where: `${builtIn.provider} built-in indicator ${reference.sli}` });
     const checker = defined === undefined ? undefined : checkers[defined.provider];
     if (defined === undefined || checker === undefined) continue;
     for (const criterion of reference.criteria ?? []) {
@@ -28,9 +43,12 @@ export function findUnitMismatches(
       const problem = target === undefined ? undefined : checker(defined.query, target);
       if (problem === undefined) continue;
       const message = `"${criterion.raw}" for SLI "${reference.sli}": ${problem.message} (${defined.where})`;
-      found.push(
-        makeDiagnostic('warning', files.sloFile, criterion.path, message, problem.hint, criterion.position),
-      );
+      // A built-in query is changed by writing it into the provider's SLI file.
+      const hint = defined.where.includes(' built-in indicator ')
+        ? `${problem.hint}; to convert it, define ${reference.sli} in sli/${defined.provider}.yaml ` +
+          `(the built-in query: ${defined.query})`
+        : problem.hint;
+      found.push(makeDiagnostic('warning', files.sloFile, criterion.path, message, hint, criterion.position));
     }
   }
   return found;

@@ -12,7 +12,7 @@ export interface IndicatorPlan {
 }
 
 /** Which definition wins: a value given for this run, then an SLI file, then a built-in default. */
-const PRECEDENCE: readonly IndicatorDefinition['origin'][] = [
+export const PRECEDENCE: readonly IndicatorDefinition['origin'][] = [
   'values',
   'file',
   'default',

@@ -12,7 +12,7 @@ import { resolveHistoryUrl, resolveOnWarning, resolveTarget } from '../config/pr
 import { CONFIG_DIR_HINT, resolveServiceFiles } from '../config/service-files.js';
 import { loadSliFile, type SliFile, type SliLoadResult } from '../config/sli-file.js';
 import { loadSloWithReferences, type SliReference } from '../config/slo-file.js';
-import { findUnitMismatches } from '../config/target-units.js';
+import { findUnitMismatches, type BuiltInDefinition } from '../config/target-units.js';
 import { ConfigError } from '../errors.js';
 import type { Clock, Logger } from '../environment.js';
 import type { Redactor } from '../redaction/redaction.js';
@@ -22,6 +22,7 @@ import type { ProviderInput } from '../providers/provider-definition.js';
 import { dynatraceSettingsOf, type DynatraceSettings } from '../providers/dynatrace/dynatrace-settings.js';
 import { PROVIDER_SETTINGS, SLI_PROVIDERS } from '../providers/registry.js';
 import { StaticProvider } from '../providers/static/index.js';
+import { PRECEDENCE } from './resolve-indicators.js';
 import { findStage } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 
@@ -122,6 +123,7 @@ export async function loadEvaluationSetup(
   if (request.valuesFile === undefined)
     warnUnitMismatches(
       { service: target.service, sloFile: files.slo, references: sloLoad.references, sliFiles },
+      answeringBuiltIns(sloLoad.references, providers),
       logger,
     );
   const dynatrace = config === undefined ? undefined : dynatraceSettingsOf(config.providers);
@@ -190,6 +192,7 @@ function warnUnitMismatches(
     references: readonly SliReference[];
     sliFiles: [string, SliFile][];
   },
+  builtIns: Readonly<Record<string, BuiltInDefinition>>,
   logger: Logger,
 ): void {
   const slis = files.sliFiles.map(([provider, sli]): [string, SliLoadResult] => [
@@ -201,7 +204,30 @@ function warnUnitMismatches(
       d.checkTarget === undefined ? [] : [[d.name, d.checkTarget]],
     ),
   );
-  for (const d of findUnitMismatches({ ...files, slis }, checkers)) logger.warn(formatDiagnostic(d));
+  for (const d of findUnitMismatches({ ...files, slis }, checkers, builtIns))
+    logger.warn(formatDiagnostic(d));
+}
+
+/**
+ * The built-in queries that will answer the SLO's SLIs, picked as planIndicators picks them (a
+ * single definition of the best rank): e.g. Dynatrace's Keptn defaults, in microseconds.
+ */
+function answeringBuiltIns(
+  references: readonly SliReference[],
+  providers: readonly SliProvider[],
+): Record<string, BuiltInDefinition> {
+  const found: Record<string, BuiltInDefinition> = {};
+  for (const { sli } of references) {
+    const candidates = providers.flatMap((provider) =>
+      provider.indicators.filter((i) => i.name === sli).map((definition) => ({ provider, definition })),
+    );
+    const best = PRECEDENCE.find((origin) => candidates.some((c) => c.definition.origin === origin));
+    const chosen = candidates.filter((c) => c.definition.origin === best);
+    if (chosen.length !== 1 || (best !== 'default' && best !== 'fallback')) continue;
+    const { provider, definition } = chosen[0]!;
+    found[sli] = { provider: provider.name, query: definition.query };
+  }
+  return found;
 }
 
 /** `--settle` over the `settleSeconds` setting of each provider whose data lags. */

@@ -209,7 +209,7 @@ export class DynatraceApi {
       endTimestamp: String(window.end.getTime()),
     };
     const v1 = this.routes.environmentApi.replace(/\/v2$/, '/v1');
-    const answer = await this.get('/userSessionQueryLanguage/table', query, 'DTAQLAccess', v1);
+    const answer = await this.get('/userSessionQueryLanguage/table', query, USQL_SCOPE, v1);
     const described = `USQL;${usql.resultType};${usql.dimension};${usql.query}`;
     if (answer.status !== 200) return this.refused(answer, described);
     const reduction = reduceUsqlTable(answer.body, usql);
@@ -255,16 +255,20 @@ export class DynatraceApi {
 
   private tokenRefused(answer: Answer, url: string, scope: string): ConfigError {
     const said = describeApiError(answer.body, this.redactor);
+    const classic = isClassicToken(this.endpoint.token);
     // Platform tokens name the same permission `environment-api:<area>:read` (metrics.read → …:metrics:read).
-    const scopeForToken = isClassicToken(this.endpoint.token)
+    const scopeForToken = classic
       ? scope
-      : `environment-api:${scope.replace(/\.read$/, '')}:read`;
+      : (PLATFORM_SCOPES[scope] ?? `environment-api:${scope.replace(/\.read$/, '')}:read`);
     const needed = /Use one of: ([\w.:-]+)/.exec(said)?.[1] ?? scopeForToken;
     const message = `Dynatrace refused the token for GET ${url} with HTTP ${answer.status}: ${said}`;
     const hint =
       answer.status === 401
         ? `the token is missing, invalid or expired: check ${this.endpoint.tokenEnv}`
-        : `give the token the scope ${needed}`;
+        : scope === USQL_SCOPE && !classic
+          ? `the User sessions API (USQL;) takes a classic access token (dt0c01.) with the scope ${USQL_SCOPE}: ` +
+            `set ${this.endpoint.tokenEnv} to one`
+          : `give the token the scope ${needed}`;
     return new ConfigError(this.redactor.redact(message), { hint: this.redactor.redact(hint) });
   }
 
@@ -277,6 +281,14 @@ export class DynatraceApi {
     return { value: null, failure, message: this.redactor.redact(message) };
   }
 }
+
+/** The User sessions API's scope; it has no platform-token form (docs/monitoring.md). */
+const USQL_SCOPE = 'DTAQLAccess';
+
+/** Platform scopes not spelt `environment-api:<classic name without .read>:read`. */
+const PLATFORM_SCOPES: Readonly<Record<string, string>> = {
+  'securityProblems.read': 'environment-api:security-problems:read',
+};
 
 function timeRange(window: TimeWindow): { from: string; to: string } {
   return { from: String(window.start.getTime()), to: String(window.end.getTime()) };

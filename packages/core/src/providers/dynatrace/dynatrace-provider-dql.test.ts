@@ -426,6 +426,48 @@ describe('SaaS hosts: .live. and .apps.', () => {
     expect(error.hint).toBe('give the token the scope environment-api:metrics:read');
   });
 
+  // Platform scopes are not always the classic name in environment-api:<name>:read form.
+  it('a 403 on SECPV2; with a platform token names environment-api:security-problems:read', async () => {
+    standIn = await startStandIn(PLATFORM);
+    standIn.expect({
+      path: '/platform/classic/environment-api/v2/securityProblems',
+      query: { from: String(FROM), to: String(TO) },
+      respond: { status: 403, body: { error: { code: 403, message: 'Token is missing required scope.' } } },
+    });
+    const error = await caught(
+      fetchOne('SECPV2;', {
+        settings: { url: 'https://abc12345.apps.dynatrace.com' },
+        http: routedToStandIn([]),
+      }),
+    );
+    expect(error.hint).toBe('give the token the scope environment-api:security-problems:read');
+  });
+
+  it('a 403 on USQL; with a platform token says to use a classic token with DTAQLAccess', async () => {
+    standIn = await startStandIn(PLATFORM);
+    const query = 'SELECT AVG(duration) FROM usersession';
+    standIn.expect({
+      path: '/platform/classic/environment-api/v1/userSessionQueryLanguage/table',
+      query: {
+        query,
+        explain: 'false',
+        addDeepLinkFields: 'false',
+        startTimestamp: String(FROM),
+        endTimestamp: String(TO),
+      },
+      respond: { status: 403, body: { error: { code: 403, message: 'Token is missing required scope.' } } },
+    });
+    const error = await caught(
+      fetchOne(`USQL;SINGLE_VALUE;;${query}`, {
+        settings: { url: 'https://abc12345.apps.dynatrace.com', settleSeconds: 0 },
+        http: routedToStandIn([]),
+      }),
+    );
+    expect(error.hint).toBe(
+      'the User sessions API (USQL;) takes a classic access token (dt0c01.) with the scope DTAQLAccess: set DT_API_TOKEN to one',
+    );
+  });
+
   it('an .apps. URL with a classic token: classic calls go to the .live. host with Api-Token', async () => {
     standIn = await startStandIn(CLASSIC);
     standIn.expect({

@@ -31,14 +31,21 @@ afterEach(async () => {
   await standIn.close();
 });
 
-function provider(indicators: Record<string, string>, now = TO + 600_000): DynatraceProvider {
+let logger: ReturnType<typeof createMemoryLogger>;
+
+function provider(
+  indicators: Record<string, string>,
+  now = TO + 600_000,
+  settleSeconds?: number,
+): DynatraceProvider {
+  logger = createMemoryLogger();
   return new DynatraceProvider({
     sliFile: { file: 'sli/dynatrace.yaml', indicators },
-    settings: { url: standIn.url },
+    settings: { url: standIn.url, ...(settleSeconds === undefined ? {} : { settleSeconds }) },
     env: { DT_API_TOKEN: CLASSIC },
     redactor: createRedactor(),
     clock: { now: () => new Date(now) },
-    logger: createMemoryLogger(),
+    logger,
     sleep: (ms) => {
       sleeps.push(ms);
       return Promise.resolve();
@@ -92,6 +99,19 @@ describe('USQL; SLIs (User sessions API v1)', () => {
     });
   });
 
+  it('fills in placeholders in the dimension and the USQL query, as Keptn replaced them in the whole query', async () => {
+    const byStage =
+      "SELECT osVersion,AVG(duration) FROM usersession WHERE stage = 'staging' GROUP BY osVersion";
+    standIn.expect({ path: USQL, query: usqlRequest(byStage), respond: 'usql-table_200_zero-rows' });
+    const [value] = await provider({
+      sli: "USQL;TABLE;$LABEL.os;SELECT osVersion,AVG(duration) FROM usersession WHERE stage = '$STAGE' GROUP BY osVersion",
+    }).fetch(['sli'], { ...CONTEXT, labels: { os: 'iOS 14' } });
+    expect(value).toMatchObject({
+      failure: 'no-data',
+      message: expect.stringContaining('dimension "iOS 14"'),
+    });
+  });
+
   it('a token without DTAQLAccess is a configuration error naming the scope', async () => {
     standIn.expect({
       path: USQL,
@@ -111,6 +131,38 @@ describe('USQL; SLIs (User sessions API v1)', () => {
     });
     await provider({ sli: `USQL;TABLE;iOS 14;${BY_OS}` }, TO).fetch(['sli'], CONTEXT);
     expect(sleeps).toEqual([360_000]);
+    // At 2 a.m. a 6-minute wait nobody configured must say where it comes from.
+    expect(logger.lines).toContainEqual({
+      level: 'info',
+      message: expect.stringMatching(
+        /waiting 360 s .*360 s after the window's end.*the default with a USQL; SLI \(user-session data arrives later\).*settleSeconds or --settle/,
+      ),
+    });
+  });
+
+  it('waits the usual 2 minutes when the file has a USQL; SLI that is not asked for', async () => {
+    const selector = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
+    standIn.expect({
+      path: '/api/v2/metrics/query',
+      query: { metricSelector: selector, resolution: 'Inf', from: String(FROM), to: String(TO) },
+      respond: 'metrics-query_200_single-series_res-Inf_one-value',
+    });
+    await provider(
+      { rt: `metricSelector=${selector}&resolution=Inf`, sessions: `USQL;TABLE;iOS 14;${BY_OS}` },
+      TO,
+    ).fetch(['rt'], CONTEXT);
+    expect(sleeps).toEqual([120_000]);
+    expect(logger.lines.map((l) => l.message).join('\n')).not.toContain('USQL');
+  });
+
+  it('settleSeconds set by the user decides over the USQL default', async () => {
+    standIn.expect({
+      path: USQL,
+      query: usqlRequest(BY_OS),
+      respond: 'usql-table_200_osversion-avg-max-duration',
+    });
+    await provider({ sli: `USQL;TABLE;iOS 14;${BY_OS}` }, TO, 30).fetch(['sli'], CONTEXT);
+    expect(sleeps).toEqual([30_000]);
   });
 });
 
@@ -126,6 +178,25 @@ describe('SECPV2; SLIs (Security problems API v2)', () => {
       CONTEXT,
     );
     expect(value).toEqual({ sli: 'sli', provider: 'dynatrace', value: 398 });
+  });
+
+  it('counts every security problem for a bare SECPV2; and fills in placeholders', async () => {
+    standIn
+      .expect({
+        path: '/api/v2/securityProblems',
+        query: { from: String(FROM), to: String(TO) },
+        respond: 'security-problems-v2_200_list_totalCount-398',
+      })
+      .expect({
+        path: '/api/v2/securityProblems',
+        query: { securityProblemSelector: 'tag(keptn_service:carts)', from: String(FROM), to: String(TO) },
+        respond: 'security-problems-v2_200_list_totalCount-398',
+      });
+    const values = await provider({
+      all: 'SECPV2;',
+      mine: 'SECPV2;securityProblemSelector=tag(keptn_service:$SERVICE)',
+    }).fetch(['all', 'mine'], CONTEXT);
+    expect(values.map((v) => v.value)).toEqual([398, 398]);
   });
 });
 

@@ -142,15 +142,16 @@ export class DynatraceProvider implements SliProvider {
 
   /** Dynatrace data lags: wait until window end + settle time before the first query. */
   private async settle(end: Date, usql: boolean): Promise<void> {
-    const seconds =
-      this.options.settleSeconds ??
-      this.options.settings?.settleSeconds ??
-      (usql ? USQL_SETTLE_SECONDS : DEFAULT_SETTLE_SECONDS);
+    const chosen = this.options.settleSeconds ?? this.options.settings?.settleSeconds;
+    const seconds = chosen ?? (usql ? USQL_SETTLE_SECONDS : DEFAULT_SETTLE_SECONDS);
     const waitMs = end.getTime() + seconds * 1000 - this.options.clock.now().getTime();
     if (waitMs <= 0) return;
+    // The USQL default is longer than any configured wait: say why, or it looks like a hang.
+    const why =
+      chosen === undefined && usql ? ', the default with a USQL; SLI (user-session data arrives later)' : '';
     this.options.logger.info(
       `dynatrace: waiting ${Math.ceil(waitMs / 1000)} s for data to settle ` +
-        `(${seconds} s after the window's end at ${end.toISOString()}; ` +
+        `(${seconds} s after the window's end at ${end.toISOString()}${why}; ` +
         'change with providers.dynatrace.settleSeconds or --settle)',
     );
     await this.sleep(waitMs);

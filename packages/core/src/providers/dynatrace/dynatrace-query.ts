@@ -41,6 +41,14 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   if (text === '') throw new DynatraceQuerySyntaxError('the query is empty', METRICS_HINT);
   const prefix = /^([A-Za-z0-9]+);/.exec(text)?.[1];
   if (prefix !== undefined && !PREFIXES.includes(prefix)) throw unknownPrefix(prefix);
+  // `USQL:...`, `SLO <id>`, a bare `SECPV2`: a prefix without its `;` is no metric selector to send.
+  const unseparated = /^(MV2|SLO|PV2|SECPV2|USQL|DQL)(?=[\s:,]|$)/.exec(text)?.[1];
+  if (prefix === undefined && unseparated !== undefined)
+    throw new DynatraceQuerySyntaxError(
+      `the query starts with ${unseparated} but not "${unseparated};"`,
+      `write ${unseparated}; after the prefix (e.g. ${PREFIX_EXAMPLES[unseparated] ?? `${unseparated};<query>`}); ` +
+        'a metrics query starts with metricSelector=',
+    );
   if (prefix === 'SLO') {
     const id = text.slice('SLO;'.length).trim();
     if (!/^[A-Za-z0-9$._-]+$/.test(id))
@@ -55,7 +63,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
       throw new DynatraceQuerySyntaxError('MV2 needs a unit: MV2;<unit>;<query>', METRICS_HINT);
     // As dynatrace-service: the query first (a bad one is a parse error), then the unit.
     const inner = match[2] ?? '';
-    const legacy = parseLegacyMetrics(inner);
+    const legacy = withMv2Hint(match[1], () => parseLegacyMetrics(inner));
     if (legacy !== undefined)
       throw new DynatraceQuerySyntaxError(
         'MV2; takes a query in the current form, not the legacy one (dynatrace-service refused it)',
@@ -71,6 +79,29 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   if (legacy !== undefined) return { kind: 'metrics', params: legacy.params, legacy: legacy.rewritten };
   return { kind: 'metrics', params: parseMetricsParams(text) };
 }
+
+/** A legacy query's error behind `MV2;<unit>;`: its rewrite keeps the prefix, or the unit would change. */
+function withMv2Hint<T>(unit: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof DynatraceQuerySyntaxError)) throw error;
+    throw new DynatraceQuerySyntaxError(
+      error.message,
+      error.hint.replace('write ', `write MV2;${unit};`),
+      error.failsSliOnly,
+    );
+  }
+}
+
+const PREFIX_EXAMPLES: Readonly<Record<string, string>> = {
+  MV2: 'MV2;MicroSecond;metricSelector=...',
+  SLO: 'SLO;<id>',
+  PV2: 'PV2;problemSelector=...',
+  SECPV2: 'SECPV2;securityProblemSelector=...',
+  USQL: 'USQL;SINGLE_VALUE;;<query>',
+  DQL: 'DQL;<query>',
+};
 
 // dynatrace-service matched these case-sensitively; anything else was sent as a metric selector.
 const PREFIXES = ['MV2', 'SLO', 'PV2', 'SECPV2', 'USQL', 'DQL'];

@@ -57,7 +57,7 @@ export const dynatraceSettings: ProviderSettingsDefinition<DynatraceSettings> = 
         minimum: 0,
         maximum: 3600,
         description:
-          "Dynatrace data lags: wait this long after the window's end before querying. Default: 120, Keptn's value; --settle overrides.",
+          "Dynatrace data lags: wait this long after the window's end before querying. Default: 120, Keptn's value (360 when a USQL; query is among the SLIs, as Keptn waited for user sessions); --settle overrides.",
       },
       concurrency: CONCURRENCY_SCHEMA,
     },

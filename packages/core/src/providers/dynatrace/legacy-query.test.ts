@@ -47,17 +47,43 @@ describe('legacy metrics queries (no metricSelector=)', () => {
     [`${THROUGHPUT}?scope`, `metricSelector=${THROUGHPUT}&entitySelector=<entities>`],
     [`${THROUGHPUT}?scope=`, `metricSelector=${THROUGHPUT}&entitySelector=<entities>`],
     // Keptn dropped the resolution silently and sent Inf; ci-connect refuses and keeps it in the rewrite.
+    // An entity selector needs a type (Dynatrace refuses one without): Keptn added type(SERVICE), so does the rewrite.
     [
       `${THROUGHPUT}?scope=tag(a)&resolution=1h`,
-      `metricSelector=${THROUGHPUT}&entitySelector=tag(a)&resolution=1h`,
+      `metricSelector=${THROUGHPUT}&entitySelector=tag(a),type(SERVICE)&resolution=1h`,
     ],
-    [`${THROUGHPUT}?entitySelector=tag(a)`, `metricSelector=${THROUGHPUT}&entitySelector=tag(a)`],
+    [
+      `${THROUGHPUT}?entitySelector=tag(a)`,
+      `metricSelector=${THROUGHPUT}&entitySelector=tag(a),type(SERVICE)`,
+    ],
+    [
+      `${THROUGHPUT}?scope=type(PROCESS_GROUP_INSTANCE),tag(a)&resolution=1h`,
+      `metricSelector=${THROUGHPUT}&entitySelector=type(PROCESS_GROUP_INSTANCE),tag(a)&resolution=1h`,
+    ],
+    [
+      `${THROUGHPUT}?scope=entityId(SERVICE-1234)&resolution=1h`,
+      `metricSelector=${THROUGHPUT}&entitySelector=entityId(SERVICE-1234)&resolution=1h`,
+    ],
   ])('refuses %j with the rewritten query in the hint (exit 2)', (query, rewritten) => {
     expect(() => parseDynatraceQuery(query)).toThrow(/is not the legacy "\?scope=<entities>"/);
     expect(dynatraceDefinition.checkQuery?.(query)).toEqual({
       message: expect.any(String),
       hint: `write ${rewritten}`,
     });
+  });
+
+  // Following a hint without the MV2 prefix would silently change the unit (x1000).
+  it.each([
+    [
+      `MV2;MicroSecond;${THROUGHPUT}?scope=tag(a)&resolution=1h`,
+      `write MV2;MicroSecond;metricSelector=${THROUGHPUT}&entitySelector=tag(a),type(SERVICE)&resolution=1h`,
+    ],
+    [
+      `MV2;MicroSecond;?metricSelector=${THROUGHPUT}`,
+      `drop the leading "?": write MV2;MicroSecond;metricSelector=${THROUGHPUT}`,
+    ],
+  ])('keeps the MV2 prefix in the rewrite of %j', (query, hint) => {
+    expect(dynatraceDefinition.checkQuery?.(query)).toEqual({ message: expect.any(String), hint });
   });
 
   it('refuses the "?metricSelector=" form that dynatrace-service refused, saying to drop the "?"', () => {
@@ -167,5 +193,25 @@ describe('query prefixes', () => {
   ])('refuses %j with the known prefixes (exit 2)', (query, message) => {
     expect(() => parseDynatraceQuery(query)).toThrow(message);
     expect(dynatraceDefinition.checkQuery?.(query)?.hint).toMatch(/MV2;, SLO;, PV2;, SECPV2;, USQL;, DQL;/);
+  });
+
+  // Not a metric selector to send (Keptn took them as the prefixed query and failed its parse).
+  it.each([
+    ['USQL:SINGLE_VALUE::SELECT AVG(duration) FROM usersession', 'USQL;'],
+    ['USQL', 'USQL;'],
+    ['SECPV2', 'SECPV2;'],
+    ['SLO 7d07efde-b714-3e6e-ad95-08490e2540c4', 'SLO;'],
+  ])('refuses %j: a prefix needs its ";" (exit 2)', (query, prefix) => {
+    expect(() => parseDynatraceQuery(query)).toThrow(
+      `the query starts with ${prefix.slice(0, -1)} but not "${prefix}"`,
+    );
+    expect(dynatraceDefinition.checkQuery?.(query)).toMatchObject({
+      hint: expect.stringContaining(`write ${prefix}`),
+    });
+  });
+
+  it('still reads a metric key that only starts like a prefix as a legacy selector', () => {
+    expect(parseDynatraceQuery('slo.availability:avg')).toMatchObject({ kind: 'metrics' });
+    expect(parseDynatraceQuery('SLOW.requests:avg')).toMatchObject({ kind: 'metrics' });
   });
 });

@@ -66,16 +66,24 @@ function legacy(params: MetricsParams): LegacyMetrics {
   return { params, rewritten };
 }
 
-/** The current form of `<selector>?<rest>`: `scope` becomes `entitySelector`, other keys stay. */
+/**
+ * The current form of `<selector>?<rest>`: `scope` becomes `entitySelector`, other keys stay. An
+ * entity selector without `type(...)` or `entityId(...)` gets `,type(SERVICE)`, as Keptn added it:
+ * Dynatrace refuses an entity selector without either.
+ */
 function rewriteOf(selector: string, rest: string): string {
   const parts = rest
     .split('&')
     .filter((part) => part.trim() !== '')
     .map((part) =>
-      part.replace(/^scope(?:=(.*))?$/s, (_all, scope?: string) => {
-        const entities = scope === undefined || scope.trim() === '' ? '<entities>' : scope;
-        return `entitySelector=${entities}`;
-      }),
+      part
+        .replace(/^scope(?:=(.*))?$/s, (_all, scope?: string) => {
+          const entities = scope === undefined || scope.trim() === '' ? '<entities>' : scope;
+          return `entitySelector=${entities}`;
+        })
+        .replace(/^entitySelector=(.+)$/s, (all, entities: string) =>
+          entities === '<entities>' || /\b(type|entityId)\(/.test(entities) ? all : `${all},type(SERVICE)`,
+        ),
     );
   return [`metricSelector=${selector}`, ...parts].join('&');
 }

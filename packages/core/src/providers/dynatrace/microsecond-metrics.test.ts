@@ -26,6 +26,9 @@ describe('unconvertedMicrosecondMetric', () => {
     ['SLO;7d07efde-b714-3e6e-ad95-08490e2540c4'],
     ['DQL;timeseries rt = avg(dt.service.request.response_time) | fields value = arrayAvg(rt)'],
     ['metricSelector=x&bogus=1'],
+    // :count counts the requests the timing was measured for: a number of requests, not µs
+    ['metricSelector=builtin:service.response.time:merge("dt.entity.service"):count'],
+    ['metricSelector=builtin:service.response.time:splitBy():count:fold(sum)'],
   ])('%s is not an unconverted microsecond metric', (query) => {
     expect(unconvertedMicrosecondMetric(query)).toBeUndefined();
   });
@@ -39,6 +42,12 @@ describe('checkDynatraceTarget', () => {
         'convert the query to milliseconds: prefix it with MV2;MicroSecond; or add :toUnit(MicroSecond,MilliSecond) ' +
         'to the metricSelector; or write the target in microseconds (400000)',
     });
+  });
+
+  it('says nothing for a request count read from a timing metric (">100" requests is not milliseconds)', () => {
+    expect(
+      checkDynatraceTarget('metricSelector=builtin:service.response.time:merge(0):count', 100),
+    ).toBeUndefined();
   });
 
   it.each([0, 10_000, 400_000])('says nothing for %d (a microsecond target, or none)', (target) => {

@@ -32,7 +32,7 @@ export const MICROSECOND_METRICS: readonly string[] = SERVICE_TIMINGS.flatMap((n
 /** Below this, a fixed target against a microsecond metric looks like milliseconds (10 000 µs is 10 ms). */
 export const MILLISECOND_LOOKING_LIMIT = 10_000;
 
-/** The microsecond metric a metrics query reads unconverted (no `MV2;MicroSecond;`, no `:toUnit`). */
+/** The microsecond metric a metrics query reads unconverted (no `MV2;MicroSecond;`, no `:toUnit`, no `:count`). */
 export function unconvertedMicrosecondMetric(query: string): string | undefined {
   let parsed;
   try {
@@ -43,6 +43,8 @@ export function unconvertedMicrosecondMetric(query: string): string | undefined 
   if (parsed.kind !== 'metrics' || parsed.unit !== undefined) return undefined;
   const selector = parsed.params.metricSelector;
   if (/:toUnit\(/i.test(selector)) return undefined;
+  // `:count` answers how many requests were timed, not a time.
+  if (/:count(?!\w)/.test(selector)) return undefined;
   return MICROSECOND_METRICS.find((key) =>
     new RegExp(`(^|[^\\w.:])${key.replace(/\./g, '\\.')}(?![\\w.])`).test(selector),
   );
