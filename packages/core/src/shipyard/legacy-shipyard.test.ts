@@ -205,6 +205,20 @@ describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` 
     });
   });
 
+  it('says to give a last stage that deploys nothing a deployment_strategy when its approval is manual', async () => {
+    const text =
+      'stages:\n  - name: dev\n    deployment_strategy: direct\n  - name: audit\n    approval_strategy: { warning: manual }\n';
+    const { diagnostics } = await parseShipyard(text);
+    expect(diagnostics.filter((d) => d.path !== '').map((d) => [d.line, d.column, d.path, d.hint])).toEqual([
+      [
+        5,
+        5,
+        'stages[1].approval_strategy',
+        'give "audit" a deployment_strategy, or remove approval_strategy',
+      ],
+    ]);
+  });
+
   it('keeps a user-defined workload (performance_peak) as the teststrategy', async () => {
     const { shipyard } = await loadShipyardFile(
       keptnExample('examples_simplenodeservice_shipyard_keptn07.yaml'),
