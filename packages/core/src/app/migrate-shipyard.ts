@@ -4,7 +4,8 @@
  * `write` replaces the file atomically (a temporary file beside it, then a rename).
  */
 
-import { realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
 import type { Diagnostic } from '../config/diagnostics.js';
@@ -81,13 +82,17 @@ async function shipyardName(configDir: string, host: Pick<Host, 'logger'>): Prom
 async function replaceFile(path: string, text: string): Promise<void> {
   const target = await realpath(path);
   const mode = (await stat(target)).mode & 0o777;
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  // Unique per run: a file an interrupted run left (containers reuse process ids) neither blocks
+  // this one nor is removed by it.
+  const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temporary, text, { mode, flag: 'wx' });
+    await chmod(temporary, mode); // the umask took bits away from the mode writeFile asked for
     await rename(temporary, target);
   } catch (error) {
-    await rm(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    // EEXIST: the name was someone else's; anything else may have left half of ours.
+    if (code !== 'EEXIST') await rm(temporary, { force: true });
     throw new UsageError(`cannot replace ${path} (${code}): nothing was changed`, {
       hint: `check that you may write in ${dirname(target)}, or leave out --write and redirect stdout to a file`,
     });

@@ -89,7 +89,15 @@ function carryKey(pair: Pair, stage: YAMLMap, stageBefore: string[]): void {
     return;
   }
   if (node === undefined) {
-    push(stageBefore, ...commentsIn(pair));
+    // The key is gone (a first stage's approval, an unknown key): say whose the other comments were.
+    const before = isNode(pair.key) ? pair.key.commentBefore : undefined;
+    push(
+      stageBefore,
+      before,
+      ...commentsIn(pair)
+        .filter((c) => c !== before)
+        .map((c) => ` ${key ?? ''}:${c}`),
+    );
     return;
   }
   const nested = isMap(pair.value) ? carryProperties(pair.value, node) : [];

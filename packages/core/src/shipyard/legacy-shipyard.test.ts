@@ -172,6 +172,53 @@ describe('legacy 0.1 shipyards, converted as `keptn upgrade project --shipyard` 
     });
   });
 
+  it('warns that a manual approval on a stage that deploys nothing is never asked for, naming where it would be', async () => {
+    const text = [
+      'stages:',
+      '  - name: dev',
+      '    deployment_strategy: direct',
+      '  - name: gate',
+      '    approval_strategy:',
+      '      pass: manual',
+      '  - name: production',
+      '    deployment_strategy: direct',
+      '  - name: audit',
+      '    approval_strategy: { pass: automatic, warning: automatic }',
+      '',
+    ].join('\n');
+    const { shipyard, diagnostics } = await parseShipyard(text);
+    expect(
+      diagnostics.filter((d) => d.path !== '').map((d) => [d.line, d.column, d.path, d.message, d.hint]),
+    ).toEqual([
+      [
+        5,
+        5,
+        'stages[1].approval_strategy',
+        'ignored: the approval_strategy of a stage without deployment_strategy or test_strategy (nothing is promoted into it, so no approval is asked)',
+        'to approve before "production", put approval_strategy on that stage; or give "gate" a deployment_strategy',
+      ],
+    ]);
+    // The next delivery is not held by the dropped manual approval.
+    expect(shipyard?.stages[2]?.sequences[0]?.tasks[0]).toMatchObject({
+      name: 'approval',
+      approval: { pass: 'automatic', warning: 'automatic' },
+    });
+  });
+
+  it('says to give a last stage that deploys nothing a deployment_strategy when its approval is manual', async () => {
+    const text =
+      'stages:\n  - name: dev\n    deployment_strategy: direct\n  - name: audit\n    approval_strategy: { warning: manual }\n';
+    const { diagnostics } = await parseShipyard(text);
+    expect(diagnostics.filter((d) => d.path !== '').map((d) => [d.line, d.column, d.path, d.hint])).toEqual([
+      [
+        5,
+        5,
+        'stages[1].approval_strategy',
+        'give "audit" a deployment_strategy, or remove approval_strategy',
+      ],
+    ]);
+  });
+
   it('keeps a user-defined workload (performance_peak) as the teststrategy', async () => {
     const { shipyard } = await loadShipyardFile(
       keptnExample('examples_simplenodeservice_shipyard_keptn07.yaml'),

@@ -76,6 +76,7 @@ export function convertLegacyShipyard(ctx: ReadContext, data: Record<string, unk
   const stages = readLegacyStages(ctx, data.stages);
   const first = stages.find((s) => s.deployment !== undefined || s.test !== undefined);
   if (first !== undefined) warnFirstApproval(ctx, first);
+  stages.forEach((stage, i) => warnGateApproval(ctx, stage, stages.slice(i + 1)));
   return stages.map((stage, i) => ({ name: stage.name, sequences: convertStage(stage, stages.slice(0, i)) }));
 }
 
@@ -87,6 +88,25 @@ function warnFirstApproval(ctx: ReadContext, stage: LegacyStage): void {
     [...stage.path, 'approval_strategy'],
     `ignored: the first stage's approval_strategy (Keptn 0.7 asked for a stage's approval only before promoting into it)`,
     'to approve before the next stage, put approval_strategy on that stage',
+    'key',
+  );
+}
+
+/**
+ * A stage without deployment_strategy or test_strategy is a quality-gate stage: no delivery
+ * opens it, so its manual approval would be lost without a word (Keptn 0.7 stopped promoting there).
+ */
+function warnGateApproval(ctx: ReadContext, stage: LegacyStage, later: readonly LegacyStage[]): void {
+  const { pass, warning } = stage.approval;
+  if (stage.deployment !== undefined || stage.test !== undefined) return;
+  if (pass !== 'manual' && warning !== 'manual') return;
+  const next = later.find((s) => s.deployment !== undefined || s.test !== undefined);
+  ctx.out.warning(
+    [...stage.path, 'approval_strategy'],
+    'ignored: the approval_strategy of a stage without deployment_strategy or test_strategy (nothing is promoted into it, so no approval is asked)',
+    next === undefined
+      ? `give ${JSON.stringify(stage.name)} a deployment_strategy, or remove approval_strategy`
+      : `to approve before ${JSON.stringify(next.name)}, put approval_strategy on that stage; or give ${JSON.stringify(stage.name)} a deployment_strategy`,
     'key',
   );
 }

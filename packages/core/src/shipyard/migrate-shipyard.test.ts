@@ -181,6 +181,30 @@ stages:
   });
 });
 
+describe('migrate shipyard: comments of keys with no place in the new stage', () => {
+  it('say whose they were, like registry’s, instead of reading as comments on the stage', async () => {
+    const legacy = [
+      'stages:',
+      '  - name: dev',
+      '    deployment_strategy: direct',
+      '    # asked before staging',
+      '    approval_strategy: { pass: manual } # the team lead approves',
+      '    owner: team-a # who to call',
+      '  - name: prod',
+      '    deployment_strategy: direct',
+      '',
+    ].join('\n');
+    const { text } = await migrateLegacyShipyard(legacy, 'shipyard.yaml', { name: 'shipyard-shop' });
+    const lines = text.split('\n');
+    const stage = lines.indexOf('    - name: dev');
+    expect(lines.slice(stage - 3, stage)).toEqual([
+      '    # asked before staging',
+      '    # approval_strategy: the team lead approves',
+      '    # owner: who to call',
+    ]);
+  });
+});
+
 describe('migrate shipyard: refusals (exit 2)', () => {
   it('refuses a file that is already spec.keptn.sh/0.2', async () => {
     const text = await example('examples_onboarding-carts_shipyard.yaml');

@@ -9,8 +9,10 @@ export default class MigrateShipyard extends BaseCommand {
   static override description = `Converts as every command already reads a legacy file, so the project behaves as before: per
 stage a delivery sequence (approval, deployment, test, evaluation, release) triggered by the previous stage's, a
 delivery-direct twin, a rollback sequence for blue_green_service stages, and a remediation sequence where
-remediation_strategy was automated. That is Keptn's \`keptn upgrade project --shipyard\`, except that the approval opens
-the stage, as Keptn 0.7 asked for it before promoting into the stage (docs/cli-reference.md lists the differences).
+remediation_strategy was automated. That is Keptn's \`keptn upgrade project --shipyard\`, except where the converter
+changed what Keptn 0.7 did: the approval opens the stage (Keptn 0.7 asked for it before promoting into the stage), a
+stage without test_strategy gets no test, and remediation_strategy: automated is kept (docs/cli-reference.md lists
+the differences).
 Comments are kept, next to what their key became. Prints the new file on stdout; --write replaces the file in place.
 A file that is already 0.2 is refused (exit 2).`;
 
