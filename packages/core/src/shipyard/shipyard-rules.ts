@@ -139,7 +139,7 @@ function readTasks(ctx: ReadContext, raw: unknown, path: DocPath, sequence?: str
  * Keptn's remediation sequence: `ci-connect remediate` chooses (get-action) and runs (action) the
  * remediation.yaml actions itself, so these two need no runner of their own.
  */
-function isRemediationStep(sequence: string | undefined, task: string): boolean {
+export function isRemediationStep(sequence: string | undefined, task: string): boolean {
   return sequence === 'remediation' && (task === 'get-action' || task === 'action');
 }
 

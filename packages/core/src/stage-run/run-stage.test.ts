@@ -91,6 +91,34 @@ describe('runStage', () => {
     ]);
   });
 
+  it("refuses Keptn's remediation sequence with the remediate command to run instead, before anything runs", async () => {
+    const root = project();
+    const d = deps(root);
+    const refusal = runStage(request({ stage: 'production', sequence: 'remediation', service: 'carts' }), d);
+    await expect(refusal).rejects.toThrow(
+      "production.remediation is Keptn's remediation sequence: its get-action and action steps are what ci-connect remediate does",
+    );
+    await expect(refusal).rejects.toMatchObject({
+      hint: expect.stringContaining(
+        'ci-connect remediate --stage production --service carts with --problem-id',
+      ),
+    });
+    await expect(
+      planStage(request({ stage: 'production', sequence: 'remediation' }), deps(root)),
+    ).rejects.toThrow(ConfigError);
+    expect(d.ran).toEqual([]);
+    // With runners of its own for those tasks, it is a sequence like any other.
+    const own = project(
+      GOOD_SHIPYARD,
+      'project: sockshop\ntasks:\n  get-action: {command: ["true"]}\n  action: {command: ["true"]}\n',
+    );
+    const plan = await planStage(
+      request({ stage: 'production', sequence: 'remediation', force: true }),
+      deps(own),
+    );
+    expect(plan.tasks.map((t) => t.task)).toEqual(['get-action', 'action', 'evaluation']);
+  });
+
   it('refuses staging for a version dev has not passed, and runs it once dev has', async () => {
     const root = project();
     await expect(runStage(request({ stage: 'staging' }), deps(root))).rejects.toThrow(

@@ -34,8 +34,14 @@ import { openReadyHistoryStore } from '../history/open-store.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import { findExecutable } from '../tools/find-executable.js';
 import type { ProcessRunner } from '../tools/process.js';
-import { planSequence, sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
+import {
+  planSequence,
+  sequencesTriggeredBy,
+  findSequence,
+  type SequencePlan,
+} from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
+import { isRemediationStep } from '../shipyard/shipyard-rules.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
 import { runSequence, sequenceRunEndedBy, type StageRunListener } from './run-sequence.js';
 import { combineListeners, createStageEventListener, type StageEventOptions } from './stage-events.js';
@@ -138,6 +144,7 @@ export async function loadStageSetup(
     ...stageOf(request, config),
     ...(request.sequence === undefined ? {} : { sequence: request.sequence }),
   });
+  refuseRemediationSequence(plan, config, request.service);
   return {
     config,
     shipyard,
@@ -149,6 +156,30 @@ export async function loadStageSetup(
     historyUrl: resolveHistoryUrl(request.history, config, configDir),
     onWarning: resolveOnWarning(request.onWarning, config),
   };
+}
+
+/**
+ * Keptn's remediation sequence (get-action, action, evaluation) is what `ci-connect remediate`
+ * runs for a problem; a stage run of it would stop at get-action. Refused with the command to use,
+ * unless ci-connect.yaml gives those tasks runners of its own.
+ */
+function refuseRemediationSequence(
+  { stage, sequence, tasks }: SequencePlan,
+  config: ProjectConfig,
+  service: string | undefined,
+): void {
+  const steps = tasks
+    .map((task) => task.name)
+    .filter((name) => isRemediationStep(sequence, name) && config.tasks[name] === undefined);
+  if (steps.length === 0) return;
+  throw new ConfigError(
+    `${stage}.${sequence} is Keptn's remediation sequence: its ${steps.join(' and ')} steps are what ci-connect remediate does for a problem, not a stage run`,
+    {
+      hint:
+        `run ci-connect remediate --stage ${stage} --service ${service ?? '<service>'} with --problem-id P-..., ` +
+        '--event-file <problem notification.json> or --problem-type "<problem title>" (docs/remediation.md)',
+    },
+  );
 }
 
 /** The setting a task runs with: `tasks:` in ci-connect.yaml, else the default for its name. */
