@@ -229,7 +229,14 @@ describe('stage runs check before they act', () => {
       ['hardening.delivery task 3 (evaluation) evaluate', 2],
       ['hardening.delivery task 3 (evaluation) evaluate', 2],
     ]);
-    expect(`${run.stdout}${run.stderr}${json.stdout}`).not.toContain('PREFLIGHTSECRET');
+    // stdout is the plan for a wrapper to read; stderr, which the job log shows (GitLab component,
+    // Jenkins library), says why the exit is 2: every problem with its hint.
+    expect(json.stderr).toContain(
+      'error: dry run of hardening.delivery for carts: 4 problems; the run would stop before its first task:',
+    );
+    expect(problems(json.stderr)).toEqual(problems(run.stdout.slice(run.stdout.indexOf('checks:'))));
+    expect(json.stderr).toContain('hint: did you mean "test"?');
+    expect(`${run.stdout}${run.stderr}${json.stdout}${json.stderr}`).not.toContain('PREFLIGHTSECRET');
     // A dry run may read (helm history); it never changes anything.
     expect(helm.argvs().filter((a) => a[0] !== 'history')).toEqual([]);
     expect(records(project)).toEqual([]);
