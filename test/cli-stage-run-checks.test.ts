@@ -279,6 +279,21 @@ describe('stage runs check before they act', () => {
     expect(records(project)).toEqual([]);
   });
 
+  it('refuses a --url the test could not use before helm deploys anything', async () => {
+    const project = makeProject();
+    // A jmeter that is there (it never runs): the only problem is the test's target.
+    const jmeter = path.join(project.root, 'bin/jmeter');
+    mkdirSync(path.dirname(jmeter));
+    writeFileSync(jmeter, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const run = await trigger(project, ['--url', 'carts.sockshop.svc:8080'], { JMETER_BIN: jmeter });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(problems(run.stderr)).toEqual([
+      '1. hardening.delivery task 2 (test) jmeter: the test target "carts.sockshop.svc:8080" is not an http(s) URL',
+    ]);
+    expect(helm.argvs()).toEqual([]);
+    expect(records(project)).toEqual([]);
+  });
+
   it('a dry run with no problems says so, and says what a manual approval will need', async () => {
     const project = makeProject();
     // The dry run looks for JMeter and never starts it: an executable file will do.
