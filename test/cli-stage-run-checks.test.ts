@@ -294,6 +294,18 @@ describe('stage runs check before they act', () => {
     expect(records(project)).toEqual([]);
   });
 
+  it('--dry-run --force plans the forced run, as the real run with --force would start', async () => {
+    const project = makeProject();
+    const plan = await trigger(project, ['--stage', 'production', '--dry-run', '--force']);
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('  triggeredOn: forced');
+    expect(plan.stdout).not.toContain('would be refused');
+    // Without --force the dry run says the real run would be refused.
+    const unforced = await trigger(project, ['--stage', 'production', '--dry-run']);
+    expect(unforced.stdout).toContain('  triggeredOn: would be refused:');
+    expect(records(project)).toEqual([]);
+  });
+
   it('a dry run with no problems says so, and says what a manual approval will need', async () => {
     const project = makeProject();
     // The dry run looks for JMeter and never starts it: an executable file will do.
