@@ -306,6 +306,31 @@ describe('stage runs check before they act', () => {
     expect(records(project)).toEqual([]);
   });
 
+  it('an empty HELM_BIN or JMETER_BIN (a CI variable left blank) means helm and jmeter on PATH, as doctor takes it', async () => {
+    const project = makeProject();
+    const bin = path.join(project.root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'jmeter'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const env = helm.env({ HELM_BIN: ' ', JMETER_BIN: '' });
+    const plan = await runCli(
+      [
+        'trigger-deployment',
+        '--service',
+        'carts',
+        '--version',
+        '1.4.2',
+        '--history',
+        `file:${project.history}`,
+        '--dry-run',
+      ],
+      { cwd: project.root, env: { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ''}` } },
+    );
+    expect(plan.exitCode, `${plan.stdout}${plan.stderr}`).toBe(0);
+    expect(plan.stdout).toContain('checks: no problems found; the run would start');
+    // The run would call helm (found on PATH), not a command named " ".
+    expect(plan.stdout).toContain('       $ helm upgrade --install sockshop-hardening-carts ');
+  });
+
   it('a dry run with no problems says so, and says what a manual approval will need', async () => {
     const project = makeProject();
     // The dry run looks for JMeter and never starts it: an executable file will do.
