@@ -274,7 +274,9 @@ describe('stage runs check before they act', () => {
     expect(run.stderr).toContain(
       `1 problem found before the first task; nothing ran, nothing was deployed:\n  1. hardening.delivery task 2 (test) jmeter: ${missing} does not exist`,
     );
-    expect(run.stderr).toContain('hint: install Apache JMeter');
+    expect(run.stderr).toContain(
+      'hint: install Apache JMeter (it needs Java) and put jmeter on PATH, or set JMETER_BIN to the jmeter command',
+    );
     expect(helm.argvs()).toEqual([]);
     expect(records(project)).toEqual([]);
   });
