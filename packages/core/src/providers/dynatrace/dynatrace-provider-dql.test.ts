@@ -369,6 +369,16 @@ describe('DQL setup errors come before any request or wait', () => {
       expect(() => p.checkConfigured(['rt'])).toThrow(message);
       // Only a DQL SLI needs the platform: metrics queries with a classic token are fine.
       expect(() => p.checkConfigured(['calls'])).not.toThrow();
+      // A --ca-file that cannot be read fails fetch at once: the check says so too.
+      const withCa = provider(
+        { calls: 'metricSelector=builtin:service.requestCount.total' },
+        {
+          settings: { url },
+          env: { DT_API_TOKEN: CLASSIC },
+          caFile: '/nonexistent/ci-connect-ca.pem',
+        },
+      );
+      expect(() => withCa.checkConfigured(['calls'])).toThrow(/--ca-file/);
       expect(standIn.requests).toEqual([]);
     },
   );

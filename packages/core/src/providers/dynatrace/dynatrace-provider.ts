@@ -9,6 +9,7 @@ import type { Clock, Logger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
 import { createHttpClient } from '../../http/http-client.js';
+import { readCaFile } from '../../http/https-agent.js';
 import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
@@ -78,10 +79,12 @@ export class DynatraceProvider implements SliProvider {
 
   /**
    * Throws the ConfigError fetch would at once: an environment URL or token that is not set, and
-   * for DQL SLIs an environment or token that cannot run DQL (a Managed URL, a classic token).
+   * for DQL SLIs an environment or token that cannot run DQL (a Managed URL, a classic token), a
+   * --ca-file it cannot read.
    */
   checkConfigured(names: readonly string[]): void {
     const endpoint = resolveEndpoint(this.options.settings, this.options.env);
+    readCaFile(this.options.caFile, this.options.redactor);
     const dql = names.some((name) => {
       const query = this.indicators.find((i) => i.name === name)?.query;
       try {
