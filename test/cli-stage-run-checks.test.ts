@@ -229,7 +229,14 @@ describe('stage runs check before they act', () => {
       ['hardening.delivery task 3 (evaluation) evaluate', 2],
       ['hardening.delivery task 3 (evaluation) evaluate', 2],
     ]);
-    expect(`${run.stdout}${run.stderr}${json.stdout}`).not.toContain('PREFLIGHTSECRET');
+    // stdout is the plan for a wrapper to read; stderr, which the job log shows (GitLab component,
+    // Jenkins library), says why the exit is 2: every problem with its hint.
+    expect(json.stderr).toContain(
+      'error: dry run of hardening.delivery for carts: 4 problems; the run would stop before its first task:',
+    );
+    expect(problems(json.stderr)).toEqual(problems(run.stdout.slice(run.stdout.indexOf('checks:'))));
+    expect(json.stderr).toContain('hint: did you mean "test"?');
+    expect(`${run.stdout}${run.stderr}${json.stdout}${json.stderr}`).not.toContain('PREFLIGHTSECRET');
     // A dry run may read (helm history); it never changes anything.
     expect(helm.argvs().filter((a) => a[0] !== 'history')).toEqual([]);
     expect(records(project)).toEqual([]);
@@ -267,9 +274,63 @@ describe('stage runs check before they act', () => {
     expect(run.stderr).toContain(
       `1 problem found before the first task; nothing ran, nothing was deployed:\n  1. hardening.delivery task 2 (test) jmeter: ${missing} does not exist`,
     );
-    expect(run.stderr).toContain('hint: install Apache JMeter');
+    expect(run.stderr).toContain(
+      'hint: install Apache JMeter (it needs Java) and put jmeter on PATH, or set JMETER_BIN to the jmeter command',
+    );
     expect(helm.argvs()).toEqual([]);
     expect(records(project)).toEqual([]);
+  });
+
+  it('refuses a --url the test could not use before helm deploys anything', async () => {
+    const project = makeProject();
+    // A jmeter that is there (it never runs): the only problem is the test's target.
+    const jmeter = path.join(project.root, 'bin/jmeter');
+    mkdirSync(path.dirname(jmeter));
+    writeFileSync(jmeter, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const run = await trigger(project, ['--url', 'carts.sockshop.svc:8080'], { JMETER_BIN: jmeter });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(problems(run.stderr)).toEqual([
+      '1. hardening.delivery task 2 (test) jmeter: the test target "carts.sockshop.svc:8080" is not an http(s) URL',
+    ]);
+    expect(helm.argvs()).toEqual([]);
+    expect(records(project)).toEqual([]);
+  });
+
+  it('--dry-run --force plans the forced run, as the real run with --force would start', async () => {
+    const project = makeProject();
+    const plan = await trigger(project, ['--stage', 'production', '--dry-run', '--force']);
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('  triggeredOn: forced');
+    expect(plan.stdout).not.toContain('would be refused');
+    // Without --force the dry run says the real run would be refused.
+    const unforced = await trigger(project, ['--stage', 'production', '--dry-run']);
+    expect(unforced.stdout).toContain('  triggeredOn: would be refused:');
+    expect(records(project)).toEqual([]);
+  });
+
+  it('an empty HELM_BIN or JMETER_BIN (a CI variable left blank) means helm and jmeter on PATH, as doctor takes it', async () => {
+    const project = makeProject();
+    const bin = path.join(project.root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'jmeter'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const env = helm.env({ HELM_BIN: ' ', JMETER_BIN: '' });
+    const plan = await runCli(
+      [
+        'trigger-deployment',
+        '--service',
+        'carts',
+        '--version',
+        '1.4.2',
+        '--history',
+        `file:${project.history}`,
+        '--dry-run',
+      ],
+      { cwd: project.root, env: { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ''}` } },
+    );
+    expect(plan.exitCode, `${plan.stdout}${plan.stderr}`).toBe(0);
+    expect(plan.stdout).toContain('checks: no problems found; the run would start');
+    // The run would call helm (found on PATH), not a command named " ".
+    expect(plan.stdout).toContain('       $ helm upgrade --install sockshop-hardening-carts ');
   });
 
   it('a dry run with no problems says so, and says what a manual approval will need', async () => {

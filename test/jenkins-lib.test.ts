@@ -424,6 +424,29 @@ function cases(
       )}, 'cli-stub'])`,
       { input: { approver: 'jane' } },
     ),
+    // A --dry-run (in extraArgs) whose checks found a problem: the plan on stdout, exit 2.
+    onStage(
+      'dry-run-problems',
+      `ciConnectTriggerDeployment(stage: 'hardening', service: 'carts', version: '1.4.2', reportDir: 'reports/dry-run', extraArgs: ['--dry-run'], cli: ['sh', '-c', ${g(
+        `printf '%s' '${JSON.stringify({
+          setup: { project: 'shop', stage: 'hardening', sequence: 'delivery', service: 'carts' },
+          trigger: { triggeredBy: 'manual' },
+          tasks: [],
+          onFail: [],
+          checks: {
+            problems: [
+              {
+                where: 'hardening.delivery task 2 (tests)',
+                message: 'the shipyard task "tests" has no runner',
+                hint: 'did you mean "test"?',
+                exitCode: 2,
+              },
+            ],
+            notes: [],
+          },
+        })}'; exit 2`,
+      )}, 'cli-stub'])`,
+    ),
     // A stage run whose gate wrote the reports, then one with no evaluation into the same directory.
     {
       name: 'stage-reports',
@@ -815,6 +838,19 @@ describeWithReal(
       const r = run('approval-rejected');
       expect(r.buildResult).toBe('ABORTED');
       expect(r.sh).toHaveLength(1);
+    });
+
+    it('a --dry-run whose checks found problems (exit 2): FAILURE listing each problem and its hint', () => {
+      const r = run('dry-run-problems');
+      expect(r.buildResult).toBe('FAILURE');
+      expect(r.error).toContain(
+        'ci-connect trigger-deployment: configuration or usage error (exit 2; retrying will not help): dry run of hardening.delivery for carts: 1 problem; the run would stop before its first task:',
+      );
+      expect(r.error).toContain(
+        '1. hardening.delivery task 2 (tests): the shipyard task "tests" has no runner',
+      );
+      expect(r.error).toContain('hint: did you mean "test"?');
+      expect(r.error).not.toContain('Node.js');
     });
 
     it('a failed task of trigger-deployment (exit 1): FAILURE naming the task and its message', () => {

@@ -77,6 +77,11 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(this.redactor.redact(text));
   }
 
+  /** Writes text for the person reading the log to stderr, redacted (also with --json). */
+  protected writeDiagnostic(text: string): void {
+    process.stderr.write(this.redactor.redact(text));
+  }
+
   protected override toSuccessJson(result: unknown): unknown {
     return this.redactor.redactJson(result);
   }

@@ -38,6 +38,8 @@ export interface ActionOutcome {
   details?: string | undefined;
   /** A passing step that still deserves a warning annotation (a dry run the real run would refuse). */
   attention?: boolean | undefined;
+  /** What the error annotation adds below the headline (a dry run's problems, each with its hint). */
+  because?: string | undefined;
 }
 
 const EVENT_TYPES: Readonly<Record<EventTypeInput, DynatraceEventType>> = {
@@ -133,9 +135,16 @@ async function runStage(inputs: ActionInputs, host: Host): Promise<ActionOutcome
       ? await promoteRelease({ ...request, to: requireStage(inputs), from: inputs.fromStage }, options, host)
       : await triggerDeployment({ ...request, stage: inputs.stage }, options, host);
   if (outcome.kind === 'plan') {
-    const { headline, details, refused } = summarisePlan(inputs.command, outcome.plan);
+    const { headline, details, refused, problems } = summarisePlan(inputs.command, outcome.plan);
     // Problems found by the checks before the run: the exit code the run would have (2 or 3).
-    return { exitCode: outcome.exitCode, result: 'planned', headline, details, attention: refused };
+    return {
+      exitCode: outcome.exitCode,
+      result: 'planned',
+      headline,
+      details,
+      attention: refused,
+      because: problems,
+    };
   }
   return stageOutcome(outcome.runs, outcome.exitCode, reportDir);
 }

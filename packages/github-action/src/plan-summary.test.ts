@@ -23,6 +23,7 @@ describe('summarisePlan', () => {
   it('lists each task with its files and commands, and what runs if it fails', () => {
     const summary = summarisePlan('trigger-deployment', plan({ triggeredBy: 'manual', forced: false }));
     expect(summary.refused).toBe(false);
+    expect(summary.problems).toBeUndefined();
     expect(summary.headline).toBe(
       'dry run of trigger-deployment: hardening.delivery for carts (project shop); nothing was changed',
     );
@@ -62,6 +63,10 @@ describe('summarisePlan', () => {
       ),
     );
     expect(summary.headline).toContain('; the real run would stop before its first task: 1 problem');
+    // The step's error annotation (all a reader of the run page sees) says which, where and how.
+    expect(summary.problems).toBe(
+      '1. hardening.delivery task 2 (tests): the shipyard task "tests" has no runner\n   hint: did you mean "test"?',
+    );
     expect(summary.details.split('\n').slice(-7)).toEqual([
       'Checks: the run would stop before its first task',
       '',

@@ -11,6 +11,8 @@ export interface PlanSummary {
   headline: string;
   details: string;
   refused: boolean;
+  /** The checks' problems, numbered, each with its hint, for the step's error annotation; none: undefined. */
+  problems?: string;
 }
 
 /** Describes the plan of `command` (trigger-deployment or promote). */
@@ -42,6 +44,16 @@ export function summarisePlan(command: string, plan: StagePlan | PromotePlan): P
       '\n\n',
     ),
     refused,
+    ...(problems.length === 0
+      ? {}
+      : {
+          problems: problems
+            .map(
+              (p, i) =>
+                `${i + 1}. ${p.where}: ${p.message}${p.hint === undefined ? '' : `\n   hint: ${p.hint}`}`,
+            )
+            .join('\n'),
+        }),
   };
 }
 

@@ -69,7 +69,8 @@ export function reportVerdict(
         : notPassed(evaluation);
     actions.setFailed(show(`${outcome.headline}${why}`));
   } else {
-    actions.error(show(`${outcome.headline} (exit code ${exitCode})`), { title });
+    const because = outcome.because === undefined ? '' : `\n${outcome.because}`;
+    actions.error(show(`${outcome.headline} (exit code ${exitCode})${because}`), { title });
   }
   process.exitCode = exitCode;
 }

@@ -7,7 +7,7 @@ import {
 } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import { renderPlan, renderRuns } from '../output/stage-run-text.js';
+import { renderPlan, renderPlanProblems, renderRuns } from '../output/stage-run-text.js';
 import { stageRequestFlags, stageRunFlags, stageRunOptions } from '../stage-run-flags.js';
 import { withStageRunTools } from '../stage-run-tools.js';
 
@@ -69,6 +69,7 @@ changes, and files whose digests do not match. Otherwise exits like trigger-depl
       if (outcome.kind === 'plan') {
         if (!this.jsonEnabled())
           this.writeResult(`${renderSource(outcome.plan.source)}${renderPlan(outcome.plan)}`);
+        else this.writeDiagnostic(renderPlanProblems(outcome.plan));
         this.setExitCode(outcome.exitCode);
         return outcome.plan;
       }

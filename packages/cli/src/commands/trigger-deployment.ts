@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { triggerDeployment, type SequenceRunRecord, type StagePlan } from '@ci-connect/core';
 import { BaseCommand } from '../base-command.js';
 import { caFileFlag, gateFlags, historyFlag, projectFlags } from '../flags.js';
-import { renderPlan, renderRuns } from '../output/stage-run-text.js';
+import { renderPlan, renderPlanProblems, renderRuns } from '../output/stage-run-text.js';
 import { stageRequestFlags, stageRunFlags, stageRunOptions } from '../stage-run-flags.js';
 import { withStageRunTools } from '../stage-run-tools.js';
 
@@ -47,6 +47,7 @@ unreachable), 4 (warning with --on-warning warn), 5 (manual approval required), 
       });
       if (outcome.kind === 'plan') {
         if (!this.jsonEnabled()) this.writeResult(renderPlan(outcome.plan));
+        else this.writeDiagnostic(renderPlanProblems(outcome.plan));
         this.setExitCode(outcome.exitCode);
         return outcome.plan;
       }

@@ -61,11 +61,33 @@ function renderChecks(checks: StagePlan['checks']): string[] {
     problems.length === 0
       ? ['checks: no problems found; the run would start']
       : [
-          `checks: ${problems.length} problem${problems.length === 1 ? '' : 's'}; the run would stop before its first task:`,
-          ...problems.flatMap((p, i) => [
-            `  ${i + 1}. ${p.where}: ${p.message}`,
-            ...(p.hint === undefined ? [] : [`     hint: ${p.hint}`]),
-          ]),
+          `checks: ${problemCount(problems)}; the run would stop before its first task:`,
+          ...problemLines(problems),
         ];
   return [...lines, ...notes.map((note) => `  note: ${note}`)];
+}
+
+/**
+ * A dry run's problems for stderr, which a job log shows when stdout is the --json plan (the
+ * GitLab component, the Jenkins library): why the exit code is 2 or 3. Empty without problems.
+ */
+export function renderPlanProblems(plan: StagePlan): string {
+  const { setup } = plan;
+  const { problems } = plan.checks;
+  if (problems.length === 0) return '';
+  return `${[
+    `error: dry run of ${setup.stage}.${setup.sequence} for ${setup.service}: ${problemCount(problems)}; the run would stop before its first task:`,
+    ...problemLines(problems),
+  ].join('\n')}\n`;
+}
+
+function problemCount(problems: StagePlan['checks']['problems']): string {
+  return `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+}
+
+function problemLines(problems: StagePlan['checks']['problems']): string[] {
+  return problems.flatMap((p, i) => [
+    `  ${i + 1}. ${p.where}: ${p.message}`,
+    ...(p.hint === undefined ? [] : [`     hint: ${p.hint}`]),
+  ]);
 }

@@ -78,6 +78,19 @@ describe('checkBinaries', () => {
     expect(jmeter?.detail).toBe(`JMeter 5.6.3 (${configured}/my-jmeter)${LOADS}`);
   });
 
+  it('uses HELM_BIN over PATH, as a stage run does; a blank one is helm on PATH', async () => {
+    const configured = stubDir({ 'helm-3': 'echo "v3.15.0+gc4e37b3"' });
+    const empty = stubDir({ jmeter: JMETER_2 });
+    const [helm] = await checkBinaries({
+      env: env(empty, { HELM_BIN: join(configured, 'helm-3') }),
+      cwd: empty,
+    });
+    expect(helm).toEqual({ name: 'helm', status: 'ok', detail: `v3.15.0+gc4e37b3 (${configured}/helm-3)` });
+    const onPath = stubDir({ helm: HELM });
+    const [blank] = await checkBinaries({ env: env(onPath, { HELM_BIN: ' ' }), cwd: onPath });
+    expect(blank?.detail).toBe(`v3.14.4+g81c902a (${onPath}/helm)`);
+  });
+
   it('leaves no jmeter.log in the working directory, nor the scratch directory it ran in', async () => {
     const record = join(stubDir({}), 'runs');
     const dir = stubDir({ helm: HELM, jmeter: jmeterStub('Version 5.6.3', { record }) });

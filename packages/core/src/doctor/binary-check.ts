@@ -1,6 +1,6 @@
 /**
  * The binaries stage runs need: helm (deployment tasks) and jmeter (test tasks). Each is looked
- * up the way it will be run (JMETER_BIN, else PATH) and asked for its version, with an argv
+ * up the way it will be run (HELM_BIN, JMETER_BIN, else PATH) and asked for its version, with an argv
  * array and a timeout (DESIGN.md section 9), so "found" also means "starts". JMeter is then
  * asked to run a one-sample plan (jmeter-plan-check.ts), since answering `--version` does not
  * mean it can load one; it runs in a scratch directory with `-j`, leaving no jmeter.log behind.
@@ -56,15 +56,17 @@ export async function checkBinaries(
   needs: BinaryNeeds = {},
 ): Promise<CheckResult[]> {
   const jmeterBin = deps.env.JMETER_BIN?.trim();
+  // As a stage run finds helm (runners/create-runners.ts): HELM_BIN, unless unset or blank.
+  const helmBin = deps.env.HELM_BIN?.trim();
   const specs: BinarySpec[] = [
     {
       name: 'helm',
-      command: 'helm',
-      source: 'PATH',
+      command: helmBin === undefined || helmBin === '' ? 'helm' : helmBin,
+      source: helmBin === undefined || helmBin === '' ? 'PATH' : `HELM_BIN=${helmBin}`,
       args: ['version', '--short'],
       timeoutMs: HELM_TIMEOUT_MS,
       version: (output) => firstLine(output),
-      hint: 'install Helm 3 (https://helm.sh/docs/intro/install/) and put it on PATH; stage runs deploy with it',
+      hint: 'install Helm 3 (https://helm.sh/docs/intro/install/) and put it on PATH, or set HELM_BIN to the helm command; stage runs deploy with it',
     },
     {
       name: 'jmeter',

@@ -287,10 +287,10 @@ async function preflight(
   let trigger: Preflight['trigger'] = { refused: 'not checked: the history cannot be read' };
   if (store !== undefined) {
     const { triggeredOn } = findSequence(setup.shipyard, setup.stage, setup.sequence);
-    const force = mode === 'run' && request.force;
     try {
+      // A dry run with --force plans the forced run, as the real run with --force would start.
       trigger = await checkTriggeredOn(
-        triggerRequest(setup, request, triggeredOn, force),
+        triggerRequest(setup, request, triggeredOn, request.force),
         store,
         deps.logger,
       );

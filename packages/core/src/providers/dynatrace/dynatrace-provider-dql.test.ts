@@ -352,6 +352,36 @@ describe('DQL setup errors come before any request or wait', () => {
     expect(standIn.requests).toEqual([]);
     expect(sleeps).toEqual([]);
   });
+
+  it.each([
+    ['a classic API token', 'https://abc12345.live.dynatrace.com', /holds a classic API token \(dt0c01\.\)/],
+    ['a Managed URL', 'https://dynatrace.example.com/e/abc12345', /Managed or ActiveGate environment URL/],
+  ])(
+    "%s: a stage run's check (checkConfigured) finds it before the deployment, asking nothing",
+    (_name, url, message) => {
+      const p = provider(
+        { rt: RT_DQL, calls: 'metricSelector=builtin:service.requestCount.total' },
+        {
+          settings: { url },
+          env: { DT_API_TOKEN: CLASSIC },
+        },
+      );
+      expect(() => p.checkConfigured(['rt'])).toThrow(message);
+      // Only a DQL SLI needs the platform: metrics queries with a classic token are fine.
+      expect(() => p.checkConfigured(['calls'])).not.toThrow();
+      // A --ca-file that cannot be read fails fetch at once: the check says so too.
+      const withCa = provider(
+        { calls: 'metricSelector=builtin:service.requestCount.total' },
+        {
+          settings: { url },
+          env: { DT_API_TOKEN: CLASSIC },
+          caFile: '/nonexistent/ci-connect-ca.pem',
+        },
+      );
+      expect(() => withCa.checkConfigured(['calls'])).toThrow(/--ca-file/);
+      expect(standIn.requests).toEqual([]);
+    },
+  );
 });
 
 /** A client that sends every request to the stand-in, remembering the host it was meant for. */

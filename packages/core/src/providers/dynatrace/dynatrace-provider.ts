@@ -9,12 +9,14 @@ import type { Clock, Logger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
 import { createHttpClient } from '../../http/http-client.js';
+import { readCaFile } from '../../http/https-agent.js';
 import type { HttpClient } from '../../http/http-client.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
 import { mapBounded } from '../bounded-map.js';
 import { DYNATRACE_DEFAULT_INDICATORS } from './default-queries.js';
 import { DynatraceApi, resolveEndpoint } from './dynatrace-api.js';
+import { requirePlatform, resolveRoutes } from './environment-urls.js';
 import type { DynatraceQuery } from './dynatrace-query.js';
 import { DynatraceQuerySyntaxError, parseDynatraceQuery, substituteQuery } from './dynatrace-query.js';
 
@@ -75,9 +77,24 @@ export class DynatraceProvider implements SliProvider {
     options.redactor.add(options.env[tokenEnv], options.env[tokenEnv]?.trim());
   }
 
-  /** Throws the ConfigError fetch would for an environment URL or token that is not set. */
-  checkConfigured(): void {
-    resolveEndpoint(this.options.settings, this.options.env);
+  /**
+   * Throws the ConfigError fetch would at once: an environment URL or token that is not set, and
+   * for DQL SLIs an environment or token that cannot run DQL (a Managed URL, a classic token), a
+   * --ca-file it cannot read.
+   */
+  checkConfigured(names: readonly string[]): void {
+    const endpoint = resolveEndpoint(this.options.settings, this.options.env);
+    readCaFile(this.options.caFile, this.options.redactor);
+    const dql = names.some((name) => {
+      const query = this.indicators.find((i) => i.name === name)?.query;
+      try {
+        return query !== undefined && parseDynatraceQuery(query).kind === 'dql';
+      } catch (error) {
+        if (error instanceof DynatraceQuerySyntaxError) return false; // fetch says so, per SLI
+        throw error;
+      }
+    });
+    if (dql) requirePlatform(resolveRoutes(endpoint.url, endpoint.token), endpoint.token, endpoint.tokenEnv);
   }
 
   /** Values for the named indicators, in order; throws ConfigError for a bad setup, query or token. */

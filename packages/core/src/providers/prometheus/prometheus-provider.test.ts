@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../environment.js';
 import { ConfigError } from '../../errors.js';
@@ -234,6 +236,18 @@ describe('PrometheusProvider', () => {
     const error = await p.fetch(['throughput'], CONTEXT).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).hint).toMatch(/PROMETHEUS_URL.*providers\.prometheus\.url/);
+  });
+
+  it("a stage run's check (checkConfigured) refuses a --ca-file it cannot read, as fetch would, asking nothing", () => {
+    const missing = join(tmpdir(), 'ci-connect-no-such-ca.pem');
+    const p = new PrometheusProvider({
+      env: { PROMETHEUS_URL: 'https://prometheus.example.com' },
+      redactor: createRedactor(),
+      logger: createMemoryLogger(),
+      http: { caFile: missing },
+    });
+    expect(() => p.checkConfigured()).toThrow(ConfigError);
+    expect(() => p.checkConfigured()).toThrow(/--ca-file/);
   });
 
   it('prefers settings.url and the env vars the settings name', async () => {

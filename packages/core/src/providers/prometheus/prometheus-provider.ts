@@ -10,6 +10,7 @@ import type { Logger } from '../../environment.js';
 import { ExternalSystemError } from '../../errors.js';
 import type { SliValue } from '../../gate/types.js';
 import { createHttpClient } from '../../http/http-client.js';
+import { readCaFile } from '../../http/https-agent.js';
 import type { HttpClient, HttpClientOptions } from '../../http/http-client.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import type { IndicatorDefinition, SliContext, SliProvider } from '../provider.js';
@@ -56,9 +57,10 @@ export class PrometheusProvider implements SliProvider {
     this.indicators = indicators;
   }
 
-  /** Throws the ConfigError fetch would for a server URL that is not set. */
+  /** Throws the ConfigError fetch would for a server URL that is not set, or a --ca-file it cannot read. */
   checkConfigured(): void {
     resolvePrometheusConnection(this.settings, this.options.env, this.options.redactor);
+    readCaFile(this.options.http?.caFile, this.options.redactor);
   }
 
   /** Values for the named indicators, in order; throws ConfigError for a missing URL or refused credentials. */

@@ -61,7 +61,7 @@ const BUILT_IN_RUNNERS: { readonly [N in BuiltInTaskRunner]: (context: RunnerCon
     new DeploymentRunner({
       helm: new HelmRunner({
         runProcess: options.runProcess,
-        helmBinary: options.env.HELM_BIN ?? 'helm',
+        helmBinary: commandFromEnv(options.env.HELM_BIN, 'helm'),
         env: { ...options.env },
         logger: options.logger,
         redactor: options.redactor,
@@ -77,7 +77,7 @@ const BUILT_IN_RUNNERS: { readonly [N in BuiltInTaskRunner]: (context: RunnerCon
     }),
   jmeter: ({ options }) =>
     new TestRunner({
-      jmeterBin: options.env.JMETER_BIN ?? 'jmeter',
+      jmeterBin: commandFromEnv(options.env.JMETER_BIN, 'jmeter'),
       resultsDir: options.resultsDir,
       ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
       timeoutSeconds: options.testTimeoutSeconds,
@@ -122,4 +122,10 @@ function stageStrategy(setup: StageSetup): DeploymentStrategy {
     for (const task of sequence.tasks)
       if (task.deploymentStrategy !== undefined) return task.deploymentStrategy;
   return 'direct';
+}
+
+/** HELM_BIN, JMETER_BIN: the command named, trimmed; unset or blank (a CI variable left empty) is `fallback` on PATH, as doctor takes it. */
+function commandFromEnv(value: string | undefined, fallback: string): string {
+  const command = value?.trim() ?? '';
+  return command === '' ? fallback : command;
 }

@@ -90,7 +90,10 @@ export class TestRunner implements TaskRunner {
     let resultsFile = join(this.options.resultsDir, `${context.stage}-${strategy}.jtl`);
     const problems = await collectProblems([
       async () => {
-        resultsFile = (await this.request(task, context, 'check', context.logger)).resultsFile;
+        const request = await this.request(task, context, 'check', context.logger);
+        resultsFile = request.resultsFile;
+        // What the run would refuse only after the deployment: a --url that is not http(s), an empty JMETER_BIN.
+        planJmeterTest(request);
       },
       async () => {
         const { jmeterBin } = this.options;

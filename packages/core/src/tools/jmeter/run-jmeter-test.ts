@@ -52,7 +52,7 @@ export interface JmeterTestResult {
 
 /** How to fix a jmeter command that cannot be found. */
 export const JMETER_NOT_FOUND_HINT =
-  'install Apache JMeter (it needs Java) or give the path of the jmeter command';
+  'install Apache JMeter (it needs Java) and put jmeter on PATH, or set JMETER_BIN to the jmeter command';
 
 /**
  * Runs the request's plan with JMeter and judges the run. Bad input (a missing plan, a bad

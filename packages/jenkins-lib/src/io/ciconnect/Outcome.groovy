@@ -5,7 +5,8 @@ import groovy.json.JsonSlurper
 
 /**
  * What a CLI run means for the build (DESIGN.md section 4, exit codes): 0 success, 4 unstable,
- * 1 failure naming the objectives that failed, 2/3/70 an error with the CLI's message and hint,
+ * 1 failure naming the objectives that failed, 2/3/70 an error with the CLI's message and hint
+ * (for a --dry-run whose checks found problems: each problem and its hint),
  * 5 an approval to ask for; anything else (no JSON: the command was not found, or was stopped) an
  * error that says so.
  *
@@ -30,6 +31,9 @@ class Outcome implements Serializable {
     Object json = parse(jsonText)
     Map base = [exitCode: exitCode, result: null, score: null, evaluationId: null]
     if (json instanceof Map && json.kind == 'error') return base + errorOutcome(command, exitCode, (Map) json)
+    // A --dry-run's plan whose checks found problems exits 2 or 3, as the run would.
+    if (json instanceof Map && json.checks instanceof Map && exitCode in [2, 3])
+      return base + errorOutcome(command, exitCode, planProblems((Map) json))
     if (json == null || !(exitCode in [0, 1, 4, 5])) {
       base.result = 'error'
       base.action = 'error'
@@ -76,6 +80,21 @@ class Outcome implements Serializable {
     String text = "ci-connect ${command}: ${kind}: ${error.message}"
     if (error.hint) text += "\nhint: ${error.hint}"
     return [action: 'error', result: 'error', message: text.toString()]
+  }
+
+  /** A dry run's plan with problems as an error: each problem where it is, with its hint. */
+  @NonCPS
+  private static Map planProblems(Map plan) {
+    Map setup = plan.setup instanceof Map ? (Map) plan.setup : [:]
+    List problems = ((Map) plan.checks).problems instanceof List ? (List) ((Map) plan.checks).problems : []
+    String text = "dry run of ${setup.stage}.${setup.sequence} for ${setup.service}: ${problems.size()} " +
+      "problem${problems.size() == 1 ? '' : 's'}; the run would stop before its first task:"
+    problems.eachWithIndex { Object p, int i ->
+      Map problem = p instanceof Map ? (Map) p : [:]
+      text += "\n  ${i + 1}. ${problem.where}: ${problem.message}"
+      if (problem.hint) text += "\n     hint: ${problem.hint}"
+    }
+    return [message: text.toString()]
   }
 
   @NonCPS
