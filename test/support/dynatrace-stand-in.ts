@@ -42,7 +42,23 @@ const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: v2('/problems'),
-    params: ['problemSelector', 'entitySelector', 'from', 'to'],
+    params: ['problemSelector', 'entitySelector', 'from', 'to', 'nextPageKey', 'pageSize', 'fields', 'sort'],
+  },
+  // Problems API v2 (remediate): one problem, a comment on it, closing it.
+  { method: 'GET', pattern: v2('/problems/[^/]+'), params: ['fields'] },
+  {
+    method: 'POST',
+    pattern: v2('/problems/[^/]+/comments'),
+    params: [],
+    bodyKeys: ['message', 'context'],
+    requiredBodyKeys: ['message'],
+  },
+  {
+    method: 'POST',
+    pattern: v2('/problems/[^/]+/close'),
+    params: [],
+    bodyKeys: ['message'],
+    requiredBodyKeys: ['message'],
   },
   { method: 'POST', pattern: /^\/api\/v2\/events\/ingest$/, params: [] },
   // Token metadata (scopes) by the token itself, for `doctor`; any scope may call it.
