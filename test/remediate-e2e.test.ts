@@ -3,41 +3,177 @@
 // Dynatrace stand-in serving the problem (recorded Problems API v2 shapes), the carts app whose
 // latency the `toggle-feature` command really changes, real Prometheus for each re-evaluation,
 // and the helm stub for `scaling`.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { cliBin, runCli, type CliRun } from './support/cli.js';
 import { cleanUpDemo } from './support/demo-app.js';
+import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
+import { createHelmStub, upgradeSucceeded, type HelmStub } from './support/helm-stub.js';
 import { prometheus } from './support/prometheus-server.js';
 import { describeWithReal } from './support/real-components.js';
 import {
   copyExample,
+  problemBody,
   removeExample,
   startServiceUnderLoad,
   waitForP95,
   type ServiceUnderLoad,
 } from './support/remediation-example.js';
 
+const TOKEN = `dt0c01.REMEDIATEE2EABCDEFGHIJKL.${'S3CR3T'.repeat(11)}`;
+const RELEASE = 'sockshop-production-carts';
+const NAMESPACE = 'sockshop-production';
+const PROBLEMS = '/api/v2/problems';
+const INGEST = '/api/v2/events/ingest';
+
+/** Three problems Dynatrace opened on carts; history keeps their actions apart by problemId. */
+const CPU = {
+  problemId: '-1000000000000000001_1764900000000V2',
+  displayId: 'P-251205001',
+  title: 'CPU saturation',
+};
+const SLOW = {
+  problemId: '-2000000000000000002_1764900000000V2',
+  displayId: 'P-251205002',
+  title: 'Response time degradation',
+};
+const AGAIN = {
+  problemId: '-3000000000000000003_1764900000000V2',
+  displayId: 'P-251205003',
+  title: 'Response time degradation',
+};
+
+interface Step {
+  kind: string;
+  step: string;
+  actionIndex: number;
+  action: { name: string; action: string; description: string; value?: unknown } | null;
+  result: string;
+  evaluationId: string | null;
+  problem: { key?: string; displayId?: string; title: string };
+  message: string;
+}
+
+interface RemediationRun {
+  schemaVersion: number;
+  kind: string;
+  outcome: string;
+  exitCode: number;
+  problem: Record<string, unknown>;
+  steps: Step[];
+}
+
+function runOf(run: CliRun): RemediationRun {
+  expect(run.stdout.trim().startsWith('{'), `stdout: ${run.stdout}\nstderr: ${run.stderr}`).toBe(true);
+  return JSON.parse(run.stdout) as RemediationRun;
+}
+
+/** The Dynatrace notification as a GitLab job gets it in $TRIGGER_PAYLOAD (docs/remediation.md). */
+function triggerPayload(problem: typeof AGAIN, state: 'OPEN' | 'RESOLVED'): string {
+  return JSON.stringify({
+    State: state,
+    PID: problem.problemId,
+    ProblemID: problem.displayId.slice(2),
+    ProblemTitle: problem.title,
+    ProblemURL: `https://abc12345.live.dynatrace.com/#problems/problemdetails;pid=${problem.problemId}`,
+    ImpactedEntities: [{ type: 'SERVICE', name: 'carts', entity: 'SERVICE-1016B63497E3FEF6' }],
+    Tags: 'keptn_project:sockshop, keptn_stage:production, keptn_service:carts',
+    // GitLab adds the trigger's own fields to the body it stores.
+    id: '4711',
+    ref: 'main',
+    variables: {},
+  });
+}
+
 describeWithReal(prometheus, 'the remediation example against the real carts app and Prometheus', (found) => {
   let service: ServiceUnderLoad;
   let root: string;
+  let helm: HelmStub;
+  let standIn: DynatraceStandIn;
 
   beforeAll(async () => {
     root = copyExample();
     service = await startServiceUnderLoad(found.bin);
+    helm = await createHelmStub([
+      {
+        command: ['get', 'values'],
+        stdout: `${JSON.stringify({ image: 'keptnexamples/carts:0.13.1', replicaCount: 1 })}\n`,
+      },
+      { command: ['upgrade'], stdout: upgradeSucceeded(RELEASE, NAMESPACE, 2) },
+    ]);
   }, 40_000);
 
   afterAll(async () => {
     await service?.stop();
     await cleanUpDemo();
+    await helm?.cleanup();
     removeExample(root);
   });
+
+  beforeEach(async () => {
+    standIn = await startDynatraceStandIn({ token: TOKEN });
+  });
+
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.unusedExpectations()).toEqual([]);
+    expect(helm.unmatched()).toEqual([]);
+    await standIn.close();
+  });
+
+  const env = () => ({
+    DT_URL: standIn.url,
+    DT_API_TOKEN: TOKEN,
+    PROMETHEUS_URL: service.prometheus.url,
+    FEATURE_FLAGS_URL: service.appUrl,
+    PATH: helm.env().PATH!,
+  });
+  const remediate = (args: string[]) =>
+    runCli(['remediate', '--service', 'carts', '--stage', 'production', '--json', ...args], {
+      cwd: root,
+      env: env(),
+    });
+  const history = () =>
+    readFileSync(path.join(root, '.ci-connect/history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const stepsOf = (problem: { problemId: string }) =>
+    history().filter(
+      (r) => r.kind === 'remediation' && (r as unknown as Step).problem.key === problem.problemId,
+    );
+  const evaluation = (id: string | null) => history().find((r) => r.kind === 'evaluation' && r.id === id);
+  const p95Of = (record: Record<string, unknown> | undefined) =>
+    (record?.objectives as { sli: string; value: number }[]).find((o) => o.sli === 'response_time_p95')
+      ?.value;
+  const scaled = (chartDir = path.join(root, '.ci-connect/base/carts/helm')) => [
+    ['get', 'values', RELEASE, '--namespace', NAMESPACE, '--all', '--output', 'json'],
+    [
+      ...['upgrade', RELEASE, chartDir, '--namespace', NAMESPACE, '--reuse-values'],
+      ...['--atomic', '--wait', '--timeout', '300s', '--set', 'replicaCount=2'],
+    ],
+  ];
+  const problemAnswer = (problem: typeof CPU, status: 'OPEN' | 'CLOSED') => ({
+    status: 200,
+    body: problemBody({ ...problem, status }),
+  });
+  const comments = (problem: typeof CPU) =>
+    standIn.requests
+      .filter((r) => r.method === 'POST' && r.path === `${PROBLEMS}/${problem.problemId}/comments`)
+      .map((r) => r.body as { message: string; context?: string });
+  const eventTypes = () =>
+    standIn.requests.filter((r) => r.path === INGEST).map((r) => (r.body as { eventType: string }).eventType);
 
   it("fails the example's SLO while promotions are on (ci-connect evaluate, real Prometheus)", async () => {
     await waitForP95(service, 5, (ms) => ms > 250);
     const run = await runCli(
-      ['evaluate', '--config-dir', '.ci-connect', '--service', 'carts', '--timeframe', '1m', '--json'],
+      [
+        ...['evaluate', '--config-dir', '.ci-connect', '--service', 'carts'],
+        ...['--timeframe', '1m', '--no-dynatrace-event', '--history', 'file:gate-check.jsonl', '--json'],
+      ],
       { cwd: root, env: { PROMETHEUS_URL: service.prometheus.url } },
     );
     expect(run.exitCode, run.stderr).toBe(1);
@@ -87,4 +223,220 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     });
     expect(await (await fetch(`${service.appUrl}/flags`)).json()).toEqual({ EnablePromotion: 'on' });
   });
+  it('escalates when every action was tried and the gate still fails: exit 1, the comment lists what was tried', async () => {
+    standIn
+      .expect({
+        path: `${PROBLEMS}/${CPU.problemId}`,
+        query: {},
+        respond: problemAnswer(CPU, 'OPEN'),
+        times: 2,
+      })
+      .expect({
+        method: 'POST',
+        path: `${PROBLEMS}/${CPU.problemId}/comments`,
+        query: {},
+        respond: { status: 201, body: '' },
+      })
+      .expect({
+        method: 'POST',
+        path: INGEST,
+        query: {},
+        respond: 'events-v2-ingest_201_one-report-ok',
+        times: 2,
+      });
+    const helmCalls = helm.calls().length;
+    const run = await remediate(['--problem-id', CPU.problemId, '--wait', '1s']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const result = runOf(run);
+    expect(result).toMatchObject({
+      schemaVersion: 1,
+      kind: 'remediation-run',
+      outcome: 'escalated',
+      exitCode: 1,
+    });
+    expect(result.steps.map((s) => [s.step, s.actionIndex, s.action?.action ?? null, s.result])).toEqual([
+      ['action', 0, 'scaling', 'fail'],
+      ['escalated', 1, null, 'fail'],
+    ]);
+    expect(helm.argvs().slice(helmCalls)).toEqual(scaled());
+    // The re-evaluation is a real gate on real Prometheus: promotions are on, the p95 is far above 100 ms.
+    expect(p95Of(evaluation(result.steps[0]!.evaluationId))).toBeGreaterThan(250);
+    const [comment] = comments(CPU);
+    expect(comment?.message).toContain('"Scale up" (scaling)');
+    expect(comment?.message).toContain('escalated');
+    expect(eventTypes()).toEqual(['CUSTOM_CONFIGURATION', 'CUSTOM_INFO']);
+    expect(
+      `${run.stdout}${run.stderr}${readFileSync(path.join(root, '.ci-connect/history.jsonl'), 'utf8')}`,
+    ).not.toContain(TOKEN);
+  }, 60_000);
+
+  it('a second remediate for an escalated problem runs nothing again and escalates at once', async () => {
+    standIn
+      .expect({ path: `${PROBLEMS}/${CPU.problemId}`, query: {}, respond: problemAnswer(CPU, 'OPEN') })
+      .expect({
+        method: 'POST',
+        path: `${PROBLEMS}/${CPU.problemId}/comments`,
+        query: {},
+        respond: { status: 201, body: '' },
+      })
+      .expect({ method: 'POST', path: INGEST, query: {}, respond: 'events-v2-ingest_201_one-report-ok' });
+    const helmCalls = helm.calls().length;
+    const run = await remediate(['--problem-id', CPU.problemId, '--wait', '1s']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(runOf(run).steps.map((s) => [s.step, s.actionIndex])).toEqual([['escalated', 1]]);
+    expect(helm.calls().length).toBe(helmCalls);
+    expect(comments(CPU)[0]?.message).toContain('"Scale up" (scaling)');
+    expect(stepsOf(CPU).map((r) => r.step)).toEqual(['action', 'escalated', 'escalated']);
+  }, 30_000);
+
+  it('ends with exit 0 when Dynatrace closes the problem after the second action (toggle-feature really fixed it)', async () => {
+    await service.setFlag('EnablePromotion', 'on');
+    standIn
+      .expect({
+        path: `${PROBLEMS}/${SLOW.problemId}`,
+        query: {},
+        respond: problemAnswer(SLOW, 'OPEN'),
+        times: 2,
+      })
+      .expect({ path: `${PROBLEMS}/${SLOW.problemId}`, query: {}, respond: problemAnswer(SLOW, 'CLOSED') })
+      .expect({
+        method: 'POST',
+        path: INGEST,
+        query: {},
+        respond: 'events-v2-ingest_201_one-report-ok',
+        times: 3,
+      });
+    const helmCalls = helm.calls().length;
+    const run = await remediate([
+      '--problem-id',
+      SLOW.displayId === '' ? '' : SLOW.problemId,
+      '--wait',
+      '3s',
+    ]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = runOf(run);
+    expect(result).toMatchObject({ outcome: 'problem-closed', exitCode: 0 });
+    expect(result.steps.map((s) => [s.step, s.actionIndex, s.action?.action ?? null])).toEqual([
+      ['action', 0, 'scaling'],
+      ['action', 1, 'toggle-feature'],
+      ['problem-closed', 2, 'toggle-feature'],
+    ]);
+    expect(helm.argvs().slice(helmCalls)).toEqual(scaled());
+    expect(await (await fetch(`${service.appUrl}/flags`)).json()).toEqual({ EnablePromotion: 'off' });
+    expect(await waitForP95(service, 3, (ms) => ms < 50)).toBeLessThan(50);
+    expect(comments(SLOW)).toEqual([]);
+    expect(eventTypes()).toEqual(['CUSTOM_CONFIGURATION', 'CUSTOM_CONFIGURATION', 'CUSTOM_INFO']);
+  }, 60_000);
+
+  it('a RESOLVED notification ends at once with exit 0 and runs nothing', async () => {
+    const file = path.join(root, 'resolved.json');
+    writeFileSync(file, triggerPayload(AGAIN, 'RESOLVED'));
+    standIn.expect({
+      method: 'POST',
+      path: INGEST,
+      query: {},
+      respond: 'events-v2-ingest_201_one-report-ok',
+    });
+    const helmCalls = helm.calls().length;
+    const run = await remediate(['--event-file', file]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(runOf(run)).toMatchObject({ outcome: 'problem-closed', exitCode: 0 });
+    expect(helm.calls().length).toBe(helmCalls);
+  });
+
+  it('continues where a cancelled remediate stopped, and resolves: the gate passes, the problem is commented and closed', async () => {
+    await service.setFlag('EnablePromotion', 'on');
+    const file = path.join(root, 'trigger-payload.json');
+    writeFileSync(file, triggerPayload(AGAIN, 'OPEN'));
+    standIn.expect({
+      method: 'POST',
+      path: INGEST,
+      query: {},
+      respond: 'events-v2-ingest_201_one-report-ok',
+      times: 2,
+    });
+    // The first job: scaling, then the runner stops the job (SIGTERM) while it waits for the gate.
+    const helmCalls = helm.calls().length;
+    const child = spawn(
+      process.execPath,
+      [
+        cliBin,
+        'remediate',
+        '--service',
+        'carts',
+        '--stage',
+        'production',
+        '--event-file',
+        file,
+        '--wait',
+        '5m',
+        '--json',
+      ],
+      { cwd: root, env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    for (let i = 0; i < 200 && !/waiting \d+ s/.test(stderr); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(stderr).toMatch(/waiting \d+ s/);
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(143);
+    expect(helm.argvs().slice(helmCalls)).toEqual(scaled());
+    const first = JSON.parse(stdout) as RemediationRun;
+    expect(first).toMatchObject({ outcome: 'cancelled', exitCode: 143 });
+    expect(stepsOf(AGAIN).map((r) => [r.step, r.actionIndex])).toEqual([
+      ['action', 0],
+      ['cancelled', 1],
+    ]);
+
+    // The next job for the same problem starts at the second action: toggle-feature, which turns
+    // the slow feature off; after the default wait (1m) the gate on real Prometheus passes.
+    standIn
+      .expect({ path: `${PROBLEMS}/${AGAIN.problemId}`, query: {}, respond: problemAnswer(AGAIN, 'OPEN') })
+      .expect({
+        method: 'POST',
+        path: `${PROBLEMS}/${AGAIN.problemId}/comments`,
+        query: {},
+        respond: { status: 201, body: '' },
+      })
+      .expect({
+        method: 'POST',
+        path: `${PROBLEMS}/${AGAIN.problemId}/close`,
+        query: {},
+        respond: 'problems-v2_200_post-close_closing-true_with-comment',
+      });
+    const helmBefore = helm.calls().length;
+    const run = await remediate(['--event-file', file, '--close']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = runOf(run);
+    expect(result).toMatchObject({ outcome: 'resolved', exitCode: 0 });
+    expect(result.steps.map((s) => [s.step, s.actionIndex, s.action?.action ?? null, s.result])).toEqual([
+      ['action', 1, 'toggle-feature', 'pass'],
+      ['resolved', 1, 'toggle-feature', 'pass'],
+    ]);
+    expect(helm.calls().length).toBe(helmBefore);
+    expect(p95Of(evaluation(result.steps[0]!.evaluationId))).toBeLessThan(100);
+    expect(comments(AGAIN)[0]?.message).toContain('"Turn promotions off" (toggle-feature)');
+    expect(eventTypes()).toEqual([
+      'CUSTOM_CONFIGURATION',
+      'CUSTOM_INFO',
+      'CUSTOM_CONFIGURATION',
+      'CUSTOM_INFO',
+    ]);
+    const events = readFileSync(path.join(root, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    for (const type of [
+      'sh.keptn.event.get-action.finished',
+      'sh.keptn.event.action.triggered',
+      'sh.keptn.event.action.finished',
+      'sh.keptn.event.evaluation.finished',
+    ])
+      expect(events).toContain(type);
+    expect(existsSync(path.join(root, 'events.jsonl'))).toBe(true);
+  }, 150_000);
 });
