@@ -62,7 +62,14 @@ const SHARED_LEAVES: readonly Glob[] = [
 ];
 
 /** The user's configuration files, read and checked: ci-connect.yaml, SLO, SLI, shipyard, remediation, jmeter.conf. */
-const CONFIGURATION: readonly Glob[] = ['config/**', 'shipyard/**', 'remediation/**'];
+const CONFIGURATION: readonly Glob[] = [
+  'config/**',
+  'shipyard/**',
+  'remediation/remediation-file.ts',
+  'remediation/types.ts',
+  // Keptn's choice of the next action: a pure function of the remediation file.
+  'remediation/select-action.ts',
+];
 
 /** The external programs ci-connect drives (helm, JMeter, child processes). */
 const TOOLS: readonly Glob[] = ['tools/**'];
@@ -113,6 +120,31 @@ const LAYER_RULES: readonly LayerRule[] = [
     allowed: [...CONFIGURATION, 'gate/**', ...SHARED_LEAVES],
     forbiddenPackages: SIDE_EFFECT_PACKAGES,
     why: 'reading and checking configuration reads files only; it must not load the code that runs, fetches or evaluates',
+  },
+  {
+    name: 'a problem payload is parsed, never fetched',
+    from: ['remediation/problem-input.ts'],
+    forbidden: ['**'],
+    allowed: ['remediation/types.ts', 'history/json-error-offset.ts', ...SHARED_LEAVES],
+    forbiddenPackages: SIDE_EFFECT_PACKAGES,
+    why: 'reading an --event-file payload is text in, a Problem out; the use case reads the file',
+  },
+  {
+    name: 'the Problems API client talks to Dynatrace through the HTTP client alone',
+    from: ['remediation/dynatrace-problems.ts', 'remediation/problems-v2-model.ts'],
+    forbidden: ['**'],
+    allowed: [
+      'remediation/dynatrace-problems.ts',
+      'remediation/problems-v2-model.ts',
+      'remediation/types.ts',
+      'http/http-client.ts',
+      'providers/dynatrace/dynatrace-api.ts',
+      'providers/dynatrace/environment-urls.ts',
+      'providers/dynatrace/metric-data.ts',
+      ...SHARED_LEAVES,
+    ],
+    forbiddenPackages: SIDE_EFFECT_PACKAGES,
+    why: 'one client with retries, proxies and redaction serves every caller; the problem client adds the Problems API model only',
   },
   {
     name: 'the scorer imports nothing outside itself',
