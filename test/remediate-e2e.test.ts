@@ -223,6 +223,49 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     });
     expect(await (await fetch(`${service.appUrl}/flags`)).json()).toEqual({ EnablePromotion: 'on' });
   });
+  it('--dry-run says which action would run, and how, and changes nothing', async () => {
+    const helmCalls = helm.calls().length;
+    const run = await runCli(
+      [
+        ...['remediate', '--service', 'carts', '--stage', 'production'],
+        ...['--problem-type', 'Response time degradation', '--dry-run'],
+      ],
+      { cwd: root, env: env() },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('scaling');
+    expect(run.stdout).toContain('helm');
+    expect(helm.calls().length).toBe(helmCalls);
+    expect(existsSync(path.join(root, '.ci-connect/history.jsonl'))).toBe(false);
+    expect(standIn.requests).toEqual([]);
+  });
+
+  it('refuses an action with no runner before anything runs (exit 2), as validate does', async () => {
+    const other = copyExample();
+    try {
+      const file = path.join(other, '.ci-connect/base/carts/remediation.yaml');
+      writeFileSync(
+        file,
+        `${readFileSync(file, 'utf8')}    - problemType: Memory leak\n      actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: Add one replica\n          value: "1"\n        - action: restart\n          name: Restart\n          description: Restart the pods\n`,
+      );
+      const helmCalls = helm.calls().length;
+      const run = await runCli(
+        ['remediate', '--service', 'carts', '--stage', 'production', '--problem-type', 'Memory leak'],
+        { cwd: other, env: env() },
+      );
+      expect(run.exitCode, run.stderr).toBe(2);
+      expect(run.stderr).toContain('restart');
+      expect(run.stderr).toContain('tasks');
+      expect(helm.calls().length).toBe(helmCalls);
+      expect(existsSync(path.join(other, '.ci-connect/history.jsonl'))).toBe(false);
+      const validate = await runCli(['validate'], { cwd: other });
+      expect(validate.exitCode, validate.stdout).toBe(2);
+      expect(validate.stdout + validate.stderr).toContain('restart');
+    } finally {
+      removeExample(other);
+    }
+  });
+
   it('escalates when every action was tried and the gate still fails: exit 1, the comment lists what was tried', async () => {
     standIn
       .expect({
@@ -439,4 +482,13 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       expect(events).toContain(type);
     expect(existsSync(path.join(root, 'events.jsonl'))).toBe(true);
   }, 150_000);
+
+  it('history list shows the remediation steps among the evaluations', async () => {
+    const run = await runCli(['history', 'list', '--service', 'carts', '--stage', 'production'], {
+      cwd: root,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    for (const word of ['escalated', 'problem-closed', 'cancelled', 'resolved', 'toggle-feature', 'scaling'])
+      expect(run.stdout).toContain(word);
+  });
 });
