@@ -23,7 +23,14 @@ export async function withStageRunTools<T>(
   });
 }
 
-async function withStopSignals<T>(logger: Logger, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with a signal that SIGINT/SIGTERM abort, the signal's name as its reason (so the
+ * exit code says which: 130, 143); the running process group is killed by whoever holds it.
+ */
+export async function withStopSignals<T>(
+  logger: Logger,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;

@@ -11,6 +11,7 @@ import HistoryRescore from './history/rescore.js';
 import HistoryShow from './history/show.js';
 import HistoryUnpin from './history/unpin.js';
 import Promote from './promote.js';
+import Remediate from './remediate.js';
 import Report from './report.js';
 import SendEvent from './send-event.js';
 import TriggerDeployment from './trigger-deployment.js';
@@ -24,6 +25,7 @@ export const COMMANDS = {
   doctor: Doctor,
   'trigger-deployment': TriggerDeployment,
   promote: Promote,
+  remediate: Remediate,
   report: Report,
   comment: Comment,
   'history:list': HistoryList,

@@ -1,6 +1,7 @@
 import {
   formatScore,
   isEvaluationRecord,
+  isRemediationRecord,
   recordTime,
   type HistoryImportResult,
   type HistoryListResult,
@@ -11,7 +12,17 @@ import { renderEvaluation } from './evaluation-table.js';
 import type { Palette } from './palette.js';
 import { formatTable } from './table.js';
 
-const HEADERS = ['id', 'time', 'kind', 'project/stage/service', 'version', 'result', 'score', 'marks'];
+const HEADERS = [
+  'id',
+  'time',
+  'kind',
+  'project/stage/service',
+  'version',
+  'result',
+  'score',
+  'marks',
+  'detail',
+];
 
 /** `history list`: one line per record, newest first, invalidated ones dimmed and marked. */
 export function renderHistoryList(list: HistoryListResult, limit: number, palette: Palette): string {
@@ -25,6 +36,7 @@ export function renderHistoryList(list: HistoryListResult, limit: number, palett
     textField(r, 'result'),
     typeof field(r, 'score') === 'number' ? formatScore(field(r, 'score') as number) : '',
     marksOf(r),
+    detailOf(r),
   ]);
   const [header, ...lines] = formatTable(HEADERS, rows);
   const body = lines.map((line, i) => (list.records[i]?.invalidated === true ? palette.dim(line) : line));
@@ -45,6 +57,18 @@ export function renderHistoryRecord(record: HistoryRecord, palette: Palette): st
   if (record.comparedEvaluations.length > 0)
     head.push(`compared with ${record.comparedEvaluations.join(', ')}`);
   return `${head.join('\n')}\n\n${renderEvaluation(record, palette)}`;
+}
+
+/** What a kind without a version says in a line: a remediation's step, action and problem. */
+function detailOf(record: HistoryRecord): string {
+  if (!isRemediationRecord(record)) return '';
+  const { action, problem } = record;
+  const id = problem.displayId ?? problem.key;
+  const what =
+    record.step === 'action' && action !== null
+      ? `action ${record.actionIndex + 1} ${action.action}${action.name === '' || action.name === action.action ? '' : ` "${action.name}"`}`
+      : record.step;
+  return `${what} · ${id === undefined ? '' : `${id} `}"${problem.title}"`;
 }
 
 /** `pinned`, `invalidated`, or both. */

@@ -23,3 +23,19 @@ export {
   type GeneratePipelineRequest,
   type GeneratePipelineResult,
 } from './generate-pipeline.js';
+export {
+  remediate,
+  remediationExitCode,
+  type ProblemSource,
+  type RemediateRequest,
+  type RemediationPlan,
+  type RemediationRunResult,
+} from './remediate.js';
+export {
+  isRemediationRecord,
+  type RemediationActionRef,
+  type RemediationProblemRef,
+  type RemediationRecord,
+  type RemediationStep,
+} from '../remediation/remediation-record.js';
+export type { ActionRun, RemediationListener, RemediationOutcome } from '../remediation/run-remediation.js';

@@ -7,10 +7,11 @@ import { renderHistoryList } from '../../output/history-records.js';
 const RESULTS = ['pass', 'warning', 'fail'];
 
 export default class HistoryList extends BaseCommand {
-  static override summary = 'List recorded evaluations, stage runs and deployments, newest first';
+  static override summary =
+    'List recorded evaluations, stage runs, deployments and remediations, newest first';
   static override description = `Lists the records of the history store, newest first, each with its id (for history show,
-invalidate and pin), time, kind, project/stage/service, version, result and score. Invalidated records are
-listed too, marked; the evaluation pinned as its service's baseline is marked pinned. Every filter narrows.`;
+invalidate and pin), time, kind, project/stage/service, version, result and score; a remediation step's
+detail says which step, action and problem it was. Invalidated records are listed too, marked; the evaluation pinned as its service's baseline is marked pinned. Every filter narrows.`;
 
   static override examples = [
     '<%= config.bin %> history list',

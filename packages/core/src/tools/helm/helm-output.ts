@@ -19,6 +19,13 @@ export function parseBlueGreenState(stdout: string): BlueGreenState {
   return { activeColor: asColor(blueGreen.activeColor), releasedColor: asColor(blueGreen.releasedColor) };
 }
 
+/** `replicaCount` of `helm get values --all -o json`; 1 (Kubernetes' default) when the chart has none. */
+export function parseReplicaCount(stdout: string): number {
+  const values = parseJson(stdout, 'helm get values');
+  const count = isRecord(values) ? Number(values.replicaCount ?? 1) : 1;
+  return Number.isInteger(count) && count >= 0 ? count : 1;
+}
+
 /** The revisions of `helm history -o json`, oldest first. */
 export function parseHistory(stdout: string): HelmRevision[] {
   const entries = parseJson(stdout, 'helm history');

@@ -18,6 +18,7 @@ import {
   isReleaseNotFound,
   parseBlueGreenState,
   parseHistory,
+  parseReplicaCount,
   parseRevisionLine,
 } from './helm-output.js';
 import { resolveHelmNames } from './naming.js';
@@ -26,7 +27,7 @@ import type { HelmDecision, HelmKnownState } from './decide.js';
 import { timeoutSeconds } from './helm-argv.js';
 import { planHelm } from './plan.js';
 import type { HelmPlan } from './plan.js';
-import type { HelmAction, HelmStepResult, HelmTarget } from './types.js';
+import type { HelmAction, HelmScaleResult, HelmScaleTarget, HelmStepResult, HelmTarget } from './types.js';
 
 /** How the Helm runner reaches helm; everything is injectable for tests. */
 export interface HelmRunnerOptions {
@@ -139,6 +140,53 @@ export class HelmRunner {
       // A dry run still shows what it can: the reads, and what they would have decided.
       const plan = planHelm(action, target, {}, this.helm);
       return { ...plan, description: `${plan.description} (the read failed: ${this.redact(error.message)})` };
+    }
+  }
+
+  /**
+   * The remediation action `scaling` (Keptn's helm-service: the value is the number of replicas
+   * to add): reads the release's `replicaCount` (`helm get values --all`, 1 when the chart sets
+   * none), then upgrades the release with the same values and `replicaCount` + increment.
+   */
+  async scale(target: HelmScaleTarget, increment: number): Promise<HelmScaleResult> {
+    const commands: string[][] = [];
+    const where = ['--namespace', target.namespace];
+    const read = [this.helm, 'get', 'values', target.release, ...where, '--all', '--output', 'json'];
+    try {
+      commands.push(read);
+      const values = await this.exec(read, {
+        timeoutMs: READ_TIMEOUT_SECONDS * 1000,
+        tailBytes: READ_TAIL_BYTES,
+        missingRelease: true,
+      });
+      if (values === null)
+        return {
+          status: 'failed',
+          message: `there is no release ${target.release} in ${target.namespace} to scale`,
+          commands,
+        };
+      const from = parseReplicaCount(values.text);
+      const to = Math.max(0, from + increment);
+      const timeout = target.timeoutSeconds ?? 300;
+      const upgrade = [
+        ...[this.helm, 'upgrade', target.release, target.chartDir, ...where, '--reuse-values'],
+        ...['--atomic', '--wait', '--timeout', `${timeout}s`, '--set', `replicaCount=${to}`],
+      ];
+      commands.push(upgrade);
+      await this.exec(upgrade, {
+        timeoutMs: (2 * timeout + ATOMIC_MARGIN_SECONDS) * 1000,
+        missingRelease: false,
+      });
+      return {
+        status: 'succeeded',
+        message: `scaled ${target.release} from ${from} to ${to} replicas`,
+        commands,
+        from,
+        to,
+      };
+    } catch (error) {
+      if (!(error instanceof HelmCommandFailure)) throw error;
+      return { status: 'failed', message: this.redact(error.message), commands };
     }
   }
 

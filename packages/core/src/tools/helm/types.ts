@@ -59,3 +59,21 @@ export interface HelmStepResult {
   /** Blue/green only: traffic before and after the step, and the colour that was deployed. */
   blueGreen?: { before: BlueGreenState; after: BlueGreenState; deployedColor?: BlueGreenColor };
 }
+
+/** The release a remediation's `scaling` action scales (docs/remediation.md). */
+export interface HelmScaleTarget {
+  release: string;
+  namespace: string;
+  /** The chart the release is upgraded with (its values are reused). */
+  chartDir: string;
+  timeoutSeconds?: number;
+}
+
+/** What scaling did; `from` and `to` are the replica counts when it succeeded. */
+export interface HelmScaleResult {
+  status: 'succeeded' | 'failed';
+  message: string;
+  commands: (readonly string[])[];
+  from?: number;
+  to?: number;
+}

@@ -1,0 +1,52 @@
+/** How a remediation and a dry run's plan read in the terminal. */
+
+import type { RemediationPlan, RemediationRecord, RemediationRunResult } from '@ci-connect/core';
+import type { Palette } from './palette.js';
+
+/** One line per step, then the outcome and the exit code. */
+export function renderRemediation(result: RemediationRunResult, palette: Palette): string {
+  const { problem } = result;
+  const id = problem.displayId ?? problem.key;
+  const lines = [
+    `remediation of ${id === undefined ? '' : `${id} `}"${problem.title}"${problem.rootCause === undefined ? '' : ` (root cause ${problem.rootCause})`}`,
+    ...result.steps.map(renderStep),
+  ];
+  const verdict = `${result.outcome.toUpperCase()} (exit ${result.exitCode})`;
+  lines.push(result.exitCode === 0 ? palette.bold(verdict) : palette.bold(verdict));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `  1. "Scale up" (scaling)  fail  <message>` for an action; the outcome's message for an end step. */
+export function renderStep(step: RemediationRecord): string {
+  if (step.step !== 'action') return `  ${step.step}: ${step.message}`;
+  const action = step.action;
+  const name =
+    action === null
+      ? ''
+      : action.name === '' || action.name === action.action
+        ? action.action
+        : `"${action.name}" (${action.action})`;
+  const gate = step.evaluationId === null ? '' : `  evaluation ${step.evaluationId}`;
+  return `  ${step.actionIndex + 1}. ${name}  ${step.result}  ${step.message}${gate}`;
+}
+
+/** What a dry run would do next. */
+export function renderRemediationPlan(plan: RemediationPlan): string {
+  const id = plan.problem.displayId ?? plan.problem.key;
+  const lines = [
+    `dry run: remediation of ${id === undefined ? '' : `${id} `}"${plan.problem.title}" (${plan.problem.status}) for ${plan.project}/${plan.stage}/${plan.service}; nothing is changed`,
+    `  remediation file: ${plan.remediationFile}`,
+    `  history: ${plan.history} (${plan.nextIndex} action${plan.nextIndex === 1 ? '' : 's'} recorded for the problem)`,
+  ];
+  if (plan.next.action === null)
+    lines.push(`  no action would run: ${plan.next.message}; it would escalate (exit 1)`);
+  else {
+    const { action, runs, commands } = plan.next;
+    lines.push(
+      `  next: action ${plan.nextIndex + 1}, "${action.name}" (${action.action})${action.value === undefined ? '' : ` with value ${JSON.stringify(action.value)}`}: ${runs}`,
+      ...commands.map((argv) => `       $ ${argv.join(' ')}`),
+      `  then wait ${Math.round(plan.waitMs / 1000)} s and run the quality gate${plan.dynatrace ? ' (the Dynatrace problem is re-read first)' : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

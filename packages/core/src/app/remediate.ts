@@ -1,0 +1,254 @@
+/**
+ * `remediate`, the use case (issue 13): from a problem to the actions of the service's
+ * remediation.yaml, each followed by the service's quality gate, until the gate passes, the
+ * problem closes, no action is left (escalation) or the job is stopped. Every step is recorded
+ * in history (`kind: remediation`), so the next `remediate` for the problem continues there.
+ */
+
+import { setTimeout as delay } from 'node:timers/promises';
+import { ExitCode } from '../errors.js';
+import { runEvaluation } from '../evaluation/run-evaluation.js';
+import type { HistoryStore } from '../history/history-store.js';
+import { openReadyHistoryStore } from '../history/open-store.js';
+import {
+  actionRef,
+  actionsTried,
+  problemRef,
+  type RemediationActionRef,
+  type RemediationProblemRef,
+  type RemediationRecord,
+} from '../remediation/remediation-record.js';
+import {
+  runRemediation,
+  type ProblemChannel,
+  type RemediationListener,
+  type RemediationOutcome,
+} from '../remediation/run-remediation.js';
+import { chooseAction } from '../remediation/select-action.js';
+import type { ActionChoice } from '../remediation/types.js';
+import { SIGNAL_EXIT_CODES } from './exit-code.js';
+import type { Host } from './host.js';
+import { createActionRunner, planAction, type ActionPlan } from './remediation-actions.js';
+import { combineRemediationListeners, createRemediationEventListeners } from './remediation-events.js';
+import { loadRemediationSetup, type RemediateRequest, type RemediationSetup } from './remediation-setup.js';
+
+export type { ProblemSource, RemediateRequest } from './remediation-setup.js';
+
+/** What `remediate --json` prints (issue 13's contract). */
+export interface RemediationRunResult {
+  schemaVersion: 1;
+  kind: 'remediation-run';
+  problem: RemediationProblemRef;
+  outcome: RemediationOutcome;
+  steps: RemediationRecord[];
+  exitCode: number;
+}
+
+/** What `remediate --dry-run` prints: the next action and how it would run; nothing ran. */
+export interface RemediationPlan {
+  schemaVersion: 1;
+  kind: 'remediation-plan';
+  problem: RemediationProblemRef & { status: 'open' | 'closed' };
+  project: string;
+  stage: string;
+  service: string;
+  remediationFile: string;
+  history: string;
+  /** The number of actions earlier runs recorded for the problem: the next action's index. */
+  nextIndex: number;
+  next:
+    { action: RemediationActionRef; runs: string; commands: string[][] } | { action: null; message: string };
+  waitMs: number;
+  dynatrace: boolean;
+}
+
+/** Runs (or with `dryRun`, plans) the remediation of one problem. */
+export async function remediate(
+  request: RemediateRequest,
+  host: Host,
+  listener?: RemediationListener,
+): Promise<{ kind: 'run'; result: RemediationRunResult } | { kind: 'plan'; plan: RemediationPlan }> {
+  const setup = await loadRemediationSetup(request, host);
+  const store = await openReadyHistoryStore(setup.historyUrl, {
+    baseDir: host.cwd,
+    logger: host.logger,
+    redactor: host.redactor,
+    env: host.env,
+    runProcess: host.runProcess,
+    signal: host.signal,
+  });
+  try {
+    const { project, stage, service } = setup;
+    const tried = actionsTried(
+      await store.query({ kind: 'remediation', project, stage, service }),
+      setup.key,
+    );
+    const firstIndex = tried.length;
+    // Every action that may still run has a runner: a missing `tasks` entry is exit 2 up front.
+    const plans = checkActions(setup, firstIndex);
+    if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };
+    const events = createRemediationEventListeners({
+      config: setup.config,
+      problem: setup.problem,
+      problemKey: setup.key,
+      subject: { project, stage, service, labels: request.labels },
+      env: host.env,
+      clock: host.clock,
+      logger: host.logger,
+      redactor: host.redactor,
+      newId: host.newId,
+      ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
+    });
+    const run = await runRemediation(
+      { ...setup, labels: request.labels, firstIndex, tried, close: request.close },
+      {
+        clock: host.clock,
+        logger: host.logger,
+        signal: host.signal,
+        newId: host.newId,
+        sleep: sleepUnlessAborted,
+        runAction: createActionRunner({
+          ...setup,
+          ...host,
+          labels: request.labels,
+          problemKey: setup.key,
+          history: store,
+        }),
+        evaluate: async (window) =>
+          (
+            await runEvaluation(
+              {
+                configDir: setup.configDir,
+                project,
+                stage,
+                service,
+                labels: { ...request.labels },
+                window,
+                history: setup.historyUrl,
+                sliFiles: [],
+                ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
+              },
+              host,
+            )
+          ).evaluation,
+        record: (record) => store.append(record),
+        ...(setup.dynatrace === undefined ? {} : { problems: problemChannel(setup) }),
+        listener: combineRemediationListeners(host.logger, host.redactor, [
+          ...events,
+          ...(listener === undefined ? [] : [listener]),
+        ]),
+      },
+    );
+    const result: RemediationRunResult = {
+      schemaVersion: 1,
+      kind: 'remediation-run',
+      problem: problemRef(setup.problem, setup.key),
+      outcome: run.outcome,
+      steps: run.steps,
+      exitCode: remediationExitCode(run.outcome, host.signal),
+    };
+    return { kind: 'run', result };
+  } finally {
+    await store.close();
+  }
+}
+
+/** 0 resolved or closed, 1 escalated, 130/143 stopped (issue 13; DESIGN.md section 4). */
+export function remediationExitCode(outcome: RemediationOutcome, signal: AbortSignal): number {
+  switch (outcome) {
+    case 'resolved':
+    case 'problem-closed':
+      return ExitCode.pass;
+    case 'escalated':
+      return ExitCode.fail;
+    case 'cancelled':
+      return SIGNAL_EXIT_CODES[String(signal.reason)] ?? SIGNAL_EXIT_CODES['SIGTERM']!;
+  }
+}
+
+/** The plan of each action that may still run, in order; throws for one without a runner. */
+function checkActions(
+  setup: RemediationSetup,
+  firstIndex: number,
+): { choice: ActionChoice; plan?: ActionPlan }[] {
+  const plans: { choice: ActionChoice; plan?: ActionPlan }[] = [];
+  for (let index = firstIndex; ; index++) {
+    const choice = chooseAction(setup.file, setup.problem, index);
+    if (choice.kind === 'none') return plans.length === 0 ? [{ choice }] : plans;
+    const where = `${setup.file.file}: problemType "${choice.problemType}", action ${index + 1} (${choice.action.action})`;
+    plans.push({ choice, plan: planAction(setup.config, choice.action, where) });
+  }
+}
+
+function planOf(
+  setup: RemediationSetup,
+  store: HistoryStore,
+  nextIndex: number,
+  plans: { choice: ActionChoice; plan?: ActionPlan }[],
+): RemediationPlan {
+  const [first] = plans;
+  const choice = first!.choice;
+  return {
+    schemaVersion: 1,
+    kind: 'remediation-plan',
+    problem: { ...problemRef(setup.problem, setup.key), status: setup.problem.status },
+    project: setup.project,
+    stage: setup.stage,
+    service: setup.service,
+    remediationFile: setup.file.file,
+    history: store.location,
+    nextIndex,
+    next:
+      choice.kind === 'none'
+        ? { action: null, message: choice.message }
+        : { action: actionRef(choice.action), ...describePlan(first!.plan!) },
+    waitMs: setup.waitMs,
+    dynatrace: setup.dynatrace !== undefined,
+  };
+}
+
+function describePlan(plan: ActionPlan): { runs: string; commands: string[][] } {
+  if (plan.kind === 'command')
+    return {
+      runs: 'the command of its tasks entry in ci-connect.yaml',
+      commands: [[...plan.setting.command]],
+    };
+  const sign = plan.increment < 0 ? '' : '+';
+  return {
+    runs: `helm: replicaCount ${sign}${plan.increment} on the release of the service's last deployment (--reuse-values)`,
+    commands: [
+      ['helm', 'get', 'values', '<release>', '--namespace', '<namespace>', '--all', '--output', 'json'],
+      [
+        'helm',
+        'upgrade',
+        '<release>',
+        '<chart>',
+        '--reuse-values',
+        '--set',
+        `replicaCount=<current${sign}${plan.increment}>`,
+      ],
+    ],
+  };
+}
+
+/** The Dynatrace problem behind the loop: re-read by its key, the freshest copy commented on. */
+function problemChannel(setup: RemediationSetup): ProblemChannel {
+  const api = setup.dynatrace!;
+  let current = setup.problem;
+  return {
+    refresh: async () => (current = await api.get(setup.key ?? '')),
+    comment: (message) => api.comment(current, message),
+    close: (message) => api.close(current, message),
+  };
+}
+
+/** Waits `ms`; false when the job was stopped meanwhile. */
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  try {
+    await delay(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The `remediation` history record (issue 13): one per step of `ci-connect remediate`. The
+ * number of `action` records for a problem's key is the index of its next action, so a second
+ * `remediate` for the same problem continues where the first stopped (as Keptn's actionIndex did).
+ */
+
+import type { GateResult } from '../gate/types.js';
+import type { Problem, RemediationAction } from './types.js';
+
+/** What a step was: an action that ran, or how the remediation ended. */
+export type RemediationStep = 'action' | 'resolved' | 'escalated' | 'problem-closed' | 'cancelled';
+
+/** The problem, as far as the record needs it. */
+export interface RemediationProblemRef {
+  /** problemKey(): Dynatrace's problemId, else its display id; absent for `--problem-type`. */
+  key?: string;
+  displayId?: string;
+  title: string;
+  rootCause?: string;
+  url?: string;
+}
+
+/** The action of the remediation file that ran (Keptn's `action` of get-action.finished). */
+export interface RemediationActionRef {
+  name: string;
+  action: string;
+  description: string;
+  value?: unknown;
+}
+
+/** One step of a remediation, as stored in history and printed by `remediate --json`. */
+export interface RemediationRecord {
+  schemaVersion: 1;
+  id: string;
+  kind: 'remediation';
+  project: string;
+  stage: string;
+  service: string;
+  labels: Readonly<Record<string, string>>;
+  problem: RemediationProblemRef;
+  step: RemediationStep;
+  /** 0-based: the action's position in the remediation entry (for an end step, the next one's). */
+  actionIndex: number;
+  action: RemediationActionRef | null;
+  /** An action: the gate after it (or the action's own result when no gate ran). */
+  result: GateResult;
+  /** The evaluation after the action, when one ran. */
+  evaluationId: string | null;
+  startedAt: string;
+  finishedAt: string;
+  message: string;
+}
+
+/** True for a record of kind `remediation` (history holds every kind). */
+export function isRemediationRecord(record: { kind: string }): record is RemediationRecord {
+  return record.kind === 'remediation';
+}
+
+/** The problem's fields a record keeps. */
+export function problemRef(problem: Problem, key: string | undefined): RemediationProblemRef {
+  return {
+    ...(key === undefined ? {} : { key }),
+    ...(problem.displayId === undefined ? {} : { displayId: problem.displayId }),
+    title: problem.title,
+    ...(problem.rootCause === undefined ? {} : { rootCause: problem.rootCause }),
+    ...(problem.url === undefined ? {} : { url: problem.url }),
+  };
+}
+
+/** The action's fields a record keeps (the value only when the file has one). */
+export function actionRef(action: RemediationAction): RemediationActionRef {
+  return {
+    name: action.name,
+    action: action.action,
+    description: action.description,
+    ...(action.value === undefined ? {} : { value: action.value }),
+  };
+}
+
+/** The `action` steps already recorded for the problem `key`, oldest first. */
+export function actionsTried(
+  records: readonly { kind: string }[],
+  key: string | undefined,
+): RemediationRecord[] {
+  if (key === undefined) return [];
+  return records
+    .filter(isRemediationRecord)
+    .filter((r) => r.step === 'action' && r.problem.key === key)
+    .sort((a, b) => a.actionIndex - b.actionIndex);
+}
