@@ -135,6 +135,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     runCli(['remediate', '--service', 'carts', '--stage', 'production', '--json', ...args], {
       cwd: root,
       env: env(),
+      timeoutMs: 120_000,
     });
   const history = () =>
     readFileSync(path.join(root, '.ci-connect/history.jsonl'), 'utf8')
@@ -164,8 +165,21 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     standIn.requests
       .filter((r) => r.method === 'POST' && r.path === `${PROBLEMS}/${problem.problemId}/comments`)
       .map((r) => r.body as { message: string; context?: string });
-  const eventTypes = () =>
-    standIn.requests.filter((r) => r.path === INGEST).map((r) => (r.body as { eventType: string }).eventType);
+  /** The types of the CloudEvents written to the example's sink so far. */
+  const cloudEventTypes = () => {
+    const file = path.join(root, 'events.jsonl');
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+  };
+  /** The Dynatrace events sent so far, as `<eventType>: <title>`. */
+  const events = () =>
+    standIn.requests
+      .filter((r) => r.path === INGEST)
+      .map((r) => r.body as { eventType: string; title: string })
+      .map((e) => `${e.eventType}: ${e.title}`);
 
   it("fails the example's SLO while promotions are on (ci-connect evaluate, real Prometheus)", async () => {
     await waitForP95(service, 5, (ms) => ms > 250);
@@ -240,7 +254,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     expect(standIn.requests).toEqual([]);
   });
 
-  it('refuses an action with no runner before anything runs (exit 2), as validate does', async () => {
+  it('refuses an action with no runner before anything runs (exit 2)', async () => {
     const other = copyExample();
     try {
       const file = path.join(other, '.ci-connect/base/carts/remediation.yaml');
@@ -258,9 +272,6 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       expect(run.stderr).toContain('tasks');
       expect(helm.calls().length).toBe(helmCalls);
       expect(existsSync(path.join(other, '.ci-connect/history.jsonl'))).toBe(false);
-      const validate = await runCli(['validate'], { cwd: other });
-      expect(validate.exitCode, validate.stdout).toBe(2);
-      expect(validate.stdout + validate.stderr).toContain('restart');
     } finally {
       removeExample(other);
     }
@@ -285,7 +296,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
         path: INGEST,
         query: {},
         respond: 'events-v2-ingest_201_one-report-ok',
-        times: 2,
+        times: 3,
       });
     const helmCalls = helm.calls().length;
     const run = await remediate(['--problem-id', CPU.problemId, '--wait', '1s']);
@@ -305,9 +316,14 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     // The re-evaluation is a real gate on real Prometheus: promotions are on, the p95 is far above 100 ms.
     expect(p95Of(evaluation(result.steps[0]!.evaluationId))).toBeGreaterThan(250);
     const [comment] = comments(CPU);
-    expect(comment?.message).toContain('"Scale up" (scaling)');
-    expect(comment?.message).toContain('escalated');
-    expect(eventTypes()).toEqual(['CUSTOM_CONFIGURATION', 'CUSTOM_INFO']);
+    expect(comment?.message).toMatch(
+      /^ci-connect remediate for sockshop\/production\/carts: there is no action with index 1 for problem title CPU saturation; tried 1\. "Scale up" \(scaling\): scaled sockshop-production-carts from 1 to 2 replicas; quality gate fail/,
+    );
+    expect(events()).toEqual([
+      'CUSTOM_CONFIGURATION: Remediation action "Scale up" (scaling) for problem P-251205001 "CPU saturation": pass',
+      'CUSTOM_INFO: Quality gate fail for carts in production: score 50%',
+      'CUSTOM_INFO: Remediation of problem P-251205001 "CPU saturation": escalated',
+    ]);
     expect(
       `${run.stdout}${run.stderr}${readFileSync(path.join(root, '.ci-connect/history.jsonl'), 'utf8')}`,
     ).not.toContain(TOKEN);
@@ -334,28 +350,30 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
 
   it('ends with exit 0 when Dynatrace closes the problem after the second action (toggle-feature really fixed it)', async () => {
     await service.setFlag('EnablePromotion', 'on');
+    // --problem-id with the display id, as a person copies it from Dynatrace: found through the
+    // list's displayId selector, then re-read by its problemId after each action.
+    const { evidenceDetails, impactAnalysis, recentComments, ...listItem } = problemBody({
+      ...SLOW,
+      status: 'OPEN',
+    });
+    expect([evidenceDetails, impactAnalysis, recentComments].every((v) => v !== undefined)).toBe(true);
     standIn
       .expect({
-        path: `${PROBLEMS}/${SLOW.problemId}`,
-        query: {},
-        respond: problemAnswer(SLOW, 'OPEN'),
-        times: 2,
+        path: PROBLEMS,
+        query: { problemSelector: `displayId("${SLOW.displayId}")`, from: 'now-30d' },
+        respond: { status: 200, body: { totalCount: 1, pageSize: 50, problems: [listItem] } },
       })
+      .expect({ path: `${PROBLEMS}/${SLOW.problemId}`, query: {}, respond: problemAnswer(SLOW, 'OPEN') })
       .expect({ path: `${PROBLEMS}/${SLOW.problemId}`, query: {}, respond: problemAnswer(SLOW, 'CLOSED') })
       .expect({
         method: 'POST',
         path: INGEST,
         query: {},
         respond: 'events-v2-ingest_201_one-report-ok',
-        times: 3,
+        times: 4,
       });
     const helmCalls = helm.calls().length;
-    const run = await remediate([
-      '--problem-id',
-      SLOW.displayId === '' ? '' : SLOW.problemId,
-      '--wait',
-      '3s',
-    ]);
+    const run = await remediate(['--problem-id', SLOW.displayId, '--wait', '3s']);
     expect(run.exitCode, run.stderr).toBe(0);
     const result = runOf(run);
     expect(result).toMatchObject({ outcome: 'problem-closed', exitCode: 0 });
@@ -368,27 +386,17 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     expect(await (await fetch(`${service.appUrl}/flags`)).json()).toEqual({ EnablePromotion: 'off' });
     expect(await waitForP95(service, 3, (ms) => ms < 50)).toBeLessThan(50);
     expect(comments(SLOW)).toEqual([]);
-    expect(eventTypes()).toEqual(['CUSTOM_CONFIGURATION', 'CUSTOM_CONFIGURATION', 'CUSTOM_INFO']);
+    expect(events()).toEqual([
+      'CUSTOM_CONFIGURATION: Remediation action "Scale up" (scaling) for problem P-251205002 "Response time degradation": pass',
+      'CUSTOM_INFO: Quality gate fail for carts in production: score 50%',
+      'CUSTOM_CONFIGURATION: Remediation action "Turn promotions off" (toggle-feature) for problem P-251205002 "Response time degradation": pass',
+      'CUSTOM_INFO: Remediation of problem P-251205002 "Response time degradation": problem-closed',
+    ]);
   }, 60_000);
-
-  it('a RESOLVED notification ends at once with exit 0 and runs nothing', async () => {
-    const file = path.join(root, 'resolved.json');
-    writeFileSync(file, triggerPayload(AGAIN, 'RESOLVED'));
-    standIn.expect({
-      method: 'POST',
-      path: INGEST,
-      query: {},
-      respond: 'events-v2-ingest_201_one-report-ok',
-    });
-    const helmCalls = helm.calls().length;
-    const run = await remediate(['--event-file', file]);
-    expect(run.exitCode, run.stderr).toBe(0);
-    expect(runOf(run)).toMatchObject({ outcome: 'problem-closed', exitCode: 0 });
-    expect(helm.calls().length).toBe(helmCalls);
-  });
 
   it('continues where a cancelled remediate stopped, and resolves: the gate passes, the problem is commented and closed', async () => {
     await service.setFlag('EnablePromotion', 'on');
+    const cloudEventsBefore = cloudEventTypes().length;
     const file = path.join(root, 'trigger-payload.json');
     writeFileSync(file, triggerPayload(AGAIN, 'OPEN'));
     standIn.expect({
@@ -396,7 +404,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       path: INGEST,
       query: {},
       respond: 'events-v2-ingest_201_one-report-ok',
-      times: 2,
+      times: 5,
     });
     // The first job: scaling, then the runner stops the job (SIGTERM) while it waits for the gate.
     const helmCalls = helm.calls().length;
@@ -463,25 +471,57 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     expect(helm.calls().length).toBe(helmBefore);
     expect(p95Of(evaluation(result.steps[0]!.evaluationId))).toBeLessThan(100);
     expect(comments(AGAIN)[0]?.message).toContain('"Turn promotions off" (toggle-feature)');
-    expect(eventTypes()).toEqual([
-      'CUSTOM_CONFIGURATION',
-      'CUSTOM_INFO',
-      'CUSTOM_CONFIGURATION',
-      'CUSTOM_INFO',
+    expect(comments(AGAIN)).toEqual([
+      {
+        message:
+          'ci-connect remediate: "Turn promotions off" (toggle-feature) resolved problem P-251205003 "Response time degradation": quality gate pass (score 100%) for sockshop/production/carts.',
+        context: 'ci-connect',
+      },
     ]);
-    const events = readFileSync(path.join(root, 'events.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { type: string }).type);
-    for (const type of [
-      'sh.keptn.event.get-action.finished',
-      'sh.keptn.event.action.triggered',
-      'sh.keptn.event.action.finished',
-      'sh.keptn.event.evaluation.finished',
-    ])
-      expect(events).toContain(type);
-    expect(existsSync(path.join(root, 'events.jsonl'))).toBe(true);
+    const closing = standIn.requests.find((r) => r.path.endsWith('/close'));
+    expect(closing?.body).toEqual({
+      message:
+        'ci-connect remediate: "Turn promotions off" (toggle-feature) resolved problem P-251205003 "Response time degradation": quality gate pass (score 100%)',
+    });
+    const problem = 'problem P-251205003 "Response time degradation"';
+    expect(events()).toEqual([
+      `CUSTOM_CONFIGURATION: Remediation action "Scale up" (scaling) for ${problem}: pass`,
+      `CUSTOM_INFO: Remediation of ${problem}: cancelled`,
+      `CUSTOM_CONFIGURATION: Remediation action "Turn promotions off" (toggle-feature) for ${problem}: pass`,
+      'CUSTOM_INFO: Quality gate pass for carts in production: score 100%',
+      `CUSTOM_INFO: Remediation of ${problem}: resolved`,
+    ]);
+    // Keptn's remediation sequence as CloudEvents, one context per job.
+    const task = (name: string) =>
+      ['triggered', 'started', 'finished'].map((s) => `sh.keptn.event.${name}.${s}`);
+    expect(cloudEventTypes().slice(cloudEventsBefore)).toEqual([
+      'sh.keptn.event.production.remediation.triggered',
+      ...task('get-action'),
+      ...task('action'),
+      'sh.keptn.event.production.remediation.finished',
+      'sh.keptn.event.production.remediation.triggered',
+      ...task('get-action'),
+      ...task('action'),
+      ...task('evaluation'),
+      'sh.keptn.event.production.remediation.finished',
+    ]);
   }, 150_000);
+
+  it('a RESOLVED notification ends at once with exit 0 and runs nothing', async () => {
+    const file = path.join(root, 'resolved.json');
+    writeFileSync(file, triggerPayload(AGAIN, 'RESOLVED'));
+    standIn.expect({
+      method: 'POST',
+      path: INGEST,
+      query: {},
+      respond: 'events-v2-ingest_201_one-report-ok',
+    });
+    const helmCalls = helm.calls().length;
+    const run = await remediate(['--event-file', file]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(runOf(run)).toMatchObject({ outcome: 'problem-closed', exitCode: 0 });
+    expect(helm.calls().length).toBe(helmCalls);
+  });
 
   it('history list shows the remediation steps among the evaluations', async () => {
     const run = await runCli(['history', 'list', '--service', 'carts', '--stage', 'production'], {
