@@ -285,6 +285,17 @@ describe('runRemediation', () => {
     );
   });
 
+  it('Dynatrace unreachable after the action: the action is recorded, then the error ends the run (exit 3)', async () => {
+    const { deps, records } = world({});
+    deps.problems = {
+      ...deps.problems!,
+      refresh: () => Promise.reject(new Error('Dynatrace is unreachable')),
+    };
+    await expect(runRemediation(input(), deps)).rejects.toThrow('Dynatrace is unreachable');
+    expect(stepsOf(records)).toEqual([['action', 0, 'scaling', 'pass', null]]);
+    expect(records[0]?.message).toBe('scaling succeeded; then Dynatrace is unreachable');
+  });
+
   it('a failing comment is a warning, not the end of the remediation', async () => {
     const { deps, logger } = world({ gates: ['pass'] });
     deps.problems = { ...deps.problems!, comment: () => Promise.reject(new Error('403 problems.write')) };

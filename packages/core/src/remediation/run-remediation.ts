@@ -128,7 +128,7 @@ class LoopRun {
 
   /** Runs one action, waits, re-reads the problem and runs the gate; undefined: try the next. */
   async step(action: RemediationAction, index: number): Promise<RemediationRun | undefined> {
-    const { deps, input } = this;
+    const { deps } = this;
     deps.logger.info(`action ${index + 1}: ${describeAction(action)}`);
     await deps.listener?.actionStarted?.(action, index);
     const ran = await deps.runAction(action, index);
@@ -144,6 +144,28 @@ class LoopRun {
       // Keptn's remediation sequence stopped at a failed action task: nothing re-evaluates it.
       return this.escalate(index + 1, `the action ${describeAction(action)} failed: ${ran.message}`);
     }
+    try {
+      return await this.afterAction(action, index, ran, actionStep);
+    } catch (error) {
+      // Dynatrace or the monitoring unreachable (exit 3): the action ran, and the next run must know.
+      if (!this.steps.some((r) => r.step === 'action' && r.actionIndex === index))
+        await actionStep(ran.result, `${ran.message}; then ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  /** The wait, the problem re-read and the gate after an action that succeeded. */
+  private async afterAction(
+    action: RemediationAction,
+    index: number,
+    ran: ActionRun,
+    actionStep: (
+      result: GateResult,
+      message: string,
+      evaluationId?: string | null,
+    ) => Promise<RemediationRecord>,
+  ): Promise<RemediationRun | undefined> {
+    const { deps, input } = this;
     deps.logger.info(`waiting ${Math.ceil(input.waitMs / 1000)} s before the quality gate (--wait)`);
     if (!(await deps.sleep(input.waitMs, deps.signal))) {
       await actionStep(ran.result, `${ran.message}; stopped while waiting for the gate`);

@@ -1,0 +1,555 @@
+// `ci-connect remediate` through the real CLI (issue 13): a project whose remediation actions run
+// commands from tasks: (each writes the environment it got to a log), or scale through the helm
+// stub, and whose gate asks a local server answering Prometheus' query API (a value that passes or
+// one that fails). The problem comes from --problem-type, from a Dynatrace problem notification
+// payload, or from the strict Dynatrace stand-in (--problem-id).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cliBin, runCli, type CliRun } from './support/cli.js';
+import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
+import { createHelmStub, type HelmStub } from './support/helm-stub.js';
+import { startPrometheusStandIn, type PrometheusStandIn } from './support/prometheus-stand-in.js';
+
+const TOKEN =
+  'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.REMEDIATESECRETREMEDIATESECRETREMEDIATESECRETREMEDIATESECRETREMEDI';
+
+// Logs the action's environment, one JSON line per run, to actions.log in the config directory.
+const LOG_ENV = `require('fs').appendFileSync('actions.log', JSON.stringify(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('CI_CONNECT_')))) + '\\n')`;
+
+const CI_CONNECT_YAML = `project: shop
+defaults:
+  stage: production
+tasks:
+  toggle-feature:
+    command: [${JSON.stringify(process.execPath)}, "-e", ${JSON.stringify(LOG_ENV)}]
+`;
+
+// Keptn's feature-toggle example (fixtures/keptn-examples), with a second action.
+const REMEDIATION = `apiVersion: spec.keptn.sh/0.1.4
+kind: Remediation
+metadata:
+  name: carts-remediation
+spec:
+  remediations:
+    - problemType: Response time degradation
+      actionsOnOpen:
+        - action: toggle-feature
+          name: Toggle feature flag
+          description: Toggle feature flag EnableItemCache to ON
+          value:
+            EnableItemCache: "on"
+        - action: toggle-feature
+          name: Toggle promotion off
+          description: Toggle feature flag EnablePromotion to OFF
+          value: "EnablePromotion=off"
+`;
+
+// The shape of dynatrace-service's problem notification (its custom webhook payload, see
+// fixtures/dynatrace SOURCES: problem-notification_keptn-template_*), for this project's service.
+const NOTIFICATION = {
+  type: 'sh.keptn.events.problem',
+  specversion: '1.0',
+  source: 'dynatrace',
+  id: '343cd015-72ac-4e10-b241-1136a22e4cd0',
+  time: '2026-12-05T19:58:45.263Z',
+  data: {
+    State: 'OPEN',
+    PID: '-6004362228644432354_1638271020000V2',
+    ProblemID: 'P-211117376',
+    ProblemTitle: 'Response time degradation',
+    ProblemURL:
+      'https://abc12345.live.dynatrace.com/#problems/problemdetails;pid=-6004362228644432354_1638271020000V2',
+    ImpactedEntity: 'Response time degradation on Web service carts',
+    KeptnProject: 'shop',
+    KeptnStage: 'production',
+    KeptnService: 'carts',
+    Tags: 'keptn_project:shop,keptn_stage:production,keptn_service:carts',
+  },
+};
+
+/** The gate's SLI: below 1 passes. */
+let passing: PrometheusStandIn;
+let failing: PrometheusStandIn;
+beforeAll(async () => {
+  passing = await startPrometheusStandIn('0.5');
+  failing = await startPrometheusStandIn('5');
+});
+afterAll(async () => {
+  await passing.close();
+  await failing.close();
+});
+
+let root: string;
+let configDir: string;
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'ci-connect-remediate-'));
+  configDir = path.join(root, '.ci-connect');
+  const service = path.join(configDir, 'base', 'carts');
+  mkdirSync(path.join(service, 'sli'), { recursive: true });
+  writeFileSync(path.join(configDir, 'ci-connect.yaml'), CI_CONNECT_YAML);
+  writeFileSync(path.join(service, 'remediation.yaml'), REMEDIATION);
+  writeFileSync(
+    path.join(service, 'slo.yaml'),
+    'objectives:\n  - sli: error_ratio\n    pass: [{criteria: ["<1"]}]\ntotal_score: {pass: "90%"}\n',
+  );
+  writeFileSync(
+    path.join(service, 'sli', 'prometheus.yaml'),
+    'spec_version: "1.0"\nindicators:\n  error_ratio: sum(rate(http_errors_total{job="$SERVICE"}[$DURATION_SECONDS]))\n',
+  );
+  writeFileSync(path.join(root, 'problem.json'), JSON.stringify(NOTIFICATION, null, 2));
+});
+
+interface Step {
+  kind: string;
+  step: string;
+  actionIndex: number;
+  action: { name: string; action: string; value?: unknown } | null;
+  result: string;
+  evaluationId: string | null;
+  problem: { key?: string; title: string };
+  message: string;
+}
+
+interface RemediationJson {
+  schemaVersion: number;
+  kind: string;
+  outcome: string;
+  exitCode: number;
+  problem: { title: string };
+  steps: Step[];
+}
+
+function remediate(
+  args: string[],
+  gate: PrometheusStandIn,
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  return runCli(['remediate', '--service', 'carts', '--wait', '0s', ...args], {
+    cwd: root,
+    env: { PROMETHEUS_URL: gate.url, ...env },
+  });
+}
+
+/** The environment each action's command got, in order. */
+function actionsRun(): Record<string, string>[] {
+  const log = path.join(configDir, 'actions.log');
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, string>);
+}
+
+function history(): { kind: string; id: string; step?: string; result?: string }[] {
+  const file = path.join(configDir, 'history.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { kind: string; id: string });
+}
+
+const stepsOf = (steps: Step[]) =>
+  steps.map((s) => [s.step, s.actionIndex, s.action?.name ?? null, s.result]);
+
+describe('ci-connect remediate', () => {
+  it('runs the first action with the action and the problem in its environment; a passing gate resolves it (exit 0)', async () => {
+    const run = await remediate(
+      ['--problem-type', 'Response time degradation', '--json', '--label', 'job=42'],
+      passing,
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as RemediationJson;
+    expect(result).toMatchObject({
+      schemaVersion: 1,
+      kind: 'remediation-run',
+      outcome: 'resolved',
+      exitCode: 0,
+      problem: { title: 'Response time degradation' },
+    });
+    expect(stepsOf(result.steps)).toEqual([
+      ['action', 0, 'Toggle feature flag', 'pass'],
+      ['resolved', 0, 'Toggle feature flag', 'pass'],
+    ]);
+    expect(actionsRun()).toEqual([
+      expect.objectContaining({
+        CI_CONNECT_ACTION: 'toggle-feature',
+        CI_CONNECT_ACTION_NAME: 'Toggle feature flag',
+        CI_CONNECT_ACTION_VALUE: '{"EnableItemCache":"on"}',
+        CI_CONNECT_PROBLEM_ID: '',
+        CI_CONNECT_PROBLEM_TITLE: 'Response time degradation',
+        CI_CONNECT_PROBLEM_URL: '',
+        CI_CONNECT_PROJECT: 'shop',
+        CI_CONNECT_STAGE: 'production',
+        CI_CONNECT_SERVICE: 'carts',
+      }),
+    ]);
+    // Each step is in history, and the gate after the action is recorded as an evaluation.
+    const records = history();
+    const evaluation = records.find((r) => r.kind === 'evaluation');
+    expect(result.steps[0]?.evaluationId).toBe(evaluation?.id);
+    expect(records.filter((r) => r.kind === 'remediation').map((r) => r.id)).toEqual(
+      result.steps.map((s) => (s as unknown as { id: string }).id),
+    );
+    expect(passing.paths).toContain('/api/v1/query');
+  });
+
+  it('a failing gate tries the next action; with none left it escalates (exit 1), and history list shows the steps', async () => {
+    const run = await remediate(['--problem-type', 'Response time degradation'], failing);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(actionsRun().map((env) => env.CI_CONNECT_ACTION_VALUE)).toEqual([
+      '{"EnableItemCache":"on"}',
+      'EnablePromotion=off',
+    ]);
+    expect(run.stdout).toContain('1. "Toggle feature flag" (toggle-feature)  fail');
+    expect(run.stdout).toContain('2. "Toggle promotion off" (toggle-feature)  fail');
+    expect(run.stdout).toMatch(
+      / {2}escalated: there is no action with index 2 .*; tried 1\. "Toggle feature flag"/,
+    );
+    expect(run.stdout).toMatch(/ESCALATED \(exit 1\)\n$/);
+    const list = await runCli(['history', 'list', '--kind', 'remediation'], { cwd: root });
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(list.stdout).toContain(
+      'action 1 toggle-feature "Toggle feature flag" · "Response time degradation"',
+    );
+    expect(list.stdout).toContain('escalated · "Response time degradation"');
+  });
+
+  it('SIGTERM while waiting records where it stopped (exit 143); the next remediate for the problem runs the next action', async () => {
+    const child = spawn(
+      process.execPath,
+      [cliBin, 'remediate', '--service', 'carts', '--event-file', 'problem.json', '--wait', '10m', '--json'],
+      { cwd: root, env: { ...cleanEnv(), PROMETHEUS_URL: failing.url } },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Once, as a CI runner does (a second SIGTERM would kill the process outright).
+      if (stderr.includes('before the quality gate') && child.signalCode === null && !child.killed)
+        child.kill('SIGTERM');
+    });
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(143);
+    const first = JSON.parse(stdout) as RemediationJson;
+    expect(first.outcome).toBe('cancelled');
+    expect(stepsOf(first.steps)).toEqual([
+      ['action', 0, 'Toggle feature flag', 'pass'],
+      ['cancelled', 1, 'Toggle feature flag', 'fail'],
+    ]);
+    const key = first.steps[0]?.problem.key;
+    expect(key).toBeDefined();
+
+    const second = await remediate(['--event-file', 'problem.json', '--json'], passing);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const result = JSON.parse(second.stdout) as RemediationJson;
+    expect(stepsOf(result.steps)).toEqual([
+      ['action', 1, 'Toggle promotion off', 'pass'],
+      ['resolved', 1, 'Toggle promotion off', 'pass'],
+    ]);
+    expect(result.steps[0]?.problem.key).toBe(key);
+    expect(actionsRun().map((env) => env.CI_CONNECT_ACTION_NAME)).toEqual([
+      'Toggle feature flag',
+      'Toggle promotion off',
+    ]);
+  });
+
+  it('an action without a runner is exit 2 before anything runs, with the nearest runnable name', async () => {
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        '        - action: toggle-feature\n          name: Toggle promotion',
+        '        - action: toggle-featur\n          name: Toggle promotion',
+      ),
+    );
+    const asked = passing.paths.length;
+    const run = await remediate(['--problem-type', 'Response time degradation'], passing);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('the remediation action "toggle-featur" has no runner');
+    expect(run.stderr).toContain('did you mean "toggle-feature"?');
+    expect(actionsRun()).toEqual([]);
+    expect(history()).toEqual([]);
+    expect(passing.paths).toHaveLength(asked);
+  });
+
+  it('--dry-run says which action would run and how, and changes nothing', async () => {
+    const run = await remediate(['--problem-type', 'Response time degradation', '--dry-run'], passing);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'next: action 1, "Toggle feature flag" (toggle-feature) with value {"EnableItemCache":"on"}',
+    );
+    expect(run.stdout).toContain(`$ ${process.execPath} -e`);
+    expect(actionsRun()).toEqual([]);
+    expect(history()).toEqual([]);
+  });
+
+  it('waits as the shipyard’s remediation sequence says (Keptn’s carts example: triggeredAfter 15m) unless --wait is given', async () => {
+    const shipyard = new URL(
+      '../fixtures/keptn-examples/examples_onboarding-carts_shipyard.yaml',
+      import.meta.url,
+    );
+    writeFileSync(path.join(configDir, 'shipyard.yaml'), readFileSync(shipyard));
+    const args = ['remediate', '--problem-type', 'Response time degradation', '--dry-run', '--json'];
+    const run = await runCli(args, { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'remediation-plan', waitMs: 900_000, nextIndex: 0 });
+    const given = await runCli([...args, '--wait', '90s'], { cwd: root });
+    expect(JSON.parse(given.stdout)).toMatchObject({ waitMs: 90_000 });
+  });
+
+  it('needs exactly one problem source', async () => {
+    const run = await remediate(['--problem-type', 'x', '--event-file', 'problem.json'], passing);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/--problem-type|--event-file/);
+  });
+});
+
+describe('ci-connect remediate --problem-id, against the strict Dynatrace stand-in', () => {
+  const PROBLEM_ID = '-6004362228644432354_1638271020000V2';
+  const PATH = `/api/v2/problems/${PROBLEM_ID}`;
+  let standIn: DynatraceStandIn;
+
+  // Built from the recorded shape of problems-v2_200_get-problem_open_no-root-cause_* (Problems API v2 `Problem`).
+  const problem = (status: 'OPEN' | 'CLOSED') => ({
+    status: 200,
+    body: {
+      problemId: PROBLEM_ID,
+      displayId: 'P-211117376',
+      title: 'Response time degradation',
+      impactLevel: 'SERVICES',
+      severityLevel: 'PERFORMANCE',
+      status,
+      affectedEntities: [{ entityId: { id: 'SERVICE-1016B63497E3FEF6', type: 'SERVICE' }, name: 'carts' }],
+      impactedEntities: [{ entityId: { id: 'SERVICE-1016B63497E3FEF6', type: 'SERVICE' }, name: 'carts' }],
+      rootCauseEntity: null,
+      managementZones: [],
+      entityTags: [],
+      problemFilters: [],
+      startTime: 1638271320000,
+      endTime: status === 'OPEN' ? -1 : 1638272320000,
+    },
+  });
+
+  beforeEach(async () => {
+    standIn = await startDynatraceStandIn({ token: TOKEN });
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.unusedExpectations()).toEqual([]);
+    await standIn.close();
+  });
+
+  const dtEnv = () => ({ DT_URL: standIn.url, DT_API_TOKEN: TOKEN });
+
+  it('a problem Dynatrace closes after the action ends the loop with exit 0, without a gate', async () => {
+    standIn.expect({ path: PATH, query: {}, respond: problem('OPEN') });
+    standIn.expect({ path: PATH, query: {}, respond: problem('CLOSED') });
+    const asked = passing.paths.length;
+    const run = await remediate(['--problem-id', PROBLEM_ID, '--json'], passing, dtEnv());
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as RemediationJson;
+    expect(result.outcome).toBe('problem-closed');
+    expect(actionsRun().map((env) => env.CI_CONNECT_PROBLEM_ID)).toEqual([PROBLEM_ID]);
+    expect(passing.paths).toHaveLength(asked);
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  });
+
+  it('a passing gate comments on the problem and, with --close, closes it', async () => {
+    standIn.expect({ path: PATH, query: {}, respond: problem('OPEN'), times: 2 });
+    standIn.expect({
+      method: 'POST',
+      path: `${PATH}/comments`,
+      query: {},
+      respond: { status: 201, body: '' },
+    });
+    standIn.expect({
+      method: 'POST',
+      path: `${PATH}/close`,
+      query: {},
+      respond: { status: 200, body: { problemId: PROBLEM_ID, closing: true } },
+    });
+    const run = await remediate(['--problem-id', PROBLEM_ID, '--close'], passing, dtEnv());
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/RESOLVED \(exit 0\)/);
+    const [comment, close] = standIn.requests.filter((r) => r.method === 'POST');
+    expect(comment?.body).toEqual({
+      message: expect.stringMatching(
+        /^ci-connect remediate: "Toggle feature flag" \(toggle-feature\) resolved problem P-211117376 "Response time degradation": quality gate pass/,
+      ),
+      context: 'ci-connect',
+    });
+    expect(close?.body).toEqual({ message: expect.stringMatching(/^ci-connect remediate: /) });
+  });
+
+  it('a problem closed already runs nothing (exit 0)', async () => {
+    standIn.expect({ path: PATH, query: {}, respond: problem('CLOSED') });
+    const run = await remediate(['--problem-id', PROBLEM_ID], passing, dtEnv());
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('is closed already: nothing to remediate');
+    expect(actionsRun()).toEqual([]);
+  });
+});
+
+describe('ci-connect remediate: events', () => {
+  let standIn: DynatraceStandIn;
+  beforeEach(async () => {
+    standIn = await startDynatraceStandIn({ token: TOKEN });
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.unusedExpectations()).toEqual([]);
+    await standIn.close();
+  });
+
+  it('sends Keptn’s remediation CloudEvents and a Dynatrace event per action and for the outcome', async () => {
+    writeFileSync(
+      path.join(configDir, 'ci-connect.yaml'),
+      `${CI_CONNECT_YAML}events:\n  cloudevents:\n    sink: file:events.jsonl\n  dynatrace:\n    enabled: true\n`,
+    );
+    // The action's CUSTOM_CONFIGURATION, the gate's CUSTOM_INFO, the outcome's CUSTOM_INFO.
+    standIn.expect({
+      method: 'POST',
+      path: '/api/v2/events/ingest',
+      query: {},
+      respond: 'events-v2-ingest_201_one-report-ok',
+      times: 3,
+    });
+    const run = await remediate(['--problem-type', 'Response time degradation'], passing, {
+      DT_URL: standIn.url,
+      DT_API_TOKEN: TOKEN,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const events = readFileSync(path.join(root, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            shkeptncontext: string;
+            triggeredid?: string;
+            id: string;
+            data: Record<string, unknown>;
+          },
+      );
+    expect(events.map((e) => e.type)).toEqual([
+      'sh.keptn.event.production.remediation.triggered',
+      'sh.keptn.event.get-action.triggered',
+      'sh.keptn.event.get-action.started',
+      'sh.keptn.event.get-action.finished',
+      'sh.keptn.event.action.triggered',
+      'sh.keptn.event.action.started',
+      'sh.keptn.event.action.finished',
+      'sh.keptn.event.evaluation.triggered',
+      'sh.keptn.event.evaluation.started',
+      'sh.keptn.event.evaluation.finished',
+      'sh.keptn.event.production.remediation.finished',
+    ]);
+    expect(new Set(events.map((e) => e.shkeptncontext)).size).toBe(1);
+    const byType = (type: string) => events.find((e) => e.type === `sh.keptn.event.${type}`)!;
+    expect(byType('get-action.finished').data).toMatchObject({
+      project: 'shop',
+      stage: 'production',
+      service: 'carts',
+      result: 'pass',
+      action: { action: 'toggle-feature', name: 'Toggle feature flag', value: { EnableItemCache: 'on' } },
+      'get-action': { actionIndex: 1 },
+    });
+    expect(byType('get-action.finished').triggeredid).toBe(byType('get-action.triggered').id);
+    expect(byType('action.triggered').data).toMatchObject({
+      action: { action: 'toggle-feature' },
+      problem: { ProblemTitle: 'Response time degradation', State: 'OPEN' },
+    });
+    expect(byType('evaluation.finished').data).toMatchObject({
+      result: 'pass',
+      evaluation: { result: 'pass' },
+    });
+    expect(byType('production.remediation.finished').data).toMatchObject({
+      status: 'succeeded',
+      result: 'pass',
+    });
+    const sent = standIn.requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.body as { eventType: string; title: string });
+    expect(sent.map((e) => e.eventType)).toEqual(['CUSTOM_CONFIGURATION', 'CUSTOM_INFO', 'CUSTOM_INFO']);
+    expect(sent[0]?.title).toMatch(
+      /^Remediation action "Toggle feature flag" \(toggle-feature\) for problem .*"Response time degradation": pass$/,
+    );
+    expect(sent[2]?.title).toMatch(/^Remediation of problem .*: resolved$/);
+    expect(readFileSync(path.join(root, 'events.jsonl'), 'utf8')).not.toContain(TOKEN);
+  });
+});
+
+describe('ci-connect remediate: scaling through helm', () => {
+  let helm: HelmStub;
+  beforeAll(async () => {
+    helm = await createHelmStub([
+      { command: ['get', 'values'], stdout: '{"replicaCount": 2, "image": "carts:1.4.2"}\n' },
+      {
+        command: ['upgrade'],
+        stdout: 'Release "shop-production-carts" has been upgraded. Happy Helming!\nREVISION: 4\n',
+      },
+    ]);
+  });
+  afterAll(() => helm.cleanup());
+
+  it('scaling without a tasks entry raises replicaCount by the action’s value on the service’s release', async () => {
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        /actionsOnOpen:\n[\s\S]*$/,
+        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+      ),
+    );
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+      {
+        cwd: root,
+        env: { ...helm.env(), PROMETHEUS_URL: passing.url },
+      },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(helm.unmatched()).toEqual([]);
+    const chart = path.join(configDir, 'base', 'carts', 'helm');
+    expect(helm.argvs()).toEqual([
+      [
+        'get',
+        'values',
+        'shop-production-carts',
+        '--namespace',
+        'shop-production',
+        '--all',
+        '--output',
+        'json',
+      ],
+      [
+        'upgrade',
+        'shop-production-carts',
+        chart,
+        '--namespace',
+        'shop-production',
+        '--reuse-values',
+        '--atomic',
+        '--wait',
+        '--timeout',
+        '300s',
+        '--set',
+        'replicaCount=3',
+      ],
+    ]);
+    expect(run.stdout).toContain('scaled shop-production-carts from 2 to 3 replicas');
+  });
+});
+
+function cleanEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('CI_CONNECT_'),
+    ),
+  );
+}
