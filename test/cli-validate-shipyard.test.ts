@@ -28,13 +28,18 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
     expect(lines).toContain(
       `error ${configDir}/base/carts/remediation.yaml:9:11 spec.remediations[0].actionsOnOpen[0].action: missing: the action's identifier (add e.g. action: scaling)`,
     );
-    expect(lines.at(-1)).toBe('2 files checked: 6 errors, 1 warning');
+    // An action of a never-used entry still needs a runner: remediate checks the file's actions.
+    expect(lines).toContain(
+      `error ${configDir}/base/carts/remediation.yaml:14:19 spec.remediations[1].actionsOnOpen[0].action: the action "restart" has no runner (tell ci-connect.yaml how to run it, e.g. tasks: {restart: {command: ["./scripts/restart.sh"]}}, which finds the action's value in CI_CONNECT_ACTION_VALUE (or tasks: {restart: helm} to scale); the actions with a runner are: scaling)`,
+    );
+    expect(lines.at(-1)).toBe('2 files checked: 7 errors, 1 warning');
   });
 
   it('passes Keptn’s own sock-shop shipyard and a remediation file unchanged (exit 0)', async () => {
     const run = await runCli(['validate', '--config-dir', `${projects}/good/.ci-connect`]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    // Its remediation sequence's tasks were Keptn's remediation service's: no runner here.
+    // Its remediation sequence's tasks were Keptn's remediation service's: no runner here. The
+    // remediation file's restart action runs through the project's ci-connect.yaml tasks:.
     const configDir = `${projects}/good/.ci-connect`;
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
@@ -44,7 +49,7 @@ describe('validate: shipyard.yaml and remediation.yaml', () => {
     expect(lines[1]).toContain(
       `warning ${configDir}/shipyard.yaml:92:21 spec.stages[2].sequences[3].tasks[1].name: the task "action" has no runner`,
     );
-    expect(lines[2]).toBe('2 files checked: 0 errors, 2 warnings');
+    expect(lines[2]).toBe('3 files checked: 0 errors, 2 warnings');
   });
 
   it('reports a task no runner runs: a typo with "did you mean", a custom name with how to run it', async () => {

@@ -7,7 +7,10 @@ import { validateShipyardFile } from '../shipyard/shipyard-file.js';
 /** Validates one kind of configuration file found by name in the config directory. */
 export type FileValidator = (
   path: string,
-  options: LoadOptions & { runnableTasks?: readonly string[] | undefined },
+  options: LoadOptions & {
+    runnableTasks?: readonly string[] | undefined;
+    runnableActions?: readonly string[] | undefined;
+  },
 ) => Promise<Diagnostic[]>;
 
 /**

@@ -151,6 +151,55 @@ describe('validateConfigDir', () => {
     ]);
   });
 
+  it("checks remediation.yaml's actions against ci-connect.yaml's tasks: and the built-in scaling", async () => {
+    const dir = await makeTempDir();
+    await cp(shop, dir, { recursive: true });
+    const config = join(dir, 'ci-connect.yaml');
+    const { readFile } = await import('node:fs/promises');
+    await writeFile(
+      config,
+      `${await readFile(config, 'utf8')}tasks:\n  toggle-feature: {command: ["true"]}\n`,
+    );
+    await writeFile(
+      join(dir, 'base', 'carts', 'remediation.yaml'),
+      [
+        'apiVersion: spec.keptn.sh/0.1.4',
+        'kind: Remediation',
+        'spec:',
+        '  remediations:',
+        '    - problemType: Response time degradation',
+        '      actionsOnOpen:',
+        '        - {action: scaling, value: "1"}',
+        '        - {action: toggle-feature, value: {EnableItemCache: "on"}}',
+        '        - {action: togle-feature}',
+        '        - {action: escalate}',
+        '',
+      ].join('\n'),
+    );
+    const report = await validateConfigDir(dir, providerValidationOptions());
+    const remediation = report.diagnostics.filter((d) => d.file.endsWith('remediation.yaml'));
+    expect(remediation.map(brief(dir))).toEqual([
+      [
+        'error',
+        'base/carts/remediation.yaml',
+        '9:20',
+        'spec.remediations[0].actionsOnOpen[2].action',
+        'the action "togle-feature" has no runner',
+      ],
+      [
+        'error',
+        'base/carts/remediation.yaml',
+        '10:20',
+        'spec.remediations[0].actionsOnOpen[3].action',
+        'the action "escalate" has no runner',
+      ],
+    ]);
+    expect(remediation[0]?.hint).toMatch(
+      /^did you mean "toggle-feature"\? else tell ci-connect.yaml how to run it/,
+    );
+    expect(remediation[1]?.hint).toContain('the actions with a runner are: scaling, toggle-feature');
+  });
+
   it.each([
     ['promethues.yaml', 'did you mean sli/prometheus.yaml?'],
     ['newrelic.yml', 'name it after its provider; '],

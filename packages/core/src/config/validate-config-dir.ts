@@ -24,10 +24,13 @@ import type { QueryChecker, SliLoadResult } from './sli-file.js';
 import { loadSloWithReferences } from './slo-file.js';
 import type { SloLoadResult, SliReference } from './slo-file.js';
 import { suggestKey } from './suggest.js';
+import { runnableActionNames } from '../remediation/runnable-actions.js';
 
 export interface ValidateConfigDirOptions extends LoadOptions {
   /** The shipyard task names that have a runner (from ci-connect.yaml); set by validateConfigDir. */
   runnableTasks?: readonly string[] | undefined;
+  /** The remediation actions that have a runner (ci-connect.yaml's `tasks:` and scaling); set by validateConfigDir. */
+  runnableActions?: readonly string[] | undefined;
   /** Indicators a provider answers without an SLI file, e.g. `{ jmeter: ['samples', 'error_rate', ...] }`. */
   builtInIndicators?: Readonly<Record<string, readonly string[]>>;
   /** Query checks per provider, reported at the query's line and column. */
@@ -69,7 +72,9 @@ export async function validateConfigDir(
   });
   // Shipyard tasks are checked against the runners only when ci-connect.yaml's tasks: are known.
   const runnableTasks = config.config === undefined ? undefined : runnableTaskNames(config.config);
-  const run = new ValidationRun({ ...options, runnableTasks });
+  // The same for remediation.yaml's actions.
+  const runnableActions = config.config === undefined ? undefined : runnableActionNames(config.config);
+  const run = new ValidationRun({ ...options, runnableTasks, runnableActions });
   if (config.config?.file !== undefined || config.diagnostics.length > 0) {
     run.record(project, config.diagnostics);
   }

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
 import { ConfigError, ExternalSystemError } from '../errors.js';
-import { createHttpClient } from '../http/http-client.js';
+import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import {
   CLASSIC,
   PLATFORM,
@@ -414,6 +414,58 @@ describe('close: POST /api/v2/problems/{problemId}/close', () => {
     });
     expect(await caught(problems.close(problem, 'done'))).toBeInstanceOf(ExternalSystemError);
     expect(dt.requests).toHaveLength(1);
+  });
+});
+
+describe('SaaS hosts: the token decides the API host, the link is the classic one', () => {
+  /** A client that sends every request to the stand-in, remembering the host it was meant for. */
+  function routed(dt: StandIn, hosts: string[]): HttpClient {
+    const inner = createHttpClient({
+      timeoutMs: 5000,
+      retries: 0,
+      logger: createMemoryLogger(),
+      redactor: createRedactor(),
+      userAgent: 'test',
+    });
+    return {
+      request: (request) => {
+        const target = new URL(request.url);
+        hosts.push(`${target.host}${target.pathname}`);
+        return inner.request({ ...request, url: `${dt.url}${target.pathname}${target.search}` });
+      },
+    };
+  }
+
+  it.each([
+    [
+      'a classic token: the .live. host',
+      CLASSIC,
+      'abc12345.live.dynatrace.com/api/v2',
+      `${PROBLEMS}/${OPEN_ID}`,
+    ],
+    [
+      'a platform token: the .apps. host',
+      PLATFORM,
+      'abc12345.apps.dynatrace.com/platform/classic/environment-api/v2',
+      `/platform/classic/environment-api/v2/problems/${OPEN_ID}`,
+    ],
+  ])('%s', async (_name, token, api, path) => {
+    const dt = await startStandIn(token);
+    standIn = dt;
+    dt.expect({
+      path,
+      query: {},
+      respond: 'problems-v2_200_get-problem_open_no-root-cause_evidence-with-event-data',
+    });
+    const hosts: string[] = [];
+    const problems = createDynatraceProblems({
+      endpoint: { url: 'https://abc12345.apps.dynatrace.com', token, tokenEnv: 'DT_API_TOKEN' },
+      http: routed(dt, hosts),
+      redactor: createRedactor(),
+    });
+    const problem = await problems.get(OPEN_ID);
+    expect(hosts).toEqual([`${api}/problems/${OPEN_ID}`]);
+    expect(problem.url).toBe(`https://abc12345.live.dynatrace.com/#problems/problemdetails;pid=${OPEN_ID}`);
   });
 });
 

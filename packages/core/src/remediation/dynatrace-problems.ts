@@ -13,7 +13,8 @@ import type { HttpClient, HttpMethod } from '../http/http-client.js';
 import { authorizationHeader, type DynatraceEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { isClassicToken, resolveRoutes } from '../providers/dynatrace/environment-urls.js';
 import type { Redactor } from '../redaction/redaction.js';
-import { describeProblemsApiError, problemOfApi, readProblemPage } from './problems-v2-model.js';
+import { problemOfApi, readProblemPage } from './problems-v2-model.js';
+import { describeApiError } from '../providers/dynatrace/metric-data.js';
 import type { Problem } from './types.js';
 
 /** The Problems API, as remediate uses it. */
@@ -64,7 +65,7 @@ class DynatraceProblemsClient implements DynatraceProblems {
     this.http = options.http;
     this.redactor = options.redactor;
     this.api = resolveRoutes(options.endpoint.url, options.endpoint.token).environmentApi;
-    this.uiBase = this.api.endsWith('/api/v2') ? this.api.slice(0, -'/api/v2'.length) : options.endpoint.url;
+    this.uiBase = uiBaseOf(this.api);
   }
 
   get(id: string): Promise<Problem> {
@@ -154,7 +155,7 @@ class DynatraceProblemsClient implements DynatraceProblems {
     const scope = method === 'GET' ? 'problems.read' : 'problems.write';
     // Platform tokens name the same permission environment-api:problems:read / :write.
     const needed = isClassicToken(this.endpoint.token) ? scope : `environment-api:${scope.replace('.', ':')}`;
-    const said = describeProblemsApiError(answer.body, this.redactor);
+    const said = describeApiError(answer.body, this.redactor);
     const hint =
       answer.status === 401
         ? `the token is missing, invalid or expired: check ${this.endpoint.tokenEnv}`
@@ -164,7 +165,7 @@ class DynatraceProblemsClient implements DynatraceProblems {
   }
 
   private notFound(id: string, answer?: Answer): ConfigError {
-    const said = answer === undefined ? '' : describeProblemsApiError(answer.body, this.redactor);
+    const said = answer === undefined ? '' : describeApiError(answer.body, this.redactor);
     const since = DISPLAY_ID.test(id) ? ` since ${DISPLAY_ID_LOOKBACK}` : '';
     const message = `no problem ${id} in the Dynatrace environment ${this.uiBase}${since}${said === '' ? '' : `: ${said}`}`;
     return new ConfigError(this.redactor.redact(message), {
@@ -173,6 +174,16 @@ class DynatraceProblemsClient implements DynatraceProblems {
         'and DT_URL (or providers.dynatrace.url)',
     });
   }
+}
+
+/**
+ * Where a problem's page is: the environment of the classic API (`https://<env>.live.dynatrace.com`,
+ * a Managed `/e/<env-id>`); for a SaaS platform host its classic twin, which forwards a problem
+ * link to the Problems app.
+ */
+function uiBaseOf(api: string): string {
+  const base = api.replace(/\/(?:api\/v2|platform\/classic\/environment-api\/v2)$/, '');
+  return base.replace(/^(https:\/\/[a-z0-9-]+)\.apps\.dynatrace\.com/i, '$1.live.dynatrace.com');
 }
 
 function displayIdOfItem(item: unknown): string | undefined {

@@ -10,7 +10,8 @@ export {
   parseRemediation,
   validateRemediationFile,
 } from './remediation-file.js';
-export type { RemediationLoadResult } from './remediation-file.js';
+export type { RemediationLoadOptions, RemediationLoadResult } from './remediation-file.js';
+export { BUILT_IN_ACTIONS, noActionRunnerHint, runnableActionNames } from './runnable-actions.js';
 export { chooseAction } from './select-action.js';
 export { problemFromEventFile, problemFromType, problemKey } from './problem-input.js';
 export { COMMENT_CONTEXT, createDynatraceProblems } from './dynatrace-problems.js';

@@ -169,6 +169,53 @@ describe("problemFromEventFile: Keptn's problem fields, as Go decoded them", () 
     );
   });
 
+  it('reads Dynatrace\'s default custom-integration payload (ProblemDetailsJSON, "Problem URL")', () => {
+    // The keys of the default payload template Dynatrace proposes for a custom integration
+    // (https://www.dynatrace.com/support/help/observe-and-explore/notifications-and-alerting/problem-notifications/webhook-integration),
+    // BUILT here with the values of the recorded RESOLVED notification.
+    const payload = {
+      ImpactedEntities: [
+        { type: 'SYNTHETIC_TEST', name: 'Third Party Monitor', entity: 'SYNTHETIC_TEST-7DA5E1111C898644' },
+      ],
+      ImpactedEntity: 'Browser monitor global outage for Synthetic monitor Third Party Monitor',
+      PID: '-6478017825120311599_1641223491837V2',
+      ProblemDetailsHTML: '<div>…</div>',
+      ProblemDetailsJSON: { id: '-6478017825120311599_1641223491837V2', displayName: 'P-22013994' },
+      ProblemID: '22013994',
+      ProblemImpact: 'APPLICATION',
+      ProblemTitle: 'Browser monitor global outage',
+      'Problem URL':
+        'https://abc.live.dynatrace.com/#problems/problemdetails;pid=-6478017825120311599_1641223491837V2',
+      State: 'OPEN',
+      Tags: 'keptn_project:shop, keptn_stage:production, keptn_service:carts',
+    };
+    expect(problemFromEventFile(JSON.stringify(payload), 'default.json')).toEqual({
+      source: 'event-file',
+      problemId: '-6478017825120311599_1641223491837V2',
+      displayId: 'P-22013994',
+      title: 'Browser monitor global outage',
+      status: 'open',
+      impactedEntities: [
+        { id: 'SYNTHETIC_TEST-7DA5E1111C898644', name: 'Third Party Monitor', type: 'SYNTHETIC_TEST' },
+      ],
+      url: payload['Problem URL'],
+      target: { project: 'shop', stage: 'production', service: 'carts' },
+    });
+  });
+
+  it('reads Problems API v2 shaped details (problemId, displayId) when PID and ProblemID say less', () => {
+    const payload = {
+      State: 'OPEN',
+      ProblemTitle: 'x',
+      PID: '99999',
+      ProblemDetailsJSON: { problemId: '-1_2V2', displayId: 'P-3' },
+    };
+    expect(problemFromEventFile(JSON.stringify(payload), 'v2.json')).toMatchObject({
+      problemId: '-1_2V2',
+      displayId: 'P-3',
+    });
+  });
+
   it('takes the Problem URL label of a remediation.triggered event when the problem has no ProblemURL', () => {
     const event = {
       type: 'sh.keptn.event.production.remediation.triggered',

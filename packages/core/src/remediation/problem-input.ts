@@ -4,7 +4,8 @@
  * read them (keptn-contrib/dynatrace-service internal/problem, keptn/keptn remediation-service):
  * - a Dynatrace problem notification, as Keptn's custom webhook payload wrapped it
  *   (`{"type": "sh.keptn.events.problem", "data": {State, PID, ProblemID, ProblemTitle, ...}}`),
- *   or the same fields at the top level (a webhook payload written without the envelope);
+ *   or the same fields at the top level (Dynatrace's default custom-integration payload, or any
+ *   payload written without the envelope);
  * - a Keptn `sh.keptn.event.<stage>.remediation.triggered` event (`data.problem`);
  * - a legacy `sh.keptn.events.problem` event (Keptn 0.6, and closed problems dynatrace-service forwarded).
  * Field names match case-insensitively, as Go's encoding/json matched them (`problemTitle` fills `ProblemTitle`).
@@ -145,10 +146,17 @@ function problemFields(data: Json, file: string, at: string): Omit<Problem, 'sta
     throw new ConfigError(`${file}: ${at}ProblemTitle is missing: the payload names no problem`, {
       hint: 'the title (or a rootCause) is what remediation.yaml problemType is matched against; ' + ACCEPTED,
     });
-  const details = record(field(data, 'ProblemDetails'));
-  const problemId = [text(details?.id), text(field(data, 'PID'))].find((id) => PROBLEM_ID.test(id));
-  const displayId = displayIdOf(field(data, 'ProblemID')) ?? displayIdOf(details?.displayName);
-  const url = text(field(data, 'ProblemURL'));
+  // Keptn's template names the details ProblemDetails, Dynatrace's default payload ProblemDetailsJSON
+  // (and the link "Problem URL"); the details are Problems API v1 (id, displayName) or v2 shaped.
+  const details = record(field(data, 'ProblemDetails')) ?? record(field(data, 'ProblemDetailsJSON'));
+  const problemId = [details?.id, details?.problemId, field(data, 'PID')]
+    .map(text)
+    .find((id) => PROBLEM_ID.test(id));
+  const displayId =
+    displayIdOf(field(data, 'ProblemID')) ??
+    displayIdOf(details?.displayName) ??
+    displayIdOf(details?.displayId);
+  const url = text(field(data, 'ProblemURL')) || text(field(data, 'Problem URL'));
   return {
     source: 'event-file',
     ...(problemId === undefined ? {} : { problemId }),

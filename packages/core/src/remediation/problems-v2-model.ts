@@ -7,8 +7,6 @@
  */
 
 import { ExternalSystemError } from '../errors.js';
-import { describeApiError } from '../providers/dynatrace/metric-data.js';
-import type { Redactor } from '../redaction/redaction.js';
 import type { Problem, ProblemEntity } from './types.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -57,11 +55,6 @@ export function readProblemPage(body: unknown, where: string): ProblemPage {
     });
   const nextPageKey = text(data.nextPageKey);
   return { problems: data.problems as unknown[], ...(nextPageKey === '' ? {} : { nextPageKey }) };
-}
-
-/** Dynatrace's own words for a refusal (`error.message` and constraint violations), redacted. */
-export function describeProblemsApiError(body: unknown, redactor: Redactor): string {
-  return describeApiError(body, redactor);
 }
 
 // The documented enum is OPEN/RESOLVED; recorded answers say CLOSED.

@@ -126,3 +126,73 @@ describe('broken remediation files', () => {
     expectDiagnostics(result.diagnostics, expected);
   });
 });
+
+describe('actions without a runner (validate, with the runnable actions of ci-connect.yaml)', () => {
+  const text = [
+    'apiVersion: spec.keptn.sh/0.1.4',
+    'kind: Remediation',
+    'spec:',
+    '  remediations:',
+    '    - problemType: Response time degradation',
+    '      actionsOnOpen:',
+    '        - action: scaling',
+    '          value: "1"',
+    '        - action: toggle-feature',
+    '          value: {EnableItemCache: "on"}',
+    '        - action: scalling',
+    '        - action: escalate',
+    '',
+  ].join('\n');
+
+  it('reports an action without a runner at its line and column: a typo with "did you mean", another with how to run it', async () => {
+    const result = await parseRemediation(text, 'remediation.yaml', {
+      runnableActions: ['scaling', 'toggle-feature'],
+    });
+    expectDiagnostics(result.diagnostics, [
+      [
+        'error',
+        '11:19',
+        'spec.remediations[0].actionsOnOpen[2].action',
+        'the action "scalling" has no runner',
+        'did you mean "scaling"? else tell ci-connect.yaml how to run it, e.g. tasks: {scalling: {command: ["./scripts/scalling.sh"]}}',
+      ],
+      [
+        'error',
+        '12:19',
+        'spec.remediations[0].actionsOnOpen[3].action',
+        'the action "escalate" has no runner',
+        'the actions with a runner are: scaling, toggle-feature',
+      ],
+    ]);
+    // remediate refuses such a file before it runs anything: it is not usable.
+    expect(result.remediation).toBeUndefined();
+  });
+
+  it('checks nothing of the kind without the runnable actions (ci-connect.yaml unknown or broken)', async () => {
+    const result = await parseRemediation(text);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.remediation?.remediations[0]?.actions.map((a) => a.action)).toEqual([
+      'scaling',
+      'toggle-feature',
+      'scalling',
+      'escalate',
+    ]);
+  });
+
+  it('knows scaling and the tasks: entries that are commands or helm as runnable', async () => {
+    const { runnableActionNames } = await import('./runnable-actions.js');
+    expect(runnableActionNames({ tasks: {} })).toEqual(['scaling']);
+    expect(
+      runnableActionNames({
+        tasks: {
+          'toggle-feature': { command: ['true'] },
+          restart: 'helm',
+          smoke: 'jmeter',
+          deployment: 'helm',
+        },
+      }),
+    ).toEqual(['scaling', 'toggle-feature', 'restart', 'deployment']);
+    // An entry that maps scaling to a runner that runs no action takes its built-in runner away.
+    expect(runnableActionNames({ tasks: { scaling: 'record' } })).toEqual([]);
+  });
+});

@@ -15,6 +15,8 @@ import { locate, scalarText } from '../config/yaml-nodes.js';
 import type { DocPath, YamlSource } from '../config/yaml-nodes.js';
 import { parseYamlSource } from '../config/yaml-source.js';
 import type { YamlParseResult } from '../config/yaml-source.js';
+import { suggestKey } from '../config/suggest.js';
+import { noActionRunnerHint } from './runnable-actions.js';
 import type { Remediation, RemediationAction, RemediationFile } from './types.js';
 
 export interface RemediationLoadResult {
@@ -31,40 +33,53 @@ const NOT_FOUND_HINT =
 const REMEDIATIONS_HINT =
   'add e.g. spec: { remediations: [{ problemType: default, actionsOnOpen: [{ action: scaling, name: scale up, value: "1" }] }] }';
 
+/** Loading options; with `runnableActions`, an action none of them names is reported (validate). */
+export interface RemediationLoadOptions extends LoadOptions {
+  /** The actions that have a runner (runnableActionNames of ci-connect.yaml). */
+  runnableActions?: readonly string[] | undefined;
+}
+
 interface Context {
   source: YamlSource;
   out: FileDiagnostics;
+  runnableActions: readonly string[] | undefined;
 }
 
 /** Loads and validates a Keptn remediation file; every problem of the file is in `diagnostics`. */
 export async function loadRemediationFile(
   path: string,
-  options: LoadOptions = {},
+  options: RemediationLoadOptions = {},
 ): Promise<RemediationLoadResult> {
-  return finish(await readYamlFile(path, { notFoundHint: NOT_FOUND_HINT, ...options }));
+  return finish(
+    await readYamlFile(path, { notFoundHint: NOT_FOUND_HINT, ...options }),
+    options.runnableActions,
+  );
 }
 
 /** Validates remediation text as if read from `file`. */
 export async function parseRemediation(
   text: string,
   file = 'remediation.yaml',
-  options: LoadOptions = {},
+  options: RemediationLoadOptions = {},
 ): Promise<RemediationLoadResult> {
-  return finish(parseYamlSource(file, text, options));
+  return finish(parseYamlSource(file, text, options), options.runnableActions);
 }
 
 /** `ci-connect validate` for remediation.yaml (registered in FILE_VALIDATORS). */
 export async function validateRemediationFile(
   path: string,
-  options: LoadOptions = {},
+  options: RemediationLoadOptions = {},
 ): Promise<Diagnostic[]> {
   return (await loadRemediationFile(path, options)).diagnostics;
 }
 
-async function finish({ source, diagnostics: out }: YamlParseResult): Promise<RemediationLoadResult> {
+async function finish(
+  { source, diagnostics: out }: YamlParseResult,
+  runnableActions?: readonly string[],
+): Promise<RemediationLoadResult> {
   if (source === undefined) return { diagnostics: sortDiagnostics(out.list) };
   await checkSchema('remediation', source, out, { skipRequired: true });
-  const ctx: Context = { source, out };
+  const ctx: Context = { source, out, runnableActions };
   const data = isRecord(source.data) ? source.data : {};
   checkApiVersion(ctx, data.apiVersion);
   const spec = isRecord(data.spec) ? data.spec : {};
@@ -176,6 +191,7 @@ function readActions(ctx: Context, raw: unknown, path: DocPath): RemediationActi
       );
       return;
     }
+    checkRunner(ctx, action, [...entryPath, 'action']);
     actions.push({
       action,
       name: text(ctx, [...entryPath, 'name'], entry.name),
@@ -184,6 +200,14 @@ function readActions(ctx: Context, raw: unknown, path: DocPath): RemediationActi
     });
   });
   return actions;
+}
+
+/** An action no runner runs: `remediate` refuses it before it runs anything (exit 2), so it is an error here too. */
+function checkRunner(ctx: Context, action: string, path: DocPath): void {
+  const runnable = ctx.runnableActions;
+  if (runnable === undefined || runnable.includes(action)) return;
+  const hint = noActionRunnerHint(action, runnable, suggestKey(action, runnable));
+  ctx.out.error(path, `the action "${action}" has no runner`, hint);
 }
 
 /** A scalar as text; '' for missing values and for lists or mappings (the schema reported those). */
