@@ -254,7 +254,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     expect(standIn.requests).toEqual([]);
   });
 
-  it('refuses an action with no runner before anything runs (exit 2)', async () => {
+  it('refuses an action with no runner before anything runs (exit 2), as validate does', async () => {
     const other = copyExample();
     try {
       const file = path.join(other, '.ci-connect/base/carts/remediation.yaml');
@@ -272,6 +272,12 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       expect(run.stderr).toContain('tasks');
       expect(helm.calls().length).toBe(helmCalls);
       expect(existsSync(path.join(other, '.ci-connect/history.jsonl'))).toBe(false);
+      // validate says the same, where it is written.
+      const validate = await runCli(['validate'], { cwd: other });
+      expect(validate.exitCode, validate.stdout).toBe(2);
+      expect(validate.stdout).toContain(
+        'error .ci-connect/base/carts/remediation.yaml:32:19 spec.remediations[2].actionsOnOpen[1].action: the action "restart" has no runner',
+      );
     } finally {
       removeExample(other);
     }
