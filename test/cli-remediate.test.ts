@@ -217,6 +217,15 @@ describe('ci-connect remediate', () => {
       'action 1 toggle-feature "Toggle feature flag" · "Response time degradation"',
     );
     expect(list.stdout).toContain('escalated · "Response time degradation"');
+    // The HTML report of the service shows the steps, each action linked to its gate's column.
+    const report = await runCli(['report', '--out', 'report'], { cwd: root });
+    expect(report.exitCode, report.stderr).toBe(0);
+    const page = readFileSync(path.join(root, 'report', 'index.html'), 'utf8');
+    expect(page).toContain('<h2 id="h-remediation">Remediation</h2>');
+    expect(page).toContain('action 2: Toggle promotion off (toggle-feature) <a href="#e1">gate</a>');
+    expect(page).toMatch(
+      /<td>escalated <a href="#e1">gate<\/a><\/td><td class="f">✗ fail<span class="msg">there is no action with index 2/,
+    );
   });
 
   it('SIGTERM while waiting records where it stopped (exit 143); the next remediate for the problem runs the next action', async () => {

@@ -61,22 +61,6 @@ const ROUTES: readonly Route[] = [
     requiredBodyKeys: ['message'],
   },
   { method: 'POST', pattern: /^\/api\/v2\/events\/ingest$/, params: [] },
-  // Problems API v2 (remediate): one problem, its comments and closing it.
-  { method: 'GET', pattern: v2('/problems/[^/]+'), params: ['fields'] },
-  {
-    method: 'POST',
-    pattern: v2('/problems/[^/]+/comments'),
-    params: [],
-    bodyKeys: ['message', 'context'],
-    requiredBodyKeys: ['message'],
-  },
-  {
-    method: 'POST',
-    pattern: v2('/problems/[^/]+/close'),
-    params: [],
-    bodyKeys: ['message'],
-    requiredBodyKeys: ['message'],
-  },
   // Token metadata (scopes) by the token itself, for `doctor`; any scope may call it.
   { method: 'POST', pattern: /^\/api\/v2\/apiTokens\/lookup$/, params: [] },
   // Grail query API (platform environments, Bearer tokens); the ExecuteRequest model's keys.

@@ -12,22 +12,15 @@ import { renderEvaluation } from './evaluation-table.js';
 import type { Palette } from './palette.js';
 import { formatTable } from './table.js';
 
-const HEADERS = [
-  'id',
-  'time',
-  'kind',
-  'project/stage/service',
-  'version',
-  'result',
-  'score',
-  'marks',
-  'detail',
-];
+const HEADERS = ['id', 'time', 'kind', 'project/stage/service', 'version', 'result', 'score', 'marks'];
 
 /** `history list`: one line per record, newest first, invalidated ones dimmed and marked. */
 export function renderHistoryList(list: HistoryListResult, limit: number, palette: Palette): string {
   if (list.records.length === 0) return `no records match in ${list.history}\n`;
-  const rows = list.records.map((r) => [
+  // A `detail` column only when a record has one (remediation steps), so other listings read as before.
+  const details = list.records.map(detailOf);
+  const withDetail = details.some((d) => d !== '');
+  const rows = list.records.map((r, i) => [
     r.id,
     shortTime(recordTime(r)),
     r.kind,
@@ -36,9 +29,9 @@ export function renderHistoryList(list: HistoryListResult, limit: number, palett
     textField(r, 'result'),
     typeof field(r, 'score') === 'number' ? formatScore(field(r, 'score') as number) : '',
     marksOf(r),
-    detailOf(r),
+    ...(withDetail ? [details[i] ?? ''] : []),
   ]);
-  const [header, ...lines] = formatTable(HEADERS, rows);
+  const [header, ...lines] = formatTable(withDetail ? [...HEADERS, 'detail'] : HEADERS, rows);
   const body = lines.map((line, i) => (list.records[i]?.invalidated === true ? palette.dim(line) : line));
   const count = list.records.length;
   const more = count >= limit ? `; the newest ${limit} are shown (--limit for more)` : '';

@@ -21,6 +21,7 @@ import {
 import {
   runRemediation,
   type ProblemChannel,
+  type RemediationDependencies,
   type RemediationListener,
   type RemediationOutcome,
 } from '../remediation/run-remediation.js';
@@ -79,65 +80,15 @@ export async function remediate(
   });
   try {
     const { project, stage, service } = setup;
-    const tried = actionsTried(
-      await store.query({ kind: 'remediation', project, stage, service }),
-      setup.key,
-    );
+    const recorded = await store.query({ kind: 'remediation', project, stage, service });
+    const tried = actionsTried(recorded, setup.key);
     const firstIndex = tried.length;
     // Every action that may still run has a runner: a missing `tasks` entry is exit 2 up front.
     const plans = checkActions(setup, firstIndex);
     if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };
-    const events = createRemediationEventListeners({
-      config: setup.config,
-      problem: setup.problem,
-      problemKey: setup.key,
-      subject: { project, stage, service, labels: request.labels },
-      env: host.env,
-      clock: host.clock,
-      logger: host.logger,
-      redactor: host.redactor,
-      newId: host.newId,
-      ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
-    });
     const run = await runRemediation(
       { ...setup, labels: request.labels, firstIndex, tried, close: request.close },
-      {
-        clock: host.clock,
-        logger: host.logger,
-        signal: host.signal,
-        newId: host.newId,
-        sleep: sleepUnlessAborted,
-        runAction: createActionRunner({
-          ...setup,
-          ...host,
-          labels: request.labels,
-          problemKey: setup.key,
-          history: store,
-        }),
-        evaluate: async (window) =>
-          (
-            await runEvaluation(
-              {
-                configDir: setup.configDir,
-                project,
-                stage,
-                service,
-                labels: { ...request.labels },
-                window,
-                history: setup.historyUrl,
-                sliFiles: [],
-                ...(request.caFile === undefined ? {} : { caFile: request.caFile }),
-              },
-              host,
-            )
-          ).evaluation,
-        record: (record) => store.append(record),
-        ...(setup.dynatrace === undefined ? {} : { problems: problemChannel(setup) }),
-        listener: combineRemediationListeners(host.logger, host.redactor, [
-          ...events,
-          ...(listener === undefined ? [] : [listener]),
-        ]),
-      },
+      loopDependencies(setup, request, host, store, listener),
     );
     const result: RemediationRunResult = {
       schemaVersion: 1,
@@ -151,6 +102,67 @@ export async function remediate(
   } finally {
     await store.close();
   }
+}
+
+/** The loop's world: the host's clock and signal, the runners, the gate, history, Dynatrace, events. */
+function loopDependencies(
+  setup: RemediationSetup,
+  request: RemediateRequest,
+  host: Host,
+  store: HistoryStore,
+  listener: RemediationListener | undefined,
+): RemediationDependencies {
+  const { project, stage, service } = setup;
+  const caFile = request.caFile === undefined ? {} : { caFile: request.caFile };
+  // Opened now: a CloudEvents sink that cannot work is exit 2 before the first action.
+  const events = createRemediationEventListeners({
+    config: setup.config,
+    problem: setup.problem,
+    problemKey: setup.key,
+    subject: { project, stage, service, labels: request.labels },
+    env: host.env,
+    clock: host.clock,
+    logger: host.logger,
+    redactor: host.redactor,
+    newId: host.newId,
+    ...caFile,
+  });
+  const gate = (window: { start: string; end: string }) =>
+    runEvaluation(
+      {
+        configDir: setup.configDir,
+        project,
+        stage,
+        service,
+        labels: { ...request.labels },
+        window,
+        history: setup.historyUrl,
+        sliFiles: [],
+        ...caFile,
+      },
+      host,
+    );
+  return {
+    clock: host.clock,
+    logger: host.logger,
+    signal: host.signal,
+    newId: host.newId,
+    sleep: sleepUnlessAborted,
+    runAction: createActionRunner({
+      ...setup,
+      ...host,
+      labels: request.labels,
+      problemKey: setup.key,
+      history: store,
+    }),
+    evaluate: async (window) => (await gate(window)).evaluation,
+    record: (record) => store.append(record),
+    ...(setup.dynatrace === undefined ? {} : { problems: problemChannel(setup) }),
+    listener: combineRemediationListeners(host.logger, host.redactor, [
+      ...events,
+      ...(listener === undefined ? [] : [listener]),
+    ]),
+  };
 }
 
 /** 0 resolved or closed, 1 escalated, 130/143 stopped (issue 13; DESIGN.md section 4). */

@@ -12,7 +12,12 @@ import type { EvaluationOutcome } from '../evaluation/run-evaluation.js';
 import type { EvaluationTarget } from '../evaluation/setup.js';
 import type { GateResult } from '../gate/types.js';
 import { isEvaluationRecord } from '../history/evaluation-shape.js';
-import type { ReportedEvaluation, ScoreThresholds } from '../report/html/report-model.js';
+import type {
+  ReportedEvaluation,
+  ReportedRemediationStep,
+  ScoreThresholds,
+} from '../report/html/report-model.js';
+import { isRemediationRecord } from '../remediation/remediation-record.js';
 import { prepareReportDir, writeHtmlReport, type ReportDirFlag } from '../report/write-reports.js';
 import { loadHistoryContext, resolveHistoryTarget, withHistoryStore } from './history/history-context.js';
 import type { Host } from './host.js';
@@ -62,7 +67,7 @@ export async function report(
   const outDir = resolve(host.cwd, request.outDir);
   await prepareReportDir(outDir, OUT_FLAG);
   const { target, historyUrl, thresholds } = await resolveReportContext(request, host);
-  const { evaluations, location } = await readEvaluations(target, historyUrl, last, host);
+  const { evaluations, remediations, location } = await readEvaluations(target, historyUrl, last, host);
   const newest = evaluations[0];
   if (newest === undefined) throw nothingRecorded(target, location);
   const files = await writeHtmlReport(
@@ -70,6 +75,7 @@ export async function report(
     {
       ...target,
       evaluations,
+      remediations,
       ...(thresholds === undefined ? {} : { thresholds }),
       generatedAt: host.clock.now().toISOString(),
     },
@@ -99,23 +105,32 @@ export async function writeRunHtmlReport(
 ): Promise<string[]> {
   const { project, stage, service, id } = outcome.evaluation;
   const target = { project, stage, service };
-  const { evaluations } = await readEvaluations(target, outcome.historyUrl, DEFAULT_REPORT_EVALUATIONS, host);
+  const { evaluations, remediations } = await readEvaluations(
+    target,
+    outcome.historyUrl,
+    DEFAULT_REPORT_EVALUATIONS,
+    host,
+  );
   return writeHtmlReport(dir, {
     ...target,
     evaluations,
+    remediations,
     currentId: id,
     thresholds: outcome.totalScore,
     generatedAt: host.clock.now().toISOString(),
   });
 }
 
-/** The newest `last` evaluations of the target, newest first, invalidated ones included (and marked). */
+/**
+ * The newest `last` evaluations of the target, newest first, invalidated ones included (and
+ * marked), and the remediation steps since the oldest of them (at most `last` too).
+ */
 function readEvaluations(
   target: EvaluationTarget,
   historyUrl: string,
   last: number,
   host: Host,
-): Promise<{ evaluations: ReportedEvaluation[]; location: string }> {
+): Promise<{ evaluations: ReportedEvaluation[]; remediations: ReportedRemediationStep[]; location: string }> {
   return withHistoryStore(historyUrl, host, async (store) => {
     const records = await store.query({
       kind: 'evaluation',
@@ -125,7 +140,17 @@ function readEvaluations(
     });
     // Redacted when recorded; again here, for secrets this process knows and that job did not.
     const evaluations = records.filter(isEvaluationRecord).map((e) => host.redactor.redactJson(e));
-    return { evaluations, location: store.location };
+    const since = evaluations.at(-1)?.start;
+    const steps = await store.query({
+      kind: 'remediation',
+      ...target,
+      limit: last,
+      ...(since === undefined ? {} : { since }),
+    });
+    const remediations = steps
+      .filter(isRemediationRecord)
+      .map((step) => host.redactor.redactJson(step as ReportedRemediationStep));
+    return { evaluations, remediations, location: store.location };
   });
 }
 

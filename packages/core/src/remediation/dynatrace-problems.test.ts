@@ -188,6 +188,31 @@ describe('get: GET /api/v2/problems/{problemId}', () => {
     expect((error as ExternalSystemError).exitCode).toBe(3);
   });
 
+  it('is an ExternalSystemError (exit 3) when nothing answers at the environment URL', async () => {
+    const { dt } = await client();
+    const url = dt.url;
+    await dt.close();
+    standIn = undefined;
+    const redactor = createRedactor();
+    const http = createHttpClient({
+      timeoutMs: 2000,
+      retries: 1,
+      logger: createMemoryLogger(),
+      redactor,
+      userAgent: 'test',
+      sleep: () => Promise.resolve(),
+    });
+    const problems = createDynatraceProblems({
+      endpoint: { url, token: CLASSIC, tokenEnv: 'DT_API_TOKEN' },
+      http,
+      redactor,
+    });
+    const error = await caught(problems.get(OPEN_ID));
+    expect(error).toBeInstanceOf(ExternalSystemError);
+    expect(error.message).toContain(`GET ${url}/api/v2/problems/${OPEN_ID}`);
+    expect(error.message).not.toContain(CLASSIC);
+  });
+
   it('is an ExternalSystemError when a 200 is not a problem', async () => {
     const { problems, dt } = await client();
     dt.expect({

@@ -25,7 +25,7 @@ detail says which step, action and problem it was. Invalidated records are liste
     stage: Flags.string({ description: 'only records of this stage', env: 'CI_CONNECT_STAGE' }),
     service: Flags.string({ description: 'only records of this service', env: 'CI_CONNECT_SERVICE' }),
     kind: Flags.string({
-      description: 'only records of this kind: evaluation, sequence-run, deployment, approval',
+      description: 'only records of this kind: evaluation, sequence-run, deployment, approval, remediation',
     }),
     result: Flags.string({
       description: 'only these results: pass, warning, fail (repeatable, or a comma list)',

@@ -212,6 +212,40 @@ describe('renderHtmlReport', () => {
     expect(rows).toEqual([['<td class="p">✓ 500</td>'], ['<td class="w">! 500</td>']]);
   });
 
+  it('lists the service’s remediation steps, an action linked to its gate, and has no such section without any', () => {
+    const withSteps = renderHtmlReport({
+      ...input,
+      remediations: [
+        {
+          step: 'resolved',
+          actionIndex: 0,
+          action: { name: 'Scale up', action: 'scaling' },
+          result: 'pass',
+          evaluationId: 'id-3',
+          finishedAt: '2026-11-23T10:05:00.000Z',
+          message: '"Scale up" (scaling) resolved problem P-1 "<b>slow</b>"',
+          problem: { key: '-1_2V2', displayId: 'P-1', title: '<b>slow</b>' },
+        },
+        {
+          step: 'action',
+          actionIndex: 0,
+          action: { name: 'Scale up', action: 'scaling' },
+          result: 'fail',
+          evaluationId: 'id-3',
+          finishedAt: '2026-11-23T10:04:00.000Z',
+          message: 'scaled from 1 to 2 replicas; quality gate fail (score 25%)',
+          problem: { key: '-1_2V2', displayId: 'P-1', title: '<b>slow</b>' },
+        },
+      ],
+    })['index.html'];
+    const section = withSteps.slice(withSteps.indexOf('<h2 id="h-remediation">'));
+    expect(section).toContain(
+      '<tr><td>2026-11-23 10:04</td><td>P-1 &lt;b&gt;slow&lt;/b&gt;</td><td>action 1: Scale up (scaling) <a href="#e2">gate</a></td><td class="f">✗ fail<span class="msg">scaled from 1 to 2 replicas; quality gate fail (score 25%)</span></td></tr>',
+    );
+    expect(section).toContain('<td>resolved <a href="#e2">gate</a></td><td class="p">✓ pass');
+    expect(page).not.toContain('h-remediation');
+  });
+
   it('says when nothing is recorded', () => {
     expect(renderHtmlReport({ ...input, evaluations: [] })['index.html']).toContain(
       'No evaluation of carts in hardening (project sockshop) is recorded.',

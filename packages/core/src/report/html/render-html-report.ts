@@ -6,6 +6,7 @@
 
 import { formatScore } from '../../gate/score.js';
 import { renderEvaluationList } from './evaluation-list.js';
+import { renderRemediationList } from './remediation-list.js';
 import { MARKS, renderHeatmap, STATE_CLASS } from './heatmap.js';
 import { REPORT_CSS } from './report-css.js';
 import {
@@ -31,7 +32,7 @@ export function renderHtmlReport(input: HtmlReportInput): HtmlReportFiles {
     model.columns.length === 0
       ? markup`<p>No evaluation of ${service} in ${stage} (project ${project}) is recorded.</p>
 `
-      : markup`${summary(model)}${renderHeatmap(model)}${legend()}${renderTrends(model, input.thresholds, input.maxSliCharts ?? DEFAULT_MAX_SLI_CHARTS)}${renderEvaluationList(model)}`;
+      : markup`${summary(model)}${renderHeatmap(model)}${legend()}${renderTrends(model, input.thresholds, input.maxSliCharts ?? DEFAULT_MAX_SLI_CHARTS)}${renderEvaluationList(model)}${renderRemediationList(model, input.remediations ?? [])}`;
   const page = markup`<!doctype html>
 <html lang="en">
 <head>

@@ -30,6 +30,20 @@ export interface HtmlReportInput {
   generatedAt: string;
   /** Per-SLI charts for at most this many objectives, the first rows (default 40). */
   maxSliCharts?: number;
+  /** The service's remediation steps, newest first (`remediate`); a section when there are any. */
+  remediations?: readonly ReportedRemediationStep[];
+}
+
+/** A `remediation` history record, as far as the report shows it (history's shape, issue 13). */
+export interface ReportedRemediationStep {
+  step: string;
+  actionIndex: number;
+  action: { name: string; action: string } | null;
+  result: GateResult;
+  evaluationId: string | null;
+  finishedAt: string;
+  message: string;
+  problem: { key?: string; displayId?: string; title: string };
 }
 
 export interface ReportColumn {
