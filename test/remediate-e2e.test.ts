@@ -266,7 +266,11 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
         action: { action: 'scaling', name: 'Scale up', value: '1' },
         commands: [
           ['helm', 'get', 'values', '<release>', '--namespace', '<namespace>', '--all', '--output', 'json'],
-          expect.arrayContaining(['helm', 'upgrade', '--reuse-values', 'replicaCount=<current+1>']),
+          // What scaling runs (see scaled()), with the names it looks up when it runs.
+          [
+            ...['helm', 'upgrade', '<release>', '<chart>', '--namespace', '<namespace>', '--reuse-values'],
+            ...['--atomic', '--wait', '--timeout', '300s', '--set', 'replicaCount=<current+1>'],
+          ],
         ],
       },
       waitMs: 60_000,
