@@ -537,6 +537,27 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     ]);
   }, 150_000);
 
+  it('exits 3 when the monitoring is unreachable after an action, and says the action is recorded', async () => {
+    const down = { ...CPU, problemId: '-4000000000000000004_1764900000000V2', displayId: 'P-251205004' };
+    const file = path.join(root, 'down.json');
+    writeFileSync(file, triggerPayload({ ...down, title: 'CPU saturation' }, 'OPEN'));
+    standIn
+      .expect({ path: `${PROBLEMS}/${down.problemId}`, query: {}, respond: problemAnswer(down, 'OPEN') })
+      .expect({ method: 'POST', path: INGEST, query: {}, respond: 'events-v2-ingest_201_one-report-ok' });
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--stage', 'production', '--event-file', file, '--wait', '1s'],
+      { cwd: root, env: { ...env(), PROMETHEUS_URL: 'http://127.0.0.1:9' } },
+    );
+    printed.push(run.stdout, run.stderr);
+    expect(run.exitCode, run.stderr).toBe(3);
+    const [step] = stepsOf(down);
+    expect(step).toMatchObject({ step: 'action', actionIndex: 0, evaluationId: null });
+    expect(run.stderr).not.toContain('nothing was recorded');
+    expect(run.stderr).toContain(
+      `the action is recorded: the next remediate goes on with the next action (ci-connect history invalidate ${String(step?.id)} runs it again)`,
+    );
+  }, 60_000);
+
   it('a RESOLVED notification ends at once with exit 0 and runs nothing', async () => {
     const file = path.join(root, 'resolved.json');
     writeFileSync(file, triggerPayload(AGAIN, 'RESOLVED'));
