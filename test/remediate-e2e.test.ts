@@ -2,7 +2,9 @@
 // it: the real CLI on the example project of that page (fixtures/remediation-example), a strict
 // Dynatrace stand-in serving the problem (recorded Problems API v2 shapes), the carts app whose
 // latency the `toggle-feature` command really changes, real Prometheus for each re-evaluation,
-// and the helm stub for `scaling`.
+// and the helm stub for `scaling`. The cases run in order on one copy of the project, so history
+// carries over from one run to the next as it does between pipeline jobs; one case waits the
+// default minute on purpose (the gate window then holds only what followed the action).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
