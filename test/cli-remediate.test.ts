@@ -4,7 +4,7 @@
 // one that fails). The problem comes from --problem-type, from a Dynatrace problem notification
 // payload, or from the strict Dynatrace stand-in (--problem-id).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -286,6 +286,22 @@ describe('ci-connect remediate', () => {
     expect(passing.paths).toHaveLength(asked);
   });
 
+  it.each([
+    ['no SLO for the gate', () => rmSync(path.join(configDir, 'base', 'carts', 'slo.yaml')), /slo\.yaml/],
+    [
+      'an SLI no provider defines',
+      () => rmSync(path.join(configDir, 'base', 'carts', 'sli', 'prometheus.yaml')),
+      /error_ratio/,
+    ],
+  ])('%s is exit 2 before the first action', async (_, change, message) => {
+    change();
+    const run = await remediate(['--problem-type', 'Response time degradation'], passing);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(actionsRun()).toEqual([]);
+    expect(history()).toEqual([]);
+  });
+
   it('--dry-run says which action would run and how, and changes nothing', async () => {
     const run = await remediate(['--problem-type', 'Response time degradation', '--dry-run'], passing);
     expect(run.exitCode, run.stderr).toBe(0);
@@ -309,6 +325,29 @@ describe('ci-connect remediate', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'remediation-plan', waitMs: 900_000, nextIndex: 0 });
     const given = await runCli([...args, '--wait', '90s'], { cwd: root });
     expect(JSON.parse(given.stdout)).toMatchObject({ waitMs: 90_000 });
+  });
+
+  it.each([
+    ['a missing event file', 'missing.json', undefined, /--event-file.*missing\.json/],
+    ['an event file that is no JSON', 'bad.json', '{"data": {"ProblemTitle": "x",}}', /bad\.json:1:\d+/],
+  ])('%s is exit 2 naming the file, before anything runs', async (_, file, text, message) => {
+    if (text !== undefined) writeFileSync(path.join(root, file), text);
+    const run = await remediate(['--event-file', file], passing);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(actionsRun()).toEqual([]);
+    expect(history()).toEqual([]);
+  });
+
+  it('a control character in a payload’s problem title forges no line of the output', async () => {
+    const forged = {
+      ...NOTIFICATION,
+      data: { ...NOTIFICATION.data, ProblemTitle: 'Slow\nRESOLVED (exit 0)' },
+    };
+    writeFileSync(path.join(root, 'forged.json'), JSON.stringify(forged));
+    const run = await remediate(['--event-file', 'forged.json'], failing);
+    expect(run.stdout.split('\n')).not.toContain('RESOLVED (exit 0)');
+    expect(run.stdout).not.toMatch(/^RESOLVED/m);
   });
 
   it('needs exactly one problem source', async () => {
@@ -552,6 +591,117 @@ describe('ci-connect remediate: scaling through helm', () => {
       ],
     ]);
     expect(run.stdout).toContain('scaled shop-production-carts from 2 to 3 replicas');
+  });
+
+  it('scales the release the last recorded deployment made, and says when the chart changed since', async () => {
+    const chart = path.join(configDir, 'base', 'carts', 'helm');
+    mkdirSync(chart, { recursive: true });
+    writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: carts\nversion: 0.2.0\n');
+    const deployment = {
+      schemaVersion: 1,
+      id: 'deployment-1',
+      kind: 'deployment',
+      project: 'shop',
+      stage: 'production',
+      service: 'carts',
+      version: '1.4.2',
+      strategy: 'direct',
+      release: 'carts-prod',
+      namespace: 'shop-live',
+      sequenceRunId: 'run-1',
+      chart: { path: '.ci-connect/base/carts/helm', digest: 'sha256:0000' },
+      values: [],
+      deployedAt: '2026-12-05T18:00:00.000Z',
+      invalidated: false,
+    };
+    writeFileSync(path.join(configDir, 'history.jsonl'), `${JSON.stringify(deployment)}\n`);
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        /actionsOnOpen:\n[\s\S]*$/,
+        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: two more pods\n          value: "2"\n',
+      ),
+    );
+    const before = helm.calls().length;
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(helm.argvs().slice(before)).toEqual([
+      ['get', 'values', 'carts-prod', '--namespace', 'shop-live', '--all', '--output', 'json'],
+      [
+        ...['upgrade', 'carts-prod', chart, '--namespace', 'shop-live', '--reuse-values'],
+        ...['--atomic', '--wait', '--timeout', '300s', '--set', 'replicaCount=4'],
+      ],
+    ]);
+    expect(run.stderr).toMatch(
+      /scaling: the chart .* is not the one deployment deployment-1 recorded \(sha256:0000\); helm upgrade deploys its changes too/,
+    );
+  });
+
+  it('a blue/green release is not scaled: exit 2 before anything runs', async () => {
+    const deployment = {
+      schemaVersion: 1,
+      id: 'deployment-bg',
+      kind: 'deployment',
+      project: 'shop',
+      stage: 'production',
+      service: 'carts',
+      version: '1.4.2',
+      strategy: 'blue_green_service',
+      release: 'shop-production-carts',
+      namespace: 'shop-production',
+      sequenceRunId: 'run-1',
+      values: [],
+      deployedAt: '2026-12-05T18:00:00.000Z',
+      invalidated: false,
+    };
+    writeFileSync(path.join(configDir, 'history.jsonl'), `${JSON.stringify(deployment)}\n`);
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        /actionsOnOpen:\n[\s\S]*$/,
+        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+      ),
+    );
+    const before = helm.calls().length;
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      'scaling: the last deployment of carts in production is blue_green_service, which ci-connect does not scale',
+    );
+    expect(helm.calls()).toHaveLength(before);
+    expect(history().map((r) => r.kind)).toEqual(['deployment']);
+  });
+
+  it('a release helm does not know fails the action: escalated (exit 1), nothing upgraded', async () => {
+    await helm.setRules([{ command: ['get', 'values'], exitCode: 1, stderr: 'Error: release: not found\n' }]);
+    writeFileSync(
+      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+      REMEDIATION.replace(
+        /actionsOnOpen:\n[\s\S]*$/,
+        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+      ),
+    );
+    const before = helm.calls().length;
+    const run = await runCli(
+      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+    );
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(
+      helm
+        .argvs()
+        .slice(before)
+        .map((argv) => argv[0]),
+    ).toEqual(['get']);
+    expect(run.stdout).toContain(
+      'escalated: the action "Scale up" (scaling) failed: there is no release shop-production-carts in shop-production to scale',
+    );
   });
 });
 

@@ -3,12 +3,26 @@
 import type { RemediationPlan, RemediationRecord, RemediationRunResult } from '@ci-connect/core';
 import type { Palette } from './palette.js';
 
+// A problem's title and messages come from a notification payload or Dynatrace: a control
+// character in one must not forge a line of the output (as flags are refused, DESIGN.md section 9).
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/** `text` with control characters shown escaped (`\n`, `\u202e`). */
+function printable(text: string): string {
+  return text.replace(CONTROL, (c) =>
+    c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** One line per step, then the outcome and the exit code. */
 export function renderRemediation(result: RemediationRunResult, palette: Palette): string {
   const { problem } = result;
   const id = problem.displayId ?? problem.key;
   const lines = [
-    `remediation of ${id === undefined ? '' : `${id} `}"${problem.title}"${problem.rootCause === undefined ? '' : ` (root cause ${problem.rootCause})`}`,
+    printable(
+      `remediation of ${id === undefined ? '' : `${id} `}"${problem.title}"${problem.rootCause === undefined ? '' : ` (root cause ${problem.rootCause})`}`,
+    ),
     ...result.steps.map(renderStep),
   ];
   const verdict = `${result.outcome.toUpperCase()} (exit ${result.exitCode})`;
@@ -18,7 +32,7 @@ export function renderRemediation(result: RemediationRunResult, palette: Palette
 
 /** `  1. "Scale up" (scaling)  fail  <message>` for an action; the outcome's message for an end step. */
 export function renderStep(step: RemediationRecord): string {
-  if (step.step !== 'action') return `  ${step.step}: ${step.message}`;
+  if (step.step !== 'action') return `  ${step.step}: ${printable(step.message)}`;
   const action = step.action;
   const name =
     action === null
@@ -27,14 +41,14 @@ export function renderStep(step: RemediationRecord): string {
         ? action.action
         : `"${action.name}" (${action.action})`;
   const gate = step.evaluationId === null ? '' : `  evaluation ${step.evaluationId}`;
-  return `  ${step.actionIndex + 1}. ${name}  ${step.result}  ${step.message}${gate}`;
+  return `  ${step.actionIndex + 1}. ${name}  ${step.result}  ${printable(step.message)}${gate}`;
 }
 
 /** What a dry run would do next. */
 export function renderRemediationPlan(plan: RemediationPlan): string {
   const id = plan.problem.displayId ?? plan.problem.key;
   const lines = [
-    `dry run: remediation of ${id === undefined ? '' : `${id} `}"${plan.problem.title}" (${plan.problem.status}) for ${plan.project}/${plan.stage}/${plan.service}; nothing is changed`,
+    `dry run: remediation of ${id === undefined ? '' : `${id} `}"${printable(plan.problem.title)}" (${plan.problem.status}) for ${plan.project}/${plan.stage}/${plan.service}; nothing is changed`,
     `  remediation file: ${plan.remediationFile}`,
     `  history: ${plan.history} (${plan.nextIndex} action${plan.nextIndex === 1 ? '' : 's'} recorded for the problem)`,
   ];

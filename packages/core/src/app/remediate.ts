@@ -7,7 +7,10 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { ExitCode } from '../errors.js';
+import { silentLogger } from '../environment.js';
 import { runEvaluation } from '../evaluation/run-evaluation.js';
+import { planIndicators } from '../evaluation/resolve-indicators.js';
+import { loadEvaluationSetup } from '../evaluation/setup.js';
 import type { HistoryStore } from '../history/history-store.js';
 import { openReadyHistoryStore } from '../history/open-store.js';
 import {
@@ -29,7 +32,12 @@ import { chooseAction } from '../remediation/select-action.js';
 import type { ActionChoice } from '../remediation/types.js';
 import { SIGNAL_EXIT_CODES } from './exit-code.js';
 import type { Host } from './host.js';
-import { createActionRunner, planAction, type ActionPlan } from './remediation-actions.js';
+import {
+  createActionRunner,
+  planAction,
+  scalableDeployment,
+  type ActionPlan,
+} from './remediation-actions.js';
 import { combineRemediationListeners, createRemediationEventListeners } from './remediation-events.js';
 import { loadRemediationSetup, type RemediateRequest, type RemediationSetup } from './remediation-setup.js';
 
@@ -85,6 +93,14 @@ export async function remediate(
     const firstIndex = tried.length;
     // Every action that may still run has a runner: a missing `tasks` entry is exit 2 up front.
     const plans = checkActions(setup, firstIndex);
+    if (plans.some((p) => p.plan?.kind === 'scaling')) await scalableDeployment({ ...setup, history: store });
+    // The gate after each action must be able to run: its SLO, SLI files and which provider
+    // answers each SLI, checked now (an endpoint a provider lacks is found when it is asked).
+    const gate = await loadEvaluationSetup(
+      { configDir: setup.configDir, project, stage, service, sliFiles: [], history: setup.historyUrl },
+      { env: host.env, clock: host.clock, logger: silentLogger, redactor: host.redactor },
+    );
+    planIndicators(gate.slo.objectives, gate.providers);
     if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };
     const run = await runRemediation(
       { ...setup, labels: request.labels, firstIndex, tried, close: request.close },

@@ -6,23 +6,24 @@
  * checked for every action that may run before the first one does.
  */
 
-import { noRunnerHint, type ProjectConfig, type TaskSetting } from '../config/project-config.js';
+import { existsSync } from 'node:fs';
+import type { ProjectConfig, TaskSetting } from '../config/project-config.js';
 import { suggestKey } from '../config/suggest.js';
 import type { Clock, Logger } from '../environment.js';
 import { ConfigError } from '../errors.js';
-import type { HistoryRecord, HistoryStore } from '../history/history-store.js';
+import type { HistoryStore } from '../history/history-store.js';
 import type { Redactor } from '../redaction/redaction.js';
 import type { ActionRun } from '../remediation/run-remediation.js';
+import { noActionRunnerHint, runnableActionNames } from '../remediation/runnable-actions.js';
 import type { Problem, RemediationAction } from '../remediation/types.js';
 import { CommandRunner } from '../stage-run/runners/command-runner.js';
 import { serviceFile } from '../stage-run/runners/service-file.js';
 import type { TaskContext } from '../stage-run/types.js';
 import { HelmRunner } from '../tools/helm/helm-runner.js';
+import type { HelmScaleTarget } from '../tools/helm/types.js';
+import { digestDirectory, type DeploymentRecord } from '../stage-run/runners/release-manifest.js';
 import { resolveHelmNames } from '../tools/helm/naming.js';
 import type { ProcessRunner } from '../tools/process.js';
-
-/** The action ids ci-connect runs without a `tasks` entry. */
-export const BUILT_IN_ACTIONS = ['scaling'] as const;
 
 /** What runs an action: a command, or Helm scaling by a number of replicas. */
 export type ActionPlan =
@@ -42,9 +43,9 @@ export function planAction(config: ProjectConfig, action: RemediationAction, whe
         hint: `give tasks.${action.action} a command, e.g. {command: ["./scripts/${action.action}.sh"]}; helm scales (tasks.${action.action}: helm)`,
       },
     );
-  const runnable = [...BUILT_IN_ACTIONS, ...Object.keys(config.tasks)];
+  const runnable = runnableActionNames(config);
   throw new ConfigError(`${where}: the remediation action "${action.action}" has no runner`, {
-    hint: noRunnerHint(action.action, runnable, suggestKey(action.action, runnable)),
+    hint: noActionRunnerHint(action.action, runnable, suggestKey(action.action, runnable)),
   });
 }
 
@@ -174,27 +175,11 @@ async function runScaling(increment: number, context: ActionRunnerContext): Prom
  * The release the service's last recorded deployment in the stage made (its release manifest),
  * else the names a deployment would use; the chart is the config directory's.
  */
-async function scalingTarget(context: ActionRunnerContext) {
+async function scalingTarget(context: ActionRunnerContext): Promise<HelmScaleTarget> {
   const { project, stage, service } = context;
-  const [deployment] = (await context.history.query({
-    kind: 'deployment',
-    project,
-    stage,
-    service,
-    limit: 1,
-  })) as (HistoryRecord & {
-    strategy?: string;
-    release?: string | null;
-    namespace?: string | null;
-  })[];
-  if (deployment !== undefined && deployment.strategy !== 'direct')
-    throw new ConfigError(
-      `scaling: the last deployment of ${service} in ${stage} is ${deployment.strategy}, which ci-connect does not scale`,
-      {
-        hint: 'run scaling through a command: tasks.scaling: {command: [...]} in ci-connect.yaml',
-      },
-    );
+  const deployment = await scalableDeployment(context);
   const chartDir = serviceFile({ configDir: context.configDir, stage, service }, 'helm');
+  await warnOfChartChange(chartDir, deployment, context.logger);
   const names = resolveHelmNames({
     project,
     stage,
@@ -204,14 +189,50 @@ async function scalingTarget(context: ActionRunnerContext) {
     valuesFiles: [],
     ...templated(context),
   });
+  const timeoutSeconds = context.config.helm.timeoutSeconds;
   return {
     release: deployment?.release ?? names.release,
     namespace: deployment?.namespace ?? names.namespace,
     chartDir,
-    ...(context.config.helm.timeoutSeconds === undefined
-      ? {}
-      : { timeoutSeconds: context.config.helm.timeoutSeconds }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
   };
+}
+
+/**
+ * The service's last recorded deployment in the stage, if any; ConfigError when its release is
+ * not one ci-connect scales (blue/green, user_managed). `remediate` asks before the first action.
+ */
+export async function scalableDeployment(
+  context: Pick<ActionRunnerContext, 'history' | 'project' | 'stage' | 'service'>,
+): Promise<Partial<DeploymentRecord> | undefined> {
+  const { project, stage, service } = context;
+  const query = { kind: 'deployment', project, stage, service, limit: 1 };
+  const [deployment] = (await context.history.query(query)) as Partial<DeploymentRecord>[];
+  if (deployment !== undefined && deployment.strategy !== 'direct')
+    throw new ConfigError(
+      `scaling: the last deployment of ${service} in ${stage} is ${deployment.strategy}, which ci-connect does not scale`,
+      { hint: 'run scaling through a command: tasks.scaling: {command: [...]} in ci-connect.yaml' },
+    );
+  return deployment;
+}
+
+/**
+ * `helm upgrade --reuse-values` deploys the chart it is given: when the config directory's chart
+ * is not the one the release manifest recorded, the scaling deploys its changes too. Said, not
+ * refused: a remediation job runs on the current checkout.
+ */
+async function warnOfChartChange(
+  chartDir: string,
+  deployment: Partial<DeploymentRecord> | undefined,
+  logger: Logger,
+): Promise<void> {
+  const recorded = deployment?.chart?.digest;
+  if (recorded === undefined || !existsSync(chartDir)) return;
+  const current = await digestDirectory(chartDir);
+  if (current !== recorded)
+    logger.warn(
+      `scaling: the chart ${chartDir} (${current}) is not the one deployment ${deployment?.id ?? ''} recorded (${recorded}); helm upgrade deploys its changes too`,
+    );
 }
 
 /** ci-connect.yaml's `helm.namespace` and `helm.releaseName`, as deployments fill them. */
@@ -229,9 +250,4 @@ function templated(context: ActionRunnerContext): { namespace?: string; releaseN
     ...(namespace === undefined ? {} : { namespace: fill(namespace) }),
     ...(releaseName === undefined ? {} : { releaseName: fill(releaseName) }),
   };
-}
-
-/** For messages: where the remediation file of a service in a stage is read from. */
-export function remediationFileOf(configDir: string, stage: string, service: string): string {
-  return serviceFile({ configDir, stage, service }, 'remediation.yaml');
 }

@@ -2,7 +2,7 @@
 // answering with the recorded bodies of fixtures/dynatrace/ (and the BUILT ones SOURCES.md marks).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../environment.js';
-import { ConfigError, ExternalSystemError } from '../errors.js';
+import { ConfigError, ExternalSystemError, UsageError } from '../errors.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import {
   CLASSIC,
@@ -119,7 +119,7 @@ describe('get: GET /api/v2/problems/{problemId}', () => {
     expect(error.message).toBe(
       `no problem -1_1V2 in the Dynatrace environment ${dt.url}: Problem with ID -1_1V2 not found`,
     );
-    expect((error as ConfigError).hint).toMatch(/--problem-id/);
+    expect((error as ConfigError).hint).toMatch(/^give --problem-id a problemId .*; check DT_URL/);
   });
 
   it('is a ConfigError naming problems.read for a 403 (recorded), without the token', async () => {
@@ -257,6 +257,24 @@ describe('get: a P- display id through problemSelector=displayId("P-…")', () =
       displayId: 'P-210619',
       status: 'closed',
     });
+  });
+
+  it('reads a bare number as a display id, as older notifications wrote {ProblemID}', async () => {
+    const { problems, dt } = await client();
+    dt.expect({
+      path: PROBLEMS,
+      query: selector('P-201114'),
+      respond: 'problems-v2_200_list_one-closed-problem_root-cause_aws-tags',
+    });
+    expect((await problems.get('201114')).displayId).toBe('P-201114');
+  });
+
+  it('refuses an empty id before any request (exit 2)', async () => {
+    const { problems, dt } = await client();
+    const error = await caught(problems.get('  '));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    expect(dt.requests).toEqual([]);
   });
 
   it('follows nextPageKey alone to the next page', async () => {

@@ -8,7 +8,7 @@
  * which would post a second comment).
  */
 
-import { ConfigError, ExternalSystemError } from '../errors.js';
+import { ConfigError, ExternalSystemError, UsageError } from '../errors.js';
 import type { HttpClient, HttpMethod } from '../http/http-client.js';
 import { authorizationHeader, type DynatraceEndpoint } from '../providers/dynatrace/dynatrace-api.js';
 import { isClassicToken, resolveRoutes } from '../providers/dynatrace/environment-urls.js';
@@ -41,6 +41,8 @@ export const DISPLAY_ID_LOOKBACK = 'now-30d';
 /** Pages of the list read at most when looking up a display id (the selector normally answers one). */
 const MAX_PAGES = 20;
 const DISPLAY_ID = /^P-\d+$/i;
+const ID_HINT =
+  'give --problem-id a problemId such as -6004362228644432354_1638271020000V2, or a display id such as P-211117376';
 
 interface Answer {
   status: number;
@@ -70,6 +72,9 @@ class DynatraceProblemsClient implements DynatraceProblems {
 
   get(id: string): Promise<Problem> {
     const trimmed = id.trim();
+    if (trimmed === '') return Promise.reject(new UsageError('--problem-id is empty', { hint: ID_HINT }));
+    // A bare number is a display id as older notifications wrote it ({ProblemID} "746" is P-746).
+    if (/^\d+$/.test(trimmed)) return this.byDisplayId(`P-${trimmed}`);
     return DISPLAY_ID.test(trimmed) ? this.byDisplayId(trimmed.toUpperCase()) : this.byProblemId(trimmed);
   }
 
@@ -169,9 +174,7 @@ class DynatraceProblemsClient implements DynatraceProblems {
     const since = DISPLAY_ID.test(id) ? ` since ${DISPLAY_ID_LOOKBACK}` : '';
     const message = `no problem ${id} in the Dynatrace environment ${this.uiBase}${since}${said === '' ? '' : `: ${said}`}`;
     return new ConfigError(this.redactor.redact(message), {
-      hint:
-        'check --problem-id (a problemId such as -6004362228644432354_1638271020000V2, or a display id such as P-211117376) ' +
-        'and DT_URL (or providers.dynatrace.url)',
+      hint: `${ID_HINT}; check DT_URL (or providers.dynatrace.url) names the environment that has it`,
     });
   }
 }

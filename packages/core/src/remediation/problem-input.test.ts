@@ -229,6 +229,11 @@ describe("problemFromEventFile: Keptn's problem fields, as Go decoded them", () 
     );
   });
 
+  it('counts a problem merged into another as closed: that one is remediated on its own notification', () => {
+    const payload = { State: 'MERGED', ProblemTitle: 'x', PID: '-1_2V2' };
+    expect(problemFromEventFile(JSON.stringify(payload), 'merged.json').status).toBe('closed');
+  });
+
   it('accepts a UTF-8 byte order mark', () => {
     const text = `\uFEFF${read('problem-notification_keptn-template_open_send-test-notification.json')}`;
     expect(problemFromEventFile(text, 'bom.json').title).toBe('Dynatrace problem notification test run');

@@ -174,10 +174,11 @@ function statusOf(state: string, file: string, at: string): Problem['status'] {
       return 'open';
     case 'RESOLVED': // what Dynatrace sends
     case 'CLOSED': // what dynatrace-service forwarded instead
+    case 'MERGED': // into another problem, which has notifications of its own
       return 'closed';
     default:
       throw new ConfigError(`${file}: ${at} ${JSON.stringify(state)} is not a problem state`, {
-        hint: 'a notification says OPEN, RESOLVED or CLOSED',
+        hint: 'a notification says OPEN, RESOLVED (or CLOSED, MERGED)',
       });
   }
 }
