@@ -8,8 +8,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { problemFromEventFile } from '../packages/core/src/remediation/problem-input.js';
-import { repoRoot } from './support/real-components.js';
+import { groovy, runGroovy } from './support/groovy.js';
+import { itWithReal, repoRoot } from './support/real-components.js';
 
 const page = readFileSync(path.join(repoRoot, 'docs/remediation.md'), 'utf8');
 const shown = [...page.matchAll(/<!-- (fixtures\/[^ ]+) -->\n\n```[a-z]*\n([\s\S]*?)```\n/g)].map(
@@ -85,4 +88,22 @@ describe('the wiring docs/remediation.md shows', () => {
     const workflow = blocks('yaml').find((b) => b.startsWith('# .github/workflows/remediate.yml'));
     expect(validate(parse(workflow!)), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
+
+  itWithReal(
+    groovy,
+    'the Jenkinsfile is Groovy that compiles (a quote or brace gone wrong fails here)',
+    async (found) => {
+      const jenkinsfile = blocks('groovy').find((b) => b.startsWith('// Jenkinsfile of the job'));
+      const dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-jenkinsfile-'));
+      try {
+        writeFileSync(path.join(dir, 'Jenkinsfile'), jenkinsfile!);
+        const check = 'new GroovyShell().parse(new File(args[0])); println "compiles"';
+        const { stdout } = await runGroovy(found.bin, ['-e', check, 'Jenkinsfile'], { cwd: dir });
+        expect(stdout.trim()).toBe('compiles');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
