@@ -91,16 +91,7 @@ export async function remediate(
     const recorded = await store.query({ kind: 'remediation', project, stage, service });
     const tried = actionsTried(recorded, setup.key);
     const firstIndex = tried.length;
-    // Every action that may still run has a runner: a missing `tasks` entry is exit 2 up front.
-    const plans = checkActions(setup, firstIndex);
-    if (plans.some((p) => p.plan?.kind === 'scaling')) await scalableDeployment({ ...setup, history: store });
-    // The gate after each action must be able to run: its SLO, SLI files and which provider
-    // answers each SLI, checked now (an endpoint a provider lacks is found when it is asked).
-    const gate = await loadEvaluationSetup(
-      { configDir: setup.configDir, project, stage, service, sliFiles: [], history: setup.historyUrl },
-      { env: host.env, clock: host.clock, logger: silentLogger, redactor: host.redactor },
-    );
-    planIndicators(gate.slo.objectives, gate.providers);
+    const plans = await checkBeforeRunning(setup, store, firstIndex, host);
     if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };
     const run = await runRemediation(
       { ...setup, labels: request.labels, firstIndex, tried, close: request.close },
@@ -118,6 +109,29 @@ export async function remediate(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * What can fail before the first action, checked before it (exit 2): a runner for every action
+ * that may still run, the release `scaling` would act on, and the gate after each action (its
+ * SLO, SLI files and which provider answers each SLI; an endpoint a provider lacks is found when
+ * it is asked). Returns the plan of each action.
+ */
+async function checkBeforeRunning(
+  setup: RemediationSetup,
+  store: HistoryStore,
+  firstIndex: number,
+  host: Host,
+): Promise<{ choice: ActionChoice; plan?: ActionPlan }[]> {
+  const { project, stage, service } = setup;
+  const plans = checkActions(setup, firstIndex);
+  if (plans.some((p) => p.plan?.kind === 'scaling')) await scalableDeployment({ ...setup, history: store });
+  const gate = await loadEvaluationSetup(
+    { configDir: setup.configDir, project, stage, service, sliFiles: [], history: setup.historyUrl },
+    { env: host.env, clock: host.clock, logger: silentLogger, redactor: host.redactor },
+  );
+  planIndicators(gate.slo.objectives, gate.providers);
+  return plans;
 }
 
 /** The loop's world: the host's clock and signal, the runners, the gate, history, Dynatrace, events. */
