@@ -16,11 +16,11 @@ export interface CliRun {
 
 /**
  * Runs `ci-connect <args>`; env is added to a clean environment (no CI_CONNECT_* leaking in), and
- * `input` is written to its stdin.
+ * `input` is written to its stdin. The run is killed after `timeoutMs` (default 60 s).
  */
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+  options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
 ): Promise<CliRun> {
   if (!existsSync(bundle))
     throw new Error(`${bundle} is missing: run \`npm run build\` before the tests (npm test does)`);
@@ -31,7 +31,12 @@ export function runCli(
     const child = execFile(
       process.execPath,
       [cliBin, ...args],
-      { cwd: options.cwd ?? repoRoot, env: { ...env, ...options.env }, timeout: 60_000, maxBuffer: 1 << 26 },
+      {
+        cwd: options.cwd ?? repoRoot,
+        env: { ...env, ...options.env },
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 1 << 26,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ exitCode: code, stdout, stderr });

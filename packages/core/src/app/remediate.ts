@@ -243,13 +243,20 @@ function planOf(
     next:
       choice.kind === 'none'
         ? { action: null, message: choice.message }
-        : { action: actionRef(choice.action), ...describePlan(first!.plan!) },
+        : {
+            action: actionRef(choice.action),
+            ...describePlan(first!.plan!, setup.config.helm.timeoutSeconds),
+          },
     waitMs: setup.waitMs,
     dynatrace: setup.dynatrace !== undefined,
   };
 }
 
-function describePlan(plan: ActionPlan): { runs: string; commands: string[][] } {
+/** What the action would run: for scaling, HelmRunner.scale's argv with the names it looks up then. */
+function describePlan(
+  plan: ActionPlan,
+  helmTimeoutSeconds: number | undefined,
+): { runs: string; commands: string[][] } {
   if (plan.kind === 'command')
     return {
       runs: 'the command of its tasks entry in ci-connect.yaml',
@@ -261,13 +268,9 @@ function describePlan(plan: ActionPlan): { runs: string; commands: string[][] } 
     commands: [
       ['helm', 'get', 'values', '<release>', '--namespace', '<namespace>', '--all', '--output', 'json'],
       [
-        'helm',
-        'upgrade',
-        '<release>',
-        '<chart>',
-        '--reuse-values',
-        '--set',
-        `replicaCount=<current${sign}${plan.increment}>`,
+        ...['helm', 'upgrade', '<release>', '<chart>', '--namespace', '<namespace>', '--reuse-values'],
+        ...['--atomic', '--wait', '--timeout', `${helmTimeoutSeconds ?? 300}s`],
+        ...['--set', `replicaCount=<current${sign}${plan.increment}>`],
       ],
     ],
   };

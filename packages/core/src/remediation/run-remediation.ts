@@ -7,6 +7,7 @@
  */
 
 import type { Clock, Logger } from '../environment.js';
+import { ExternalSystemError } from '../errors.js';
 import { formatScore } from '../gate/score.js';
 import type { EvaluationRecord, GateResult } from '../gate/types.js';
 import { chooseAction } from './select-action.js';
@@ -150,7 +151,10 @@ class LoopRun {
       // Dynatrace or the monitoring unreachable (exit 3): the action ran, and the next run must know.
       if (!this.steps.some((r) => r.step === 'action' && r.actionIndex === index))
         await actionStep(ran.result, `${ran.message}; then ${(error as Error).message}`);
-      throw error;
+      throw recordedHint(
+        error,
+        this.steps.find((r) => r.step === 'action' && r.actionIndex === index),
+      );
     }
   }
 
@@ -300,6 +304,20 @@ class LoopRun {
   private where(): string {
     return `${this.input.project}/${this.input.stage}/${this.input.service}`;
   }
+}
+
+/**
+ * The gate's "nothing was recorded" is not true of a remediation whose action ran: its step is in
+ * history, and the next run goes on after it. The hint says so, and how to run the action again.
+ */
+function recordedHint(error: unknown, step: RemediationRecord | undefined): unknown {
+  if (!(error instanceof ExternalSystemError) || step === undefined) return error;
+  const fix = (error.hint ?? '').replace(/;?\s*nothing was recorded$/, '');
+  const recorded = `the action is recorded: the next remediate goes on with the next action (ci-connect history invalidate ${step.id} runs it again)`;
+  return new ExternalSystemError(error.message, {
+    cause: error,
+    hint: fix === '' ? recorded : `${fix}; ${recorded}`,
+  });
 }
 
 /** From the action's end to now, widened to the minute monitoring data needs. */
