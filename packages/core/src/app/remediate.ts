@@ -89,7 +89,7 @@ export async function remediate(
   try {
     const { project, stage, service } = setup;
     const recorded = await store.query({ kind: 'remediation', project, stage, service });
-    const tried = actionsTried(recorded, setup.key);
+    const tried = actionsTried(recorded, setup.problem);
     const firstIndex = tried.length;
     const plans = await checkBeforeRunning(setup, store, firstIndex, host);
     if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };

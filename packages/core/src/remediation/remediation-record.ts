@@ -77,14 +77,25 @@ export function actionRef(action: RemediationAction): RemediationActionRef {
   };
 }
 
-/** The `action` steps already recorded for the problem `key`, oldest first. */
+/**
+ * The `action` steps already recorded for the problem, oldest first, one per action index. A
+ * problem is known by its problemId, its display id or both (a notification may carry only
+ * `ProblemID`, `--problem-id P-…` reads both from Dynatrace), and a record keeps its key and its
+ * display id: a record is the problem's when one of them names it. An index recorded twice (two
+ * jobs started for one notification) counts once, so that the next run skips no action.
+ */
 export function actionsTried(
   records: readonly { kind: string }[],
-  key: string | undefined,
+  problem: Pick<Problem, 'problemId' | 'displayId'>,
 ): RemediationRecord[] {
-  if (key === undefined) return [];
-  return records
-    .filter(isRemediationRecord)
-    .filter((r) => r.step === 'action' && r.problem.key === key)
-    .sort((a, b) => a.actionIndex - b.actionIndex);
+  const ids = new Set([problem.problemId, problem.displayId].filter((id) => id !== undefined));
+  if (ids.size === 0) return [];
+  const byIndex = new Map<number, RemediationRecord>();
+  for (const record of records.filter(isRemediationRecord)) {
+    if (record.step !== 'action' || byIndex.has(record.actionIndex)) continue;
+    const { key, displayId } = record.problem;
+    if ((key !== undefined && ids.has(key)) || (displayId !== undefined && ids.has(displayId)))
+      byIndex.set(record.actionIndex, record);
+  }
+  return [...byIndex.values()].sort((a, b) => a.actionIndex - b.actionIndex);
 }
