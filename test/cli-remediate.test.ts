@@ -703,6 +703,41 @@ describe('ci-connect remediate: scaling through helm', () => {
       'escalated: the action "Scale up" (scaling) failed: there is no release shop-production-carts in shop-production to scale',
     );
   });
+
+  it.each([
+    ['a text', '"many"'],
+    ['a fraction', '2.5'],
+    ['a negative number', '-1'],
+  ])(
+    'a replicaCount that is %s is not guessed as 1: the action fails naming it (escalated, exit 1), nothing upgraded',
+    async (_what, replicaCount) => {
+      await helm.setRules([
+        { command: ['get', 'values'], stdout: `{"replicaCount": ${replicaCount}, "image": "carts:1.4.2"}\n` },
+      ]);
+      writeFileSync(
+        path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+        REMEDIATION.replace(
+          /actionsOnOpen:\n[\s\S]*$/,
+          'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+        ),
+      );
+      const before = helm.calls().length;
+      const run = await runCli(
+        ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+        { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+      );
+      expect(run.exitCode, run.stderr).toBe(1);
+      expect(
+        helm
+          .argvs()
+          .slice(before)
+          .map((argv) => argv[0]),
+      ).toEqual(['get']);
+      expect(run.stdout).toContain(
+        `the action "Scale up" (scaling) failed: the release shop-production-carts has replicaCount ${replicaCount}, not a whole number of replicas`,
+      );
+    },
+  );
 });
 
 function cleanEnv(): Record<string, string> {
