@@ -350,6 +350,24 @@ describe('ci-connect remediate', () => {
     expect(run.stdout).not.toMatch(/^RESOLVED/m);
   });
 
+  it('credentials in a payload’s problem URL reach neither the output nor history', async () => {
+    const password = 'Zq8vK2pLm4Xn9Rw';
+    const token = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.0123456789abcdef';
+    const url = `https://relay:${password}@hooks.example.com/problem?api-token=${token}&pid=1`;
+    writeFileSync(
+      path.join(root, 'problem.json'),
+      JSON.stringify({ ...NOTIFICATION, data: { ...NOTIFICATION.data, ProblemURL: url } }),
+    );
+    for (const json of [['--json'], []]) {
+      const run = await remediate(['--event-file', 'problem.json', ...json], passing);
+      expect(run.exitCode, run.stderr).toBe(0);
+      for (const text of [run.stdout, run.stderr, readFileSync(path.join(configDir, 'history.jsonl'), 'utf8')]) {
+        expect(text).not.toContain(password);
+        expect(text).not.toContain(token);
+      }
+    }
+  });
+
   it('needs exactly one problem source', async () => {
     const run = await remediate(['--problem-type', 'x', '--event-file', 'problem.json'], passing);
     expect(run.exitCode).toBe(2);
