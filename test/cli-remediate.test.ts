@@ -228,7 +228,7 @@ describe('ci-connect remediate', () => {
     );
   });
 
-  it('SIGTERM while waiting records where it stopped (exit 143); the next remediate for the problem runs the next action', async () => {
+  it('SIGTERM while waiting records where it stopped (exit 143); the next remediate first runs the gate that action never had', async () => {
     const child = spawn(
       process.execPath,
       [cliBin, 'remediate', '--service', 'carts', '--event-file', 'problem.json', '--wait', '10m', '--json'],
@@ -254,14 +254,36 @@ describe('ci-connect remediate', () => {
     const key = first.steps[0]?.problem.key;
     expect(key).toBeDefined();
 
+    // The toggle may have fixed it: its gate runs before another action does.
     const second = await remediate(['--event-file', 'problem.json', '--json'], passing);
     expect(second.exitCode, second.stderr).toBe(0);
     const result = JSON.parse(second.stdout) as RemediationJson;
-    expect(stepsOf(result.steps)).toEqual([
-      ['action', 1, 'Toggle promotion off', 'pass'],
-      ['resolved', 1, 'Toggle promotion off', 'pass'],
-    ]);
+    expect(stepsOf(result.steps)).toEqual([['resolved', 0, 'Toggle feature flag', 'pass']]);
     expect(result.steps[0]?.problem.key).toBe(key);
+    expect(result.steps[0]?.evaluationId).toEqual(expect.any(String));
+    expect(actionsRun().map((env) => env.CI_CONNECT_ACTION_NAME)).toEqual(['Toggle feature flag']);
+  });
+
+  it('an action whose gate never ran and failed it: the next remediate goes on with the next action', async () => {
+    const child = spawn(
+      process.execPath,
+      [cliBin, 'remediate', '--service', 'carts', '--event-file', 'problem.json', '--wait', '10m'],
+      { cwd: root, env: { ...cleanEnv(), PROMETHEUS_URL: failing.url } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('before the quality gate') && child.signalCode === null && !child.killed)
+        child.kill('SIGTERM');
+    });
+    expect(await new Promise<number | null>((resolve) => child.on('close', resolve)), stderr).toBe(143);
+    const second = await remediate(['--event-file', 'problem.json', '--json'], failing);
+    expect(second.exitCode, second.stderr).toBe(1);
+    const result = JSON.parse(second.stdout) as RemediationJson;
+    expect(stepsOf(result.steps)).toEqual([
+      ['action', 1, 'Toggle promotion off', 'fail'],
+      ['escalated', 2, null, 'fail'],
+    ]);
     expect(actionsRun().map((env) => env.CI_CONNECT_ACTION_NAME)).toEqual([
       'Toggle feature flag',
       'Toggle promotion off',
@@ -361,7 +383,11 @@ describe('ci-connect remediate', () => {
     for (const json of [['--json'], []]) {
       const run = await remediate(['--event-file', 'problem.json', ...json], passing);
       expect(run.exitCode, run.stderr).toBe(0);
-      for (const text of [run.stdout, run.stderr, readFileSync(path.join(configDir, 'history.jsonl'), 'utf8')]) {
+      for (const text of [
+        run.stdout,
+        run.stderr,
+        readFileSync(path.join(configDir, 'history.jsonl'), 'utf8'),
+      ]) {
         expect(text).not.toContain(password);
         expect(text).not.toContain(token);
       }
