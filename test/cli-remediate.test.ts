@@ -254,7 +254,16 @@ describe('ci-connect remediate', () => {
     const key = first.steps[0]?.problem.key;
     expect(key).toBeDefined();
 
-    // The toggle may have fixed it: its gate runs before another action does.
+    // The toggle may have fixed it: its gate runs before another action does (a dry run says so).
+    const dry = await remediate(['--event-file', 'problem.json', '--dry-run', '--json'], passing);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      nextIndex: 1,
+      gateFirst: { actionIndex: 0, action: { name: 'Toggle feature flag' } },
+    });
+    const dryText = await remediate(['--event-file', 'problem.json', '--dry-run'], passing);
+    expect(dryText.stdout).toContain(
+      '  first: the quality gate after action 1, "Toggle feature flag" (toggle-feature), which the run that ran it did not get to; pass or warning resolves the problem without another action',
+    );
     const second = await remediate(['--event-file', 'problem.json', '--json'], passing);
     expect(second.exitCode, second.stderr).toBe(0);
     const result = JSON.parse(second.stdout) as RemediationJson;

@@ -52,6 +52,12 @@ export function renderRemediationPlan(plan: RemediationPlan): string {
     `  remediation file: ${plan.remediationFile}`,
     `  history: ${plan.history} (${plan.nextIndex} action${plan.nextIndex === 1 ? '' : 's'} recorded for the problem)`,
   ];
+  if (plan.gateFirst !== null) {
+    const { actionIndex, action } = plan.gateFirst;
+    lines.push(
+      `  first: the quality gate after action ${actionIndex + 1}, "${printable(action.name)}" (${printable(action.action)}), which the run that ran it did not get to; pass or warning resolves the problem without another action`,
+    );
+  }
   if (plan.next.action === null)
     lines.push(`  no action would run: ${plan.next.message}; it would escalate (exit 1)`);
   else {

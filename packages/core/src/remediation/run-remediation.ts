@@ -106,7 +106,7 @@ export async function runRemediation(
     return run.end('problem-closed', input.firstIndex, null, {
       message: `${describeProblem(input.problem)} is closed already: nothing to remediate`,
     });
-  const ungated = ungatedAction(input);
+  const ungated = ungatedAction(input.tried, input.firstIndex);
   if (ungated !== undefined) {
     const ended = await run.judgeEarlier(ungated);
     if (ended !== undefined) return ended;
@@ -347,10 +347,12 @@ class LoopRun {
  * The last action earlier runs recorded for the problem when it succeeded but its gate never ran
  * (no evaluation): the next action must not run before that gate says the problem stays.
  */
-function ungatedAction(input: RemediationInput): RemediationRecord | undefined {
-  const last = input.tried.at(-1);
-  if (last === undefined || last.action === null || last.actionIndex !== input.firstIndex - 1)
-    return undefined;
+export function ungatedAction(
+  tried: readonly RemediationRecord[],
+  firstIndex: number,
+): RemediationRecord | undefined {
+  const last = tried.at(-1);
+  if (last === undefined || last.action === null || last.actionIndex !== firstIndex - 1) return undefined;
   return last.evaluationId === null && last.result !== 'fail' ? last : undefined;
 }
 
