@@ -403,6 +403,17 @@ describe('ci-connect remediate', () => {
     }
   });
 
+  it('--problem-id without DT_URL and DT_API_TOKEN says what needs them and which scope (exit 2)', async () => {
+    const run = await remediate(['--problem-id', 'P-211117376'], passing, { DT_URL: '', DT_API_TOKEN: '' });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'error: --problem-id P-211117376 is read from Dynatrace, but DT_URL and DT_API_TOKEN are not set',
+    );
+    expect(run.stderr).toContain('problems.read');
+    expect(run.stderr).not.toContain('SLO');
+    expect(actionsRun()).toEqual([]);
+  });
+
   it('needs exactly one problem source', async () => {
     const run = await remediate(['--problem-type', 'x', '--event-file', 'problem.json'], passing);
     expect(run.exitCode).toBe(2);

@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../config/diagnostics.js';
 import { loadProjectSettings, type ProjectConfig } from '../config/project-config.js';
 import { FALLBACK_NAME, findOnlyService, resolveHistoryUrl } from '../config/project-context.js';
 import { parseDuration } from '../duration.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { readRegularFile } from '../files/regular-file.js';
 import { createHttpClient } from '../http/http-client.js';
 import { resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
@@ -121,10 +121,20 @@ function problemsApi(
 ): DynatraceProblems | undefined {
   const settings = dynatraceSettingsOf(config.providers);
   const names = dynatraceEnvNames(settings);
-  if (
-    !required &&
-    ((settings?.url ?? host.env[names.urlEnv]) === undefined || host.env[names.tokenEnv] === undefined)
-  ) {
+  const missing = [
+    (settings?.url ?? host.env[names.urlEnv] ?? '').trim() === '' ? names.urlEnv : undefined,
+    (host.env[names.tokenEnv] ?? '').trim() === '' ? names.tokenEnv : undefined,
+  ].filter((name) => name !== undefined);
+  if (missing.length > 0 && required && 'problemId' in request.problem)
+    throw new ConfigError(
+      `--problem-id ${request.problem.problemId} is read from Dynatrace, but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set`,
+      {
+        hint:
+          `set ${names.urlEnv} to the environment URL (e.g. https://abc12345.live.dynatrace.com) and ${names.tokenEnv} ` +
+          'to a token with problems.read (problems.write to comment and --close); or pass the notification with --event-file',
+      },
+    );
+  if (missing.length > 0) {
     host.logger.info(
       `${names.urlEnv} and ${names.tokenEnv} are not both set: the Dynatrace problem is neither re-read nor commented on`,
     );
