@@ -379,6 +379,15 @@ describe('ci-connect remediate', () => {
     const run = await remediate(['--event-file', 'forged.json'], failing);
     expect(run.stdout.split('\n')).not.toContain('RESOLVED (exit 0)');
     expect(run.stdout).not.toMatch(/^RESOLVED/m);
+    // Nor of history list's detail column, nor of history show.
+    const list = await runCli(['history', 'list', '--kind', 'remediation'], { cwd: root });
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(list.stdout).toContain('Slow\\nRESOLVED (exit 0)');
+    expect(list.stdout).not.toMatch(/^RESOLVED/m);
+    const id = history().find((r) => r.kind === 'remediation')!.id;
+    const show = await runCli(['history', 'show', id], { cwd: root });
+    expect(show.exitCode, show.stderr).toBe(0);
+    expect(show.stdout).not.toMatch(/^RESOLVED/m);
   });
 
   it('credentials in a payload’s problem URL reach neither the output nor history', async () => {
