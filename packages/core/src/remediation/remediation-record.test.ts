@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { actionsTried, problemRef, type RemediationRecord } from './remediation-record.js';
+import {
+  actionsTried,
+  isRemediationRecord,
+  problemRef,
+  type RemediationRecord,
+} from './remediation-record.js';
 import type { Problem } from './types.js';
 
 const PROBLEM_ID = '-6004362228644432354_1638271020000V2';
@@ -65,5 +70,23 @@ describe('actionsTried: the actions earlier runs recorded for the problem', () =
     const known = problem({ problemId: PROBLEM_ID });
     const tried = actionsTried([actionStep(known, 0, 'b'), actionStep(known, 0, 'a')], known);
     expect(tried.map((r) => r.actionIndex)).toEqual([0]);
+  });
+});
+
+describe('isRemediationRecord', () => {
+  const known = problem({ problemId: PROBLEM_ID });
+
+  it('a record of kind remediation without the fields of one (history import takes any kind) is not one: remediate does not crash on it', () => {
+    const bare = { schemaVersion: 1, id: 'x', kind: 'remediation', project: 'sockshop', stage: 'production' };
+    const noTitle = { ...actionStep(known, 0), problem: { key: PROBLEM_ID } };
+    const badAction = { ...actionStep(known, 0), action: 'scaling' };
+    for (const record of [bare, noTitle, badAction]) expect(isRemediationRecord(record)).toBe(false);
+    expect(() => actionsTried([bare, noTitle, badAction], known)).not.toThrow();
+    expect(actionsTried([bare, actionStep(known, 0)], known)).toHaveLength(1);
+  });
+
+  it('a step this run wrote is one', () => {
+    expect(isRemediationRecord(actionStep(known, 0))).toBe(true);
+    expect(isRemediationRecord({ ...actionStep(known, 1), step: 'escalated', action: null })).toBe(true);
   });
 });

@@ -51,9 +51,31 @@ export interface RemediationRecord {
   message: string;
 }
 
-/** True for a record of kind `remediation` (history holds every kind). */
+/**
+ * True for a record of kind `remediation` with the fields its readers use (history holds every
+ * kind, and `history import` takes a record of any kind: a bare one must not crash remediate,
+ * history list or the report).
+ */
 export function isRemediationRecord(record: { kind: string }): record is RemediationRecord {
-  return record.kind === 'remediation';
+  if (record.kind !== 'remediation') return false;
+  const { problem, step, actionIndex, action, message, result, finishedAt } = record as Partial<
+    Record<string, unknown>
+  >;
+  return (
+    isObject(problem) &&
+    (result === 'pass' || result === 'warning' || result === 'fail') &&
+    typeof finishedAt === 'string' &&
+    typeof problem.title === 'string' &&
+    typeof step === 'string' &&
+    Number.isInteger(actionIndex) &&
+    typeof message === 'string' &&
+    (action === null ||
+      (isObject(action) && typeof action.action === 'string' && typeof action.name === 'string'))
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The problem's fields a record keeps. */
