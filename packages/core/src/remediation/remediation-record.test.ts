@@ -87,6 +87,7 @@ describe('isRemediationRecord', () => {
 
   it('a step this run wrote is one', () => {
     expect(isRemediationRecord(actionStep(known, 0))).toBe(true);
-    expect(isRemediationRecord({ ...actionStep(known, 1), step: 'escalated', action: null })).toBe(true);
+    const escalated: RemediationRecord = { ...actionStep(known, 1), step: 'escalated', action: null };
+    expect(isRemediationRecord(escalated)).toBe(true);
   });
 });
