@@ -423,6 +423,14 @@ describe('ci-connect remediate', () => {
     expect(actionsRun()).toEqual([]);
   });
 
+  it('--close with no Dynatrace problem to close says so before anything runs', async () => {
+    const run = await remediate(['--problem-type', 'Response time degradation', '--close'], passing);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'warning: --close has no Dynatrace problem to close: --problem-type names a type, not a problem; pass --problem-id or --event-file',
+    );
+  });
+
   it('needs exactly one problem source', async () => {
     const run = await remediate(['--problem-type', 'x', '--event-file', 'problem.json'], passing);
     expect(run.exitCode).toBe(2);

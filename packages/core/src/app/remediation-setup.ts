@@ -73,6 +73,7 @@ export async function loadRemediationSetup(request: RemediateRequest, host: Host
   const secrets = { redactor: host.redactor, env: host.env };
   const config = await loadProjectSettings(configDir, host.logger, PROVIDER_SETTINGS, secrets);
   const { problem, dynatrace } = await readProblem(request, config, host);
+  if (request.close && dynatrace === undefined) host.logger.warn(nothingToClose(request, problem));
   const target = await resolveRemediationTarget(request, problem, config, configDir, host);
   const path = serviceFile({ configDir, ...target }, 'remediation.yaml');
   const loaded = await loadRemediationFile(path);
@@ -110,6 +111,18 @@ async function readProblem(
   // A Dynatrace notification names its problem: with Dynatrace configured, the loop re-reads and comments on it.
   const dynatrace = problemKey(problem) === undefined ? undefined : problemsApi(config, request, host, false);
   return { problem, ...(dynatrace === undefined ? {} : { dynatrace }) };
+}
+
+/** Why `--close` will close nothing, and how to make it. */
+function nothingToClose(request: RemediateRequest, problem: Problem): string {
+  const source = request.problem;
+  const why =
+    'problemType' in source
+      ? '--problem-type names a type, not a problem; pass --problem-id or --event-file'
+      : 'eventFile' in source && problemKey(problem) === undefined
+        ? `${source.eventFile} names no Dynatrace problem (no PID or ProblemID)`
+        : 'DT_URL and DT_API_TOKEN (or the variables ci-connect.yaml names) are not both set';
+  return `--close has no Dynatrace problem to close: ${why}`;
 }
 
 /** The Problems API client; without DT_URL/DT_API_TOKEN a ConfigError when `required`, else undefined. */
