@@ -228,7 +228,7 @@ describe('ci-connect remediate', () => {
     );
   });
 
-  it('SIGTERM while waiting records where it stopped (exit 143); the next remediate for the problem runs the next action', async () => {
+  it('SIGTERM while waiting records where it stopped (exit 143); the next remediate first runs the gate that action never had', async () => {
     const child = spawn(
       process.execPath,
       [cliBin, 'remediate', '--service', 'carts', '--event-file', 'problem.json', '--wait', '10m', '--json'],
@@ -254,14 +254,45 @@ describe('ci-connect remediate', () => {
     const key = first.steps[0]?.problem.key;
     expect(key).toBeDefined();
 
+    // The toggle may have fixed it: its gate runs before another action does (a dry run says so).
+    const dry = await remediate(['--event-file', 'problem.json', '--dry-run', '--json'], passing);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      nextIndex: 1,
+      gateFirst: { actionIndex: 0, action: { name: 'Toggle feature flag' } },
+    });
+    const dryText = await remediate(['--event-file', 'problem.json', '--dry-run'], passing);
+    expect(dryText.stdout).toContain(
+      '  first: the quality gate after action 1, "Toggle feature flag" (toggle-feature), which the run that ran it did not get to; pass or warning resolves the problem without another action',
+    );
     const second = await remediate(['--event-file', 'problem.json', '--json'], passing);
     expect(second.exitCode, second.stderr).toBe(0);
     const result = JSON.parse(second.stdout) as RemediationJson;
-    expect(stepsOf(result.steps)).toEqual([
-      ['action', 1, 'Toggle promotion off', 'pass'],
-      ['resolved', 1, 'Toggle promotion off', 'pass'],
-    ]);
+    expect(stepsOf(result.steps)).toEqual([['resolved', 0, 'Toggle feature flag', 'pass']]);
     expect(result.steps[0]?.problem.key).toBe(key);
+    expect(result.steps[0]?.evaluationId).toEqual(expect.any(String));
+    expect(actionsRun().map((env) => env.CI_CONNECT_ACTION_NAME)).toEqual(['Toggle feature flag']);
+  });
+
+  it('an action whose gate never ran and failed it: the next remediate goes on with the next action', async () => {
+    const child = spawn(
+      process.execPath,
+      [cliBin, 'remediate', '--service', 'carts', '--event-file', 'problem.json', '--wait', '10m'],
+      { cwd: root, env: { ...cleanEnv(), PROMETHEUS_URL: failing.url } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('before the quality gate') && child.signalCode === null && !child.killed)
+        child.kill('SIGTERM');
+    });
+    expect(await new Promise<number | null>((resolve) => child.on('close', resolve)), stderr).toBe(143);
+    const second = await remediate(['--event-file', 'problem.json', '--json'], failing);
+    expect(second.exitCode, second.stderr).toBe(1);
+    const result = JSON.parse(second.stdout) as RemediationJson;
+    expect(stepsOf(result.steps)).toEqual([
+      ['action', 1, 'Toggle promotion off', 'fail'],
+      ['escalated', 2, null, 'fail'],
+    ]);
     expect(actionsRun().map((env) => env.CI_CONNECT_ACTION_NAME)).toEqual([
       'Toggle feature flag',
       'Toggle promotion off',
@@ -348,6 +379,56 @@ describe('ci-connect remediate', () => {
     const run = await remediate(['--event-file', 'forged.json'], failing);
     expect(run.stdout.split('\n')).not.toContain('RESOLVED (exit 0)');
     expect(run.stdout).not.toMatch(/^RESOLVED/m);
+    // Nor of history list's detail column, nor of history show.
+    const list = await runCli(['history', 'list', '--kind', 'remediation'], { cwd: root });
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(list.stdout).toContain('Slow\\nRESOLVED (exit 0)');
+    expect(list.stdout).not.toMatch(/^RESOLVED/m);
+    const id = history().find((r) => r.kind === 'remediation')!.id;
+    const show = await runCli(['history', 'show', id], { cwd: root });
+    expect(show.exitCode, show.stderr).toBe(0);
+    expect(show.stdout).not.toMatch(/^RESOLVED/m);
+  });
+
+  it('credentials in a payload’s problem URL reach neither the output nor history', async () => {
+    const password = 'Zq8vK2pLm4Xn9Rw';
+    const token = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.0123456789abcdef';
+    const url = `https://relay:${password}@hooks.example.com/problem?api-token=${token}&pid=1`;
+    writeFileSync(
+      path.join(root, 'problem.json'),
+      JSON.stringify({ ...NOTIFICATION, data: { ...NOTIFICATION.data, ProblemURL: url } }),
+    );
+    for (const json of [['--json'], []]) {
+      const run = await remediate(['--event-file', 'problem.json', ...json], passing);
+      expect(run.exitCode, run.stderr).toBe(0);
+      for (const text of [
+        run.stdout,
+        run.stderr,
+        readFileSync(path.join(configDir, 'history.jsonl'), 'utf8'),
+      ]) {
+        expect(text).not.toContain(password);
+        expect(text).not.toContain(token);
+      }
+    }
+  });
+
+  it('--problem-id without DT_URL and DT_API_TOKEN says what needs them and which scope (exit 2)', async () => {
+    const run = await remediate(['--problem-id', 'P-211117376'], passing, { DT_URL: '', DT_API_TOKEN: '' });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      'error: --problem-id P-211117376 is read from Dynatrace, but DT_URL and DT_API_TOKEN are not set',
+    );
+    expect(run.stderr).toContain('problems.read');
+    expect(run.stderr).not.toContain('SLO');
+    expect(actionsRun()).toEqual([]);
+  });
+
+  it('--close with no Dynatrace problem to close says so before anything runs', async () => {
+    const run = await remediate(['--problem-type', 'Response time degradation', '--close'], passing);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'warning: --close has no Dynatrace problem to close: --problem-type names a type, not a problem; pass --problem-id or --event-file',
+    );
   });
 
   it('needs exactly one problem source', async () => {
@@ -703,6 +784,41 @@ describe('ci-connect remediate: scaling through helm', () => {
       'escalated: the action "Scale up" (scaling) failed: there is no release shop-production-carts in shop-production to scale',
     );
   });
+
+  it.each([
+    ['a text', '"many"'],
+    ['a fraction', '2.5'],
+    ['a negative number', '-1'],
+  ])(
+    'a replicaCount that is %s is not guessed as 1: the action fails naming it (escalated, exit 1), nothing upgraded',
+    async (_what, replicaCount) => {
+      await helm.setRules([
+        { command: ['get', 'values'], stdout: `{"replicaCount": ${replicaCount}, "image": "carts:1.4.2"}\n` },
+      ]);
+      writeFileSync(
+        path.join(configDir, 'base', 'carts', 'remediation.yaml'),
+        REMEDIATION.replace(
+          /actionsOnOpen:\n[\s\S]*$/,
+          'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+        ),
+      );
+      const before = helm.calls().length;
+      const run = await runCli(
+        ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
+        { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
+      );
+      expect(run.exitCode, run.stderr).toBe(1);
+      expect(
+        helm
+          .argvs()
+          .slice(before)
+          .map((argv) => argv[0]),
+      ).toEqual(['get']);
+      expect(run.stdout).toContain(
+        `the action "Scale up" (scaling) failed: the release shop-production-carts has replicaCount ${replicaCount}, not a whole number of replicas`,
+      );
+    },
+  );
 });
 
 function cleanEnv(): Record<string, string> {

@@ -556,7 +556,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     expect(step).toMatchObject({ step: 'action', actionIndex: 0, evaluationId: null });
     expect(run.stderr).not.toContain('nothing was recorded');
     expect(run.stderr).toContain(
-      `the action is recorded: the next remediate goes on with the next action (ci-connect history invalidate ${String(step?.id)} runs it again)`,
+      `the action is recorded: the next remediate runs its gate first, and the next action only if the problem stays (ci-connect history invalidate ${String(step?.id)} runs the action again)`,
     );
   }, 60_000);
 

@@ -10,6 +10,7 @@ import {
 } from '@ci-connect/core';
 import { renderEvaluation } from './evaluation-table.js';
 import type { Palette } from './palette.js';
+import { printable } from './printable.js';
 import { formatTable } from './table.js';
 
 const HEADERS = ['id', 'time', 'kind', 'project/stage/service', 'version', 'result', 'score', 'marks'];
@@ -61,7 +62,7 @@ function detailOf(record: HistoryRecord): string {
     record.step === 'action' && action !== null
       ? `action ${record.actionIndex + 1} ${action.action}${action.name === '' || action.name === action.action ? '' : ` "${action.name}"`}`
       : record.step;
-  return `${what} · ${id === undefined ? '' : `${id} `}"${problem.title}"`;
+  return printable(`${what} · ${id === undefined ? '' : `${id} `}"${problem.title}"`);
 }
 
 /** `pinned`, `invalidated`, or both. */
@@ -90,7 +91,9 @@ function textField(record: HistoryRecord, name: string): string {
 function fieldLines(record: HistoryRecord): string[] {
   return Object.entries(record)
     .filter(([name]) => !['schemaVersion', 'id', 'kind', 'invalidated', 'pinned'].includes(name))
-    .map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    .map(([name, value]) =>
+      printable(`${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`),
+    );
 }
 
 /** What `invalidate`, `pin` and `unpin` did, in one sentence. */

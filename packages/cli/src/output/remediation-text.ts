@@ -2,18 +2,7 @@
 
 import type { RemediationPlan, RemediationRecord, RemediationRunResult } from '@ci-connect/core';
 import type { Palette } from './palette.js';
-
-// A problem's title and messages come from a notification payload or Dynatrace: a control
-// character in one must not forge a line of the output (as flags are refused, DESIGN.md section 9).
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
-
-/** `text` with control characters shown escaped (`\n`, `\u202e`). */
-function printable(text: string): string {
-  return text.replace(CONTROL, (c) =>
-    c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
+import { printable } from './printable.js';
 
 /** One line per step, then the outcome and the exit code. */
 export function renderRemediation(result: RemediationRunResult, palette: Palette): string {
@@ -52,6 +41,12 @@ export function renderRemediationPlan(plan: RemediationPlan): string {
     `  remediation file: ${plan.remediationFile}`,
     `  history: ${plan.history} (${plan.nextIndex} action${plan.nextIndex === 1 ? '' : 's'} recorded for the problem)`,
   ];
+  if (plan.gateFirst !== null) {
+    const { actionIndex, action } = plan.gateFirst;
+    lines.push(
+      `  first: the quality gate after action ${actionIndex + 1}, "${printable(action.name)}" (${printable(action.action)}), which the run that ran it did not get to; pass or warning resolves the problem without another action`,
+    );
+  }
   if (plan.next.action === null)
     lines.push(`  no action would run: ${plan.next.message}; it would escalate (exit 1)`);
   else {

@@ -27,6 +27,7 @@ import {
   type RemediationDependencies,
   type RemediationListener,
   type RemediationOutcome,
+  ungatedAction,
 } from '../remediation/run-remediation.js';
 import { chooseAction } from '../remediation/select-action.js';
 import type { ActionChoice } from '../remediation/types.js';
@@ -65,6 +66,8 @@ export interface RemediationPlan {
   history: string;
   /** The number of actions earlier runs recorded for the problem: the next action's index. */
   nextIndex: number;
+  /** The last of those actions when its gate never ran: that gate runs before the next action. */
+  gateFirst: { actionIndex: number; action: RemediationActionRef; finishedAt: string } | null;
   next:
     { action: RemediationActionRef; runs: string; commands: string[][] } | { action: null; message: string };
   waitMs: number;
@@ -89,10 +92,10 @@ export async function remediate(
   try {
     const { project, stage, service } = setup;
     const recorded = await store.query({ kind: 'remediation', project, stage, service });
-    const tried = actionsTried(recorded, setup.key);
+    const tried = actionsTried(recorded, setup.problem);
     const firstIndex = tried.length;
     const plans = await checkBeforeRunning(setup, store, firstIndex, host);
-    if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, firstIndex, plans) };
+    if (request.dryRun) return { kind: 'plan', plan: planOf(setup, store, tried, plans) };
     const run = await runRemediation(
       { ...setup, labels: request.labels, firstIndex, tried, close: request.close },
       loopDependencies(setup, request, host, store, listener),
@@ -225,11 +228,13 @@ function checkActions(
 function planOf(
   setup: RemediationSetup,
   store: HistoryStore,
-  nextIndex: number,
+  tried: readonly RemediationRecord[],
   plans: { choice: ActionChoice; plan?: ActionPlan }[],
 ): RemediationPlan {
   const [first] = plans;
   const choice = first!.choice;
+  const nextIndex = tried.length;
+  const ungated = ungatedAction(tried, nextIndex);
   return {
     schemaVersion: 1,
     kind: 'remediation-plan',
@@ -240,6 +245,10 @@ function planOf(
     remediationFile: setup.file.file,
     history: store.location,
     nextIndex,
+    gateFirst:
+      ungated === undefined
+        ? null
+        : { actionIndex: ungated.actionIndex, action: ungated.action!, finishedAt: ungated.finishedAt },
     next:
       choice.kind === 'none'
         ? { action: null, message: choice.message }

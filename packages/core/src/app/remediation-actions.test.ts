@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectConfig } from '../config/project-config.js';
 import { ConfigError } from '../errors.js';
 import type { RemediationAction } from '../remediation/types.js';
+import { runProcess } from '../tools/process.js';
 import { actionEnv, planAction } from './remediation-actions.js';
 
 const TOGGLE = { command: ['./toggle.sh'] };
@@ -137,5 +138,24 @@ describe('actionEnv', () => {
       CI_CONNECT_PROBLEM_URL: '',
     });
     expect(actionEnv(action('restart'), { problem, problemKey: undefined }).CI_CONNECT_ACTION_VALUE).toBe('');
+  });
+
+  it('a NUL in a payload’s title or an action’s value is passed escaped: the command still starts (no crash, exit 70)', async () => {
+    const env = actionEnv(action('toggle-feature', 'on\u0000off'), {
+      problem: { ...problem, title: 'Slow\u0000 checkout', url: 'https://dt/p\u0000' },
+      problemKey: 'P-1',
+    });
+    expect(env).toMatchObject({
+      CI_CONNECT_ACTION_VALUE: 'on\\0off',
+      CI_CONNECT_PROBLEM_TITLE: 'Slow\\0 checkout',
+      CI_CONNECT_PROBLEM_URL: 'https://dt/p\\0',
+    });
+    const run = await runProcess({
+      argv: [process.execPath, '-e', 'process.stdout.write(process.env.CI_CONNECT_PROBLEM_TITLE)'],
+      env: { PATH: process.env.PATH, ...env },
+      timeoutMs: 20_000,
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdoutTail).toBe('Slow\\0 checkout');
   });
 });

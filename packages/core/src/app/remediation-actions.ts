@@ -121,7 +121,7 @@ export function actionEnv(
       : typeof action.value === 'string'
         ? action.value
         : JSON.stringify(action.value);
-  return {
+  const env = {
     CI_CONNECT_ACTION: action.action,
     CI_CONNECT_ACTION_NAME: action.name,
     CI_CONNECT_ACTION_VALUE: value,
@@ -129,6 +129,9 @@ export function actionEnv(
     CI_CONNECT_PROBLEM_TITLE: context.problem.title,
     CI_CONNECT_PROBLEM_URL: context.problem.url ?? '',
   };
+  // An environment value cannot hold a NUL (spawn refuses the whole command): a payload's title
+  // or a file's value may, so it is passed as the two characters `\0`.
+  return Object.fromEntries(Object.entries(env).map(([name, text]) => [name, text.replaceAll('\0', '\\0')]));
 }
 
 /** The command runner's context: a remediation runs for no version and no sequence of its own. */

@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../config/diagnostics.js';
 import { loadProjectSettings, type ProjectConfig } from '../config/project-config.js';
 import { FALLBACK_NAME, findOnlyService, resolveHistoryUrl } from '../config/project-context.js';
 import { parseDuration } from '../duration.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { readRegularFile } from '../files/regular-file.js';
 import { createHttpClient } from '../http/http-client.js';
 import { resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';
@@ -73,6 +73,7 @@ export async function loadRemediationSetup(request: RemediateRequest, host: Host
   const secrets = { redactor: host.redactor, env: host.env };
   const config = await loadProjectSettings(configDir, host.logger, PROVIDER_SETTINGS, secrets);
   const { problem, dynatrace } = await readProblem(request, config, host);
+  if (request.close && dynatrace === undefined) host.logger.warn(nothingToClose(request, problem));
   const target = await resolveRemediationTarget(request, problem, config, configDir, host);
   const path = serviceFile({ configDir, ...target }, 'remediation.yaml');
   const loaded = await loadRemediationFile(path);
@@ -112,6 +113,18 @@ async function readProblem(
   return { problem, ...(dynatrace === undefined ? {} : { dynatrace }) };
 }
 
+/** Why `--close` will close nothing, and how to make it. */
+function nothingToClose(request: RemediateRequest, problem: Problem): string {
+  const source = request.problem;
+  const why =
+    'problemType' in source
+      ? '--problem-type names a type, not a problem; pass --problem-id or --event-file'
+      : 'eventFile' in source && problemKey(problem) === undefined
+        ? `${source.eventFile} names no Dynatrace problem (no PID or ProblemID)`
+        : 'DT_URL and DT_API_TOKEN (or the variables ci-connect.yaml names) are not both set';
+  return `--close has no Dynatrace problem to close: ${why}`;
+}
+
 /** The Problems API client; without DT_URL/DT_API_TOKEN a ConfigError when `required`, else undefined. */
 function problemsApi(
   config: ProjectConfig,
@@ -121,10 +134,20 @@ function problemsApi(
 ): DynatraceProblems | undefined {
   const settings = dynatraceSettingsOf(config.providers);
   const names = dynatraceEnvNames(settings);
-  if (
-    !required &&
-    ((settings?.url ?? host.env[names.urlEnv]) === undefined || host.env[names.tokenEnv] === undefined)
-  ) {
+  const missing = [
+    (settings?.url ?? host.env[names.urlEnv] ?? '').trim() === '' ? names.urlEnv : undefined,
+    (host.env[names.tokenEnv] ?? '').trim() === '' ? names.tokenEnv : undefined,
+  ].filter((name) => name !== undefined);
+  if (missing.length > 0 && required && 'problemId' in request.problem)
+    throw new ConfigError(
+      `--problem-id ${request.problem.problemId} is read from Dynatrace, but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set`,
+      {
+        hint:
+          `set ${names.urlEnv} to the environment URL (e.g. https://abc12345.live.dynatrace.com) and ${names.tokenEnv} ` +
+          'to a token with problems.read (problems.write to comment and --close); or pass the notification with --event-file',
+      },
+    );
+  if (missing.length > 0) {
     host.logger.info(
       `${names.urlEnv} and ${names.tokenEnv} are not both set: the Dynatrace problem is neither re-read nor commented on`,
     );

@@ -51,9 +51,31 @@ export interface RemediationRecord {
   message: string;
 }
 
-/** True for a record of kind `remediation` (history holds every kind). */
+/**
+ * True for a record of kind `remediation` with the fields its readers use (history holds every
+ * kind, and `history import` takes a record of any kind: a bare one must not crash remediate,
+ * history list or the report).
+ */
 export function isRemediationRecord(record: { kind: string }): record is RemediationRecord {
-  return record.kind === 'remediation';
+  if (record.kind !== 'remediation') return false;
+  const { problem, step, actionIndex, action, message, result, finishedAt } = record as Partial<
+    Record<string, unknown>
+  >;
+  return (
+    isObject(problem) &&
+    (result === 'pass' || result === 'warning' || result === 'fail') &&
+    typeof finishedAt === 'string' &&
+    typeof problem.title === 'string' &&
+    typeof step === 'string' &&
+    Number.isInteger(actionIndex) &&
+    typeof message === 'string' &&
+    (action === null ||
+      (isObject(action) && typeof action.action === 'string' && typeof action.name === 'string'))
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The problem's fields a record keeps. */
@@ -77,14 +99,25 @@ export function actionRef(action: RemediationAction): RemediationActionRef {
   };
 }
 
-/** The `action` steps already recorded for the problem `key`, oldest first. */
+/**
+ * The `action` steps already recorded for the problem, oldest first, one per action index. A
+ * problem is known by its problemId, its display id or both (a notification may carry only
+ * `ProblemID`, `--problem-id P-…` reads both from Dynatrace), and a record keeps its key and its
+ * display id: a record is the problem's when one of them names it. An index recorded twice (two
+ * jobs started for one notification) counts once, so that the next run skips no action.
+ */
 export function actionsTried(
   records: readonly { kind: string }[],
-  key: string | undefined,
+  problem: Pick<Problem, 'problemId' | 'displayId'>,
 ): RemediationRecord[] {
-  if (key === undefined) return [];
-  return records
-    .filter(isRemediationRecord)
-    .filter((r) => r.step === 'action' && r.problem.key === key)
-    .sort((a, b) => a.actionIndex - b.actionIndex);
+  const ids = new Set([problem.problemId, problem.displayId].filter((id) => id !== undefined));
+  if (ids.size === 0) return [];
+  const byIndex = new Map<number, RemediationRecord>();
+  for (const record of records.filter(isRemediationRecord)) {
+    if (record.step !== 'action' || byIndex.has(record.actionIndex)) continue;
+    const { key, displayId } = record.problem;
+    if ((key !== undefined && ids.has(key)) || (displayId !== undefined && ids.has(displayId)))
+      byIndex.set(record.actionIndex, record);
+  }
+  return [...byIndex.values()].sort((a, b) => a.actionIndex - b.actionIndex);
 }

@@ -209,6 +209,59 @@ describe('runRemediation', () => {
     );
   });
 
+  describe('an action of an earlier run whose quality gate never ran (stopped while waiting, or Dynatrace unreachable)', () => {
+    const ungated = (finishedAt: string) =>
+      ({
+        step: 'action',
+        actionIndex: 0,
+        action: { name: 'Scale up', action: 'scaling', description: 'one more pod', value: '1' },
+        result: 'pass',
+        evaluationId: null,
+        startedAt: '2026-12-05T19:00:00.000Z',
+        finishedAt,
+        message: 'scaling succeeded; stopped while waiting for the gate',
+      }) as RemediationRecord;
+
+    it('is judged first: a passing gate resolves the problem and no further action runs', async () => {
+      const { deps, calls, records, windows } = world({ gates: ['pass'] });
+      const run = await runRemediation(
+        input({ firstIndex: 1, tried: [ungated('2026-12-05T19:00:05.000Z')] }),
+        deps,
+      );
+      expect(run.outcome).toBe('resolved');
+      expect(calls.filter((c) => c.startsWith('run') || c.startsWith('gate'))).toEqual(['gate pass']);
+      expect(windows).toEqual([{ start: '2026-12-05T19:00:05.000Z', end: '2026-12-05T20:00:00.000Z' }]);
+      expect(stepsOf(records)).toEqual([['resolved', 0, 'scaling', 'pass', 'eval-1']]);
+    });
+
+    it('a failing gate goes on with the next action', async () => {
+      const { deps, calls, records } = world({ gates: ['fail', 'pass'] });
+      const run = await runRemediation(
+        input({ firstIndex: 1, tried: [ungated('2026-12-05T19:00:05.000Z')] }),
+        deps,
+      );
+      expect(run.outcome).toBe('resolved');
+      expect(calls.filter((c) => c.startsWith('run') || c.startsWith('gate'))).toEqual([
+        'gate fail',
+        'run toggle-feature #1',
+        'gate pass',
+      ]);
+      expect(stepsOf(records)).toEqual([
+        ['action', 1, 'toggle-feature', 'pass', 'eval-2'],
+        ['resolved', 1, 'toggle-feature', 'pass', 'eval-2'],
+      ]);
+    });
+
+    it('waits out the rest of --wait after that action first', async () => {
+      const { deps, calls } = world({ gates: ['pass'] });
+      await runRemediation(input({ firstIndex: 1, tried: [ungated('2026-12-05T19:59:50.000Z')] }), deps);
+      expect(calls.filter((c) => c.startsWith('sleep') || c.startsWith('gate'))).toEqual([
+        'sleep 50000',
+        'gate pass',
+      ]);
+    });
+  });
+
   it('a problem Dynatrace closed meanwhile ends the loop without a gate', async () => {
     const { deps, calls, records } = world({ refresh: ['closed'] });
     const run = await runRemediation(input(), deps);

@@ -107,6 +107,11 @@ export async function runRemediation(
     return run.end('problem-closed', input.firstIndex, null, {
       message: `${describeProblem(input.problem)} is closed already: nothing to remediate`,
     });
+  const ungated = ungatedAction(input.tried, input.firstIndex);
+  if (ungated !== undefined) {
+    const ended = await run.judgeEarlier(ungated);
+    if (ended !== undefined) return ended;
+  }
   for (let index = input.firstIndex; ; index++) {
     if (deps.signal.aborted) return run.cancelled(index, null);
     const choice = chooseAction(input.file, input.problem, index);
@@ -158,6 +163,43 @@ class LoopRun {
     }
   }
 
+  /**
+   * The gate after an earlier run's action whose gate never ran (that run was stopped while
+   * waiting, or Dynatrace or the monitoring was unreachable): judged before another action runs,
+   * over the window since that action (the rest of the wait first). Undefined: try the next action.
+   */
+  async judgeEarlier(earlier: RemediationRecord): Promise<RemediationRun | undefined> {
+    const { deps, input } = this;
+    const action = earlier.action!;
+    deps.logger.info(
+      `action ${earlier.actionIndex + 1} (${describeAction(action)}) of an earlier run has had no quality gate yet: it runs first`,
+    );
+    const remaining = Date.parse(earlier.finishedAt) + input.waitMs - deps.clock.now().getTime();
+    if (remaining > 0) {
+      deps.logger.info(`waiting ${Math.ceil(remaining / 1000)} s before the quality gate (--wait)`);
+      if (!(await deps.sleep(remaining, deps.signal))) return this.cancelled(input.firstIndex, null);
+      if (await this.closedMeanwhile())
+        return this.end('problem-closed', input.firstIndex, null, {
+          message: `${describeProblem(input.problem)} was closed in Dynatrace after ${describeAction(action)}`,
+        });
+    }
+    const gate = await this.gate(earlier.finishedAt);
+    if (gate.result === 'fail') return undefined;
+    return this.resolve(earlier.actionIndex, action, gate.text);
+  }
+
+  /** The service's gate over the window since an action's end (recorded as an evaluation). */
+  private async gate(actionEnd: string): Promise<{ result: GateResult; text: string; id: string }> {
+    const { deps } = this;
+    const window = gateWindow(actionEnd, deps.clock.now());
+    await deps.listener?.evaluationStarted?.(window);
+    const evaluation = await deps.evaluate(window);
+    await deps.listener?.evaluated?.(evaluation);
+    this.lastEvaluationId = evaluation.id;
+    const text = `quality gate ${evaluation.result} (score ${formatScore(evaluation.score)}%)`;
+    return { result: evaluation.result, text, id: evaluation.id };
+  }
+
   /** The wait, the problem re-read and the gate after an action that succeeded. */
   private async afterAction(
     action: RemediationAction,
@@ -181,18 +223,17 @@ class LoopRun {
         message: `${describeProblem(input.problem)} was closed in Dynatrace after ${describeAction(action)}`,
       });
     }
-    const window = gateWindow(ran.finishedAt, deps.clock.now());
-    await deps.listener?.evaluationStarted?.(window);
-    const evaluation = await deps.evaluate(window);
-    await deps.listener?.evaluated?.(evaluation);
-    this.lastEvaluationId = evaluation.id;
-    const gate = `quality gate ${evaluation.result} (score ${formatScore(evaluation.score)}%)`;
-    await actionStep(evaluation.result, `${ran.message}; ${gate}`, evaluation.id);
-    if (evaluation.result === 'fail') return undefined;
-    return this.resolve(index, action, gate);
+    const gate = await this.gate(ran.finishedAt);
+    await actionStep(gate.result, `${ran.message}; ${gate.text}`, gate.id);
+    if (gate.result === 'fail') return undefined;
+    return this.resolve(index, action, gate.text);
   }
 
-  private async resolve(index: number, action: RemediationAction, gate: string): Promise<RemediationRun> {
+  private async resolve(
+    index: number,
+    action: RemediationAction | RemediationActionRef,
+    gate: string,
+  ): Promise<RemediationRun> {
     const { input, deps } = this;
     const message = `${describeAction(action)} resolved ${describeProblem(input.problem)}: ${gate}`;
     await this.tell(`ci-connect remediate: ${message} for ${this.where()}.`);
@@ -226,7 +267,7 @@ class LoopRun {
   async end(
     outcome: RemediationOutcome,
     index: number,
-    action: RemediationAction | null,
+    action: RemediationAction | RemediationActionRef | null,
     fields: { message: string; evaluationId?: string | null },
   ): Promise<RemediationRun> {
     const result: GateResult = outcome === 'resolved' || outcome === 'problem-closed' ? 'pass' : 'fail';
@@ -313,11 +354,24 @@ class LoopRun {
 function recordedHint(error: unknown, step: RemediationRecord | undefined): unknown {
   if (!(error instanceof ExternalSystemError) || step === undefined) return error;
   const fix = (error.hint ?? '').replace(/;?\s*nothing was recorded$/, '');
-  const recorded = `the action is recorded: the next remediate goes on with the next action (ci-connect history invalidate ${step.id} runs it again)`;
+  const recorded = `the action is recorded: the next remediate runs its gate first, and the next action only if the problem stays (ci-connect history invalidate ${step.id} runs the action again)`;
   return new ExternalSystemError(error.message, {
     cause: error,
     hint: fix === '' ? recorded : `${fix}; ${recorded}`,
   });
+}
+
+/**
+ * The last action earlier runs recorded for the problem when it succeeded but its gate never ran
+ * (no evaluation): the next action must not run before that gate says the problem stays.
+ */
+export function ungatedAction(
+  tried: readonly RemediationRecord[],
+  firstIndex: number,
+): RemediationRecord | undefined {
+  const last = tried.at(-1);
+  if (last === undefined || last.action === null || last.actionIndex !== firstIndex - 1) return undefined;
+  return last.evaluationId === null && last.result !== 'fail' ? last : undefined;
 }
 
 /** From the action's end to now, widened to the minute monitoring data needs. */

@@ -12,6 +12,7 @@ import {
   isReleaseNotFound,
   parseBlueGreenState,
   parseHistory,
+  parseReplicaCount,
   parseRevisionLine,
 } from './helm-output.js';
 
@@ -87,5 +88,24 @@ describe('helm output lines', () => {
     expect(isReleaseNotFound('Error: UPGRADE FAILED: boom\n')).toBe(false);
     expect(isClusterUnreachable('Error: Kubernetes cluster unreachable: connection refused')).toBe(true);
     expect(isClusterUnreachable('Error: UPGRADE FAILED: timed out waiting for the condition')).toBe(false);
+  });
+});
+
+describe('parseReplicaCount', () => {
+  it.each([
+    ['{"replicaCount": 3}', 3],
+    ['{"replicaCount": "3"}', 3],
+    ['{"replicaCount": 0}', 0],
+    ['{"image": "carts:1"}', 1],
+    ['{"replicaCount": null}', 1],
+    ['null\n', 1],
+    ['{"replicaCount": "many"}', { invalid: '"many"' }],
+    ['{"replicaCount": ""}', { invalid: '""' }],
+    ['{"replicaCount": 2.5}', { invalid: '2.5' }],
+    ['{"replicaCount": -1}', { invalid: '-1' }],
+    ['{"replicaCount": true}', { invalid: 'true' }],
+    ['{"replicaCount": {"min": 2}}', { invalid: 'a mapping' }],
+  ])('%s', (stdout, expected) => {
+    expect(parseReplicaCount(stdout)).toEqual(expected);
   });
 });

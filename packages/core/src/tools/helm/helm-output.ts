@@ -19,11 +19,20 @@ export function parseBlueGreenState(stdout: string): BlueGreenState {
   return { activeColor: asColor(blueGreen.activeColor), releasedColor: asColor(blueGreen.releasedColor) };
 }
 
-/** `replicaCount` of `helm get values --all -o json`; 1 (Kubernetes' default) when the chart has none. */
-export function parseReplicaCount(stdout: string): number {
+/**
+ * `replicaCount` of `helm get values --all -o json`: 1 (Kubernetes' default) when the chart has
+ * none, `{invalid}` when it is not a whole number of replicas (text, a fraction, negative): a
+ * count ci-connect cannot add to, and must not guess (a guessed 1 would scale a larger release down).
+ */
+export function parseReplicaCount(stdout: string): number | { invalid: string } {
   const values = parseJson(stdout, 'helm get values');
-  const count = isRecord(values) ? Number(values.replicaCount ?? 1) : 1;
-  return Number.isInteger(count) && count >= 0 ? count : 1;
+  const raw = isRecord(values) ? values.replicaCount : undefined;
+  if (raw === undefined || raw === null) return 1;
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return raw;
+  if (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)) return Number(raw);
+  if (typeof raw === 'object') return { invalid: Array.isArray(raw) ? 'a list' : 'a mapping' };
+  const shown = JSON.stringify(raw);
+  return { invalid: shown.length > 40 ? `${shown.slice(0, 40)}…` : shown };
 }
 
 /** The revisions of `helm history -o json`, oldest first. */

@@ -183,6 +183,12 @@ export class HelmRunner {
           commands,
         };
       const from = parseReplicaCount(values.text);
+      if (typeof from !== 'number')
+        return {
+          status: 'failed',
+          message: `the release ${target.release} has replicaCount ${from.invalid}, not a whole number of replicas: set a number in its values (or run scaling through a command: tasks.scaling)`,
+          commands,
+        };
       const to = Math.max(0, from + increment);
       const timeout = target.timeoutSeconds ?? 300;
       const upgrade = [
