@@ -142,7 +142,9 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       {
         cwd: root,
         env: env(),
-        timeoutMs: 120_000,
+        // Up to two waits of the default minute: the gate of an action an earlier run left
+        // ungated, then the gate of the next action.
+        timeoutMs: 240_000,
       },
     );
     printed.push(run.stdout, run.stderr);
@@ -435,7 +437,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       path: INGEST,
       query: {},
       respond: 'events-v2-ingest_201_one-report-ok',
-      times: 5,
+      times: 6,
     });
     // The first job: scaling, then the runner stops the job (SIGTERM) while it waits for the gate.
     const helmCalls = helm.calls().length;
@@ -475,10 +477,16 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       ['cancelled', 1],
     ]);
 
-    // The next job for the same problem starts at the second action: toggle-feature, which turns
-    // the slow feature off; after the default wait (1m) the gate on real Prometheus passes.
+    // The next job for the same problem first runs the gate the cancelled job never ran for
+    // scaling (the app is still slow: it fails), then the second action: toggle-feature, which
+    // turns the slow feature off; after the default wait (1m) the gate on real Prometheus passes.
     standIn
-      .expect({ path: `${PROBLEMS}/${AGAIN.problemId}`, query: {}, respond: problemAnswer(AGAIN, 'OPEN') })
+      .expect({
+        path: `${PROBLEMS}/${AGAIN.problemId}`,
+        query: {},
+        respond: problemAnswer(AGAIN, 'OPEN'),
+        times: 2,
+      })
       .expect({
         method: 'POST',
         path: `${PROBLEMS}/${AGAIN.problemId}/comments`,
@@ -519,6 +527,7 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
     expect(events()).toEqual([
       `CUSTOM_CONFIGURATION: Remediation action "Scale up" (scaling) for ${problem}: pass`,
       `CUSTOM_INFO: Remediation of ${problem}: cancelled`,
+      expect.stringMatching(/^CUSTOM_INFO: Quality gate fail for carts in production: score /),
       `CUSTOM_CONFIGURATION: Remediation action "Turn promotions off" (toggle-feature) for ${problem}: pass`,
       'CUSTOM_INFO: Quality gate pass for carts in production: score 100%',
       `CUSTOM_INFO: Remediation of ${problem}: resolved`,
@@ -532,12 +541,14 @@ describeWithReal(prometheus, 'the remediation example against the real carts app
       ...task('action'),
       'sh.keptn.event.production.remediation.finished',
       'sh.keptn.event.production.remediation.triggered',
+      // The gate the cancelled job never ran for scaling, before the next action.
+      ...task('evaluation'),
       ...task('get-action'),
       ...task('action'),
       ...task('evaluation'),
       'sh.keptn.event.production.remediation.finished',
     ]);
-  }, 150_000);
+  }, 330_000);
 
   it('exits 3 when the monitoring is unreachable after an action, and says the action is recorded', async () => {
     const down = { ...CPU, problemId: '-4000000000000000004_1764900000000V2', displayId: 'P-251205004' };
