@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findControlCharacter, quoteEscaped, refuseControlCharacters } from './control-characters.js';
+import {
+  escapeControlCharacters,
+  findControlCharacter,
+  quoteEscaped,
+  refuseControlCharacters,
+} from './control-characters.js';
 import { UsageError } from './errors.js';
 
 describe('findControlCharacter', () => {
@@ -50,5 +55,13 @@ describe('refuseControlCharacters', () => {
 
   it('lets text without control characters pass', () => {
     expect(() => refuseControlCharacters('1.4.2', '--version')).not.toThrow();
+  });
+});
+
+describe('escapeControlCharacters', () => {
+  it('escapes every control character and leaves quotes and backslashes as they are', () => {
+    expect(escapeControlCharacters('Slow\nRESOLVED \u202eok\u0000 "a\\b"')).toBe(
+      'Slow\\nRESOLVED \\u202eok\\u0000 "a\\b"',
+    );
   });
 });

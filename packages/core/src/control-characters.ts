@@ -11,6 +11,7 @@ import { UsageError } from './errors.js';
 // bidi embeddings, overrides and isolates (the "Trojan Source" characters, CVE-2021-42574).
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'gu');
 // eslint-disable-next-line no-control-regex -- as above
 const CONTROL_OR_QUOTE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069"\\]/gu;
 const NAMED: Readonly<Record<string, string>> = {
@@ -25,6 +26,14 @@ const NAMED: Readonly<Record<string, string>> = {
 export function findControlCharacter(text: string): string | undefined {
   const found = CONTROL.exec(text);
   return found === null ? undefined : escapeCharacter(found[0]);
+}
+
+/**
+ * `text` with its control characters shown escaped (`\n`, `\u202e`): text from outside (a
+ * notification payload, Dynatrace) made safe for one line of the terminal.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL_ALL, escapeCharacter);
 }
 
 /** `text` in double quotes with control characters, quotes and backslashes escaped: safe to print. */

@@ -105,7 +105,7 @@ export {
   UsageError,
 } from './errors.js';
 export type { ErrorOptions, ErrorProblem } from './errors.js';
-export { refuseControlCharacters } from './control-characters.js';
+export { escapeControlCharacters, refuseControlCharacters } from './control-characters.js';
 
 // Configuration: the user's files read and checked, with file:line:col diagnostics.
 export {
