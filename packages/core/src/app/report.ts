@@ -149,7 +149,7 @@ function readEvaluations(
     });
     const remediations = steps
       .filter(isRemediationRecord)
-      .map((step) => host.redactor.redactJson(step as ReportedRemediationStep));
+      .map((step): ReportedRemediationStep => host.redactor.redactJson(step));
     return { evaluations, remediations, location: store.location };
   });
 }
