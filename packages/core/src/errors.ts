@@ -84,3 +84,14 @@ export class InternalError extends CiConnectError {
   readonly code = 'INTERNAL';
   readonly exitCode = ExitCode.internal;
 }
+
+/**
+ * The `code` of an error or of its cause chain: a Node.js system error's (ENOENT), an axios or
+ * OpenSSL one's; undefined when none has one.
+ */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return errorCode((error as { cause?: unknown }).cause);
+}

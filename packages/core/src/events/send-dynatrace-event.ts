@@ -8,10 +8,9 @@
  */
 
 import type { Logger } from '../environment.js';
-import { ConfigError, ExternalSystemError } from '../errors.js';
+import { ConfigError, errorCode, ExternalSystemError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
 import type { HttpClient } from '../http/http-client.js';
-import { errorCode } from '../http/http-errors.js';
 import { isTlsErrorCode } from '../http/network-errors.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { authorizationHeader, resolveEndpoint } from '../providers/dynatrace/dynatrace-api.js';

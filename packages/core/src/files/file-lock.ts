@@ -14,8 +14,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../environment.js';
-import { ExternalSystemError } from '../errors.js';
-import { errorCode, readRegularFile } from './regular-file.js';
+import { errorCode, ExternalSystemError } from '../errors.js';
+import { readRegularFile } from './regular-file.js';
 
 /** How long to trust a lock and how long to wait for it. */
 export interface FileLockOptions {

@@ -6,7 +6,8 @@
  */
 
 import type { FileHandle } from 'node:fs/promises';
-import { errorCode, openRegularFile } from './regular-file.js';
+import { errorCode } from '../errors.js';
+import { openRegularFile } from './regular-file.js';
 
 /**
  * The longest line read as a record. An evaluation is a few kilobytes per objective; a longer

@@ -7,7 +7,7 @@
 
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { errorCode, InputError } from '../errors.js';
 
 // Windows has neither flag: 0 leaves the open as it was there.
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
@@ -208,12 +208,6 @@ const SYSTEM_REASONS: Readonly<Partial<Record<string, string>>> = {
 
 function describeSystemError(code: string, error: unknown): string {
   return SYSTEM_REASONS[code] ?? `cannot be read: ${(error as Error).message}`;
-}
-
-/** The `code` of a Node.js system error, e.g. ENOENT. */
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 async function readAtMost(handle: FileHandle, maxBytes: number): Promise<Buffer> {

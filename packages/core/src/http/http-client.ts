@@ -19,11 +19,11 @@
 
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from '../environment.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorCode } from '../errors.js';
 import { createHttpsAgent, readCaFile } from './https-agent.js';
 import { loadProxyResolver } from './proxy-in-use.js';
 import type { ProxyResolver } from './proxy-in-use.js';
-import { HttpStatusFailure, describeTarget, errorCode, toHttpError } from './http-errors.js';
+import { HttpStatusFailure, describeTarget, toHttpError } from './http-errors.js';
 import type { HttpErrorContext, StatusHints } from './http-errors.js';
 import { readJsonAnswer } from './json-answer.js';
 import { decodeSafely, registerRequestSecrets } from '../redaction/redaction.js';

@@ -6,7 +6,7 @@
  * request headers, Authorization included) is never attached: a sanitized copy is.
  */
 
-import { CiConnectError, ConfigError, ExternalSystemError, InternalError } from '../errors.js';
+import { CiConnectError, ConfigError, errorCode, ExternalSystemError, InternalError } from '../errors.js';
 import type { Redactor } from '../redaction/redaction.js';
 import { describeNetworkError } from './network-errors.js';
 import type { ProxyInUse } from './proxy-in-use.js';
@@ -175,14 +175,6 @@ function hostOf(url: string): string {
   } catch {
     return 'the server';
   }
-}
-
-/** The `code` of an error or of its cause chain (axios, Node and OpenSSL codes). */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  return errorCode((error as { cause?: unknown }).cause);
 }
 
 function errorMessage(error: unknown): string {

@@ -12,9 +12,9 @@
  */
 
 import type { Logger } from '../../environment.js';
-import { CiConnectError } from '../../errors.js';
+import { CiConnectError, errorCode } from '../../errors.js';
 import type { HttpClient } from '../../http/http-client.js';
-import { describeTarget, errorCode } from '../../http/http-errors.js';
+import { describeTarget } from '../../http/http-errors.js';
 import { isTlsErrorCode } from '../../http/network-errors.js';
 import type { Redactor } from '../../redaction/redaction.js';
 import { computeRetryWait } from '../../http/retry-policy.js';

@@ -11,10 +11,11 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../environment.js';
+import { errorCode } from '../../errors.js';
 import { isInvalidation, isPinRecord, serviceKey } from '../bookkeeping.js';
 import type { HistoryRecord, HistoryTarget } from '../history-store.js';
 import { readLinesOf } from '../../files/json-lines.js';
-import { errorCode, openRegularFile, readRegularFile } from '../../files/regular-file.js';
+import { openRegularFile, readRegularFile } from '../../files/regular-file.js';
 import { parseTextLine } from '../history-content.js';
 
 /** Bytes before the read position kept to recognise the same file. */

@@ -3,8 +3,8 @@
  * never work is a ConfigError (exit 2), a full or failing disk an ExternalSystemError (exit 3).
  */
 
-import { CiConnectError, ConfigError, ExternalSystemError } from '../../errors.js';
-import { errorCode, FileRefusedError } from '../../files/regular-file.js';
+import { CiConnectError, ConfigError, errorCode, ExternalSystemError } from '../../errors.js';
+import { FileRefusedError } from '../../files/regular-file.js';
 
 const FLAG_HINT =
   'point --history (or CI_CONNECT_HISTORY) at a writable file, e.g. --history file:path/to/history.jsonl';
