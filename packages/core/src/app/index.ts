@@ -14,6 +14,7 @@ export { doctor, sendEvent, validate } from './checks.js';
 export { report, DEFAULT_REPORT_EVALUATIONS, type ReportRequest, type ReportSummary } from './report.js';
 export {
   commentOnMergeRequest,
+  recentEvaluationsOfGate,
   DEFAULT_COMMENT_TOKEN_ENV,
   type CommentRequest,
   type CommentResult,
