@@ -19,6 +19,7 @@ export {
   type CommentRequest,
   type CommentResult,
 } from './comment.js';
+export { listenForStopSignals } from './stop-signals.js';
 export * from './history/index.js';
 export {
   generatePipeline,
