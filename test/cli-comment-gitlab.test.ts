@@ -67,6 +67,14 @@ async function gate(dir: string, values: 'pass' | 'warning' | 'fail', version: s
   expect([0, 1], run.stderr).toContain(run.exitCode);
 }
 
+/** A stand-in for a merge request without our note yet: it expects the list of notes, then the new note. */
+async function startStandInForNewNote(tls?: { key: Buffer; cert: Buffer }): Promise<GitLabStandIn> {
+  const started = await startGitLabStandIn({ token: TOKEN, ...(tls === undefined ? {} : { tls }) });
+  return started
+    .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
+    .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+}
+
 function expectNoLeak(run: CliRun, dir: string): void {
   for (const text of [
     run.stdout,
@@ -202,10 +210,7 @@ describe('comment on a GitLab merge request', () => {
   it('takes the token from the variable --token-env names', async () => {
     const dir = createGateProject();
     await gate(dir, 'pass', '1.0.0');
-    standIn = await startGitLabStandIn({ token: TOKEN });
-    standIn
-      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
-      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    standIn = await startStandInForNewNote();
     const env = { ...gitlabEnv(standIn.apiUrl, { MR_BOT_TOKEN: TOKEN }), CI_CONNECT_GITLAB_TOKEN: '' };
     const run = await runCli(['comment', '--token-env', 'MR_BOT_TOKEN'], { cwd: dir, env });
     expect(run.exitCode, run.stderr).toBe(0);
@@ -226,10 +231,7 @@ describe('comment on a GitLab merge request', () => {
   it("a merge request from a fork: the note goes on the target project's merge request", async () => {
     const dir = createGateProject();
     await gate(dir, 'pass', '1.0.0');
-    standIn = await startGitLabStandIn({ token: TOKEN });
-    standIn
-      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
-      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    standIn = await startStandInForNewNote();
     const run = await runCli(['comment', '--json'], { cwd: dir, env: gitlabEnv(standIn.apiUrl, FORK) });
     expect(run.exitCode, run.stderr).toBe(0);
     expectStrict(standIn);
@@ -255,10 +257,7 @@ describe('comment on a GitLab merge request', () => {
     const dir = createGateProject();
     await gate(dir, 'pass', '1.0.0');
     proxy = await startForwardProxy();
-    standIn = await startGitLabStandIn({ token: TOKEN });
-    standIn
-      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
-      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    standIn = await startStandInForNewNote();
     const run = await runCli(['comment'], {
       cwd: dir,
       env: gitlabEnv(standIn.apiUrl, { HTTP_PROXY: proxy.url, NO_PROXY: '' }),
@@ -271,10 +270,7 @@ describe('comment on a GitLab merge request', () => {
     ]);
 
     await standIn.close();
-    standIn = await startGitLabStandIn({ token: TOKEN });
-    standIn
-      .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
-      .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+    standIn = await startStandInForNewNote();
     const direct = await runCli(['comment'], {
       cwd: dir,
       env: gitlabEnv(standIn.apiUrl, { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }),
@@ -291,10 +287,7 @@ describe('comment on a GitLab merge request', () => {
       const dir = createGateProject();
       await gate(dir, 'pass', '1.0.0');
       const tls = makeSelfSignedCert(mkdtempSync(path.join(tmpdir(), 'ci-connect-gitlab-ca-')));
-      standIn = await startGitLabStandIn({ token: TOKEN, tls });
-      standIn
-        .expect({ method: 'GET', path: NOTES, query: LIST_QUERY, respond: { status: 200, body: [] } })
-        .expect({ method: 'POST', path: NOTES, respond: 'mr-note-create_201' });
+      standIn = await startStandInForNewNote(tls);
       // What the component does with the runner's CI_SERVER_TLS_CA_FILE.
       const trusted = await runCli(['comment'], {
         cwd: dir,

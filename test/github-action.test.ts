@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from './support/action-runner.js';
 import { findFreePort } from './support/free-port.js';
-import { GATE_SLO } from './support/gate-project.js';
+import { GATE_SLO, shopShipyard, writeGateConfig } from './support/gate-project.js';
 import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
 import {
   startGitHubApiStandIn,
@@ -27,12 +27,7 @@ const TOKENS = [GITHUB_TOKEN, DT_TOKEN, PROMETHEUS_TOKEN];
 /** A workspace: .ci-connect with project shop, stage hardening, service carts, and a values file. */
 function workspace(values: Record<string, number | null>, shipyard?: string): string {
   const root = mkdtempSync(path.join(tmpdir(), 'ci-connect-action-'));
-  mkdirSync(path.join(root, '.ci-connect/base/carts'), { recursive: true });
-  writeFileSync(
-    path.join(root, '.ci-connect/ci-connect.yaml'),
-    'project: shop\ndefaults:\n  stage: hardening\n',
-  );
-  writeFileSync(path.join(root, '.ci-connect/base/carts/slo.yaml'), GATE_SLO);
+  writeGateConfig(root);
   if (shipyard !== undefined) writeFileSync(path.join(root, '.ci-connect/shipyard.yaml'), shipyard);
   writeFileSync(path.join(root, 'values.json'), JSON.stringify(values));
   return root;
@@ -176,20 +171,14 @@ describe('the verdict, as GitHub shows it', () => {
   });
 
   it('approval required (5): the step fails and says how to approve', async () => {
-    const shipyard = [
-      'apiVersion: "spec.keptn.sh/0.2.2"',
-      'kind: "Shipyard"',
-      'metadata: {name: "shipyard-shop"}',
-      'spec:',
-      '  stages:',
+    const shipyard = shopShipyard([
       '    - name: "hardening"',
       '      sequences:',
       '        - name: "delivery"',
       '          tasks:',
       '            - name: "approval"',
       '              properties: {pass: "manual", warning: "manual"}',
-      '',
-    ].join('\n');
+    ]);
     const root = workspace({}, shipyard);
     const plan = await runAction({
       workspace: root,
@@ -226,12 +215,7 @@ describe('the verdict, as GitHub shows it', () => {
   });
 
   it('dry_run: the plan says whether triggeredOn would let the stage run', async () => {
-    const shipyard = [
-      'apiVersion: "spec.keptn.sh/0.2.2"',
-      'kind: "Shipyard"',
-      'metadata: {name: "shipyard-shop"}',
-      'spec:',
-      '  stages:',
+    const shipyard = shopShipyard([
       '    - name: "hardening"',
       '      sequences:',
       '        - name: "delivery"',
@@ -244,8 +228,7 @@ describe('the verdict, as GitHub shows it', () => {
       '            - event: "hardening.delivery.finished"',
       '          tasks:',
       '            - {name: "approval", properties: {pass: "manual", warning: "manual"}}',
-      '',
-    ].join('\n');
+    ]);
     const root = workspace({}, shipyard);
     const inputs = { command: 'trigger-deployment', service: 'carts', stage: 'production', version: '1.4.2' };
     const plan = await runAction({ workspace: root, inputs: { ...inputs, dry_run: 'true' } });
@@ -260,20 +243,14 @@ describe('the verdict, as GitHub shows it', () => {
   });
 
   it("dry_run: the checks before the run are in the summary, and the exit code is the run's (2)", async () => {
-    const shipyard = [
-      'apiVersion: "spec.keptn.sh/0.2.2"',
-      'kind: "Shipyard"',
-      'metadata: {name: "shipyard-shop"}',
-      'spec:',
-      '  stages:',
+    const shipyard = shopShipyard([
       '    - name: "hardening"',
       '      sequences:',
       '        - name: "delivery"',
       '          tasks:',
       '            - name: "smoke"',
       '            - {name: "approval", properties: {pass: "automatic", warning: "manual"}}',
-      '',
-    ].join('\n');
+    ]);
     const root = workspace({}, shipyard);
     const inputs = { command: 'trigger-deployment', service: 'carts', version: '1.4.2' };
     const plan = await runAction({ workspace: root, inputs: { ...inputs, dry_run: 'true' } });
@@ -292,12 +269,7 @@ describe('the verdict, as GitHub shows it', () => {
   });
 
   it('promote after a gate that only evaluated (docs/ci/github.md): exit 2, saying to deploy with trigger-deployment first', async () => {
-    const shipyard = [
-      'apiVersion: "spec.keptn.sh/0.2.2"',
-      'kind: "Shipyard"',
-      'metadata: {name: "shipyard-shop"}',
-      'spec:',
-      '  stages:',
+    const shipyard = shopShipyard([
       '    - name: "hardening"',
       '      sequences:',
       '        - name: "delivery"',
@@ -310,8 +282,7 @@ describe('the verdict, as GitHub shows it', () => {
       '          tasks:',
       '            - {name: "approval", properties: {pass: "manual", warning: "manual"}}',
       '            - {name: "deployment", properties: {deploymentstrategy: "direct"}}',
-      '',
-    ].join('\n');
+    ]);
     const root = workspace({ response_time_p95: 300, error_rate: 0.5 }, shipyard);
     expect((await gate(root)).exitCode).toBe(0);
     const run = await runAction({

@@ -25,21 +25,34 @@ export const GATE_SLO = [
   '',
 ].join('\n');
 
-/** Creates the project; returns its directory. */
-export function createGateProject(prefix = 'ci-connect-gate-'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+/** `.ci-connect` in `dir` as createGateProject writes it: project shop, stage hardening, carts' SLO; no shipyard. */
+export function writeGateConfig(dir: string): void {
   const config = path.join(dir, '.ci-connect');
   mkdirSync(path.join(config, 'base/carts'), { recursive: true });
   writeFileSync(path.join(config, 'ci-connect.yaml'), 'project: shop\ndefaults:\n  stage: hardening\n');
   writeFileSync(path.join(config, 'base/carts/slo.yaml'), GATE_SLO);
+}
+
+/** The shipyard of project shop with these lines below `stages:` (each stage indented by four). */
+export function shopShipyard(stages: readonly string[]): string {
+  return [
+    'apiVersion: "spec.keptn.sh/0.2.2"',
+    'kind: "Shipyard"',
+    'metadata: {name: "shipyard-shop"}',
+    'spec:',
+    '  stages:',
+    ...stages,
+    '',
+  ].join('\n');
+}
+
+/** Creates the project; returns its directory. */
+export function createGateProject(prefix = 'ci-connect-gate-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  writeGateConfig(dir);
   writeFileSync(
-    path.join(config, 'shipyard.yaml'),
-    [
-      'apiVersion: "spec.keptn.sh/0.2.2"',
-      'kind: "Shipyard"',
-      'metadata: {name: "shipyard-shop"}',
-      'spec:',
-      '  stages:',
+    path.join(dir, '.ci-connect/shipyard.yaml'),
+    shopShipyard([
       '    - name: "hardening"',
       '      sequences:',
       '        - name: "delivery"',
@@ -53,8 +66,7 @@ export function createGateProject(prefix = 'ci-connect-gate-'): string {
       '          tasks:',
       '            - name: "approval"',
       '              properties: {pass: "automatic", warning: "manual"}',
-      '',
-    ].join('\n'),
+    ]),
   );
   for (const [name, values] of Object.entries(GATE_VALUES))
     writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(values));

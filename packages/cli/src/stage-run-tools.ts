@@ -3,7 +3,7 @@
  * the job's stop signals.
  */
 
-import type { Logger, Redactor, StageRunListener } from '@ci-connect/core';
+import { listenForStopSignals, type Logger, type Redactor, type StageRunListener } from '@ci-connect/core';
 import { createStageProgress } from './output/stage-progress.js';
 
 /**
@@ -31,18 +31,10 @@ export async function withStopSignals<T>(
   logger: Logger,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    logger.warn(`${signal}: stopping the running task and recording the run as aborted`);
-    controller.abort(signal);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const { signal, stopListening } = listenForStopSignals(logger);
   try {
-    return await work(controller.signal);
+    return await work(signal);
   } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
+    stopListening();
   }
 }

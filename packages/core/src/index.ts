@@ -10,6 +10,8 @@
 // Use cases (app/) and the Host a front end builds for them: a request in, its result and exit code out.
 export {
   commentOnMergeRequest,
+  listenForStopSignals,
+  recentEvaluationsOfGate,
   DEFAULT_COMMENT_TOKEN_ENV,
   doctor,
   evaluate,

@@ -5,12 +5,12 @@
  */
 
 import * as actions from '@actions/core';
-import { ciJobLink, ExitCode, reviewCommentBody, type Host } from '@ci-connect/core';
+import { ciJobLink, ExitCode, listenForStopSignals, reviewCommentBody, type Host } from '@ci-connect/core';
 import path from 'node:path';
 import { ignoredInputsWarning } from './command-inputs.js';
 import { runCommand, type ActionOutcome } from './commands.js';
 import { readInputs, type ActionInputs } from './inputs.js';
-import { createRunnerHost, createRunnerRedactor, stopSignal } from './runner-host.js';
+import { createRunnerHost, createRunnerRedactor } from './runner-host.js';
 import { commentOnPullRequest, recentEvaluations, writeJobSummary } from './summary.js';
 import { reportError, reportVerdict } from './verdict.js';
 
@@ -21,7 +21,8 @@ export async function run(): Promise<void> {
   const host = createRunnerHost(
     env,
     redactor,
-    stopSignal({ warn: (m) => actions.warning(redactor.redact(m)) }),
+    // Aborted when the runner cancels the job; the step ends with it, so it never stops listening.
+    listenForStopSignals({ warn: (m) => actions.warning(redactor.redact(m)) }).signal,
   );
   let inputs: ActionInputs | undefined;
   try {

@@ -78,16 +78,3 @@ export function fileLocation(
     ...(column === undefined ? {} : { startColumn: column }),
   };
 }
-
-/** Aborted when the runner cancels the job (SIGINT, then SIGTERM), with the signal's name as reason. */
-export function stopSignal(logger: { warn(message: string): void }): AbortSignal {
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    logger.warn(`${signal}: stopping the running task and recording the run as aborted`);
-    controller.abort(signal);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return controller.signal;
-}

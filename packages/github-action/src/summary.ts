@@ -7,8 +7,7 @@
 import * as actions from '@actions/core';
 import {
   createHttpClient,
-  listHistory,
-  MARKDOWN_HEATMAP_COLUMNS,
+  recentEvaluationsOfGate,
   stickyMarker,
   upsertPullRequestComment,
   type EvaluationRecord,
@@ -26,20 +25,7 @@ export async function recentEvaluations(
   host: Host,
 ): Promise<EvaluationRecord[]> {
   try {
-    const { result } = await listHistory(
-      {
-        configDir: inputs.configDir,
-        history: inputs.history,
-        project: evaluation.project,
-        stage: evaluation.stage,
-        service: evaluation.service,
-        kind: 'evaluation',
-        limit: MARKDOWN_HEATMAP_COLUMNS,
-        includeInvalidated: false,
-      },
-      host,
-    );
-    return result.records as unknown as EvaluationRecord[];
+    return await recentEvaluationsOfGate(evaluation, inputs, host);
   } catch (error) {
     host.logger.info(`the summary shows no recent evaluations: ${(error as Error).message}`);
     return [];

@@ -23,7 +23,11 @@ import {
   upsertMergeRequestNote,
   type GitLabMergeRequestTarget,
 } from '../review-comments/gitlab-merge-request.js';
-import { loadHistoryContext, withHistoryStore } from './history/history-context.js';
+import {
+  loadHistoryContext,
+  withHistoryStore,
+  type HistoryLocationRequest,
+} from './history/history-context.js';
 import type { Host } from './host.js';
 
 /** The env var holding the token when the request names none. */
@@ -196,19 +200,32 @@ async function readRecentEvaluations(
   host: Host,
 ): Promise<EvaluationRecord[]> {
   try {
-    const context = await loadHistoryContext(request, host);
-    const { project, stage, service } = evaluation;
-    return await withHistoryStore(context.historyUrl, host, async (store) =>
-      (await store.query({ kind: 'evaluation', project, stage, service, limit: RECENT_EVALUATIONS })).filter(
-        isEvaluationRecord,
-      ),
-    );
+    return await recentEvaluationsOfGate(evaluation, request, host);
   } catch (error) {
     host.logger.warn(
       `history not read, the note has no heatmap: ${host.redactor.redact((error as Error).message)}`,
     );
     return [];
   }
+}
+
+/**
+ * The newest evaluations of `evaluation`'s gate (project, stage, service), newest first, for the
+ * review comment's heatmap (reviewCommentBody); the evaluation itself is among them once recorded.
+ * Throws when the history cannot be read: each front end says so in its own words.
+ */
+export async function recentEvaluationsOfGate(
+  evaluation: Pick<EvaluationRecord, 'project' | 'stage' | 'service'>,
+  location: HistoryLocationRequest,
+  host: Host,
+): Promise<EvaluationRecord[]> {
+  const { historyUrl } = await loadHistoryContext(location, host);
+  const { project, stage, service } = evaluation;
+  return withHistoryStore(historyUrl, host, async (store) =>
+    (await store.query({ kind: 'evaluation', project, stage, service, limit: RECENT_EVALUATIONS })).filter(
+      isEvaluationRecord,
+    ),
+  );
 }
 
 function required(env: Host['env'], name: string): string {

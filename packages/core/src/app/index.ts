@@ -14,10 +14,12 @@ export { doctor, sendEvent, validate } from './checks.js';
 export { report, DEFAULT_REPORT_EVALUATIONS, type ReportRequest, type ReportSummary } from './report.js';
 export {
   commentOnMergeRequest,
+  recentEvaluationsOfGate,
   DEFAULT_COMMENT_TOKEN_ENV,
   type CommentRequest,
   type CommentResult,
 } from './comment.js';
+export { listenForStopSignals } from './stop-signals.js';
 export * from './history/index.js';
 export {
   generatePipeline,
