@@ -15,7 +15,7 @@ export function renderRemediation(result: RemediationRunResult, palette: Palette
     ...result.steps.map(renderStep),
   ];
   const verdict = `${result.outcome.toUpperCase()} (exit ${result.exitCode})`;
-  lines.push(result.exitCode === 0 ? palette.bold(verdict) : palette.bold(verdict));
+  lines.push(palette.bold(verdict));
   return `${lines.join('\n')}\n`;
 }
 
