@@ -1,6 +1,11 @@
 /** How a remediation and a dry run's plan read in the terminal. */
 
-import type { RemediationPlan, RemediationRecord, RemediationRunResult } from '@ci-connect/core';
+import {
+  describeAction,
+  type RemediationPlan,
+  type RemediationRecord,
+  type RemediationRunResult,
+} from '@ci-connect/core';
 import type { Palette } from './palette.js';
 import { printable } from './printable.js';
 
@@ -22,13 +27,7 @@ export function renderRemediation(result: RemediationRunResult, palette: Palette
 /** `  1. "Scale up" (scaling)  fail  <message>` for an action; the outcome's message for an end step. */
 export function renderStep(step: RemediationRecord): string {
   if (step.step !== 'action') return `  ${step.step}: ${printable(step.message)}`;
-  const action = step.action;
-  const name =
-    action === null
-      ? ''
-      : action.name === '' || action.name === action.action
-        ? action.action
-        : `"${action.name}" (${action.action})`;
+  const name = step.action === null ? '' : describeAction(step.action);
   const gate = step.evaluationId === null ? '' : `  evaluation ${step.evaluationId}`;
   return `  ${step.actionIndex + 1}. ${name}  ${step.result}  ${printable(step.message)}${gate}`;
 }
