@@ -3,19 +3,25 @@
 import {
   describeAction,
   type RemediationPlan,
+  type RemediationProblemRef,
   type RemediationRecord,
   type RemediationRunResult,
 } from '@ci-connect/core';
 import type { Palette } from './palette.js';
 import { printable } from './printable.js';
 
+/** `P-211117376 "Response time degradation"`: the problem's display id (else its key) and title. */
+export function problemLabel(problem: Pick<RemediationProblemRef, 'displayId' | 'key' | 'title'>): string {
+  const id = problem.displayId ?? problem.key;
+  return `${id === undefined ? '' : `${id} `}"${problem.title}"`;
+}
+
 /** One line per step, then the outcome and the exit code. */
 export function renderRemediation(result: RemediationRunResult, palette: Palette): string {
   const { problem } = result;
-  const id = problem.displayId ?? problem.key;
   const lines = [
     printable(
-      `remediation of ${id === undefined ? '' : `${id} `}"${problem.title}"${problem.rootCause === undefined ? '' : ` (root cause ${problem.rootCause})`}`,
+      `remediation of ${problemLabel(problem)}${problem.rootCause === undefined ? '' : ` (root cause ${problem.rootCause})`}`,
     ),
     ...result.steps.map(renderStep),
   ];
@@ -34,9 +40,8 @@ export function renderStep(step: RemediationRecord): string {
 
 /** What a dry run would do next. */
 export function renderRemediationPlan(plan: RemediationPlan): string {
-  const id = plan.problem.displayId ?? plan.problem.key;
   const lines = [
-    `dry run: remediation of ${id === undefined ? '' : `${id} `}"${printable(plan.problem.title)}" (${plan.problem.status}) for ${plan.project}/${plan.stage}/${plan.service}; nothing is changed`,
+    `dry run: remediation of ${printable(problemLabel(plan.problem))} (${plan.problem.status}) for ${plan.project}/${plan.stage}/${plan.service}; nothing is changed`,
     `  remediation file: ${plan.remediationFile}`,
     `  history: ${plan.history} (${plan.nextIndex} action${plan.nextIndex === 1 ? '' : 's'} recorded for the problem)`,
   ];
