@@ -627,21 +627,27 @@ describe('ci-connect remediate: scaling through helm', () => {
   });
   afterAll(() => helm.cleanup());
 
-  it('scaling without a tasks entry raises replicaCount by the action’s value on the service’s release', async () => {
+  /** The service's remediation file with one scaling action ("Scale up") as its only action. */
+  const writeScaling = (description: string, value: string) =>
     writeFileSync(
       path.join(configDir, 'base', 'carts', 'remediation.yaml'),
       REMEDIATION.replace(
         /actionsOnOpen:\n[\s\S]*$/,
-        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
+        `actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: ${description}\n          value: "${value}"\n`,
       ),
     );
-    const run = await runCli(
+  const remediateWithHelm = () =>
+    runCli(
       ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
       {
         cwd: root,
         env: { ...helm.env(), PROMETHEUS_URL: passing.url },
       },
     );
+
+  it('scaling without a tasks entry raises replicaCount by the action’s value on the service’s release', async () => {
+    writeScaling('one more pod', '1');
+    const run = await remediateWithHelm();
     expect(run.exitCode, run.stderr).toBe(0);
     expect(helm.unmatched()).toEqual([]);
     const chart = path.join(configDir, 'base', 'carts', 'helm');
@@ -696,18 +702,9 @@ describe('ci-connect remediate: scaling through helm', () => {
       invalidated: false,
     };
     writeFileSync(path.join(configDir, 'history.jsonl'), `${JSON.stringify(deployment)}\n`);
-    writeFileSync(
-      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
-      REMEDIATION.replace(
-        /actionsOnOpen:\n[\s\S]*$/,
-        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: two more pods\n          value: "2"\n',
-      ),
-    );
+    writeScaling('two more pods', '2');
     const before = helm.calls().length;
-    const run = await runCli(
-      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
-      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
-    );
+    const run = await remediateWithHelm();
     expect(run.exitCode, run.stderr).toBe(0);
     expect(helm.argvs().slice(before)).toEqual([
       ['get', 'values', 'carts-prod', '--namespace', 'shop-live', '--all', '--output', 'json'],
@@ -739,18 +736,9 @@ describe('ci-connect remediate: scaling through helm', () => {
       invalidated: false,
     };
     writeFileSync(path.join(configDir, 'history.jsonl'), `${JSON.stringify(deployment)}\n`);
-    writeFileSync(
-      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
-      REMEDIATION.replace(
-        /actionsOnOpen:\n[\s\S]*$/,
-        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
-      ),
-    );
+    writeScaling('one more pod', '1');
     const before = helm.calls().length;
-    const run = await runCli(
-      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
-      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
-    );
+    const run = await remediateWithHelm();
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(
       'scaling: the last deployment of carts in production is blue_green_service, which ci-connect does not scale',
@@ -761,18 +749,9 @@ describe('ci-connect remediate: scaling through helm', () => {
 
   it('a release helm does not know fails the action: escalated (exit 1), nothing upgraded', async () => {
     await helm.setRules([{ command: ['get', 'values'], exitCode: 1, stderr: 'Error: release: not found\n' }]);
-    writeFileSync(
-      path.join(configDir, 'base', 'carts', 'remediation.yaml'),
-      REMEDIATION.replace(
-        /actionsOnOpen:\n[\s\S]*$/,
-        'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
-      ),
-    );
+    writeScaling('one more pod', '1');
     const before = helm.calls().length;
-    const run = await runCli(
-      ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
-      { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
-    );
+    const run = await remediateWithHelm();
     expect(run.exitCode, run.stderr).toBe(1);
     expect(
       helm
@@ -795,18 +774,9 @@ describe('ci-connect remediate: scaling through helm', () => {
       await helm.setRules([
         { command: ['get', 'values'], stdout: `{"replicaCount": ${replicaCount}, "image": "carts:1.4.2"}\n` },
       ]);
-      writeFileSync(
-        path.join(configDir, 'base', 'carts', 'remediation.yaml'),
-        REMEDIATION.replace(
-          /actionsOnOpen:\n[\s\S]*$/,
-          'actionsOnOpen:\n        - action: scaling\n          name: Scale up\n          description: one more pod\n          value: "1"\n',
-        ),
-      );
+      writeScaling('one more pod', '1');
       const before = helm.calls().length;
-      const run = await runCli(
-        ['remediate', '--service', 'carts', '--wait', '0s', '--problem-type', 'Response time degradation'],
-        { cwd: root, env: { ...helm.env(), PROMETHEUS_URL: passing.url } },
-      );
+      const run = await remediateWithHelm();
       expect(run.exitCode, run.stderr).toBe(1);
       expect(
         helm

@@ -317,7 +317,7 @@ export type {
 } from './pipelines/index.js';
 
 // Remediation: Keptn remediation files.
-export { loadRemediationFile, parseRemediation } from './remediation/index.js';
+export { describeAction, loadRemediationFile, parseRemediation } from './remediation/index.js';
 export type {
   Remediation,
   RemediationAction,

@@ -11,6 +11,7 @@ import {
 import { renderEvaluation } from './evaluation-table.js';
 import type { Palette } from './palette.js';
 import { printable } from './printable.js';
+import { problemLabel } from './remediation-text.js';
 import { formatTable } from './table.js';
 
 const HEADERS = ['id', 'time', 'kind', 'project/stage/service', 'version', 'result', 'score', 'marks'];
@@ -57,12 +58,11 @@ export function renderHistoryRecord(record: HistoryRecord, palette: Palette): st
 function detailOf(record: HistoryRecord): string {
   if (!isRemediationRecord(record)) return '';
   const { action, problem } = record;
-  const id = problem.displayId ?? problem.key;
   const what =
     record.step === 'action' && action !== null
       ? `action ${record.actionIndex + 1} ${action.action}${action.name === '' || action.name === action.action ? '' : ` "${action.name}"`}`
       : record.step;
-  return printable(`${what} · ${id === undefined ? '' : `${id} `}"${problem.title}"`);
+  return printable(`${what} · ${problemLabel(problem)}`);
 }
 
 /** `pinned`, `invalidated`, or both. */

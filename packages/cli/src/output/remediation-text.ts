@@ -1,43 +1,47 @@
 /** How a remediation and a dry run's plan read in the terminal. */
 
-import type { RemediationPlan, RemediationRecord, RemediationRunResult } from '@ci-connect/core';
+import {
+  describeAction,
+  type RemediationPlan,
+  type RemediationProblemRef,
+  type RemediationRecord,
+  type RemediationRunResult,
+} from '@ci-connect/core';
 import type { Palette } from './palette.js';
 import { printable } from './printable.js';
+
+/** `P-211117376 "Response time degradation"`: the problem's display id (else its key) and title. */
+export function problemLabel(problem: Pick<RemediationProblemRef, 'displayId' | 'key' | 'title'>): string {
+  const id = problem.displayId ?? problem.key;
+  return `${id === undefined ? '' : `${id} `}"${problem.title}"`;
+}
 
 /** One line per step, then the outcome and the exit code. */
 export function renderRemediation(result: RemediationRunResult, palette: Palette): string {
   const { problem } = result;
-  const id = problem.displayId ?? problem.key;
   const lines = [
     printable(
-      `remediation of ${id === undefined ? '' : `${id} `}"${problem.title}"${problem.rootCause === undefined ? '' : ` (root cause ${problem.rootCause})`}`,
+      `remediation of ${problemLabel(problem)}${problem.rootCause === undefined ? '' : ` (root cause ${problem.rootCause})`}`,
     ),
     ...result.steps.map(renderStep),
   ];
   const verdict = `${result.outcome.toUpperCase()} (exit ${result.exitCode})`;
-  lines.push(result.exitCode === 0 ? palette.bold(verdict) : palette.bold(verdict));
+  lines.push(palette.bold(verdict));
   return `${lines.join('\n')}\n`;
 }
 
 /** `  1. "Scale up" (scaling)  fail  <message>` for an action; the outcome's message for an end step. */
 export function renderStep(step: RemediationRecord): string {
   if (step.step !== 'action') return `  ${step.step}: ${printable(step.message)}`;
-  const action = step.action;
-  const name =
-    action === null
-      ? ''
-      : action.name === '' || action.name === action.action
-        ? action.action
-        : `"${action.name}" (${action.action})`;
+  const name = step.action === null ? '' : describeAction(step.action);
   const gate = step.evaluationId === null ? '' : `  evaluation ${step.evaluationId}`;
   return `  ${step.actionIndex + 1}. ${name}  ${step.result}  ${printable(step.message)}${gate}`;
 }
 
 /** What a dry run would do next. */
 export function renderRemediationPlan(plan: RemediationPlan): string {
-  const id = plan.problem.displayId ?? plan.problem.key;
   const lines = [
-    `dry run: remediation of ${id === undefined ? '' : `${id} `}"${printable(plan.problem.title)}" (${plan.problem.status}) for ${plan.project}/${plan.stage}/${plan.service}; nothing is changed`,
+    `dry run: remediation of ${printable(problemLabel(plan.problem))} (${plan.problem.status}) for ${plan.project}/${plan.stage}/${plan.service}; nothing is changed`,
     `  remediation file: ${plan.remediationFile}`,
     `  history: ${plan.history} (${plan.nextIndex} action${plan.nextIndex === 1 ? '' : 's'} recorded for the problem)`,
   ];

@@ -5,7 +5,6 @@
  * in history (`kind: remediation`), so the next `remediate` for the problem continues there.
  */
 
-import { setTimeout as delay } from 'node:timers/promises';
 import { ExitCode } from '../errors.js';
 import { silentLogger } from '../environment.js';
 import { runEvaluation } from '../evaluation/run-evaluation.js';
@@ -30,6 +29,7 @@ import {
   ungatedAction,
 } from '../remediation/run-remediation.js';
 import { chooseAction } from '../remediation/select-action.js';
+import { waitUnlessAborted } from '../stage-run/run-sequence.js';
 import type { ActionChoice } from '../remediation/types.js';
 import { SIGNAL_EXIT_CODES } from './exit-code.js';
 import type { Host } from './host.js';
@@ -180,7 +180,7 @@ function loopDependencies(
     logger: host.logger,
     signal: host.signal,
     newId: host.newId,
-    sleep: sleepUnlessAborted,
+    sleep: waitUnlessAborted,
     runAction: createActionRunner({
       ...setup,
       ...host,
@@ -294,15 +294,4 @@ function problemChannel(setup: RemediationSetup): ProblemChannel {
     comment: (message) => api.comment(current, message),
     close: (message) => api.close(current, message),
   };
-}
-
-/** Waits `ms`; false when the job was stopped meanwhile. */
-async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return false;
-  try {
-    await delay(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
-  }
 }

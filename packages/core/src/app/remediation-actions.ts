@@ -17,6 +17,7 @@ import type { ActionRun } from '../remediation/run-remediation.js';
 import { noActionRunnerHint, runnableActionNames } from '../remediation/runnable-actions.js';
 import type { Problem, RemediationAction } from '../remediation/types.js';
 import { CommandRunner } from '../stage-run/runners/command-runner.js';
+import { helmNames } from '../stage-run/runners/deployment-runner.js';
 import { serviceFile } from '../stage-run/runners/service-file.js';
 import type { TaskContext } from '../stage-run/types.js';
 import { HelmRunner } from '../tools/helm/helm-runner.js';
@@ -190,7 +191,7 @@ async function scalingTarget(context: ActionRunnerContext): Promise<HelmScaleTar
     strategy: 'direct',
     chartDir,
     valuesFiles: [],
-    ...templated(context),
+    ...helmNames(context.config.helm, context),
   });
   const timeoutSeconds = context.config.helm.timeoutSeconds;
   return {
@@ -236,21 +237,4 @@ async function warnOfChartChange(
     logger.warn(
       `scaling: the chart ${chartDir} (${current}) is not the one deployment ${deployment?.id ?? ''} recorded (${recorded}); helm upgrade deploys its changes too`,
     );
-}
-
-/** ci-connect.yaml's `helm.namespace` and `helm.releaseName`, as deployments fill them. */
-function templated(context: ActionRunnerContext): { namespace?: string; releaseName?: string } {
-  const fill = (template: string) =>
-    template
-      .split('$PROJECT')
-      .join(context.project)
-      .split('$STAGE')
-      .join(context.stage)
-      .split('$SERVICE')
-      .join(context.service);
-  const { namespace, releaseName } = context.config.helm;
-  return {
-    ...(namespace === undefined ? {} : { namespace: fill(namespace) }),
-    ...(releaseName === undefined ? {} : { releaseName: fill(releaseName) }),
-  };
 }

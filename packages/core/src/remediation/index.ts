@@ -13,6 +13,7 @@ export {
 export type { RemediationLoadOptions, RemediationLoadResult } from './remediation-file.js';
 export { BUILT_IN_ACTIONS, noActionRunnerHint, runnableActionNames } from './runnable-actions.js';
 export { chooseAction } from './select-action.js';
+export { describeAction } from './run-remediation.js';
 export { problemFromEventFile, problemFromType, problemKey } from './problem-input.js';
 export { COMMENT_CONTEXT, createDynatraceProblems } from './dynatrace-problems.js';
 export type { DynatraceProblems, DynatraceProblemsOptions } from './dynatrace-problems.js';

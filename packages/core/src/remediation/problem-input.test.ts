@@ -25,40 +25,43 @@ const P21127 = {
   target: { project: 'sockshop', stage: 'production', service: 'carts' },
 } as const;
 
+/** dynatrace-service's "send test notification" problem, as read from its payloads. */
+const TEST_NOTIFICATION: Problem = {
+  source: 'event-file',
+  displayId: 'P-999',
+  title: 'Dynatrace problem notification test run',
+  status: 'open',
+  impactedEntities: TEST_ENTITIES,
+  url: 'https://example.com',
+  target: { project: 'shop', stage: 'production', service: 'carts' },
+};
+/** The same, routed to the keptn_* tags' shop2/production2/carts2. */
+const TEST_NOTIFICATION_SHOP2: Problem = {
+  ...TEST_NOTIFICATION,
+  target: { project: 'shop2', stage: 'production2', service: 'carts2' },
+};
+/** The recorded RESOLVED synthetic-outage notification, as notified and as dynatrace-service forwarded it. */
+const SYNTHETIC_OUTAGE_CLOSED: Problem = {
+  source: 'event-file',
+  problemId: '-6478017825120311599_1641223491837V2',
+  displayId: 'P-22013994',
+  title: 'Browser monitor global outage',
+  status: 'closed',
+  impactedEntities: [
+    { id: 'SYNTHETIC_TEST-7DA5E1111C898644', name: 'Third Party Monitor', type: 'SYNTHETIC_TEST' },
+  ],
+  url: 'https://test.com/#problems/problemdetails;pid=-6478017825120311599_1641223491837V2',
+  target: { project: 'shop', stage: 'production', service: 'carts' },
+};
+
 /** Every payload file, and the problem read from it. */
 const EXPECTED: Record<string, Problem> = {
-  'problem-notification_keptn-template_open_send-test-notification.json': {
-    source: 'event-file',
-    displayId: 'P-999',
-    title: 'Dynatrace problem notification test run',
-    status: 'open',
-    impactedEntities: TEST_ENTITIES,
-    url: 'https://example.com',
-    target: { project: 'shop', stage: 'production', service: 'carts' },
-  },
+  'problem-notification_keptn-template_open_send-test-notification.json': TEST_NOTIFICATION,
   // keptn_* tags override KeptnProject/KeptnStage/KeptnService (dynatrace-service's open_problem_with_tags).
-  'problem-notification_keptn-template_open_keptn-tags_EDITED.json': {
-    source: 'event-file',
-    displayId: 'P-999',
-    title: 'Dynatrace problem notification test run',
-    status: 'open',
-    impactedEntities: TEST_ENTITIES,
-    url: 'https://example.com',
-    target: { project: 'shop2', stage: 'production2', service: 'carts2' },
-  },
+  'problem-notification_keptn-template_open_keptn-tags_EDITED.json': TEST_NOTIFICATION_SHOP2,
   // State RESOLVED is closed; PID is the full problemId here.
-  'problem-notification_keptn-template_resolved_synthetic-outage_problemdetails-v1.json': {
-    source: 'event-file',
-    problemId: '-6478017825120311599_1641223491837V2',
-    displayId: 'P-22013994',
-    title: 'Browser monitor global outage',
-    status: 'closed',
-    impactedEntities: [
-      { id: 'SYNTHETIC_TEST-7DA5E1111C898644', name: 'Third Party Monitor', type: 'SYNTHETIC_TEST' },
-    ],
-    url: 'https://test.com/#problems/problemdetails;pid=-6478017825120311599_1641223491837V2',
-    target: { project: 'shop', stage: 'production', service: 'carts' },
-  },
+  'problem-notification_keptn-template_resolved_synthetic-outage_problemdetails-v1.json':
+    SYNTHETIC_OUTAGE_CLOSED,
   // Keptn 0.6: PID without the V2 suffix (ProblemDetails.id has it), ProblemID the bare number, no URL,
   // project/stage/service from the Tags alone ("keptn_service:carts, keptn_deployment:primary, ...").
   'problem-notification_keptn-0.6_open_response-time-degradation_tags_EXTRACTED.json': {
@@ -80,37 +83,10 @@ const EXPECTED: Record<string, Problem> = {
     target: { project: 'sockshop', stage: 'production', service: 'carts' },
   },
   // What dynatrace-service forwarded for a RESOLVED notification: State rewritten to CLOSED.
-  'problem-closed_dynatrace-service_forwarded_EXPECTED.json': {
-    source: 'event-file',
-    problemId: '-6478017825120311599_1641223491837V2',
-    displayId: 'P-22013994',
-    title: 'Browser monitor global outage',
-    status: 'closed',
-    impactedEntities: [
-      { id: 'SYNTHETIC_TEST-7DA5E1111C898644', name: 'Third Party Monitor', type: 'SYNTHETIC_TEST' },
-    ],
-    url: 'https://test.com/#problems/problemdetails;pid=-6478017825120311599_1641223491837V2',
-    target: { project: 'shop', stage: 'production', service: 'carts' },
-  },
-  'remediation-triggered_dynatrace-service_from-open-problem_EXPECTED.json': {
-    source: 'event-file',
-    displayId: 'P-999',
-    title: 'Dynatrace problem notification test run',
-    status: 'open',
-    impactedEntities: TEST_ENTITIES,
-    url: 'https://example.com',
-    target: { project: 'shop', stage: 'production', service: 'carts' },
-  },
+  'problem-closed_dynatrace-service_forwarded_EXPECTED.json': SYNTHETIC_OUTAGE_CLOSED,
+  'remediation-triggered_dynatrace-service_from-open-problem_EXPECTED.json': TEST_NOTIFICATION,
   // data.project/stage/service (what Keptn routed on) win over the problem's own Keptn* fields.
-  'remediation-triggered_dynatrace-service_tags-override_EXPECTED.json': {
-    source: 'event-file',
-    displayId: 'P-999',
-    title: 'Dynatrace problem notification test run',
-    status: 'open',
-    impactedEntities: TEST_ENTITIES,
-    url: 'https://example.com',
-    target: { project: 'shop2', stage: 'production2', service: 'carts2' },
-  },
+  'remediation-triggered_dynatrace-service_tags-override_EXPECTED.json': TEST_NOTIFICATION_SHOP2,
   // PID "asdf" is no problemId; ProblemID P-21127 identifies it.
   'remediation-triggered_keptn-datastore_succeeded-sequence_EXTRACTED.json': P21127,
   'remediation-triggered_keptn-datastore_errored-sequence_EXTRACTED.json': P21127,

@@ -154,12 +154,10 @@ class LoopRun {
       return await this.afterAction(action, index, ran, actionStep);
     } catch (error) {
       // Dynatrace or the monitoring unreachable (exit 3): the action ran, and the next run must know.
-      if (!this.steps.some((r) => r.step === 'action' && r.actionIndex === index))
-        await actionStep(ran.result, `${ran.message}; then ${(error as Error).message}`);
-      throw recordedHint(
-        error,
-        this.steps.find((r) => r.step === 'action' && r.actionIndex === index),
-      );
+      const recorded =
+        this.steps.find((r) => r.step === 'action' && r.actionIndex === index) ??
+        (await actionStep(ran.result, `${ran.message}; then ${(error as Error).message}`));
+      throw recordedHint(error, recorded);
     }
   }
 
@@ -351,8 +349,8 @@ class LoopRun {
  * The gate's "nothing was recorded" is not true of a remediation whose action ran: its step is in
  * history, and the next run goes on after it. The hint says so, and how to run the action again.
  */
-function recordedHint(error: unknown, step: RemediationRecord | undefined): unknown {
-  if (!(error instanceof ExternalSystemError) || step === undefined) return error;
+function recordedHint(error: unknown, step: RemediationRecord): unknown {
+  if (!(error instanceof ExternalSystemError)) return error;
   const fix = (error.hint ?? '').replace(/;?\s*nothing was recorded$/, '');
   const recorded = `the action is recorded: the next remediate runs its gate first, and the next action only if the problem stays (ci-connect history invalidate ${step.id} runs the action again)`;
   return new ExternalSystemError(error.message, {

@@ -181,7 +181,7 @@ async function notify(
 }
 
 /** Waits `ms`; false if the signal aborted the wait. */
-async function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+export async function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
   try {
     await delay(ms, undefined, { signal });
     return true;

@@ -206,9 +206,9 @@ function actionOf(task: ShipyardTask): HelmAction {
 }
 
 /** `helm.namespace` and `helm.releaseName` with $PROJECT, $STAGE and $SERVICE replaced. */
-function helmNames(
+export function helmNames(
   settings: HelmSettings | undefined,
-  context: PlanContext,
+  context: Pick<PlanContext, 'project' | 'stage' | 'service'>,
 ): { namespace?: string; releaseName?: string } {
   const fill = (template: string) =>
     template
