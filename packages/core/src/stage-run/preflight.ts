@@ -104,14 +104,27 @@ function followUpsOf(input: PreflightInput, tasks: readonly ShipyardTask[]): str
   const names = new Set<string>();
   for (const result of results)
     for (const task of tasks)
-      for (const ref of sequencesTriggeredBy(input.shipyard, {
-        stage: input.stage,
-        sequence: input.sequence,
-        result,
-        lastTask: task.name,
-      }))
-        if (ref.stage === input.stage && ref.sequence !== input.sequence) names.add(ref.sequence);
+      for (const sequence of followUps(input.shipyard, input.stage, input.sequence, result, task.name))
+        names.add(sequence);
   return [...names];
+}
+
+/** Same-stage sequences the end of this one starts (cross-stage triggers are other CI jobs). */
+export function followUps(
+  shipyard: Shipyard,
+  stage: string,
+  sequence: string,
+  result: SequenceResult,
+  lastTask: string | undefined,
+): string[] {
+  return sequencesTriggeredBy(shipyard, {
+    stage,
+    sequence,
+    result,
+    ...(lastTask === undefined ? {} : { lastTask }),
+  })
+    .filter((ref) => ref.stage === stage && ref.sequence !== sequence)
+    .map((ref) => ref.sequence);
 }
 
 /** A user-facing error as a problem of `where`; anything else is a bug and is rethrown. */
