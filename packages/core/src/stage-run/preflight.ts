@@ -6,7 +6,8 @@
  * one run reports them all; `--dry-run` shows the same list.
  */
 
-import { CiConnectError, ConfigError, ExternalSystemError } from '../errors.js';
+import { ConfigError, ExternalSystemError, type CiConnectError } from '../errors.js';
+import { problemOf as checkProblemOf } from '../evaluation/check-evaluation.js';
 import type { Logger } from '../environment.js';
 import { sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import type { SequenceResult, Shipyard, ShipyardTask } from '../shipyard/types.js';
@@ -130,16 +131,6 @@ export function followUps(
 /** A user-facing error as a problem of `where`; anything else is a bug and is rethrown. */
 export function problemOf(where: string, error: unknown): PreflightProblem {
   return { where, ...checkProblemOf(error) };
-}
-
-/** A user-facing error as a check's problem; anything else is a bug and is rethrown. */
-export function checkProblemOf(error: unknown): CheckProblem {
-  if (!(error instanceof CiConnectError)) throw error;
-  return {
-    message: error.message,
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-    exitCode: error.exitCode === 3 ? 3 : 2,
-  };
 }
 
 /** Runs each check, collecting the problems they throw (so one does not hide the next). */
