@@ -8,34 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitAll } from './support/git-repo.js';
+import { devToHardening, sockShopShipyard } from './support/sock-shop-shipyard.js';
 import { runCli, type CliRun } from './support/cli.js';
 import { createHelmStub, upgradeSucceeded, type HelmStub } from './support/helm-stub.js';
 
-const SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
-kind: "Shipyard"
-metadata:
-  name: "shipyard-sockshop"
-spec:
-  stages:
-    - name: "dev"
-      sequences:
-        - name: "delivery"
-          tasks:
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "direct"
-            - name: "release"
-    - name: "hardening"
-      sequences:
-        - name: "delivery"
-          triggeredOn:
-            - event: "dev.delivery.finished"
-          tasks:
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "direct"
-            - name: "release"
-`;
+const SHIPYARD = sockShopShipyard(devToHardening());
 
 const HARDENING_VALUES = 'replicas: 2\n';
 

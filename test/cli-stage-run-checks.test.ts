@@ -9,76 +9,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
 import { demoConfigDir } from './support/demo-app.js';
 import { commitAll } from './support/git-repo.js';
+import {
+  devToHardening,
+  hardeningDelivery,
+  productionDelivery,
+  sockShopShipyard,
+} from './support/sock-shop-shipyard.js';
 import { createHelmStub, upgradeSucceeded, type HelmStub } from './support/helm-stub.js';
 
 const TOKEN = 'dt0c01.PREFLIGHTSECRET.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** hardening as Keptn's sock-shop had it, and production after it. */
-const SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
-kind: "Shipyard"
-metadata:
-  name: "shipyard-sockshop"
-spec:
-  stages:
-    - name: "hardening"
-      sequences:
-        - name: "delivery"
-          tasks:
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "direct"
-            - name: "test"
-              properties:
-                teststrategy: "performance"
-            - name: "evaluation"
-            - name: "approval"
-              properties:
-                pass: "automatic"
-                warning: "manual"
-            - name: "release"
-    - name: "production"
-      sequences:
-        - name: "delivery"
-          triggeredOn:
-            - event: "hardening.delivery.finished"
-          tasks:
-            - name: "approval"
-              properties:
-                pass: "manual"
-                warning: "manual"
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "direct"
-            - name: "release"
-`;
+const SHIPYARD = sockShopShipyard([hardeningDelivery('direct'), productionDelivery()]);
 
 /** dev deploys with Helm; hardening, promoted to, has a task with no runner. */
-const PROMOTE_SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
-kind: "Shipyard"
-metadata:
-  name: "shipyard-sockshop"
-spec:
-  stages:
-    - name: "dev"
-      sequences:
-        - name: "delivery"
-          tasks:
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "direct"
-            - name: "release"
-    - name: "hardening"
-      sequences:
-        - name: "delivery"
-          triggeredOn:
-            - event: "dev.delivery.finished"
-          tasks:
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "direct"
-            - name: "smoke"
-            - name: "release"
-`;
+const PROMOTE_SHIPYARD = sockShopShipyard(devToHardening('smoke'));
 
 const JMETER_SLIS =
   'response_time_p95, error_rate, add_item_p95, cart_reads_p95, throughput, response_time_p50, add_item_error_rate';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll } from './support/git-repo.js';
+import { hardeningDelivery, productionDelivery, sockShopShipyard } from './support/sock-shop-shipyard.js';
 import { cliBin, runCli, type CliRun } from './support/cli.js';
 import { cleanUpDemo, demoConfigDir, startDemoApp, type DemoApp } from './support/demo-app.js';
 import { createHelmStub, historyJson, type HelmStub } from './support/helm-stub.js';
@@ -16,51 +17,14 @@ import { describeWithReal, detectCommand, jmeter } from './support/real-componen
 
 const script = detectCommand('script');
 
-const SHIPYARD = `apiVersion: "spec.keptn.sh/0.2.2"
-kind: "Shipyard"
-metadata:
-  name: "shipyard-sockshop"
-spec:
-  stages:
-    - name: "hardening"
-      sequences:
-        - name: "delivery"
-          tasks:
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "user_managed"
-            - name: "test"
-              properties:
-                teststrategy: "performance"
-            - name: "evaluation"
-            - name: "approval"
-              properties:
-                pass: "automatic"
-                warning: "manual"
-            - name: "release"
-    - name: "production"
-      sequences:
-        - name: "delivery"
-          triggeredOn:
-            - event: "hardening.delivery.finished"
-          tasks:
-            - name: "approval"
-              properties:
-                pass: "manual"
-                warning: "manual"
-            - name: "deployment"
-              properties:
-                deploymentstrategy: "direct"
-            - name: "release"
-        - name: "rollback"
-          triggeredOn:
-            - event: "production.delivery.finished"
-              selector:
-                match:
-                  result: "fail"
-          tasks:
-            - name: "rollback"
-`;
+const SHIPYARD = sockShopShipyard([
+  hardeningDelivery('user_managed'),
+  productionDelivery({
+    name: 'rollback',
+    triggeredOn: { event: 'production.delivery.finished', result: 'fail' },
+    tasks: ['rollback'],
+  }),
+]);
 
 // The demo's performance workload, made small: real JMeter in seconds, not a minute.
 const JMETER_CONF = `spec_version: '0.1.0'

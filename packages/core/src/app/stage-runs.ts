@@ -90,16 +90,8 @@ export async function triggerDeployment(
     runnerFactory: createRunnerFactory(runnerOptions(options, host, evaluations)),
   };
   if (options.dryRun) return planResult(await planStage(request, deps));
-  if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
-  const { runs, setup } = await runStage(request, deps);
-  const reports = await writeRunReports(options, evaluations, host);
-  return {
-    kind: 'runs',
-    runs,
-    exitCode: stageExitCode(runs, setup.onWarning, host),
-    reports,
-    evaluations: evaluations.map((e) => e.evaluation),
-  };
+  const { result } = await runReported(options, evaluations, host, () => runStage(request, deps));
+  return { kind: 'runs', ...result };
 }
 
 /** Deploys what passed an earlier stage to the next one (or with `dryRun`, plans it). */
@@ -118,16 +110,31 @@ export async function promoteRelease(
       }),
   };
   if (options.dryRun) return planResult(await planPromotion(request, deps));
+  const { result, ran } = await runReported(options, evaluations, host, () => promote(request, deps));
+  return { kind: 'promotion', ...result, source: ran.source };
+}
+
+/**
+ * A run of trigger-deployment or promote: the report directory prepared, the run, its reports
+ * written, its exit code and the evaluations its tasks recorded.
+ */
+async function runReported<R extends { runs: SequenceRunRecord[]; setup: { onWarning: OnWarning } }>(
+  options: StageRunOptions,
+  evaluations: readonly EvaluationOutcome[],
+  host: Host,
+  run: () => Promise<R>,
+): Promise<{ result: Omit<StageRunResult, 'kind'>; ran: R }> {
   if (options.reportDir !== undefined) await prepareReportDir(options.reportDir);
-  const { runs, source, setup } = await promote(request, deps);
+  const ran = await run();
   const reports = await writeRunReports(options, evaluations, host);
   return {
-    kind: 'promotion',
-    runs,
-    source,
-    exitCode: stageExitCode(runs, setup.onWarning, host),
-    reports,
-    evaluations: evaluations.map((e) => e.evaluation),
+    result: {
+      runs: ran.runs,
+      exitCode: stageExitCode(ran.runs, ran.setup.onWarning, host),
+      reports,
+      evaluations: evaluations.map((e) => e.evaluation),
+    },
+    ran,
   };
 }
 

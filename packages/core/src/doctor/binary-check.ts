@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CiConnectError } from '../errors.js';
-import { findExecutable } from '../tools/find-executable.js';
+import { commandFromEnv, findExecutable } from '../tools/find-executable.js';
 import { runProcess } from '../tools/process.js';
 import { checkPlanLoads } from './jmeter-plan-check.js';
 import { checkResult } from './types.js';
@@ -55,14 +55,14 @@ export async function checkBinaries(
   deps: BinaryDependencies,
   needs: BinaryNeeds = {},
 ): Promise<CheckResult[]> {
-  const jmeterBin = deps.env.JMETER_BIN?.trim();
-  // As a stage run finds helm (runners/create-runners.ts): HELM_BIN, unless unset or blank.
-  const helmBin = deps.env.HELM_BIN?.trim();
+  // As a stage run finds them (runners/create-runners.ts): HELM_BIN, JMETER_BIN, unless unset or blank.
+  const helm = commandFromEnv(deps.env.HELM_BIN, 'helm');
+  const jmeter = commandFromEnv(deps.env.JMETER_BIN, 'jmeter');
   const specs: BinarySpec[] = [
     {
       name: 'helm',
-      command: helmBin === undefined || helmBin === '' ? 'helm' : helmBin,
-      source: helmBin === undefined || helmBin === '' ? 'PATH' : `HELM_BIN=${helmBin}`,
+      command: helm,
+      source: (deps.env.HELM_BIN?.trim() ?? '') === '' ? 'PATH' : `HELM_BIN=${helm}`,
       args: ['version', '--short'],
       timeoutMs: HELM_TIMEOUT_MS,
       version: (output) => firstLine(output),
@@ -70,8 +70,8 @@ export async function checkBinaries(
     },
     {
       name: 'jmeter',
-      command: jmeterBin === undefined || jmeterBin === '' ? 'jmeter' : jmeterBin,
-      source: jmeterBin === undefined || jmeterBin === '' ? 'PATH' : `JMETER_BIN=${jmeterBin}`,
+      command: jmeter,
+      source: (deps.env.JMETER_BIN?.trim() ?? '') === '' ? 'PATH' : `JMETER_BIN=${jmeter}`,
       args: ['--version'],
       timeoutMs: JMETER_TIMEOUT_MS,
       version: jmeterVersion,
@@ -149,7 +149,6 @@ async function runBinary(
   }
 }
 
-/** The executable a command names: a path (relative to cwd) as it is, a bare name on PATH. */
 /** JMeter 2.x prints "Version 2.13 r1665067"; 5.x prints the bare version under an ASCII banner. */
 export function jmeterVersion(output: string): string | undefined {
   const labelled = /\bVersion\s+(\d[\w.-]*)/.exec(output)?.[1];

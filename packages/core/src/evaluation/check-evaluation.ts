@@ -52,7 +52,8 @@ export async function checkEvaluation(
   return check;
 }
 
-function problemOf(error: unknown): GateProblem {
+/** A user-facing error as a problem (a stage run's checks take theirs so too); anything else is a bug and is rethrown. */
+export function problemOf(error: unknown): GateProblem {
   if (!(error instanceof CiConnectError)) throw error;
   return {
     message: error.message,

@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireConfig } from '../config/config-errors.js';
+import { isDirectory, isFile } from '../config/guards.js';
 import { formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
 import {
   loadProjectSettings,
@@ -261,20 +261,4 @@ async function checkStage(configDir: string, stage: string): Promise<void> {
   const { shipyard } = await loadShipyardFile(path);
   // A shipyard with errors is validate's to report: the gate itself does not need it.
   if (shipyard !== undefined) findStage(shipyard, stage);
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -6,7 +6,8 @@
  * one run reports them all; `--dry-run` shows the same list.
  */
 
-import { CiConnectError, ConfigError, ExternalSystemError } from '../errors.js';
+import { ConfigError, ExternalSystemError, type CiConnectError } from '../errors.js';
+import { problemOf as checkProblemOf } from '../evaluation/check-evaluation.js';
 import type { Logger } from '../environment.js';
 import { sequencesTriggeredBy, findSequence } from '../shipyard/sequence-plan.js';
 import type { SequenceResult, Shipyard, ShipyardTask } from '../shipyard/types.js';
@@ -104,29 +105,32 @@ function followUpsOf(input: PreflightInput, tasks: readonly ShipyardTask[]): str
   const names = new Set<string>();
   for (const result of results)
     for (const task of tasks)
-      for (const ref of sequencesTriggeredBy(input.shipyard, {
-        stage: input.stage,
-        sequence: input.sequence,
-        result,
-        lastTask: task.name,
-      }))
-        if (ref.stage === input.stage && ref.sequence !== input.sequence) names.add(ref.sequence);
+      for (const sequence of followUps(input.shipyard, input.stage, input.sequence, result, task.name))
+        names.add(sequence);
   return [...names];
+}
+
+/** Same-stage sequences the end of this one starts (cross-stage triggers are other CI jobs). */
+export function followUps(
+  shipyard: Shipyard,
+  stage: string,
+  sequence: string,
+  result: SequenceResult,
+  lastTask: string | undefined,
+): string[] {
+  return sequencesTriggeredBy(shipyard, {
+    stage,
+    sequence,
+    result,
+    ...(lastTask === undefined ? {} : { lastTask }),
+  })
+    .filter((ref) => ref.stage === stage && ref.sequence !== sequence)
+    .map((ref) => ref.sequence);
 }
 
 /** A user-facing error as a problem of `where`; anything else is a bug and is rethrown. */
 export function problemOf(where: string, error: unknown): PreflightProblem {
   return { where, ...checkProblemOf(error) };
-}
-
-/** A user-facing error as a check's problem; anything else is a bug and is rethrown. */
-export function checkProblemOf(error: unknown): CheckProblem {
-  if (!(error instanceof CiConnectError)) throw error;
-  return {
-    message: error.message,
-    ...(error.hint === undefined ? {} : { hint: error.hint }),
-    exitCode: error.exitCode === 3 ? 3 : 2,
-  };
 }
 
 /** Runs each check, collecting the problems they throw (so one does not hide the next). */

@@ -34,18 +34,13 @@ import { openReadyHistoryStore } from '../history/open-store.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
 import { findExecutable } from '../tools/find-executable.js';
 import type { ProcessRunner } from '../tools/process.js';
-import {
-  planSequence,
-  sequencesTriggeredBy,
-  findSequence,
-  type SequencePlan,
-} from '../shipyard/sequence-plan.js';
+import { planSequence, findSequence, type SequencePlan } from '../shipyard/sequence-plan.js';
 import { loadShipyardFile } from '../shipyard/shipyard-file.js';
 import { isRemediationStep } from '../shipyard/shipyard-rules.js';
 import type { Shipyard, ShipyardTask } from '../shipyard/types.js';
 import { runSequence, sequenceRunEndedBy, type StageRunListener } from './run-sequence.js';
 import { combineListeners, createStageEventListener, type StageEventOptions } from './stage-events.js';
-import { checkStageTasks, preflightError, problemOf, type PreflightReport } from './preflight.js';
+import { checkStageTasks, followUps, preflightError, problemOf, type PreflightReport } from './preflight.js';
 import { checkTriggeredOn, type TriggerCheck } from './triggered-on.js';
 import type { PlanContext, SequenceRunRecord, TaskContext, TaskPlan, TaskRunner } from './types.js';
 
@@ -210,7 +205,13 @@ export async function planStage(
   };
   const main = findSequence(setup.shipyard, setup.stage, setup.sequence);
   const onFail: StagePlan['onFail'] = [];
-  for (const sequence of followUps(setup, 'fail', main.tasks.at(-1)?.name))
+  for (const sequence of followUps(
+    setup.shipyard,
+    setup.stage,
+    setup.sequence,
+    'fail',
+    main.tasks.at(-1)?.name,
+  ))
     onFail.push({
       sequence,
       tasks: await planTasks(findSequence(setup.shipyard, setup.stage, sequence).tasks),
@@ -369,7 +370,13 @@ export async function runStage(
       ),
     );
     if (first.status !== 'succeeded') return { setup, runs };
-    for (const sequence of followUps(setup, first.result, first.tasks.at(-1)?.task)) {
+    for (const sequence of followUps(
+      setup.shipyard,
+      setup.stage,
+      setup.sequence,
+      first.result,
+      first.tasks.at(-1)?.task,
+    )) {
       deps.logger.info(
         `${setup.stage}.${setup.sequence} finished with ${first.result}: running ${setup.stage}.${sequence}`,
       );
@@ -412,22 +419,6 @@ async function recorded(
     }
     throw error;
   }
-}
-
-/** Same-stage sequences the end of this one starts (cross-stage triggers are other CI jobs). */
-function followUps(
-  setup: StageSetup,
-  result: SequenceRunRecord['result'],
-  lastTask: string | undefined,
-): string[] {
-  return sequencesTriggeredBy(setup.shipyard, {
-    stage: setup.stage,
-    sequence: setup.sequence,
-    result,
-    ...(lastTask === undefined ? {} : { lastTask }),
-  })
-    .filter((ref) => ref.stage === setup.stage && ref.sequence !== setup.sequence)
-    .map((ref) => ref.sequence);
 }
 
 function planContext(

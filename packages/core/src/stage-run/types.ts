@@ -4,6 +4,7 @@
  * `deployment`, `approval`, next to the `evaluation`s).
  */
 
+import type { GateProblem } from '../evaluation/check-evaluation.js';
 import type { Clock, Logger } from '../environment.js';
 import type { HistoryStore } from '../history/history-store.js';
 import type { SequenceResult, ShipyardTask } from '../shipyard/types.js';
@@ -88,11 +89,7 @@ export interface CheckContext extends PlanContext {
 }
 
 /** One problem a check found: what and how to fix it; exit 2 (configuration) or 3 (unreachable). */
-export interface CheckProblem {
-  message: string;
-  hint?: string;
-  exitCode: 2 | 3;
-}
+export type CheckProblem = GateProblem;
 
 /** What a runner's check found about one task, before anything runs. */
 export interface TaskCheck {

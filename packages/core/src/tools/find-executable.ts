@@ -7,6 +7,15 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
+/**
+ * The command an env variable (HELM_BIN, JMETER_BIN) names, trimmed; unset or blank (a CI
+ * variable left empty) is `fallback`, found on PATH. Doctor and a stage run take it alike.
+ */
+export function commandFromEnv(value: string | undefined, fallback: string): string {
+  const command = value?.trim() ?? '';
+  return command === '' ? fallback : command;
+}
+
 /** The executable file the command names, or undefined when there is none. */
 export async function findExecutable(
   command: string,

@@ -9,6 +9,7 @@ import type { Logger } from '../../environment.js';
 import type { GateCheck } from '../../evaluation/check-evaluation.js';
 import type { EvaluateRequest, EvaluationOutcome } from '../../evaluation/run-evaluation.js';
 import type { Redactor } from '../../redaction/redaction.js';
+import { commandFromEnv } from '../../tools/find-executable.js';
 import { HelmRunner } from '../../tools/helm/helm-runner.js';
 import type { ProcessRunner } from '../../tools/process.js';
 import { sequencesOf } from '../../shipyard/sequence-plan.js';
@@ -122,10 +123,4 @@ function stageStrategy(setup: StageSetup): DeploymentStrategy {
     for (const task of sequence.tasks)
       if (task.deploymentStrategy !== undefined) return task.deploymentStrategy;
   return 'direct';
-}
-
-/** HELM_BIN, JMETER_BIN: the command named, trimmed; unset or blank (a CI variable left empty) is `fallback` on PATH, as doctor takes it. */
-function commandFromEnv(value: string | undefined, fallback: string): string {
-  const command = value?.trim() ?? '';
-  return command === '' ? fallback : command;
 }

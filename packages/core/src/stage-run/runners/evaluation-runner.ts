@@ -64,7 +64,7 @@ export class EvaluationRunner implements TaskRunner {
    */
   async check(_task: ShipyardTask, context: CheckContext): Promise<TaskCheck> {
     if (this.options.checkGate === undefined) return {};
-    const test = [...context.earlier].reverse().find((t) => t.task === 'test');
+    const test = context.earlier.findLast((t) => t.task === 'test');
     const found = await this.options.checkGate(
       {
         ...this.gateRequest(context),
@@ -150,7 +150,7 @@ function resultsFileHint(context: PlanContext): string {
 function testWindow(
   previous: readonly TaskResult[],
 ): { start: string; end: string; resultsFile?: string } | undefined {
-  const test = [...previous].reverse().find((r) => r.task === 'test' && r.status === 'succeeded');
+  const test = previous.findLast((r) => r.task === 'test' && r.status === 'succeeded');
   if (test === undefined) return undefined;
   const { start, end, resultsFile } = test.details;
   const span =
@@ -169,7 +169,7 @@ const MINUTE_MS = 60_000;
 
 /** The run's id and the strategy of the test before this evaluation: Keptn's `$CONTEXT`, `$TESTSTRATEGY`. */
 function runOf(context: TaskContext): SliRunContext {
-  const test = [...context.previous].reverse().find((r) => r.task === 'test');
+  const test = context.previous.findLast((r) => r.task === 'test');
   const strategy = test?.details['teststrategy'];
   return { id: context.runId, ...(typeof strategy === 'string' ? { testStrategy: strategy } : {}) };
 }
