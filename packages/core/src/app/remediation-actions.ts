@@ -24,6 +24,7 @@ import { HelmRunner } from '../tools/helm/helm-runner.js';
 import type { HelmScaleTarget } from '../tools/helm/types.js';
 import { digestDirectory, type DeploymentRecord } from '../stage-run/runners/release-manifest.js';
 import { resolveHelmNames } from '../tools/helm/naming.js';
+import { commandFromEnv } from '../tools/find-executable.js';
 import type { ProcessRunner } from '../tools/process.js';
 
 /** What runs an action: a command, or Helm scaling by a number of replicas. */
@@ -159,7 +160,7 @@ async function runScaling(increment: number, context: ActionRunnerContext): Prom
   const target = await scalingTarget(context);
   const helm = new HelmRunner({
     runProcess: context.runProcess,
-    helmBinary: context.env.HELM_BIN ?? 'helm',
+    helmBinary: commandFromEnv(context.env.HELM_BIN, 'helm'),
     env: { ...context.env },
     logger: context.logger,
     redactor: context.redactor,
