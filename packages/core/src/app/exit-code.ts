@@ -18,13 +18,18 @@ export type Verdict =
 /** 128 + the signal's number: what a shell reports for a job a signal stopped. */
 export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
+/** The exit code of a job the signal named `signal` stopped; SIGTERM's when it is another or none. */
+export function signalExitCode(signal: string | undefined): number {
+  return SIGNAL_EXIT_CODES[signal ?? 'SIGTERM'] ?? SIGNAL_EXIT_CODES['SIGTERM']!;
+}
+
 /** The exit code of a verdict, a warning counting as `onWarning` says. */
 export function exitCodeFor(verdict: Verdict, onWarning: OnWarning): number {
   if (verdict.kind === 'evaluation') return resultExitCode(verdict.result, onWarning);
   // The first run decides: a rollback after it does not turn a failure into a pass.
   const first = verdict.runs[0];
   if (verdict.stoppedBy !== undefined || first?.status === 'aborted')
-    return SIGNAL_EXIT_CODES[verdict.stoppedBy ?? 'SIGTERM'] ?? SIGNAL_EXIT_CODES['SIGTERM']!;
+    return signalExitCode(verdict.stoppedBy);
   if (first === undefined) return ExitCode.pass;
   if (first.status === 'waiting') return ExitCode.approvalRequired;
   if (first.status === 'errored') return ExitCode.fail;

@@ -31,7 +31,7 @@ import {
 import { chooseAction } from '../remediation/select-action.js';
 import { waitUnlessAborted } from '../stage-run/run-sequence.js';
 import type { ActionChoice } from '../remediation/types.js';
-import { SIGNAL_EXIT_CODES } from './exit-code.js';
+import { signalExitCode } from './exit-code.js';
 import type { Host } from './host.js';
 import {
   createActionRunner,
@@ -207,7 +207,7 @@ export function remediationExitCode(outcome: RemediationOutcome, signal: AbortSi
     case 'escalated':
       return ExitCode.fail;
     case 'cancelled':
-      return SIGNAL_EXIT_CODES[String(signal.reason)] ?? SIGNAL_EXIT_CODES['SIGTERM']!;
+      return signalExitCode(String(signal.reason));
   }
 }
 
