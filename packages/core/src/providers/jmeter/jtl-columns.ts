@@ -180,6 +180,13 @@ export function readNumber(fields: RawFields, i: number, plain: boolean): number
   return Number.isNaN(value) ? parseDecimal(fields.text(i)) : value;
 }
 
+/** Field i as `true`/`false` in any case (parseSuccess), read in place when it is `plain`. */
+export function readSuccess(fields: RawFields, i: number, plain: boolean): number {
+  if (plain) return parseSuccess(fields.buf, fields.starts[i]!, fields.ends[i]!);
+  const text = fields.text(i).toLowerCase();
+  return text === 'true' ? 1 : text === 'false' ? 0 : -1;
+}
+
 /** Reads timestamps; a formatted one is parsed once per text (it repeats for every sample in the same second). */
 export class TimeReader {
   private lastText = '';

@@ -9,7 +9,7 @@ import type { Logger } from '../../environment.js';
 import { silentLogger } from '../../environment.js';
 import { InputError } from '../../errors.js';
 import { asInputError } from './jtl-file.js';
-import { readNumber, TimeReader } from './jtl-columns.js';
+import { readNumber, readSuccess, TimeReader } from './jtl-columns.js';
 import type { AggregateOptions, JtlAggregate } from './jtl-result.js';
 import { addSample, summarizeLabels } from './jtl-result.js';
 import type { ExtraTimeField, LabelAggregate } from './label-aggregate.js';
@@ -86,10 +86,10 @@ class XmlAggregator {
     if (this.present === undefined) this.readPresence(sample);
     const timeStamp = this.time(sample);
     const elapsed = this.number(sample, ATTR.t, 't');
-    const success = sample.text(ATTR.s).toLowerCase();
-    if (success !== 'true' && success !== 'false') this.fail(sample, ATTR.s, 's', 'true or false');
+    const success = readSuccess(sample, ATTR.s, sample.escaped[ATTR.s] === 0);
+    if (success < 0) this.fail(sample, ATTR.s, 's', 'true or false');
     const aggregate = this.labelOf(sample);
-    addSample(aggregate, timeStamp, elapsed, success === 'true');
+    addSample(aggregate, timeStamp, elapsed, success === 1);
     for (const field of ['latency', 'connect'] as const) {
       const distribution = aggregate[field];
       if (distribution === undefined) continue;
