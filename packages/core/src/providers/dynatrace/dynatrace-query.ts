@@ -42,7 +42,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   const prefix = /^([A-Za-z0-9]+);/.exec(text)?.[1];
   if (prefix !== undefined && !PREFIXES.includes(prefix)) throw unknownPrefix(prefix);
   // `USQL:...`, `SLO <id>`, a bare `SECPV2`: a prefix without its `;` is no metric selector to send.
-  const unseparated = /^(MV2|SLO|PV2|SECPV2|USQL|DQL)(?=[\s:,]|$)/.exec(text)?.[1];
+  const unseparated = UNSEPARATED_PREFIX.exec(text)?.[1];
   if (prefix === undefined && unseparated !== undefined)
     throw new DynatraceQuerySyntaxError(
       `the query starts with ${unseparated} but not "${unseparated};"`,
@@ -104,7 +104,8 @@ const PREFIX_EXAMPLES: Readonly<Record<string, string>> = {
 };
 
 // dynatrace-service matched these case-sensitively; anything else was sent as a metric selector.
-const PREFIXES = ['MV2', 'SLO', 'PV2', 'SECPV2', 'USQL', 'DQL'];
+const PREFIXES = Object.keys(PREFIX_EXAMPLES);
+const UNSEPARATED_PREFIX = new RegExp(`^(${PREFIXES.join('|')})(?=[\\s:,]|$)`);
 
 function unknownPrefix(prefix: string): DynatraceQuerySyntaxError {
   const near = suggestKey(prefix, PREFIXES);
