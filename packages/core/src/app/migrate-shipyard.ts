@@ -69,8 +69,7 @@ export async function migrateShipyard(
 
 /** `shipyard-<project>` as Keptn's examples named it, when ci-connect.yaml names the project. */
 async function shipyardName(configDir: string, host: Pick<Host, 'logger'>): Promise<string> {
-  const found = await stat(join(configDir, 'ci-connect.yaml')).catch(() => undefined);
-  if (found === undefined) return 'shipyard';
+  // Without ci-connect.yaml, the default configuration: no project.
   const config = await loadProjectSettings(configDir, host.logger, PROVIDER_SETTINGS);
   return config.project === undefined ? 'shipyard' : `shipyard-${config.project}`;
 }
