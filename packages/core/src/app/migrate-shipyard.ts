@@ -13,6 +13,7 @@ import { loadProjectSettings } from '../config/project-config.js';
 import { readConfigText } from '../config/read-config-file.js';
 import { UsageError } from '../errors.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
+import { CONVERTED_API_VERSION } from '../shipyard/legacy-shipyard.js';
 import { migrateLegacyShipyard } from '../shipyard/migrate-shipyard.js';
 import type { Host } from './host.js';
 
@@ -60,7 +61,7 @@ export async function migrateShipyard(
     kind: 'shipyard-migration',
     file,
     written: request.write,
-    apiVersion: 'spec.keptn.sh/0.2.0',
+    apiVersion: CONVERTED_API_VERSION,
     stages: migration.stages,
     warnings: migration.diagnostics,
     text: migration.text,
