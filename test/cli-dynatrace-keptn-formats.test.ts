@@ -2,27 +2,25 @@
 // Keptn did not know fails only its SLI (the gate still runs), a legacy `?scope=` query runs as
 // Keptn ran it with a warning naming the current form, and `validate` warns at the criterion when
 // a millisecond target meets a metric in microseconds.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
-import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
+import {
+  DT_TEST_END as END,
+  DT_TEST_START as START,
+  DT_TEST_TOKEN as TOKEN,
+  useDynatraceStandIn,
+} from './support/dynatrace-cli.js';
 
-const TOKEN = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.SECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSE';
-const START = '2026-11-20T10:00:00Z';
-const END = '2026-11-20T10:05:00Z';
 const RT = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
 const THROUGHPUT = 'builtin:service.requestCount.total:merge("dt.entity.service"):sum';
 
-let standIn: DynatraceStandIn;
-let dir: string;
+const dt = useDynatraceStandIn('ci-connect-dt-keptn-', { allExpectationsUsed: true });
 
-beforeEach(async () => {
-  standIn = await startDynatraceStandIn({ token: TOKEN });
-  dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-dt-keptn-'));
+beforeEach(() => {
   writeFileSync(
-    path.join(dir, 'slo.yaml'),
+    path.join(dt.dir, 'slo.yaml'),
     [
       'spec_version: "1.0"',
       'objectives:',
@@ -36,14 +34,8 @@ beforeEach(async () => {
   );
 });
 
-afterEach(async () => {
-  expect(standIn.violations).toEqual([]);
-  expect(standIn.unusedExpectations()).toEqual([]);
-  await standIn.close();
-});
-
 function evaluate(sli: string): Promise<CliRun> {
-  writeFileSync(path.join(dir, 'dynatrace.yaml'), sli);
+  writeFileSync(path.join(dt.dir, 'dynatrace.yaml'), sli);
   return runCli(
     [
       'evaluate',
@@ -63,7 +55,7 @@ function evaluate(sli: string): Promise<CliRun> {
       'file:history.jsonl',
       '--json',
     ],
-    { cwd: dir, env: { DT_URL: standIn.url, DT_API_TOKEN: TOKEN } },
+    { cwd: dt.dir, env: { DT_URL: dt.standIn.url, DT_API_TOKEN: TOKEN } },
   );
 }
 
@@ -76,7 +68,7 @@ interface Evaluation {
 
 describe('evaluate with Keptn-era Dynatrace SLI files', () => {
   it('fails only the SLI whose MV2 unit Keptn did not know, with the did-you-mean, and runs the rest (exit 1)', async () => {
-    standIn.expect({
+    dt.standIn.expect({
       path: '/api/v2/metrics/query',
       query: { metricSelector: THROUGHPUT, resolution: 'Inf', ...window },
       respond: 'metrics-query_200_single-series_res-Inf_one-value',
@@ -103,11 +95,11 @@ describe('evaluate with Keptn-era Dynatrace SLI files', () => {
       { sli: 'throughput', status: 'pass', value: 31846.08512740705 },
     ]);
     expect(run.stderr).toMatch(/dynatrace\.yaml:2:22 indicators\.response_time_p95: MV2 unit "MicroSeconds"/);
-    expect(standIn.requests).toHaveLength(1);
+    expect(dt.standIn.requests).toHaveLength(1);
   });
 
   it('runs a legacy "<selector>?scope=" query as Keptn did, warning with the current form', async () => {
-    standIn.expect({
+    dt.standIn.expect({
       path: '/api/v2/metrics/query',
       query: {
         metricSelector: RT,
@@ -117,7 +109,7 @@ describe('evaluate with Keptn-era Dynatrace SLI files', () => {
       },
       respond: 'metrics-query_200_single-series_res-Inf_one-value',
     });
-    standIn.expect({
+    dt.standIn.expect({
       path: '/api/v2/metrics/query',
       query: { metricSelector: THROUGHPUT, resolution: 'Inf', ...window },
       respond: 'metrics-query_200_single-series_res-Inf_one-value',
@@ -153,13 +145,13 @@ describe('evaluate with Keptn-era Dynatrace SLI files', () => {
     expect(run.stderr).toContain(
       `write metricSelector=${RT}&entitySelector=tag(a),type(SERVICE)&resolution=1h`,
     );
-    expect(standIn.requests).toEqual([]);
+    expect(dt.standIn.requests).toEqual([]);
   });
 });
 
 describe('validate', () => {
   it('warns at file:line:col when a millisecond target meets a metric in microseconds (exit 0)', async () => {
-    const config = path.join(dir, '.ci-connect', 'base', 'carts');
+    const config = path.join(dt.dir, '.ci-connect', 'base', 'carts');
     mkdirSync(path.join(config, 'sli'), { recursive: true });
     writeFileSync(
       path.join(config, 'slo.yaml'),
@@ -169,7 +161,7 @@ describe('validate', () => {
       path.join(config, 'sli', 'dynatrace.yaml'),
       `indicators:\n  response_time_p95: 'metricSelector=${RT}&entitySelector=type(SERVICE)'\n`,
     );
-    const run = await runCli(['validate'], { cwd: dir });
+    const run = await runCli(['validate'], { cwd: dt.dir });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(
       'warning .ci-connect/base/carts/slo.yaml:4:24 objectives[0].pass[0].criteria[0]: "<400" for SLI "response_time_p95": the target looks like milliseconds, but builtin:service.response.time is in microseconds',

@@ -2,38 +2,31 @@
 // DT_API_TOKEN pointing at a strict local stand-in that answers with recorded responses.
 // Every failure path is driven with a known token, and the token is searched for in
 // everything the run produced: stdout, stderr, history and reports.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from './support/cli.js';
-import { startDynatraceStandIn, type DynatraceStandIn } from './support/dynatrace-stand-in.js';
+import {
+  DT_TEST_END as END,
+  DT_TEST_START as START,
+  DT_TEST_TOKEN as TOKEN,
+  useDynatraceStandIn,
+} from './support/dynatrace-cli.js';
 
-const TOKEN = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.SECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSE';
 const METRICS = '/api/v2/metrics/query';
-const START = '2026-11-20T10:00:00Z';
-const END = '2026-11-20T10:05:00Z';
 
-let standIn: DynatraceStandIn;
-let dir: string;
+const dt = useDynatraceStandIn('ci-connect-dt-');
 
-beforeEach(async () => {
-  standIn = await startDynatraceStandIn({ token: TOKEN });
-  dir = mkdtempSync(path.join(tmpdir(), 'ci-connect-dt-'));
+beforeEach(() => {
   writeFileSync(
-    path.join(dir, 'slo.yaml'),
+    path.join(dt.dir, 'slo.yaml'),
     'spec_version: "1.0"\nobjectives:\n  - sli: response_time_p95\n    pass: [{criteria: ["<50"]}]\n    warning: [{criteria: ["<=60"]}]\ntotal_score: {pass: "90%", warning: "75%"}\n',
   );
   writeFileSync(
-    path.join(dir, 'dynatrace.yaml'),
+    path.join(dt.dir, 'dynatrace.yaml'),
     'spec_version: "1.0"\nindicators:\n  response_time_p95: "MV2;MicroSecond;metricSelector=builtin:service.response.time:merge(\\"dt.entity.service\\"):percentile(95)&entitySelector=type(SERVICE),tag(service:$SERVICE)"\n',
   );
-});
-
-afterEach(async () => {
-  expect(standIn.violations).toEqual([]);
-  await standIn.close();
 });
 
 const windowArgs = [
@@ -61,10 +54,10 @@ function metricsQuery(): Record<string, string> {
 
 /** Everything the run left behind, as text. */
 function everything(run: CliRun): string {
-  const files = existsSync(path.join(dir, 'reports'))
-    ? readdirSync(path.join(dir, 'reports')).map((f) => path.join(dir, 'reports', f))
+  const files = existsSync(path.join(dt.dir, 'reports'))
+    ? readdirSync(path.join(dt.dir, 'reports')).map((f) => path.join(dt.dir, 'reports', f))
     : [];
-  const history = path.join(dir, 'history.jsonl');
+  const history = path.join(dt.dir, 'history.jsonl');
   return [
     run.stdout,
     run.stderr,
@@ -87,15 +80,15 @@ async function runWith(extra: string[]): Promise<CliRun> {
       ...extra,
     ],
     {
-      cwd: dir,
-      env: { DT_URL: standIn.url, DT_API_TOKEN: TOKEN },
+      cwd: dt.dir,
+      env: { DT_URL: dt.standIn.url, DT_API_TOKEN: TOKEN },
     },
   );
 }
 
 describe('evaluate with Dynatrace SLIs', () => {
   it('scores the recorded p95, microseconds converted to milliseconds (exit 0)', async () => {
-    standIn.expect({
+    dt.standIn.expect({
       path: METRICS,
       query: metricsQuery(),
       respond: 'metrics-query_200_single-series_res-Inf_one-value',
@@ -109,13 +102,13 @@ describe('evaluate with Dynatrace SLIs', () => {
     expect(evaluation.result).toBe('pass');
     expect(evaluation.objectives[0]).toMatchObject({ provider: 'dynatrace' });
     expect(evaluation.objectives[0]!.value).toBeCloseTo(31.84608512740705, 9);
-    expect(standIn.requests.map((r) => r.authorization)).toEqual([`Api-Token ${TOKEN}`]);
+    expect(dt.standIn.requests.map((r) => r.authorization)).toEqual([`Api-Token ${TOKEN}`]);
     expect(everything(run)).not.toContain(TOKEN);
-    expect(standIn.unusedExpectations()).toEqual([]);
+    expect(dt.standIn.unusedExpectations()).toEqual([]);
   });
 
   it('fails the objective with the server message when Dynatrace rejects the query (exit 1)', async () => {
-    standIn.expect({
+    dt.standIn.expect({
       path: METRICS,
       query: metricsQuery(),
       respond: 'error_400_metrics-query_selector-parse-error',
@@ -134,16 +127,16 @@ describe('evaluate with Dynatrace SLIs', () => {
     ['error_401_missing-authorization-parameter', 'token'],
     ['error_403_missing-scope_problems-read', 'scope'],
   ])('exits 2 on %s, says what to fix, and records nothing', async (fixture, word) => {
-    standIn.expect({ path: METRICS, query: metricsQuery(), respond: fixture });
+    dt.standIn.expect({ path: METRICS, query: metricsQuery(), respond: fixture });
     const run = await runWith([]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.toLowerCase()).toContain(word);
-    expect(existsSync(path.join(dir, 'history.jsonl'))).toBe(false);
+    expect(existsSync(path.join(dt.dir, 'history.jsonl'))).toBe(false);
     expect(everything(run)).not.toContain(TOKEN);
   });
 
   it('exits 3 and records nothing when Dynatrace answers 503 on every try', async () => {
-    standIn.expect({
+    dt.standIn.expect({
       path: METRICS,
       query: metricsQuery(),
       respond: { status: 503, body: 'maintenance' },
@@ -152,7 +145,7 @@ describe('evaluate with Dynatrace SLIs', () => {
     const run = await runWith([]);
     expect(run.exitCode, run.stderr).toBe(3);
     expect(run.stderr).toContain('no SLI could be fetched');
-    expect(existsSync(path.join(dir, 'history.jsonl'))).toBe(false);
+    expect(existsSync(path.join(dt.dir, 'history.jsonl'))).toBe(false);
     expect(everything(run)).not.toContain(TOKEN);
   });
 
@@ -170,7 +163,7 @@ describe('evaluate with Dynatrace SLIs', () => {
         ...windowArgs,
       ],
       {
-        cwd: dir,
+        cwd: dt.dir,
         env: { DT_URL: `http://127.0.0.1:${closed}`, DT_API_TOKEN: TOKEN },
       },
     );
@@ -182,8 +175,8 @@ describe('evaluate with Dynatrace SLIs', () => {
     const run = await runCli(
       ['evaluate', '--slo', 'slo.yaml', '--sli', 'dynatrace=dynatrace.yaml', ...windowArgs],
       {
-        cwd: dir,
-        env: { DT_URL: standIn.url },
+        cwd: dt.dir,
+        env: { DT_URL: dt.standIn.url },
       },
     );
     expect(run.exitCode).toBe(2);

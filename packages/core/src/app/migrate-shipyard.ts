@@ -13,6 +13,7 @@ import { loadProjectSettings } from '../config/project-config.js';
 import { readConfigText } from '../config/read-config-file.js';
 import { UsageError } from '../errors.js';
 import { PROVIDER_SETTINGS } from '../providers/registry.js';
+import { CONVERTED_API_VERSION } from '../shipyard/legacy-shipyard.js';
 import { migrateLegacyShipyard } from '../shipyard/migrate-shipyard.js';
 import type { Host } from './host.js';
 
@@ -60,7 +61,7 @@ export async function migrateShipyard(
     kind: 'shipyard-migration',
     file,
     written: request.write,
-    apiVersion: 'spec.keptn.sh/0.2.0',
+    apiVersion: CONVERTED_API_VERSION,
     stages: migration.stages,
     warnings: migration.diagnostics,
     text: migration.text,
@@ -69,8 +70,7 @@ export async function migrateShipyard(
 
 /** `shipyard-<project>` as Keptn's examples named it, when ci-connect.yaml names the project. */
 async function shipyardName(configDir: string, host: Pick<Host, 'logger'>): Promise<string> {
-  const found = await stat(join(configDir, 'ci-connect.yaml')).catch(() => undefined);
-  if (found === undefined) return 'shipyard';
+  // Without ci-connect.yaml, the default configuration: no project.
   const config = await loadProjectSettings(configDir, host.logger, PROVIDER_SETTINGS);
   return config.project === undefined ? 'shipyard' : `shipyard-${config.project}`;
 }

@@ -31,8 +31,9 @@ export function findUnitMismatches(
   const found: Diagnostic[] = [];
   for (const reference of files.references) {
     const builtIn = builtIns[reference.sli];
+    const inFile = definitionOf(files, reference.sli);
     const defined =
-      definitionOf(files, reference.sli) ??
+      inFile ??
       (builtIn === undefined
         ? undefined
         : { ...builtIn, where: `${builtIn.provider} built-in indicator ${reference.sli}` });
@@ -44,10 +45,11 @@ export function findUnitMismatches(
       if (problem === undefined) continue;
       const message = `"${criterion.raw}" for SLI "${reference.sli}": ${problem.message} (${defined.where})`;
       // A built-in query is changed by writing it into the provider's SLI file.
-      const hint = defined.where.includes(' built-in indicator ')
-        ? `${problem.hint}; to convert it, define ${reference.sli} in sli/${defined.provider}.yaml ` +
-          `(the built-in query: ${defined.query})`
-        : problem.hint;
+      const hint =
+        inFile === undefined
+          ? `${problem.hint}; to convert it, define ${reference.sli} in sli/${defined.provider}.yaml ` +
+            `(the built-in query: ${defined.query})`
+          : problem.hint;
       found.push(makeDiagnostic('warning', files.sloFile, criterion.path, message, hint, criterion.position));
     }
   }

@@ -38,15 +38,7 @@ export function carryLegacyComments(legacy: Document, converted: Document): void
         carryStages(pair.value.items, pair.value.commentBefore, converted, top);
         push(top, pair.value.comment);
       } else {
-        // The key is gone: say whose the other comments were.
-        const before = isNode(pair.key) ? pair.key.commentBefore : undefined;
-        push(
-          top,
-          before,
-          ...commentsIn(pair)
-            .filter((c) => c !== before)
-            .map((c) => ` ${keyOf(pair) ?? ''}:${c}`),
-        );
+        pushOrphaned(top, pair, keyOf(pair));
       }
     }
   }
@@ -89,15 +81,8 @@ function carryKey(pair: Pair, stage: YAMLMap, stageBefore: string[]): void {
     return;
   }
   if (node === undefined) {
-    // The key is gone (a first stage's approval, an unknown key): say whose the other comments were.
-    const before = isNode(pair.key) ? pair.key.commentBefore : undefined;
-    push(
-      stageBefore,
-      before,
-      ...commentsIn(pair)
-        .filter((c) => c !== before)
-        .map((c) => ` ${key ?? ''}:${c}`),
-    );
+    // A first stage's approval, an unknown key.
+    pushOrphaned(stageBefore, pair, key);
     return;
   }
   const nested = isMap(pair.value) ? carryProperties(pair.value, node) : [];
@@ -135,6 +120,21 @@ function carryProperties(legacy: YAMLMap, task: YAMLMap): string[] {
   return placed;
 }
 
+/**
+ * The comments of a key that is gone from the new file, onto `list`: the one above it as it
+ * is, the others prefixed with the key, to say whose they were.
+ */
+function pushOrphaned(list: string[], pair: Pair, key: string | undefined): void {
+  const before = isNode(pair.key) ? pair.key.commentBefore : undefined;
+  push(
+    list,
+    before,
+    ...commentsIn(pair)
+      .filter((c) => c !== before)
+      .map((c) => ` ${key ?? ''}:${c}`),
+  );
+}
+
 /** The node a TARGETS entry names in the new stage. */
 function findNode(stage: YAMLMap, target: string): YAMLMap | undefined {
   const [kind, name] = target.split(':');
@@ -160,15 +160,10 @@ function commentsIn(node: Node | Pair): string[] {
   const add = (n: unknown) => {
     if (isNode(n)) push(found, n.commentBefore, n.comment);
   };
-  if (isPair(node)) {
-    add(node.key);
-    add(node.value);
-    if (isCollection(node.value))
-      visit(node.value, { Node: (_k, n) => (n === node.value ? undefined : add(n)) });
-  } else {
-    add(node);
-    if (isCollection(node)) visit(node, { Node: (_k, n) => (n === node ? undefined : add(n)) });
-  }
+  if (isPair(node)) add(node.key);
+  const root = isPair(node) ? node.value : node;
+  add(root);
+  if (isCollection(root)) visit(root, { Node: (_k, n) => (n === root ? undefined : add(n)) });
   return found;
 }
 

@@ -74,16 +74,25 @@ export function convertLegacyShipyard(ctx: ReadContext, data: Record<string, unk
       'key',
     );
   const stages = readLegacyStages(ctx, data.stages);
-  const first = stages.find((s) => s.deployment !== undefined || s.test !== undefined);
+  const first = stages.find(delivers);
   if (first !== undefined) warnFirstApproval(ctx, first);
   stages.forEach((stage, i) => warnGateApproval(ctx, stage, stages.slice(i + 1)));
   return stages.map((stage, i) => ({ name: stage.name, sequences: convertStage(stage, stages.slice(0, i)) }));
 }
 
+/** A stage with a deployment_strategy or test_strategy has a delivery; the others are quality gates. */
+function delivers(stage: LegacyStage): boolean {
+  return stage.deployment !== undefined || stage.test !== undefined;
+}
+
+/** Whether approval_strategy asks for a manual approval on pass or on warning. */
+function asksApproval(stage: LegacyStage): boolean {
+  return stage.approval.pass === 'manual' || stage.approval.warning === 'manual';
+}
+
 /** Nothing promoted into the first stage, so Keptn 0.7 never asked for its approval. */
 function warnFirstApproval(ctx: ReadContext, stage: LegacyStage): void {
-  const { pass, warning } = stage.approval;
-  if (pass !== 'manual' && warning !== 'manual') return;
+  if (!asksApproval(stage)) return;
   ctx.out.warning(
     [...stage.path, 'approval_strategy'],
     `ignored: the first stage's approval_strategy (Keptn 0.7 asked for a stage's approval only before promoting into it)`,
@@ -97,10 +106,8 @@ function warnFirstApproval(ctx: ReadContext, stage: LegacyStage): void {
  * opens it, so its manual approval would be lost without a word (Keptn 0.7 stopped promoting there).
  */
 function warnGateApproval(ctx: ReadContext, stage: LegacyStage, later: readonly LegacyStage[]): void {
-  const { pass, warning } = stage.approval;
-  if (stage.deployment !== undefined || stage.test !== undefined) return;
-  if (pass !== 'manual' && warning !== 'manual') return;
-  const next = later.find((s) => s.deployment !== undefined || s.test !== undefined);
+  if (delivers(stage) || !asksApproval(stage)) return;
+  const next = later.find(delivers);
   ctx.out.warning(
     [...stage.path, 'approval_strategy'],
     'ignored: the approval_strategy of a stage without deployment_strategy or test_strategy (nothing is promoted into it, so no approval is asked)',
@@ -164,8 +171,8 @@ function readRemediation(ctx: ReadContext, raw: unknown, path: DocPath): boolean
 
 function convertStage(stage: LegacyStage, earlier: readonly LegacyStage[]): ShipyardSequence[] {
   const remediation = stage.remediation ? [remediationSequence(stage.name)] : [];
-  if (stage.deployment === undefined && stage.test === undefined) return remediation;
-  const previous = earlier.filter((s) => s.deployment !== undefined || s.test !== undefined).at(-1);
+  if (!delivers(stage)) return remediation;
+  const previous = earlier.filter(delivers).at(-1);
   const sequences = [delivery(stage, 'delivery', stage.deployment, previous)];
   if (stage.deployment === 'blue_green_service') {
     sequences.push({

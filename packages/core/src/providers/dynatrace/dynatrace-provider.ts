@@ -59,19 +59,12 @@ export class DynatraceProvider implements SliProvider {
     // As dynatrace-service: its defaults only when there is no SLI file at all, so a typo in a
     // file's indicator name fails instead of falling back to a default. They rank below other
     // providers' built-ins (`fallback`): DT_URL is also set by projects that only send events.
-    this.indicators =
-      file === undefined
-        ? Object.entries(DYNATRACE_DEFAULT_INDICATORS).map(([name, query]) => ({
-            name,
-            query,
-            origin: 'fallback',
-          }))
-        : Object.entries(file.indicators).map(([name, query]) => ({
-            name,
-            query,
-            origin: 'file',
-            file: file.file,
-          }));
+    this.indicators = Object.entries(file?.indicators ?? DYNATRACE_DEFAULT_INDICATORS).map(
+      ([name, query]): IndicatorDefinition =>
+        file === undefined
+          ? { name, query, origin: 'fallback' }
+          : { name, query, origin: 'file', file: file.file },
+    );
     // Registered before any request or message, so nothing can print it.
     const { tokenEnv } = dynatraceEnvNames(options.settings);
     options.redactor.add(options.env[tokenEnv], options.env[tokenEnv]?.trim());

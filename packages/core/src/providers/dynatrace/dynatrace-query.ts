@@ -42,7 +42,7 @@ export function parseDynatraceQuery(query: string): DynatraceQuery {
   const prefix = /^([A-Za-z0-9]+);/.exec(text)?.[1];
   if (prefix !== undefined && !PREFIXES.includes(prefix)) throw unknownPrefix(prefix);
   // `USQL:...`, `SLO <id>`, a bare `SECPV2`: a prefix without its `;` is no metric selector to send.
-  const unseparated = /^(MV2|SLO|PV2|SECPV2|USQL|DQL)(?=[\s:,]|$)/.exec(text)?.[1];
+  const unseparated = UNSEPARATED_PREFIX.exec(text)?.[1];
   if (prefix === undefined && unseparated !== undefined)
     throw new DynatraceQuerySyntaxError(
       `the query starts with ${unseparated} but not "${unseparated};"`,
@@ -104,7 +104,8 @@ const PREFIX_EXAMPLES: Readonly<Record<string, string>> = {
 };
 
 // dynatrace-service matched these case-sensitively; anything else was sent as a metric selector.
-const PREFIXES = ['MV2', 'SLO', 'PV2', 'SECPV2', 'USQL', 'DQL'];
+const PREFIXES = Object.keys(PREFIX_EXAMPLES);
+const UNSEPARATED_PREFIX = new RegExp(`^(${PREFIXES.join('|')})(?=[\\s:,]|$)`);
 
 function unknownPrefix(prefix: string): DynatraceQuerySyntaxError {
   const near = suggestKey(prefix, PREFIXES);
@@ -114,8 +115,11 @@ function unknownPrefix(prefix: string): DynatraceQuerySyntaxError {
   );
 }
 
-// dynatrace-service accepted exactly these (mv2/query.go); any other unit failed the SLI.
-const MV2_UNIT = /^([Bb]yte|[Mm]icro[Ss]econd)$/;
+// dynatrace-service accepted exactly these (mv2/query.go), and divided by these; any other unit failed the SLI.
+const MV2_UNITS: readonly (readonly [RegExp, number])[] = [
+  [/^[Mm]icro[Ss]econd$/, 1000],
+  [/^[Bb]yte$/, 1024],
+];
 const MV2_UNIT_HINT =
   'MV2; converts only MicroSecond (value / 1000, to milliseconds) and Byte (value / 1024, to KiB); ' +
   'for other units drop the MV2;<unit>; prefix, or convert in the selector with :toUnit(<from>,<to>)';
@@ -123,7 +127,7 @@ const MV2_UNIT_HINT =
 /** The unit of `MV2;<unit>;`, if dynatrace-service knew it; a near miss gets a "did you mean". */
 function checkMv2Unit(written: string): string {
   const unit = written.trim();
-  if (MV2_UNIT.test(unit)) return unit;
+  if (MV2_UNITS.some(([pattern]) => pattern.test(unit))) return unit;
   // At most two edits: MilliSecond is a unit of its own, not a misspelt MicroSecond.
   const near = ['MicroSecond', 'Byte'].find(
     (known) => editDistance(unit.toLowerCase(), known.toLowerCase()) <= 2,
@@ -192,9 +196,7 @@ function parsePairs<K extends string>(
 /** The factor dynatrace-service's `MV2;<unit>;` applies: µs → ms, bytes → KiB (parsing refuses other units). */
 export function unitDivisor(unit: string | undefined): number {
   if (unit === undefined) return 1;
-  if (/^[Mm]icro[Ss]econd$/.test(unit)) return 1000;
-  if (/^[Bb]yte$/.test(unit)) return 1024;
-  return 1;
+  return MV2_UNITS.find(([pattern]) => pattern.test(unit))?.[1] ?? 1;
 }
 
 /** Values a query's placeholders are replaced with. */

@@ -41,36 +41,51 @@ export async function scanCsvFile(
   const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const maxRowBytes = options.maxRowBytes ?? MAX_ROW_BYTES;
   const scanner = new RowScanner(onRow);
+  let bomChecked = false;
+  await readChunks(path, chunkSize, (buf, filled, eof) => {
+    let start = 0;
+    if (!bomChecked) {
+      if (filled < 3 && !eof) return 0;
+      bomChecked = true;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+    }
+    start = scanner.scan(buf, start, filled, eof);
+    if (filled - start > maxRowBytes) {
+      throw new CsvSyntaxError(
+        `a row longer than ${maxRowBytes >= 1 << 20 ? `${maxRowBytes / (1 << 20)} MiB` : `${maxRowBytes} bytes`} starts here: most likely a quote that is never closed`,
+        scanner.line,
+      );
+    }
+    // Keep the unfinished row at the front; the next read appends to it.
+    return start;
+  });
+}
+
+/**
+ * Reads the file at `path` in `chunkSize` reads into one reused Buffer (for the CSV and the XML
+ * scanner). `consume(buf, filled, eof)` returns where the bytes it cannot use yet (an unfinished
+ * row or tag) start; they move to the front and the next read appends to them.
+ */
+export async function readChunks(
+  path: string,
+  chunkSize: number,
+  consume: (buf: Buffer, filled: number, eof: boolean) => number,
+): Promise<void> {
   // The shared guard: a path swapped for a FIFO since checkJtlFile cannot block the read.
   const handle = await openRegularFile(path);
   try {
     let buf: Buffer = Buffer.allocUnsafe(chunkSize);
     let filled = 0;
-    let start = 0;
     let eof = false;
-    let bomChecked = false;
     while (!eof) {
       if (filled === buf.length) buf = growBuffer(buf, filled);
       const { bytesRead } = await handle.read(buf, filled, Math.min(chunkSize, buf.length - filled), null);
       filled += bytesRead;
       eof = bytesRead === 0;
-      if (!bomChecked) {
-        if (filled < 3 && !eof) continue;
-        bomChecked = true;
-        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-      }
-      start = scanner.scan(buf, start, filled, eof);
-      if (filled - start > maxRowBytes) {
-        throw new CsvSyntaxError(
-          `a row longer than ${maxRowBytes >= 1 << 20 ? `${maxRowBytes / (1 << 20)} MiB` : `${maxRowBytes} bytes`} starts here: most likely a quote that is never closed`,
-          scanner.line,
-        );
-      }
-      // Keep the unfinished row at the front; the next read appends to it.
+      const start = consume(buf, filled, eof);
       if (start > 0) {
         buf.copy(buf, 0, start, filled);
         filled -= start;
-        start = 0;
       }
     }
   } finally {
@@ -79,7 +94,7 @@ export async function scanCsvFile(
 }
 
 function growBuffer(buf: Buffer, filled: number): Buffer {
-  // Only a row longer than the buffer gets here, so memory follows the longest row.
+  // Only a row or tag longer than the buffer gets here, so memory follows the longest one.
   const grown = Buffer.allocUnsafe(buf.length * 2);
   buf.copy(grown, 0, 0, filled);
   return grown;

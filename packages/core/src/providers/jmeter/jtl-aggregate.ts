@@ -17,10 +17,9 @@ import {
   headerlessLayout,
   isHeader,
   layoutFromHeader,
-  parseDecimal,
-  parseDigits,
-  parseFormattedTime,
   parseSuccess,
+  readNumber,
+  TimeReader,
 } from './jtl-columns.js';
 import { asInputError, checkJtlFile } from './jtl-file.js';
 import type { AggregateOptions, JtlAggregate } from './jtl-result.js';
@@ -65,8 +64,7 @@ class JtlAggregator {
   private layout: ColumnLayout | undefined;
   private readonly labels: LabelTable<LabelAggregate>;
   private readonly fields: Set<ExtraTimeField>;
-  private lastTimeText = '';
-  private lastTime = NaN;
+  private readonly times = new TimeReader();
 
   constructor(
     private readonly file: string,
@@ -179,23 +177,15 @@ class JtlAggregator {
   }
 
   private number(row: CsvRow, i: number, column: string): number {
-    let value = row.quoted[i] === 1 ? NaN : parseDigits(row.buf, row.starts[i]!, row.ends[i]!);
-    if (Number.isNaN(value)) value = parseDecimal(row.text(i));
+    const value = readNumber(row, i, row.quoted[i] === 0);
     if (Number.isNaN(value)) this.fail(row, i, column, 'a number', NUMBER_HINT);
     return value;
   }
 
   private time(row: CsvRow, i: number): number {
-    const digits = row.quoted[i] === 1 ? NaN : parseDigits(row.buf, row.starts[i]!, row.ends[i]!);
-    if (!Number.isNaN(digits)) return digits;
-    // Formatted timestamps repeat for every sample in the same second: parse each text once.
-    const text = row.text(i);
-    if (text !== this.lastTimeText) {
-      this.lastTimeText = text;
-      this.lastTime = parseFormattedTime(text);
-    }
-    if (Number.isNaN(this.lastTime)) this.fail(row, i, 'timeStamp', 'a time', TIME_HINT);
-    return this.lastTime;
+    const value = this.times.read(row, i, row.quoted[i] === 0);
+    if (Number.isNaN(value)) this.fail(row, i, 'timeStamp', 'a time', TIME_HINT);
+    return value;
   }
 
   private fail(row: CsvRow, i: number, column: string, expected: string, hint: string): never {

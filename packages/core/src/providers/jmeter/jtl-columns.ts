@@ -161,3 +161,46 @@ export function parseFormattedTime(text: string): number {
   }
   return NaN;
 }
+
+/** One sample's fields as a scanner hands them out (CsvRow, XmlSample): offsets into `buf`. */
+export interface RawFields {
+  buf: Buffer;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Field i's text, unquoted or decoded. */
+  text(i: number): string;
+}
+
+/**
+ * Field i as a number, or NaN: read in place when it is `plain` (neither quoted nor holding
+ * entities), else, or when it is not plain digits, from its text.
+ */
+export function readNumber(fields: RawFields, i: number, plain: boolean): number {
+  const value = plain ? parseDigits(fields.buf, fields.starts[i]!, fields.ends[i]!) : NaN;
+  return Number.isNaN(value) ? parseDecimal(fields.text(i)) : value;
+}
+
+/** Field i as `true`/`false` in any case (parseSuccess), read in place when it is `plain`. */
+export function readSuccess(fields: RawFields, i: number, plain: boolean): number {
+  if (plain) return parseSuccess(fields.buf, fields.starts[i]!, fields.ends[i]!);
+  const text = fields.text(i).toLowerCase();
+  return text === 'true' ? 1 : text === 'false' ? 0 : -1;
+}
+
+/** Reads timestamps; a formatted one is parsed once per text (it repeats for every sample in the same second). */
+export class TimeReader {
+  private lastText = '';
+  private lastTime = NaN;
+
+  /** Field i as epoch milliseconds (digits, or a formatted time), or NaN. */
+  read(fields: RawFields, i: number, plain: boolean): number {
+    const digits = plain ? parseDigits(fields.buf, fields.starts[i]!, fields.ends[i]!) : NaN;
+    if (!Number.isNaN(digits)) return digits;
+    const text = fields.text(i);
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.lastTime = parseFormattedTime(text);
+    }
+    return this.lastTime;
+  }
+}

@@ -9,7 +9,7 @@ import type { Logger } from '../../environment.js';
 import { silentLogger } from '../../environment.js';
 import { InputError } from '../../errors.js';
 import { asInputError } from './jtl-file.js';
-import { parseDecimal, parseDigits, parseFormattedTime } from './jtl-columns.js';
+import { readNumber, readSuccess, TimeReader } from './jtl-columns.js';
 import type { AggregateOptions, JtlAggregate } from './jtl-result.js';
 import { addSample, summarizeLabels } from './jtl-result.js';
 import type { ExtraTimeField, LabelAggregate } from './label-aggregate.js';
@@ -64,8 +64,7 @@ class XmlAggregator {
   private readonly fields: Set<ExtraTimeField>;
   /** Whether the first sample had lt / ct; undefined before it. */
   private present: Record<ExtraTimeField, boolean> | undefined;
-  private lastTimeText = '';
-  private lastTime = NaN;
+  private readonly times = new TimeReader();
 
   constructor(
     private readonly file: string,
@@ -87,10 +86,10 @@ class XmlAggregator {
     if (this.present === undefined) this.readPresence(sample);
     const timeStamp = this.time(sample);
     const elapsed = this.number(sample, ATTR.t, 't');
-    const success = sample.text(ATTR.s).toLowerCase();
-    if (success !== 'true' && success !== 'false') this.fail(sample, ATTR.s, 's', 'true or false');
+    const success = readSuccess(sample, ATTR.s, sample.escaped[ATTR.s] === 0);
+    if (success < 0) this.fail(sample, ATTR.s, 's', 'true or false');
     const aggregate = this.labelOf(sample);
-    addSample(aggregate, timeStamp, elapsed, success === 'true');
+    addSample(aggregate, timeStamp, elapsed, success === 1);
     for (const field of ['latency', 'connect'] as const) {
       const distribution = aggregate[field];
       if (distribution === undefined) continue;
@@ -127,24 +126,15 @@ class XmlAggregator {
   }
 
   private number(sample: XmlSample, i: number, name: string): number {
-    let value = sample.escaped[i] === 1 ? NaN : parseDigits(sample.buf, sample.starts[i]!, sample.ends[i]!);
-    if (Number.isNaN(value)) value = parseDecimal(sample.text(i));
+    const value = readNumber(sample, i, sample.escaped[i] === 0);
     if (Number.isNaN(value)) this.fail(sample, i, name, 'a number');
     return value;
   }
 
   private time(sample: XmlSample): number {
-    const i = ATTR.ts;
-    const digits =
-      sample.escaped[i] === 1 ? NaN : parseDigits(sample.buf, sample.starts[i]!, sample.ends[i]!);
-    if (!Number.isNaN(digits)) return digits;
-    const text = sample.text(i);
-    if (text !== this.lastTimeText) {
-      this.lastTimeText = text;
-      this.lastTime = parseFormattedTime(text);
-    }
-    if (Number.isNaN(this.lastTime)) this.fail(sample, i, 'ts', 'epoch milliseconds');
-    return this.lastTime;
+    const value = this.times.read(sample, ATTR.ts, sample.escaped[ATTR.ts] === 0);
+    if (Number.isNaN(value)) this.fail(sample, ATTR.ts, 'ts', 'epoch milliseconds');
+    return value;
   }
 
   private missing(sample: XmlSample, name: string): never {

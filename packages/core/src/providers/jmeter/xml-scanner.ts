@@ -8,8 +8,7 @@
  * with an internal subset is refused. A general-purpose streaming parser (saxes 6) read a results
  * file at about a fifth of this speed (28 MB/s), making a string of every attribute of every element.
  */
-import { openRegularFile } from '../../files/regular-file.js';
-import { DEFAULT_CHUNK_SIZE } from './csv-scanner.js';
+import { DEFAULT_CHUNK_SIZE, readChunks } from './csv-scanner.js';
 import { XML_ATTRIBUTES, XmlSample, XmlSyntaxError } from './xml-sample.js';
 
 /** The longest tag accepted; JMeter's are a few hundred bytes (a long response message at most). */
@@ -50,36 +49,16 @@ export async function scanXmlFile(
   const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const maxTagBytes = options.maxTagBytes ?? MAX_TAG_BYTES;
   const scanner = new XmlScanner(onSample);
-  const handle = await openRegularFile(path);
-  try {
-    let buf: Buffer = Buffer.allocUnsafe(chunkSize);
-    let filled = 0;
-    let eof = false;
-    while (!eof) {
-      if (filled === buf.length) buf = growBuffer(buf, filled);
-      const { bytesRead } = await handle.read(buf, filled, Math.min(chunkSize, buf.length - filled), null);
-      filled += bytesRead;
-      eof = bytesRead === 0;
-      const start = scanner.scan(buf, filled, eof);
-      if (filled - start > maxTagBytes) {
-        const size = maxTagBytes >= 1 << 20 ? `${maxTagBytes / (1 << 20)} MiB` : `${maxTagBytes} bytes`;
-        throw new XmlSyntaxError(`a tag longer than ${size} starts here`, scanner.lineAt(start));
-      }
-      scanner.discard(start);
-      buf.copy(buf, 0, start, filled);
-      filled -= start;
+  await readChunks(path, chunkSize, (buf, filled, eof) => {
+    const start = scanner.scan(buf, filled, eof);
+    if (filled - start > maxTagBytes) {
+      const size = maxTagBytes >= 1 << 20 ? `${maxTagBytes / (1 << 20)} MiB` : `${maxTagBytes} bytes`;
+      throw new XmlSyntaxError(`a tag longer than ${size} starts here`, scanner.lineAt(start));
     }
-  } finally {
-    await handle.close();
-  }
+    scanner.discard(start);
+    return start;
+  });
   return scanner.end();
-}
-
-function growBuffer(buf: Buffer, filled: number): Buffer {
-  // Only a tag longer than the buffer gets here, so memory follows the longest tag.
-  const grown = Buffer.allocUnsafe(buf.length * 2);
-  buf.copy(grown, 0, 0, filled);
-  return grown;
 }
 
 /** What the scanner is inside of between chunks; each ends at its terminator. */
